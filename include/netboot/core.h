@@ -1,0 +1,174 @@
+/**
+ * @file core.h
+ * @brief Byte order, internet checksum, arena, timers and the entropy hook.
+ *
+ * Everything here is freestanding: only `<stdint.h>`, `<stddef.h>` and
+ * `<stdbool.h>` are used, and no function keeps state outside the objects
+ * the caller passes in.
+ */
+#ifndef NETBOOT_CORE_H
+#define NETBOOT_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netboot/config.h"
+#include "netboot/err.h"
+
+/** @name Byte order
+ * Loads and stores of big-endian (network order) fields at any alignment.
+ * Wire formats are always accessed through these, never by casting a
+ * packet pointer to a struct, so unaligned frames cannot fault or alias.
+ * @{ */
+/** Read a 16-bit big-endian value from @p p (any alignment). */
+static inline uint16_t nb_get16(const void *p)
+{
+	const uint8_t *b = (const uint8_t *)p;
+	return (uint16_t)((b[0] << 8) | b[1]);
+}
+/** Read a 32-bit big-endian value from @p p (any alignment). */
+static inline uint32_t nb_get32(const void *p)
+{
+	const uint8_t *b = (const uint8_t *)p;
+	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
+	       ((uint32_t)b[2] << 8) | b[3];
+}
+/** Store @p v big-endian at @p p (any alignment). */
+static inline void nb_put16(void *p, uint16_t v)
+{
+	uint8_t *b = (uint8_t *)p;
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+/** Store @p v big-endian at @p p (any alignment). */
+static inline void nb_put32(void *p, uint32_t v)
+{
+	uint8_t *b = (uint8_t *)p;
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+/** @} */
+
+/**
+ * Make an IPv4 address (host order, as the whole library keeps them)
+ * from its four dotted-quad parts.
+ */
+#define NB_IPV4(a, b, c, d)                                                    \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | \
+	 (uint32_t)(d))
+
+/** @name Internet checksum (RFC 1071)
+ * @{ */
+/**
+ * Add @p len bytes at @p data to a running one's-complement sum.
+ * @param sum   Previous partial sum (0 to start).
+ * @param data  Bytes to add; any alignment.  Not retained.
+ * @param len   Byte count; an odd count is padded with a zero byte, so only
+ *              the last piece of a multi-part sum may have an odd length.
+ * @return The new partial sum (not yet folded or inverted).
+ */
+uint32_t nb_csum_add(uint32_t sum, const void *data, size_t len);
+/** Fold a partial sum to 16 bits and return its one's complement. */
+uint16_t nb_csum_fold(uint32_t sum);
+/** Checksum of one buffer: `nb_csum_fold(nb_csum_add(0, data, len))`. */
+uint16_t nb_csum(const void *data, size_t len);
+/** @} */
+
+/** @name Arena
+ * A bump allocator over memory the caller hands in once.  Objects take
+ * their big buffers from it at init time; nothing is ever freed one by one.
+ * Tests use nb_arena_mark()/nb_arena_reset() to prove a module took only
+ * what it documents.
+ * @{ */
+/** Caller-owned arena.  Fields are private. */
+struct nb_arena {
+	uint8_t *base; /**< Start of the caller's memory. */
+	size_t len;    /**< Its size in bytes. */
+	size_t used;   /**< Bytes handed out so far. */
+};
+/**
+ * Initialise an arena over @p mem.
+ * @param a    The arena (caller-owned).
+ * @param mem  Memory that must outlive every object allocated from it.
+ * @param len  Its size in bytes.
+ */
+void nb_arena_init(struct nb_arena *a, void *mem, size_t len);
+/**
+ * Take @p size bytes aligned to @p align (a power of two, at most 64).
+ * @return Zero-filled memory, or NULL when the arena is exhausted (the
+ *         arena is then unchanged).
+ */
+void *nb_arena_alloc(struct nb_arena *a, size_t size, size_t align);
+/** Current fill level, for nb_arena_reset(). */
+size_t nb_arena_mark(const struct nb_arena *a);
+/** Return to a level from nb_arena_mark(): frees everything taken since. */
+void nb_arena_reset(struct nb_arena *a, size_t mark);
+/** @} */
+
+/** @name Time
+ * Time is a caller-supplied monotonic millisecond count (`now_ms`) passed
+ * into every poll; the library never reads a clock.
+ * @{ */
+/** A one-shot deadline.  Zero-initialised means "not armed". */
+struct nb_timer {
+	uint64_t deadline; /**< Absolute expiry in ms. */
+	bool armed;        /**< Whether @ref deadline is meaningful. */
+};
+/** Arm @p t to expire @p after_ms after @p now_ms. */
+void nb_timer_set(struct nb_timer *t, uint64_t now_ms, uint64_t after_ms);
+/** Disarm @p t. */
+void nb_timer_stop(struct nb_timer *t);
+/** True when @p t is armed and @p now_ms has reached its deadline. */
+bool nb_timer_expired(const struct nb_timer *t, uint64_t now_ms);
+/** Milliseconds until expiry (0 if expired, UINT64_MAX if not armed). */
+uint64_t nb_timer_remaining(const struct nb_timer *t, uint64_t now_ms);
+
+/**
+ * Exponential backoff for request/response retries: @ref rto doubles at
+ * every nb_backoff_next() up to @ref max_ms, and the attempt count is
+ * bounded by @ref max_tries.
+ */
+struct nb_backoff {
+	uint32_t rto;       /**< Current timeout in ms. */
+	uint32_t max_ms;    /**< Ceiling for @ref rto. */
+	uint16_t tries;     /**< Attempts made so far. */
+	uint16_t max_tries; /**< Attempts allowed. */
+};
+/** Start a backoff at @p first_ms, doubling to @p max_ms, @p max_tries long. */
+void nb_backoff_init(struct nb_backoff *b, uint32_t first_ms, uint32_t max_ms,
+		     uint16_t max_tries);
+/**
+ * Count one attempt and return the timeout to wait for it.
+ * @return The timeout in ms, or 0 when @ref max_tries attempts were made
+ *         already (the caller then fails with NB_ETIMEDOUT).
+ */
+uint32_t nb_backoff_next(struct nb_backoff *b);
+/** @} */
+
+/** @name Entropy
+ * Ports, DHCP XIDs, DNS IDs and TCP initial sequence numbers come from the
+ * caller: firmware has RDRAND, a TSC or an EFI_RNG_PROTOCOL, a hosted
+ * program has getrandom().  The library never falls back to a constant.
+ * @{ */
+/** Entropy source supplied by the caller. */
+struct nb_rng {
+	/**
+	 * Fill @p buf with @p len unpredictable bytes.
+	 * @return 0, or a negative NB_E* code (the caller's operation fails).
+	 */
+	int (*fill)(void *ctx, void *buf, size_t len);
+	void *ctx; /**< Passed back to @ref fill. */
+};
+/**
+ * A 32-bit random value from @p rng.
+ * @param rng  Entropy source.
+ * @param out  Receives the value.
+ * @return 0, -NB_EINVAL if @p rng has no fill function, or its error.
+ */
+int nb_rng_u32(const struct nb_rng *rng, uint32_t *out);
+/** @} */
+
+#endif

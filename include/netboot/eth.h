@@ -1,0 +1,105 @@
+/**
+ * @file eth.h
+ * @brief Ethernet II framing and ARP (lib/eth).
+ *
+ * Received frames not addressed to our MAC or to broadcast are dropped
+ * and counted.  ARP keeps a fixed cache of NB_ARP_CACHE_SIZE entries,
+ * retries requests with doubling timeouts (NB_ARP_RETRY_MS, NB_ARP_TRIES),
+ * answers requests for our address, and parks up to NB_ARP_QUEUE_LEN
+ * outgoing frames while their next hop resolves.
+ */
+#ifndef NETBOOT_ETH_H
+#define NETBOOT_ETH_H
+
+#include "netboot/core.h"
+
+struct nb_stack;
+
+/** Ethernet header length. */
+#define NB_ETH_HLEN 14
+/** EtherType of IPv4. */
+#define NB_ETHERTYPE_IPV4 0x0800
+/** EtherType of ARP. */
+#define NB_ETHERTYPE_ARP 0x0806
+
+/** The broadcast MAC address ff:ff:ff:ff:ff:ff. */
+extern const uint8_t nb_eth_broadcast[6];
+
+/** State of an ARP cache entry. */
+enum nb_arp_state {
+	NB_ARP_FREE = 0, /**< Unused slot. */
+	NB_ARP_PENDING,  /**< Request sent, no reply yet. */
+	NB_ARP_VALID,    /**< Resolved. */
+	NB_ARP_FAILED    /**< No reply after NB_ARP_TRIES requests. */
+};
+
+/** One ARP cache entry (part of struct nb_stack; fields are private). */
+struct nb_arp_entry {
+	uint32_t ip;        /**< Protocol address (host order). */
+	uint8_t mac[6];     /**< Hardware address once valid. */
+	uint8_t state;      /**< enum nb_arp_state. */
+	uint8_t tries;      /**< Requests sent so far. */
+	uint64_t deadline;  /**< Next retry (pending) or expiry (valid/failed). */
+	uint32_t retry_ms;  /**< Current retry interval. */
+	uint64_t last_used; /**< For replacing the least recently used entry. */
+};
+
+/** A frame waiting for its next hop's MAC (private). */
+struct nb_arp_wait {
+	uint32_t next_hop; /**< Address being resolved. */
+	uint16_t len;      /**< Frame length; 0 = slot free. */
+	uint8_t *frame;    /**< NB_ETH_FRAME_MAX bytes from the arena. */
+};
+
+/**
+ * Send the frame being built in the stack's transmit buffer
+ * (nb_stack_tx_frame()) to @p dst_mac.  Fills the Ethernet header.
+ * @param s         Stack.
+ * @param dst_mac   Destination MAC (6 bytes, copied).
+ * @param ethertype EtherType, host order.
+ * @param len       Frame length including the 14-byte header.
+ * @return 0, -NB_EMSGSIZE if @p len exceeds NB_ETH_FRAME_MAX, or the
+ *         driver's error (-NB_ENOBUFS is counted in tx_dropped).
+ */
+int nb_eth_send(struct nb_stack *s, const uint8_t *dst_mac, uint16_t ethertype,
+		size_t len);
+
+/**
+ * Send the IPv4 frame in the transmit buffer towards @p next_hop,
+ * resolving its MAC first when needed.  An unresolved frame is copied to
+ * the wait queue and sent when the reply arrives.
+ * @return 0 when sent or queued; -NB_EUNREACH if @p next_hop is known to
+ *         be unreachable (ARP failed recently); -NB_ENOBUFS if the wait
+ *         queue is full; driver errors as for nb_eth_send().
+ */
+int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len);
+
+/**
+ * Look up a resolved MAC.
+ * @param s    Stack.
+ * @param ip   Address (host order).
+ * @param mac  Receives 6 bytes when found (may be NULL).
+ * @return true when a valid entry exists.
+ */
+bool nb_arp_lookup(struct nb_stack *s, uint32_t ip, uint8_t *mac);
+
+/**
+ * Insert or refresh a resolved entry, e.g. learned from firmware's cached
+ * DHCP packets so the first request needs no ARP round trip.
+ * @return 0, or -NB_EINVAL for the zero or broadcast address.
+ */
+int nb_arp_add(struct nb_stack *s, uint32_t ip, const uint8_t *mac);
+
+/**
+ * Handle one received Ethernet frame (called by nb_stack_poll(); exposed
+ * for fuzzing and for drivers that deliver frames by push).
+ * @param s    Stack.
+ * @param f    Frame, valid during the call only.  The stack may modify it.
+ * @param len  Its length.
+ */
+void nb_eth_input(struct nb_stack *s, uint8_t *f, size_t len);
+
+/** Run ARP retry and expiry timers (called by nb_stack_poll()). */
+void nb_arp_timers(struct nb_stack *s);
+
+#endif

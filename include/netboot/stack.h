@@ -1,0 +1,162 @@
+/**
+ * @file stack.h
+ * @brief The stack object: one link, its addresses, and the poll loop.
+ *
+ * A stack is a caller-owned struct plus a slice of the caller's arena
+ * (NB_STACK_ARENA_BYTES).  Several stacks may live in one process.
+ * Nothing runs on its own: the caller calls nb_stack_poll() with the
+ * current time, which drains up to NB_POLL_BUDGET received frames and runs
+ * timers.  Sends made between polls use the time of the last poll.
+ *
+ * Worst-case memory: sizeof(struct nb_stack) (under 1.5 KiB with the
+ * default config.h) plus NB_STACK_ARENA_BYTES of arena (about 143 KiB by
+ * default, 131 KiB of it for fragment reassembly).
+ */
+#ifndef NETBOOT_STACK_H
+#define NETBOOT_STACK_H
+
+#include "netboot/core.h"
+#include "netboot/eth.h"
+#include "netboot/ip.h"
+#include "netboot/link.h"
+
+/** Arena bytes nb_stack_init() takes (alignment slack included). */
+#define NB_STACK_ARENA_BYTES                                                  \
+	(2 * (NB_ETH_FRAME_MAX + 64) +                                        \
+	 NB_ARP_QUEUE_LEN * (NB_ETH_FRAME_MAX + 64) +                         \
+	 NB_IP_REASM_SLOTS * (NB_IP_REASM_MAX + NB_IP_REASM_MAX / 64 + 130))
+
+/**
+ * Counters of everything the stack dropped or did.  Every malformed or
+ * unwanted frame increments exactly one drop counter.
+ */
+struct nb_stats {
+	uint32_t rx_frames;       /**< Frames received from the link. */
+	uint32_t rx_short;        /**< Shorter than an Ethernet header. */
+	uint32_t rx_not_ours;     /**< For another unicast MAC. */
+	uint32_t rx_bad_type;     /**< EtherType we do not speak. */
+	uint32_t rx_link_errors;  /**< Driver receive failures. */
+	uint32_t tx_frames;       /**< Frames handed to the driver. */
+	uint32_t tx_dropped;      /**< Driver had no room (-NB_ENOBUFS). */
+	uint32_t tx_errors;       /**< Other driver transmit failures. */
+	uint32_t arp_bad;         /**< Malformed or unsupported ARP. */
+	uint32_t arp_other;       /**< Valid ARP not about our address. */
+	uint32_t arp_replied;     /**< Requests for our address answered. */
+	uint32_t arp_requests;    /**< Requests we sent. */
+	uint32_t arp_failed;      /**< Resolutions that gave up. */
+	uint32_t arp_queue_full;  /**< Frames refused: wait queue full. */
+	uint32_t ip_bad_header;   /**< Version, IHL or length wrong. */
+	uint32_t ip_bad_csum;     /**< Header checksum wrong. */
+	uint32_t ip_bad_src;      /**< Broadcast/multicast/own source. */
+	uint32_t ip_ttl_zero;     /**< TTL of zero. */
+	uint32_t ip_not_ours;     /**< For another address. */
+	uint32_t ip_no_proto;     /**< No handler for the protocol. */
+	uint32_t frag_rx;         /**< Fragments received. */
+	uint32_t frag_done;       /**< Datagrams reassembled. */
+	uint32_t frag_bad;        /**< Overlapping, oversized or inconsistent. */
+	uint32_t frag_no_slot;    /**< No free reassembly slot. */
+	uint32_t frag_timeout;    /**< Slots expired incomplete. */
+	uint32_t icmp_bad;        /**< Short or bad checksum. */
+	uint32_t icmp_echo_replied; /**< Echo requests answered. */
+	uint32_t icmp_unreach_rx; /**< Destination-unreachables received. */
+	uint32_t icmp_other;      /**< Other ICMP types ignored. */
+	uint32_t udp_bad;         /**< Bad length or checksum. */
+	uint32_t udp_no_port;     /**< No socket (port unreachable sent). */
+	uint32_t udp_rx;          /**< Datagrams delivered to a socket. */
+};
+
+/** A registered upper-layer protocol (private). */
+struct nb_ip_hook {
+	uint8_t proto;     /**< Protocol number, 0 = free. */
+	nb_ip_input_fn fn; /**< Input function. */
+	void *ctx;         /**< Its context. */
+};
+
+/** The stack.  Caller-owned; fields are private unless documented. */
+struct nb_stack {
+	struct nb_link *link;  /**< The link (caller-owned, outlives the stack). */
+	struct nb_rng rng;     /**< Entropy source (copied at init). */
+	uint64_t now;          /**< Time of the last nb_stack_poll(). */
+	uint32_t ip;           /**< Our address, 0 until configured. */
+	uint32_t mask;         /**< Subnet mask. */
+	uint32_t gw;           /**< Default gateway, 0 for none. */
+	uint32_t dns[NB_DNS_SERVERS]; /**< DNS servers, 0 = unused. */
+	uint8_t *rx_frame;     /**< Receive buffer (arena). */
+	uint8_t *tx_frame;     /**< Transmit buffer (arena). */
+	uint16_t ip_id;        /**< Next IPv4 identification. */
+	struct nb_arp_entry arp[NB_ARP_CACHE_SIZE];  /**< ARP cache. */
+	struct nb_arp_wait arp_wait[NB_ARP_QUEUE_LEN]; /**< Frames waiting. */
+	struct nb_ip_reasm reasm[NB_IP_REASM_SLOTS];  /**< Reassembly. */
+	struct nb_ip_hook hooks[NB_IP_PROTO_HOOKS];   /**< TCP and others. */
+	struct nb_udp_sock *udp; /**< Open UDP sockets. */
+	struct nb_ping *pings;   /**< Outstanding echo requests. */
+	struct nb_stats stats;   /**< Counters (read freely). */
+};
+
+/**
+ * Set up a stack on @p link.
+ * @param s      Stack to initialise (caller-owned, zeroed by this call).
+ * @param link   Link driver; must outlive the stack.
+ * @param rng    Entropy source (copied); its fill must not be NULL.
+ * @param arena  Arena providing NB_STACK_ARENA_BYTES; must outlive @p s.
+ * @return 0; -NB_ENOMEM if the arena is too small (arena unchanged);
+ *         -NB_EINVAL for NULL arguments or a link MTU outside 68..1500.
+ */
+int nb_stack_init(struct nb_stack *s, struct nb_link *link,
+		  const struct nb_rng *rng, struct nb_arena *arena);
+
+/**
+ * Configure IPv4.  Pass 0s to return to the unconfigured state.
+ * @param s     Stack.
+ * @param ip    Our address (host order).
+ * @param mask  Subnet mask, e.g. 0xffffff00 for /24.
+ * @param gw    Default gateway, or 0 for none.
+ */
+void nb_stack_set_ipv4(struct nb_stack *s, uint32_t ip, uint32_t mask,
+		       uint32_t gw);
+
+/**
+ * Receive and dispatch pending frames (at most NB_POLL_BUDGET), then run
+ * ARP and reassembly timers.
+ * @param s       Stack.
+ * @param now_ms  Current monotonic time in ms (never decreasing).
+ * @return Number of frames handled (>= 0), or the link's receive error.
+ */
+int nb_stack_poll(struct nb_stack *s, uint64_t now_ms);
+
+/**
+ * The transmit frame buffer (NB_ETH_FRAME_MAX bytes).  Protocols build
+ * outgoing frames here; valid until the next send on this stack.
+ */
+uint8_t *nb_stack_tx_frame(struct nb_stack *s);
+
+/** A clock and idle hook for nb_wait(), supplied by the embedder. */
+struct nb_clock {
+	/** Current monotonic time in ms. */
+	uint64_t (*now_ms)(void *ctx);
+	/**
+	 * Optional (may be NULL): wait up to @p max_ms for something to do,
+	 * e.g. poll() on a tap fd or `hlt` until the next timer tick.
+	 */
+	void (*idle)(void *ctx, uint32_t max_ms);
+	void *ctx; /**< Passed to both. */
+};
+
+/** A long-running object's poll function (see DESIGN: *_poll rhythm). */
+typedef int (*nb_poll_fn)(void *obj, uint64_t now_ms);
+
+/**
+ * Block until @p fn stops returning -NB_EAGAIN, polling the stack in
+ * between; for simple callers like the chainloader and nbget.
+ * @param s           Stack.
+ * @param fn          The object's poll function.
+ * @param obj         The object.
+ * @param clk         Clock (and optional idle hook).
+ * @param timeout_ms  Give up after this long (0 = no limit beyond the
+ *                    object's own timeouts).
+ * @return What @p fn returned, -NB_ETIMEDOUT on timeout, or a link error.
+ */
+int nb_wait(struct nb_stack *s, nb_poll_fn fn, void *obj,
+	    const struct nb_clock *clk, uint64_t timeout_ms);
+
+#endif
