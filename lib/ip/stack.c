@@ -1,0 +1,99 @@
+#include "core/mem.h"
+#include "netboot/stack.h"
+
+int nb_stack_init(struct nb_stack *s, struct nb_link *link,
+		  const struct nb_rng *rng, struct nb_arena *arena)
+{
+	if (!s || !link || !link->ops || !link->ops->transmit ||
+	    !link->ops->receive || !rng || !rng->fill || !arena)
+		return -NB_EINVAL;
+	if (link->mtu < 68 || link->mtu > NB_ETH_FRAME_MAX - NB_ETH_HLEN)
+		return -NB_EINVAL;
+	size_t mark = nb_arena_mark(arena);
+	memset(s, 0, sizeof(*s));
+	s->link = link;
+	s->rng = *rng;
+	s->rx_frame = nb_arena_alloc(arena, NB_ETH_FRAME_MAX, 16);
+	s->tx_frame = nb_arena_alloc(arena, NB_ETH_FRAME_MAX, 16);
+	bool ok = s->rx_frame && s->tx_frame;
+	for (size_t i = 0; ok && i < NB_ARP_QUEUE_LEN; i++) {
+		s->arp_wait[i].frame = nb_arena_alloc(arena, NB_ETH_FRAME_MAX, 16);
+		ok = s->arp_wait[i].frame != NULL;
+	}
+	for (size_t i = 0; ok && i < NB_IP_REASM_SLOTS; i++) {
+		s->reasm[i].buf = nb_arena_alloc(arena, NB_IP_REASM_MAX, 16);
+		s->reasm[i].map = nb_arena_alloc(
+			arena, (NB_IP_REASM_MAX + 7) / 8 / 8 + 1, 1);
+		ok = s->reasm[i].buf && s->reasm[i].map;
+	}
+	uint32_t r = 0;
+	int rc = ok ? nb_rng_u32(&s->rng, &r) : -NB_ENOMEM;
+	if (rc < 0) {
+		nb_arena_reset(arena, mark);
+		memset(s, 0, sizeof(*s));
+		return rc;
+	}
+	s->ip_id = (uint16_t)r;
+	return 0;
+}
+
+void nb_stack_set_ipv4(struct nb_stack *s, uint32_t ip, uint32_t mask,
+		       uint32_t gw)
+{
+	s->ip = ip;
+	s->mask = mask;
+	s->gw = gw;
+}
+
+uint8_t *nb_stack_tx_frame(struct nb_stack *s)
+{
+	return s->tx_frame;
+}
+
+int nb_stack_poll(struct nb_stack *s, uint64_t now_ms)
+{
+	if (now_ms > s->now)
+		s->now = now_ms;
+	int handled = 0;
+	while (handled < NB_POLL_BUDGET) {
+		int n = s->link->ops->receive(s->link->drv, s->rx_frame,
+					      NB_ETH_FRAME_MAX);
+		if (n < 0) {
+			s->stats.rx_link_errors++;
+			return n;
+		}
+		if (n == 0)
+			break;
+		s->stats.rx_frames++;
+		handled++;
+		nb_eth_input(s, s->rx_frame,
+			     (size_t)n > NB_ETH_FRAME_MAX ? NB_ETH_FRAME_MAX
+							  : (size_t)n);
+	}
+	nb_arp_timers(s);
+	nb_ip_timers(s);
+	return handled;
+}
+
+int nb_wait(struct nb_stack *s, nb_poll_fn fn, void *obj,
+	    const struct nb_clock *clk, uint64_t timeout_ms)
+{
+	if (!s || !fn || !clk || !clk->now_ms)
+		return -NB_EINVAL;
+	uint64_t start = clk->now_ms(clk->ctx);
+	for (;;) {
+		uint64_t now = clk->now_ms(clk->ctx);
+		int n = nb_stack_poll(s, now);
+		if (n < 0)
+			return n;
+		int rc = fn(obj, now);
+		if (rc != -NB_EAGAIN)
+			return rc;
+		if (timeout_ms && now - start >= timeout_ms)
+			return -NB_ETIMEDOUT;
+		/* Only sleep when the link was idle: a full budget means more
+		 * frames are probably waiting. */
+		if (n == 0 && clk->idle)
+			clk->idle(clk->ctx, 1);
+	}
+}
