@@ -21,27 +21,35 @@
  * Wire formats are always accessed through these, never by casting a
  * packet pointer to a struct, so unaligned frames cannot fault or alias.
  * @{ */
-/** Read a 16-bit big-endian value from @p p (any alignment). */
+/** Read a 16-bit big-endian value.
+ * @param p  Two readable bytes (any alignment).
+ * @return The value in host order. */
 static inline uint16_t nb_get16(const void *p)
 {
 	const uint8_t *b = (const uint8_t *)p;
 	return (uint16_t)((b[0] << 8) | b[1]);
 }
-/** Read a 32-bit big-endian value from @p p (any alignment). */
+/** Read a 32-bit big-endian value.
+ * @param p  Four readable bytes (any alignment).
+ * @return The value in host order. */
 static inline uint32_t nb_get32(const void *p)
 {
 	const uint8_t *b = (const uint8_t *)p;
 	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
 	       ((uint32_t)b[2] << 8) | b[3];
 }
-/** Store @p v big-endian at @p p (any alignment). */
+/** Store a 16-bit value big-endian.
+ * @param p  Two writable bytes (any alignment).
+ * @param v  Value in host order. */
 static inline void nb_put16(void *p, uint16_t v)
 {
 	uint8_t *b = (uint8_t *)p;
 	b[0] = (uint8_t)(v >> 8);
 	b[1] = (uint8_t)v;
 }
-/** Store @p v big-endian at @p p (any alignment). */
+/** Store a 32-bit value big-endian.
+ * @param p  Four writable bytes (any alignment).
+ * @param v  Value in host order. */
 static inline void nb_put32(void *p, uint32_t v)
 {
 	uint8_t *b = (uint8_t *)p;
@@ -71,9 +79,19 @@ static inline void nb_put32(void *p, uint32_t v)
  * @return The new partial sum (not yet folded or inverted).
  */
 uint32_t nb_csum_add(uint32_t sum, const void *data, size_t len);
-/** Fold a partial sum to 16 bits and return its one's complement. */
+/**
+ * Finish a checksum.
+ * @param sum  Partial sum from nb_csum_add() or nb_ip_pseudo_sum().
+ * @return The folded one's complement, ready to store big-endian (0 when
+ *         verifying a buffer that includes a correct checksum).
+ */
 uint16_t nb_csum_fold(uint32_t sum);
-/** Checksum of one buffer: `nb_csum_fold(nb_csum_add(0, data, len))`. */
+/**
+ * Checksum of one buffer: `nb_csum_fold(nb_csum_add(0, data, len))`.
+ * @param data  Bytes (any alignment), not retained.
+ * @param len   Byte count.
+ * @return The checksum.
+ */
 uint16_t nb_csum(const void *data, size_t len);
 /** @} */
 
@@ -97,14 +115,25 @@ struct nb_arena {
  */
 void nb_arena_init(struct nb_arena *a, void *mem, size_t len);
 /**
- * Take @p size bytes aligned to @p align (a power of two, at most 64).
+ * Take memory from the arena.
+ * @param a      The arena.
+ * @param size   Bytes wanted.
+ * @param align  Alignment, a power of two of at most 64.
  * @return Zero-filled memory, or NULL when the arena is exhausted (the
  *         arena is then unchanged).
  */
 void *nb_arena_alloc(struct nb_arena *a, size_t size, size_t align);
-/** Current fill level, for nb_arena_reset(). */
+/**
+ * Current fill level, for nb_arena_reset().
+ * @param a  The arena.
+ * @return Bytes handed out so far.
+ */
 size_t nb_arena_mark(const struct nb_arena *a);
-/** Return to a level from nb_arena_mark(): frees everything taken since. */
+/**
+ * Return to an earlier fill level, freeing everything taken since.
+ * @param a     The arena.
+ * @param mark  A value nb_arena_mark() returned; larger values are ignored.
+ */
 void nb_arena_reset(struct nb_arena *a, size_t mark);
 /** @} */
 
@@ -117,19 +146,35 @@ struct nb_timer {
 	uint64_t deadline; /**< Absolute expiry in ms. */
 	bool armed;        /**< Whether @ref deadline is meaningful. */
 };
-/** Arm @p t to expire @p after_ms after @p now_ms. */
+/**
+ * Arm a timer.
+ * @param t         The timer.
+ * @param now_ms    Current time.
+ * @param after_ms  Delay until expiry (saturates instead of wrapping).
+ */
 void nb_timer_set(struct nb_timer *t, uint64_t now_ms, uint64_t after_ms);
-/** Disarm @p t. */
+/** Disarm a timer.
+ * @param t  The timer. */
 void nb_timer_stop(struct nb_timer *t);
-/** True when @p t is armed and @p now_ms has reached its deadline. */
+/**
+ * Whether a timer has fired.
+ * @param t       The timer.
+ * @param now_ms  Current time.
+ * @return true when @p t is armed and @p now_ms reached its deadline.
+ */
 bool nb_timer_expired(const struct nb_timer *t, uint64_t now_ms);
-/** Milliseconds until expiry (0 if expired, UINT64_MAX if not armed). */
+/**
+ * Time left on a timer.
+ * @param t       The timer.
+ * @param now_ms  Current time.
+ * @return Milliseconds until expiry, 0 if expired, UINT64_MAX if unarmed.
+ */
 uint64_t nb_timer_remaining(const struct nb_timer *t, uint64_t now_ms);
 
 /**
- * Exponential backoff for request/response retries: @ref rto doubles at
- * every nb_backoff_next() up to @ref max_ms, and the attempt count is
- * bounded by @ref max_tries.
+ * Exponential backoff for request/response retries: nb_backoff::rto doubles at
+ * every nb_backoff_next() up to nb_backoff::max_ms, and the attempt count
+ * is bounded by nb_backoff::max_tries.
  */
 struct nb_backoff {
 	uint32_t rto;       /**< Current timeout in ms. */
@@ -137,12 +182,19 @@ struct nb_backoff {
 	uint16_t tries;     /**< Attempts made so far. */
 	uint16_t max_tries; /**< Attempts allowed. */
 };
-/** Start a backoff at @p first_ms, doubling to @p max_ms, @p max_tries long. */
+/**
+ * Start a backoff.
+ * @param b          The backoff.
+ * @param first_ms   First timeout (0 is taken as 1).
+ * @param max_ms     Ceiling the timeout doubles up to.
+ * @param max_tries  Attempts allowed.
+ */
 void nb_backoff_init(struct nb_backoff *b, uint32_t first_ms, uint32_t max_ms,
 		     uint16_t max_tries);
 /**
  * Count one attempt and return the timeout to wait for it.
- * @return The timeout in ms, or 0 when @ref max_tries attempts were made
+ * @param b  The backoff.
+ * @return The timeout in ms, or 0 when nb_backoff::max_tries attempts were made
  *         already (the caller then fails with NB_ETIMEDOUT).
  */
 uint32_t nb_backoff_next(struct nb_backoff *b);

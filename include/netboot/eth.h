@@ -59,7 +59,9 @@ struct nb_arp_wait {
  * @param ethertype EtherType, host order.
  * @param len       Frame length including the 14-byte header.
  * @return 0, -NB_EMSGSIZE if @p len exceeds NB_ETH_FRAME_MAX, or the
- *         driver's error (-NB_ENOBUFS is counted in tx_dropped).
+ *         driver's error.  A driver's -NB_ENOBUFS is counted in
+ *         nb_stats::tx_dropped and reported as 0: the frame is lost like
+ *         any other and protocols retransmit.
  */
 int nb_eth_send(struct nb_stack *s, const uint8_t *dst_mac, uint16_t ethertype,
 		size_t len);
@@ -68,6 +70,10 @@ int nb_eth_send(struct nb_stack *s, const uint8_t *dst_mac, uint16_t ethertype,
  * Send the IPv4 frame in the transmit buffer towards @p next_hop,
  * resolving its MAC first when needed.  An unresolved frame is copied to
  * the wait queue and sent when the reply arrives.
+ * @param s         Stack.
+ * @param next_hop  Next hop (host order); broadcast and multicast
+ *                  addresses need no resolution.
+ * @param len       Frame length including the Ethernet header.
  * @return 0 when sent or queued; -NB_EUNREACH if @p next_hop is known to
  *         be unreachable (ARP failed recently); -NB_ENOBUFS if the wait
  *         queue is full; driver errors as for nb_eth_send().
@@ -86,6 +92,9 @@ bool nb_arp_lookup(struct nb_stack *s, uint32_t ip, uint8_t *mac);
 /**
  * Insert or refresh a resolved entry, e.g. learned from firmware's cached
  * DHCP packets so the first request needs no ARP round trip.
+ * @param s    Stack.
+ * @param ip   Address (host order).
+ * @param mac  Its hardware address (6 bytes, copied; not multicast).
  * @return 0, or -NB_EINVAL for the zero or broadcast address.
  */
 int nb_arp_add(struct nb_stack *s, uint32_t ip, const uint8_t *mac);
@@ -99,7 +108,8 @@ int nb_arp_add(struct nb_stack *s, uint32_t ip, const uint8_t *mac);
  */
 void nb_eth_input(struct nb_stack *s, uint8_t *f, size_t len);
 
-/** Run ARP retry and expiry timers (called by nb_stack_poll()). */
+/** Run ARP retry and expiry timers (called by nb_stack_poll()).
+ * @param s  Stack; uses its time of the last poll. */
 void nb_arp_timers(struct nb_stack *s);
 
 #endif

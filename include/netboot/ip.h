@@ -62,6 +62,10 @@ typedef void (*nb_ip_input_fn)(void *ctx, struct nb_stack *s,
 /**
  * Register the handler for an IP protocol other than ICMP and UDP
  * (which lib/ip handles itself).  At most NB_IP_PROTO_HOOKS protocols.
+ * @param s      Stack.
+ * @param proto  IP protocol number.
+ * @param fn     Input function, called during nb_stack_poll().
+ * @param ctx    Passed to @p fn.
  * @return 0; -NB_EADDRINUSE if @p proto has a handler; -NB_ENOMEM if the
  *         table is full; -NB_EINVAL for ICMP/UDP or a NULL @p fn.
  */
@@ -80,6 +84,10 @@ uint8_t *nb_ip_payload_buf(struct nb_stack *s, size_t *cap);
 /**
  * Send @p len payload bytes built at nb_ip_payload_buf() to @p dst.
  * Adds the IPv4 header (DF set, a fresh ID) and routes the datagram.
+ * @param s      Stack.
+ * @param dst    Destination (host order).
+ * @param proto  IP protocol number.
+ * @param len    Payload bytes at nb_ip_payload_buf().
  * @return 0 when sent or queued behind ARP; -NB_EMSGSIZE if @p len is
  *         larger than the capacity; -NB_EUNREACH without a route; errors
  *         from nb_eth_send_ipv4().
@@ -88,6 +96,10 @@ int nb_ip_send(struct nb_stack *s, uint32_t dst, uint8_t proto, size_t len);
 
 /**
  * Partial checksum of the IPv4 pseudo-header, for UDP and TCP.
+ * @param src    Source address.
+ * @param dst    Destination address.
+ * @param proto  Protocol number.
+ * @param len    Upper-layer length (header plus data).
  * @return A sum to continue with nb_csum_add().
  */
 uint32_t nb_ip_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
@@ -96,7 +108,10 @@ uint32_t nb_ip_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
 /**
  * The next hop for @p dst: @p dst itself when on-link, the gateway
  * otherwise.
- * @return 0 and the hop in @p hop, or -NB_EUNREACH.
+ * @param s    Stack.
+ * @param dst  Destination.
+ * @param hop  Receives the next hop.
+ * @return 0, or -NB_EUNREACH without a gateway for an off-link @p dst.
  */
 int nb_ip_route(const struct nb_stack *s, uint32_t dst, uint32_t *hop);
 
@@ -110,7 +125,8 @@ int nb_ip_route(const struct nb_stack *s, uint32_t dst, uint32_t *hop);
 void nb_ip_input(struct nb_stack *s, const uint8_t *p, size_t len,
 		 bool link_broadcast);
 
-/** Expire stale reassembly slots (called by nb_stack_poll()). */
+/** Expire stale reassembly slots (called by nb_stack_poll()).
+ * @param s  Stack. */
 void nb_ip_timers(struct nb_stack *s);
 
 /** One datagram being reassembled (part of struct nb_stack; private). */
@@ -149,16 +165,27 @@ struct nb_ping {
  * waiting for its reply.  @p p stays linked into the stack until
  * nb_ping_poll() returns something other than -NB_EAGAIN, or until
  * nb_ping_cancel().
+ * @param p            The request (caller-owned, must stay valid while
+ *                     linked).
+ * @param s            Stack.
+ * @param dst          Target address.
+ * @param seq          ICMP sequence number.
+ * @param payload_len  Pattern bytes after the ICMP header.
+ * @param timeout_ms   How long to wait for the reply.
  * @return 0, -NB_EMSGSIZE for a payload beyond the MTU, or a send error.
  */
 int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
 		  uint16_t seq, size_t payload_len, uint32_t timeout_ms);
 /**
+ * Check on an echo request.
+ * @param p       The request.
+ * @param now_ms  Current time.
  * @return -NB_EAGAIN while waiting; 0 once the reply arrived (RTT in
- *         @ref nb_ping::rtt_ms); -NB_ETIMEDOUT; -NB_EUNREACH if ARP failed.
+ *         nb_ping::rtt_ms); -NB_ETIMEDOUT; -NB_EUNREACH if ARP failed.
  */
 int nb_ping_poll(struct nb_ping *p, uint64_t now_ms);
-/** Unlink @p p from its stack without waiting. */
+/** Stop waiting; nb_ping_poll() then returns -NB_ECANCELED.
+ * @param p  The request. */
 void nb_ping_cancel(struct nb_ping *p);
 /** @} */
 
@@ -192,23 +219,36 @@ struct nb_udp_sock {
 	uint32_t unreachables;    /**< ICMP port-unreachables about our sends. */
 };
 /**
- * Bind @p sk to @p port (0 picks a random free ephemeral port).
+ * Open a socket.
+ * @param sk    Socket (caller-owned; must stay valid until closed).
+ * @param s     Stack.
+ * @param port  Local port, or 0 for a random free ephemeral port.
+ * @param rx    Receive callback (not NULL).
+ * @param ctx   Passed to @p rx.
  * @return 0; -NB_EADDRINUSE if the port is taken; -NB_EINVAL for a NULL
  *         callback; entropy errors.
  */
 int nb_udp_open(struct nb_udp_sock *sk, struct nb_stack *s, uint16_t port,
 		nb_udp_rx_fn rx, void *ctx);
-/** Unbind @p sk.  Safe to call twice and from its own callback. */
+/** Unbind a socket.  Safe to call twice and from its own callback.
+ * @param sk  Socket. */
 void nb_udp_close(struct nb_udp_sock *sk);
 /**
  * Send one datagram (copied; @p data may be reused at once).  Source
  * address is the stack's (0.0.0.0 before one is set, as DHCP needs).
+ * @param sk        Open socket.
+ * @param dst_ip    Destination (255.255.255.255 for broadcast).
+ * @param dst_port  Destination port.
+ * @param data      Payload, copied before return.
+ * @param len       Payload length, at most nb_udp_max_payload().
  * @return 0 when sent or queued behind ARP; -NB_EMSGSIZE if it exceeds
  *         the MTU (we never fragment); errors from nb_ip_send().
  */
 int nb_udp_sendto(struct nb_udp_sock *sk, uint32_t dst_ip, uint16_t dst_port,
 		  const void *data, size_t len);
-/** Largest payload nb_udp_sendto() accepts on this stack's link. */
+/** Largest UDP payload without fragmentation.
+ * @param s  Stack.
+ * @return Link MTU minus IPv4 and UDP headers. */
 size_t nb_udp_max_payload(const struct nb_stack *s);
 /** @} */
 

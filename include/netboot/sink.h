@@ -40,13 +40,27 @@ struct nb_sink {
 
 /**
  * Write through a sink.
+ * @param s     The sink.
+ * @param off   Absolute offset of the first byte.
+ * @param data  Bytes, valid during the call.
+ * @param len   Byte count.
  * @return The sink's result; -NB_EINVAL when @p s or its write is NULL.
  */
 int nb_sink_write(const struct nb_sink *s, uint64_t off, const void *data,
 		  size_t len);
-/** Announce the total size; 0 when the sink has no @ref nb_sink::total. */
+/**
+ * Announce the total size.
+ * @param s     The sink.
+ * @param size  Total bytes the transfer will deliver.
+ * @return The sink's answer, or 0 when it has no nb_sink::total.
+ */
 int nb_sink_total(const struct nb_sink *s, uint64_t size);
-/** The sink's current limit; UINT64_MAX when it has no @ref nb_sink::limit. */
+/**
+ * How far the sink can accept data now.
+ * @param s  The sink.
+ * @return One past the highest acceptable offset; UINT64_MAX when the
+ *         sink has no nb_sink::limit.
+ */
 uint64_t nb_sink_limit(const struct nb_sink *s);
 
 /**

@@ -125,8 +125,9 @@ void nb_stack_set_ipv4(struct nb_stack *s, uint32_t ip, uint32_t mask,
 int nb_stack_poll(struct nb_stack *s, uint64_t now_ms);
 
 /**
- * The transmit frame buffer (NB_ETH_FRAME_MAX bytes).  Protocols build
- * outgoing frames here; valid until the next send on this stack.
+ * The transmit frame buffer.  Protocols build outgoing frames here.
+ * @param s  Stack.
+ * @return NB_ETH_FRAME_MAX bytes, valid until the next send on @p s.
  */
 uint8_t *nb_stack_tx_frame(struct nb_stack *s);
 

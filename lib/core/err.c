@@ -41,9 +41,10 @@ _Static_assert(sizeof(nb_err_text) / sizeof(nb_err_text[0]) == NB_ERR_COUNT,
 
 const char *nb_strerror(int err)
 {
-	if (err < 0)
+	/* Compare before negating: -INT_MIN would overflow. */
+	if (err < 0 && err > -NB_ERR_COUNT)
 		err = -err;
-	if (err >= NB_ERR_COUNT || !nb_err_text[err])
+	if (err < 0 || err >= NB_ERR_COUNT || !nb_err_text[err])
 		return "unknown error";
 	return nb_err_text[err];
 }

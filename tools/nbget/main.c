@@ -1,0 +1,333 @@
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nbget.h"
+
+static const char usage[] =
+	"usage: nbget --tap IFNAME [--mac MAC] [--ip A.B.C.D/N] [--gw G] [--dns D]\n"
+	"             [--dhcp | --cached-dhcp FILE [--cached-proxy FILE]]\n"
+	"             [--dhcp-timeout S] [--user-class STR] [--save-dhcp FILE]\n"
+	"             [--pcap FILE] [--timeout S] [-q] COMMAND\n"
+	"commands:\n"
+	"  ping HOST [-c N] [-i MS]   ICMP echo through the stack\n"
+	"  serve [--seconds N] [--udp-echo PORT]\n"
+	"                             answer ARP/ping (and echo UDP) for N s\n"
+	"  udp HOST:PORT MESSAGE      send a datagram, print the reply\n"
+	"  lease                      print the DHCP lease as key=value lines\n"
+	"  get URL -o FILE [--blksize N] [--windowsize N] [--range A-B]\n"
+	"          [--parallel N] [--sha256 HEX]   download (tftp:// or http://)\n";
+
+int nbget_fail(const char *what, int err)
+{
+	fprintf(stderr, "nbget: %s: %s\n", what, nb_strerror(err));
+	return 1;
+}
+
+static int bad_usage(const char *msg)
+{
+	fprintf(stderr, "nbget: %s\n%s", msg, usage);
+	return 2;
+}
+
+uint64_t nbget_now(struct nbget *g)
+{
+	return g->clock.now_ms(g->clock.ctx);
+}
+
+int nbget_wait(struct nbget *g, nb_poll_fn fn, void *obj)
+{
+	return nb_wait(&g->stack, fn, obj, &g->clock,
+		       (uint64_t)g->timeout_s * 1000);
+}
+
+int nbget_parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_ip(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -1;
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+static int parse_cidr(const char *s, uint32_t *ip, uint32_t *mask)
+{
+	char buf[32];
+	const char *slash = strchr(s, '/');
+	uint32_t bits = 24;
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	if (slash) {
+		buf[slash - s] = 0;
+		if (nbget_parse_u32(slash + 1, 32, &bits) < 0 || bits == 0)
+			return -1;
+	}
+	*mask = bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits);
+	return parse_ip(buf, ip);
+}
+
+static int parse_range(struct nbget *g, const char *s)
+{
+	char *end;
+	unsigned long long a = strtoull(s, &end, 10);
+	if (end == s || *end != '-')
+		return -1;
+	const char *b = end + 1;
+	unsigned long long z = strtoull(b, &end, 10);
+	if (end == b || *end || z < a)
+		return -1;
+	g->have_range = true;
+	g->range_first = a;
+	g->range_last = z;
+	return 0;
+}
+
+enum {
+	OPT_TAP = 256, OPT_MAC, OPT_IP, OPT_GW, OPT_DNS, OPT_DHCP,
+	OPT_CACHED, OPT_PROXY, OPT_DHCP_TIMEOUT, OPT_USER_CLASS, OPT_SAVE_DHCP,
+	OPT_PCAP, OPT_TIMEOUT, OPT_BLKSIZE, OPT_WINDOWSIZE, OPT_RANGE,
+	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO,
+};
+
+static const struct option opts[] = {
+	{"tap", required_argument, 0, OPT_TAP},
+	{"mac", required_argument, 0, OPT_MAC},
+	{"ip", required_argument, 0, OPT_IP},
+	{"gw", required_argument, 0, OPT_GW},
+	{"dns", required_argument, 0, OPT_DNS},
+	{"dhcp", no_argument, 0, OPT_DHCP},
+	{"cached-dhcp", required_argument, 0, OPT_CACHED},
+	{"cached-proxy", required_argument, 0, OPT_PROXY},
+	{"dhcp-timeout", required_argument, 0, OPT_DHCP_TIMEOUT},
+	{"user-class", required_argument, 0, OPT_USER_CLASS},
+	{"save-dhcp", required_argument, 0, OPT_SAVE_DHCP},
+	{"pcap", required_argument, 0, OPT_PCAP},
+	{"timeout", required_argument, 0, OPT_TIMEOUT},
+	{"blksize", required_argument, 0, OPT_BLKSIZE},
+	{"windowsize", required_argument, 0, OPT_WINDOWSIZE},
+	{"range", required_argument, 0, OPT_RANGE},
+	{"parallel", required_argument, 0, OPT_PARALLEL},
+	{"sha256", required_argument, 0, OPT_SHA256},
+	{"seconds", required_argument, 0, OPT_SECONDS},
+	{"udp-echo", required_argument, 0, OPT_UDP_ECHO},
+	{"output", required_argument, 0, 'o'},
+	{"count", required_argument, 0, 'c'},
+	{"interval", required_argument, 0, 'i'},
+	{"quiet", no_argument, 0, 'q'},
+	{"help", no_argument, 0, 'h'},
+	{0, 0, 0, 0},
+};
+
+/* Options may come before or after the command, as users type them. */
+static int parse(struct nbget *g, int argc, char **argv, char **cmd)
+{
+	uint32_t v;
+	int c, n = 0;
+	char *words[3] = {0};
+	optind = 1;
+	while (optind < argc) {
+		c = getopt_long(argc, argv, "-o:c:i:qh", opts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 1:
+			if (n == 3)
+				return bad_usage("too many arguments");
+			words[n++] = optarg;
+			break;
+		case OPT_TAP: g->tap = optarg; break;
+		case OPT_MAC:
+			if (nb_hosted_parse_mac(optarg, g->mac) < 0)
+				return bad_usage("bad --mac");
+			g->have_mac = true;
+			break;
+		case OPT_IP:
+			if (parse_cidr(optarg, &g->ip, &g->mask) < 0)
+				return bad_usage("bad --ip (want A.B.C.D/N)");
+			break;
+		case OPT_GW:
+			if (parse_ip(optarg, &g->gw) < 0)
+				return bad_usage("bad --gw");
+			break;
+		case OPT_DNS:
+			if (g->ndns == NB_DNS_SERVERS ||
+			    parse_ip(optarg, &g->dns[g->ndns]) < 0)
+				return bad_usage("bad or too many --dns");
+			g->ndns++;
+			break;
+		case OPT_DHCP: g->dhcp = true; break;
+		case OPT_CACHED: g->cached_dhcp = optarg; break;
+		case OPT_PROXY: g->cached_proxy = optarg; break;
+		case OPT_SAVE_DHCP: g->save_dhcp = optarg; break;
+		case OPT_USER_CLASS: g->user_class = optarg; break;
+		case OPT_PCAP: g->pcap_path = optarg; break;
+		case OPT_DHCP_TIMEOUT:
+			if (nbget_parse_u32(optarg, 86400, &g->dhcp_timeout_s) < 0 ||
+			    !g->dhcp_timeout_s)
+				return bad_usage("bad --dhcp-timeout");
+			break;
+		case OPT_TIMEOUT:
+			if (nbget_parse_u32(optarg, 86400, &g->timeout_s) < 0 ||
+			    !g->timeout_s)
+				return bad_usage("bad --timeout");
+			break;
+		case OPT_BLKSIZE:
+			if (nbget_parse_u32(optarg, 65464, &v) < 0)
+				return bad_usage("bad --blksize");
+			g->blksize = (int)v;
+			break;
+		case OPT_WINDOWSIZE:
+			if (nbget_parse_u32(optarg, 65535, &v) < 0)
+				return bad_usage("bad --windowsize");
+			g->windowsize = (int)v;
+			break;
+		case OPT_RANGE:
+			if (parse_range(g, optarg) < 0)
+				return bad_usage("bad --range (want A-B)");
+			break;
+		case OPT_PARALLEL:
+			if (nbget_parse_u32(optarg, 64, &v) < 0 || !v)
+				return bad_usage("bad --parallel (1..64)");
+			g->parallel = (int)v;
+			break;
+		case OPT_SHA256: g->sha256_hex = optarg; break;
+		case OPT_SECONDS:
+			if (nbget_parse_u32(optarg, 86400, &g->serve_seconds) < 0)
+				return bad_usage("bad --seconds");
+			break;
+		case OPT_UDP_ECHO:
+			if (nbget_parse_u32(optarg, 65535, &v) < 0 || !v)
+				return bad_usage("bad --udp-echo");
+			g->udp_echo_port = (uint16_t)v;
+			break;
+		case 'o': g->out_path = optarg; break;
+		case 'c':
+			if (nbget_parse_u32(optarg, 1000000, &v) < 0 || !v)
+				return bad_usage("bad -c");
+			g->ping_count = (int)v;
+			break;
+		case 'i':
+			if (nbget_parse_u32(optarg, 60000, &v) < 0)
+				return bad_usage("bad -i");
+			g->ping_interval_ms = v;
+			break;
+		case 'q': g->quiet = true; break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default: return bad_usage("unknown option");
+		}
+	}
+	if (!n)
+		return bad_usage("no command");
+	cmd[0] = words[0];
+	cmd[1] = words[1];
+	cmd[2] = words[2];
+	return 0;
+}
+
+static int setup(struct nbget *g)
+{
+	int rc = nb_hosted_rng(&g->rng);
+	if (rc < 0)
+		return nbget_fail("entropy", rc);
+	rc = nb_tap_open_mac(&g->tapdev, g->tap, g->have_mac ? g->mac : NULL,
+			     &g->link);
+	if (rc < 0)
+		return nbget_fail(g->tap, rc);
+	nb_hosted_clock(&g->clock, g->tapdev.fd);
+	if (g->pcap_path) {
+		rc = nb_pcap_open_file(&g->pcapdev, &g->link, g->pcap_path);
+		if (rc < 0)
+			return nbget_fail(g->pcap_path, rc);
+		g->link_used = &g->pcapdev.link;
+	} else {
+		g->link_used = &g->link;
+	}
+	g->arena_len = NB_STACK_ARENA_BYTES + (64u << 20);
+	g->arena_mem = malloc(g->arena_len);
+	if (!g->arena_mem)
+		return nbget_fail("arena", -NB_ENOMEM);
+	nb_arena_init(&g->arena, g->arena_mem, g->arena_len);
+	rc = nb_stack_init(&g->stack, g->link_used, &g->rng, &g->arena);
+	if (rc < 0)
+		return nbget_fail("stack", rc);
+	nb_stack_set_ipv4(&g->stack, g->ip, g->mask, g->gw);
+	for (int i = 0; i < g->ndns; i++)
+		g->stack.dns[i] = g->dns[i];
+	return 0;
+}
+
+static int run(struct nbget *g, char **cmd);
+
+int main(int argc, char **argv)
+{
+	static struct nbget g = {
+		.blksize = -1, .windowsize = -1, .parallel = 1,
+		.timeout_s = NBGET_DEFAULT_TIMEOUT_S, .dhcp_timeout_s = 60,
+		.ping_count = 4, .ping_interval_ms = 1000, .serve_seconds = 10,
+	};
+	char *cmd[3];
+	int rc = parse(&g, argc, argv, cmd);
+	if (rc)
+		return rc;
+	if (!g.tap)
+		return bad_usage("--tap is required");
+	if (!g.ip && !g.dhcp && !g.cached_dhcp)
+		return bad_usage("give --ip, --dhcp or --cached-dhcp");
+	if (setup(&g))
+		return 1;
+	rc = 0;
+	if (g.dhcp || g.cached_dhcp)
+		rc = nbget_dhcp_setup(&g);
+	if (!rc)
+		rc = run(&g, cmd);
+	if (g.pcap_path && nb_pcap_close_file(&g.pcapdev) < 0 && !rc)
+		rc = nbget_fail(g.pcap_path, -NB_EIO);
+	nb_tap_close(&g.tapdev);
+	return rc;
+}
+
+static int run(struct nbget *g, char **cmd)
+{
+	if (!strcmp(cmd[0], "ping")) {
+		if (!cmd[1] || cmd[2])
+			return bad_usage("ping takes one HOST");
+		return nbget_cmd_ping(g, cmd[1]);
+	}
+	if (!strcmp(cmd[0], "serve")) {
+		if (cmd[1])
+			return bad_usage("serve takes no argument");
+		return nbget_cmd_serve(g);
+	}
+	if (!strcmp(cmd[0], "udp")) {
+		if (!cmd[1] || !cmd[2])
+			return bad_usage("udp takes HOST:PORT and a MESSAGE");
+		return nbget_cmd_udp(g, cmd[1], cmd[2]);
+	}
+	if (!strcmp(cmd[0], "lease"))
+		return nbget_cmd_lease(g);
+	if (!strcmp(cmd[0], "get")) {
+		if (!cmd[1] || cmd[2] || !g->out_path)
+			return bad_usage("get takes one URL and -o FILE");
+		if (!strncmp(cmd[1], "tftp://", 7))
+			return nbget_get_tftp(g, cmd[1], g->out_path);
+		if (!strncmp(cmd[1], "http://", 7))
+			return nbget_get_http(g, cmd[1], g->out_path);
+		return bad_usage("URL must start with tftp:// or http://");
+	}
+	return bad_usage("unknown command");
+}

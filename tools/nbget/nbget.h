@@ -1,0 +1,113 @@
+/*
+ * nbget: the hosted command-line front end of libnetboot.  main.c parses
+ * options and sets up the stack on a tap device; each protocol module
+ * implements its command in its own file (dhcp.c, tftp.c, http.c).
+ */
+#ifndef NBGET_H
+#define NBGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "netboot/hosted.h"
+#include "netboot/pcap.h"
+#include "netboot/sink.h"
+#include "netboot/stack.h"
+#include "netboot/tap.h"
+
+/* Upper bound on any single command unless --timeout says otherwise. */
+#define NBGET_DEFAULT_TIMEOUT_S 600
+
+struct nbget {
+	/* link and addressing */
+	const char *tap;
+	uint8_t mac[6];
+	bool have_mac;
+	uint32_t ip, mask, gw;
+	uint32_t dns[NB_DNS_SERVERS];
+	int ndns;
+	const char *pcap_path;
+
+	/* DHCP (issue 3) */
+	bool dhcp;
+	const char *cached_dhcp;  /* raw DHCPACK file */
+	const char *cached_proxy; /* raw ProxyDHCP offer file */
+	const char *save_dhcp;    /* write the raw DHCPACK we got here */
+	const char *user_class;
+	uint32_t dhcp_timeout_s;
+
+	/* get (TFTP issue 4, HTTP issue 5); -1 = library default */
+	const char *out_path;
+	int blksize;
+	int windowsize;
+	int parallel;
+	bool have_range;
+	uint64_t range_first, range_last;
+	const char *sha256_hex;
+
+	uint32_t timeout_s;
+	bool quiet;
+	int ping_count;
+	uint32_t ping_interval_ms;
+	uint32_t serve_seconds;
+	uint16_t udp_echo_port;
+
+	/* runtime */
+	struct nb_tap tapdev;
+	struct nb_link link;       /* the tap driver's link */
+	struct nb_pcap pcapdev;    /* --pcap recorder around it */
+	struct nb_link *link_used; /* what the stack runs on */
+	struct nb_stack stack;
+	struct nb_clock clock;
+	struct nb_rng rng;
+	struct nb_arena arena;
+	void *arena_mem;
+	size_t arena_len;
+};
+
+/* Print "nbget: <msg>: <error text>" on stderr; returns 1 (exit status). */
+int nbget_fail(const char *what, int err);
+/* Decimal number <= max; 0 on success, -1 on junk. */
+int nbget_parse_u32(const char *s, uint32_t max, uint32_t *out);
+/* Diagnostics (diag.c). */
+int nbget_cmd_ping(struct nbget *g, const char *host);
+int nbget_cmd_serve(struct nbget *g);
+int nbget_cmd_udp(struct nbget *g, const char *hostport, const char *msg);
+/* Monotonic milliseconds. */
+uint64_t nbget_now(struct nbget *g);
+/* Dotted quad, or a DNS name when the DNS module is built in. */
+int nbget_resolve(struct nbget *g, const char *host, uint32_t *ip);
+/* Block on an object's poll function within g->timeout_s. */
+int nbget_wait(struct nbget *g, nb_poll_fn fn, void *obj);
+
+/* A sink writing to a file with pwrite(), tracking progress. */
+struct nbget_filesink {
+	struct nb_sink sink;
+	int fd;
+	uint64_t total;     /* announced size, 0 if unknown */
+	uint64_t written;   /* payload bytes written (including rewrites) */
+	uint64_t high;      /* one past the highest byte written */
+	uint64_t start_ms;
+	uint64_t last_draw_ms;
+	bool tty;
+	struct nbget *g;
+};
+int nbget_filesink_open(struct nbget_filesink *fs, struct nbget *g,
+			const char *path);
+/* Close the file; verify --sha256 if given; print the summary line.
+ * retrans: protocol retransmissions to report (or -1 if not tracked).
+ * Returns 0 or a negative NB_E* code (-NB_EDIGEST on mismatch). */
+int nbget_filesink_finish(struct nbget_filesink *fs, int rc, long retrans);
+
+/* Protocol commands, each in its module's file: dhcp.c, tftp.c, http.c,
+ * dns.c.  meson.build defines NBGET_HAVE_<MODULE> for each file present;
+ * stubs.c stands in for the missing ones. */
+/* dns.c: resolve a name with lib/dns using g->stack.dns servers. */
+int nbget_dns_resolve(struct nbget *g, const char *host, uint32_t *ip);
+int nbget_dhcp_setup(struct nbget *g);
+int nbget_cmd_lease(struct nbget *g);
+int nbget_get_tftp(struct nbget *g, const char *url, const char *out_path);
+int nbget_get_http(struct nbget *g, const char *url, const char *out_path);
+
+#endif
