@@ -7,8 +7,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, tap devices, apt)" >&2; exit 1; }
 "$top/scripts/deps.sh"
 b=$top/build-demo
-[ -f "$b/build.ninja" ] || meson setup "$b" "$top" >/dev/null
-ninja -C "$b" tools/nbget/nbget >/dev/null
+if ! { [ -f "$b/build.ninja" ] || meson setup "$b" "$top" ${NB_MESON_ARGS:-} >"$top/build-demo.log" 2>&1; } ||
+   ! ninja -C "$b" tools/nbget/nbget >>"$top/build-demo.log" 2>&1; then
+	cat "$top/build-demo.log" >&2
+	echo "demo: build failed" >&2
+	exit 1
+fi
 nbget=$b/tools/nbget/nbget
 
 ns=nbdemo$$
