@@ -1,0 +1,17 @@
+/* Handing off from the UEFI chainloader: EFI applications and Linux. */
+#ifndef CL_EFI_BOOT_H
+#define CL_EFI_BOOT_H
+
+#include <efi.h>
+
+/* Start an EFI image held in memory with an ASCII command line (may be
+ * NULL).  Returns only when the image exits or cannot be started. */
+EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
+			  const char *cmdline);
+
+/* Offer initrd to the next kernel through EFI_LOAD_FILE2_PROTOCOL on the
+ * Linux initrd media device path (Linux 5.7+ asks for it there).  The
+ * buffer must stay valid until the kernel has read it. */
+EFI_STATUS efi_boot_register_initrd(const void *initrd, UINTN len);
+
+#endif

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Boot fixtures, built from Debian packages on first use and cached, never
+# committed:  nbfx_kernel DIR   -> DIR/vmlinuz  (Debian cloud kernel)
+#             nbfx_initrd DIR   -> DIR/initrd.gz (busybox /init that prints
+#                                  NB_BOOT_MARKER and powers off)
+# Source this file; functions print the path they produced.
+NB_BOOT_MARKER=${NB_BOOT_MARKER:-NETBOOT-E2E-MARKER-OK}
+
+nbfx_kernel() {
+	local dir=$1 pkg deb
+	mkdir -p "$dir"
+	[ -s "$dir/vmlinuz" ] && { echo "$dir/vmlinuz"; return 0; }
+	# The metapackage names the versioned image package.
+	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+	[ -n "$pkg" ] || { echo "fixtures: cannot resolve linux-image-cloud-amd64" >&2; return 1; }
+	(cd "$dir" && rm -f ./*.deb && apt-get download "$pkg" >/dev/null) || return 1
+	deb=$(ls "$dir"/*.deb | head -1)
+	(cd "$dir" && dpkg-deb --fsys-tarfile "$deb" | tar -x --wildcards './boot/vmlinuz-*') || return 1
+	mv "$dir"/boot/vmlinuz-* "$dir/vmlinuz" && rm -rf "$dir/boot" "$deb"
+	echo "$dir/vmlinuz"
+}
+
+nbfx_initrd() {
+	local dir=$1 root
+	mkdir -p "$dir"
+	[ -s "$dir/initrd.gz" ] && { echo "$dir/initrd.gz"; return 0; }
+	[ -x /bin/busybox ] || { echo "fixtures: busybox-static is not installed" >&2; return 1; }
+	root=$(mktemp -d)
+	mkdir -p "$root/bin" "$root/dev" "$root/proc"
+	cp /bin/busybox "$root/bin/busybox"
+	for a in sh echo poweroff mount sleep cat; do ln -s busybox "$root/bin/$a"; done
+	cat >"$root/init" <<INIT
+#!/bin/sh
+mount -t proc proc /proc 2>/dev/null
+echo "$NB_BOOT_MARKER"
+poweroff -f
+INIT
+	chmod +x "$root/init"
+	(cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -9) >"$dir/initrd.gz"
+	rm -rf "$root"
+	echo "$dir/initrd.gz"
+}
