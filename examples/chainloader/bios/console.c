@@ -1,0 +1,52 @@
+#include "bios/console.h"
+
+#define COM1 0x3f8
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void put(char c)
+{
+	/* Bounded wait for the transmitter: a missing UART must not hang us. */
+	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+		;
+	outb(COM1, (uint8_t)c);
+}
+
+void con_puts(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			put('\r');
+		put(*s);
+	}
+}
+
+void con_put_dec(uint32_t v)
+{
+	char b[11];
+	int i = 10;
+	b[i] = 0;
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	con_puts(b + i);
+}
+
+void con_put_ip(const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			con_puts(".");
+		con_put_dec(a[i]);
+	}
+}

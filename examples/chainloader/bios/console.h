@@ -1,0 +1,8 @@
+/* Console of the BIOS NBP: COM1, which QEMU and most BMCs show. */
+#ifndef CL_BIOS_CONSOLE_H
+#define CL_BIOS_CONSOLE_H
+#include <stdint.h>
+void con_puts(const char *s);
+void con_put_ip(const uint8_t *a);
+void con_put_dec(uint32_t v);
+#endif

@@ -1,0 +1,33 @@
+/* PXE API access for the BIOS NBP (32-bit protected mode side). */
+#ifndef CL_BIOS_PXE_H
+#define CL_BIOS_PXE_H
+
+#include <stdint.h>
+
+#define PXENV_GET_CACHED_INFO 0x0071
+#define PXENV_PACKET_TYPE_DHCP_DISCOVER 1
+#define PXENV_PACKET_TYPE_DHCP_ACK 2
+#define PXENV_PACKET_TYPE_CACHED_REPLY 3
+
+/* Set by start.S in real mode. */
+extern uint16_t pxenv_off, pxenv_seg, bangpxe_off, bangpxe_seg;
+extern uint32_t pxe_entry;
+
+/* The gateway in start.S: far-call !PXE in real mode. */
+uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear);
+void pm_exit_to_rom(void) __attribute__((noreturn));
+
+static inline uint32_t segoff_linear(uint16_t seg, uint16_t off)
+{
+	return ((uint32_t)seg << 4) + off;
+}
+
+/* Find !PXE's entry point; 0 when the ROM gave us no usable structure. */
+int pxe_init(void);
+/* One API call with a parameter block in base memory; returns the
+ * block's PXENV_STATUS (0 = success). */
+uint16_t pxe_call(uint16_t opcode, void *block);
+/* The ROM's copy of a cached packet: pointer and length, or NULL. */
+const uint8_t *pxe_cached_packet(uint16_t type, uint16_t *len);
+
+#endif

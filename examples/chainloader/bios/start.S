@@ -1,0 +1,196 @@
+/*
+ * BIOS NBP entry and the real-mode gateway.
+ *
+ * The PXE ROM far-calls us at 0000:7C00 in real mode with ES:BX -> PXENV+
+ * and the !PXE far pointer at SS:[SP+4].  We save the ROM's registers and
+ * stack (to return to it on failure), switch to 32-bit flat protected
+ * mode, zero .bss and run the C core.  Every PXE API call goes back to
+ * real mode through pm_pxe_call(), which lives here in the first 64 KiB
+ * so real-mode code can address it with segment 0.
+ */
+	.set CODE32, 0x08
+	.set DATA32, 0x10
+	.set CODE16, 0x18
+	.set DATA16, 0x20
+
+	.section .text.entry, "awx"
+	.code16
+	.globl _start
+_start:
+	ljmp	$0, $1f			/* normalise 07C0:0000 to 0000:7C00 */
+1:	pushal
+	pushw	%ds
+	pushw	%es
+	pushw	%fs
+	pushw	%gs
+	movw	%sp, %bp
+	/* After 8 dwords and 4 words: the ROM's return address at +40,
+	 * the !PXE pointer at +44. */
+	movw	%ss:44(%bp), %ax
+	movw	%ax, %cs:bangpxe_off
+	movw	%ss:46(%bp), %ax
+	movw	%ax, %cs:bangpxe_seg
+	movw	%bx, %cs:pxenv_off
+	movw	%es, %cs:pxenv_seg
+	movw	%ss, %cs:rom_ss
+	movw	%sp, %cs:rom_sp
+	cli
+	xorw	%ax, %ax
+	movw	%ax, %ds
+	/* Fast A20: the image buffers live above 1 MiB. */
+	inb	$0x92, %al
+	orb	$0x02, %al
+	andb	$0xfe, %al
+	outb	%al, $0x92
+	lgdtl	gdt_desc
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0
+	ljmpl	$CODE32, $pm_start
+
+	.code32
+pm_start:
+	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	movl	$pm_stack_top, %esp
+	cld
+	movl	$__bss_start, %edi
+	movl	$__bss_end, %ecx
+	subl	%edi, %ecx
+	xorl	%eax, %eax
+	rep stosb
+	call	nbp_main
+	/* nbp_main returned: hand control back to the ROM. */
+	jmp	pm_exit_to_rom
+
+/*
+ * uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)
+ * Far-calls the !PXE entry point (pxe_entry, seg:off) in real mode with
+ * the parameter block's segment:offset and the opcode on the stack, as the
+ * PXE specification defines; returns AX.  Interrupts are enabled during
+ * the call (UNDI drivers may need them) and disabled again after.
+ */
+	.globl pm_pxe_call
+pm_pxe_call:
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	movl	20(%esp), %eax
+	movw	%ax, rm_opcode
+	movl	24(%esp), %eax
+	movl	%eax, %edx
+	andw	$0x000f, %ax
+	movw	%ax, rm_param_off
+	shrl	$4, %edx
+	movw	%dx, rm_param_seg
+	movl	%esp, pm_saved_esp
+	ljmp	$CODE16, $1f
+	.code16
+1:	movw	$DATA16, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	%cr0, %eax
+	andl	$~1, %eax
+	movl	%eax, %cr0
+	ljmp	$0, $2f
+2:	xorw	%ax, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movw	$rm_stack_top, %sp
+	sti
+	pushw	rm_param_seg
+	pushw	rm_param_off
+	pushw	rm_opcode
+	lcall	*pxe_entry
+	addw	$6, %sp
+	cli
+	xorw	%bx, %bx
+	movw	%bx, %ds
+	movw	%ax, rm_result
+	lgdtl	gdt_desc
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0
+	ljmpl	$CODE32, $3f
+	.code32
+3:	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	movl	pm_saved_esp, %esp
+	movzwl	rm_result, %eax
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+	ret
+
+/* void pm_exit_to_rom(void): restore the ROM's stack and registers, lret. */
+	.globl pm_exit_to_rom
+pm_exit_to_rom:
+	cli
+	ljmp	$CODE16, $1f
+	.code16
+1:	movw	$DATA16, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	%cr0, %eax
+	andl	$~1, %eax
+	movl	%eax, %cr0
+	ljmp	$0, $2f
+2:	xorw	%ax, %ax
+	movw	%ax, %ds
+	movw	rom_ss, %ss
+	movw	rom_sp, %sp
+	popw	%gs
+	popw	%fs
+	popw	%es
+	popw	%ds
+	popal
+	sti
+	lret
+
+	.balign 8
+gdt:
+	.quad	0
+	.quad	0x00cf9a000000ffff	/* 0x08: 32-bit code, flat */
+	.quad	0x00cf92000000ffff	/* 0x10: 32-bit data, flat */
+	.quad	0x00009a000000ffff	/* 0x18: 16-bit code, base 0, 64 KiB */
+	.quad	0x000092000000ffff	/* 0x20: 16-bit data, base 0, 64 KiB */
+gdt_end:
+gdt_desc:
+	.word	gdt_end - gdt - 1
+	.long	gdt
+
+	.globl pxenv_off, pxenv_seg, bangpxe_off, bangpxe_seg, pxe_entry
+pxenv_off:	.word 0
+pxenv_seg:	.word 0
+bangpxe_off:	.word 0
+bangpxe_seg:	.word 0
+pxe_entry:	.long 0			/* !PXE EntryPointSP, off then seg */
+rom_ss:		.word 0
+rom_sp:		.word 0
+rm_opcode:	.word 0
+rm_param_off:	.word 0
+rm_param_seg:	.word 0
+rm_result:	.word 0
+pm_saved_esp:	.long 0
+	.balign 16
+rm_stack:	.space 2048		/* the ROM's calls run on this */
+rm_stack_top:
+
+	.section .bss
+	.balign 16
+pm_stack:	.space 32768
+pm_stack_top:
+	.section .note.GNU-stack, "", @progbits
