@@ -1,6 +1,7 @@
 #include "bios/pxe.h"
 
 #include "core/mem.h"
+#include "netboot/err.h"
 
 /* Parameter blocks are packed little-endian structures in base memory;
  * .bss of the NBP is below 640 KiB, so any static block qualifies. */
@@ -42,4 +43,39 @@ const uint8_t *pxe_cached_packet(uint16_t type, uint16_t *len)
 		return NULL;
 	*len = gci.buffer_size;
 	return (const uint8_t *)segoff_linear(gci.buffer_seg, gci.buffer_off);
+}
+
+struct __attribute__((packed)) tftp_read_file {
+	uint16_t status;
+	char name[128];
+	uint32_t buffer_size;
+	uint32_t buffer;
+	uint32_t server_ip;
+	uint32_t gateway_ip;
+	uint32_t mcast_ip;
+	uint16_t client_port;
+	uint16_t server_port;
+	uint16_t open_timeout;
+	uint16_t reopen_delay;
+};
+
+static struct tftp_read_file trf;
+
+long pxe_rom_tftp_read(uint32_t server, const char *name, uint32_t phys,
+		       uint32_t cap)
+{
+	memset(&trf, 0, sizeof(trf));
+	size_t n = 0;
+	while (name[n] && n + 1 < sizeof(trf.name)) {
+		trf.name[n] = name[n];
+		n++;
+	}
+	trf.buffer_size = cap;
+	trf.buffer = phys;
+	/* PXE keeps IP addresses in network order. */
+	trf.server_ip = (server >> 24) | ((server >> 8) & 0xff00) |
+			((server << 8) & 0xff0000) | (server << 24);
+	if (pxe_call(PXENV_TFTP_READ_FILE, &trf) != 0)
+		return -NB_ENOTFOUND;
+	return (long)trf.buffer_size;
 }

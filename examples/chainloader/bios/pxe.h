@@ -31,3 +31,21 @@ uint16_t pxe_call(uint16_t opcode, void *block);
 const uint8_t *pxe_cached_packet(uint16_t type, uint16_t *len);
 
 #endif
+
+/* Registers for a BIOS interrupt through pm_rm_int(); the struct must sit
+ * in the first 64 KiB (start.S keeps one there: rm_regs_area). */
+struct rm_regs {
+	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, eflags;
+	uint16_t es;
+} __attribute__((packed));
+void pm_rm_int(uint8_t vector, struct rm_regs *r);
+void pm_boot_linux32(uint32_t entry, uint32_t boot_params) __attribute__((noreturn));
+/* In the first 64 KiB (start.S): scratch for real-mode BIOS calls. */
+extern struct rm_regs rm_regs_area;
+extern uint8_t low_buf[1024];
+
+#define PXENV_TFTP_READ_FILE 0x0023
+/* Read a whole file with the ROM's own TFTP into memory at phys (which
+ * may be above 1 MiB).  Returns the size, or a negative NB_E* code. */
+long pxe_rom_tftp_read(uint32_t server, const char *name, uint32_t phys,
+		       uint32_t cap);

@@ -134,6 +134,124 @@ pm_pxe_call:
 	popl	%ebp
 	ret
 
+/*
+ * void pm_rm_int(uint8_t vector, struct rm_regs *r)
+ * Run a BIOS interrupt in real mode with the general registers and ES
+ * from *r (which must be in the first 64 KiB so real mode can address it
+ * with DS=0), and store the results and FLAGS back.  The vector is patched
+ * into the int instruction: the code lives in writable base memory.
+ */
+	.globl pm_rm_int
+pm_rm_int:
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	movl	20(%esp), %eax
+	movb	%al, rm_int_insn + 1
+	movl	24(%esp), %eax
+	movl	%eax, rm_regs_ptr
+	movl	%esp, pm_saved_esp
+	ljmp	$CODE16, $1f
+	.code16
+1:	movw	$DATA16, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	%cr0, %eax
+	andl	$~1, %eax
+	movl	%eax, %cr0
+	ljmp	$0, $2f
+2:	xorw	%ax, %ax
+	movw	%ax, %ds
+	movw	%ax, %ss
+	movw	$rm_stack_top, %sp
+	movw	rm_regs_ptr, %si
+	movw	32(%si), %ax		/* es */
+	movw	%ax, %es
+	movl	0(%si), %eax
+	movl	4(%si), %ebx
+	movl	8(%si), %ecx
+	movl	12(%si), %edx
+	movl	20(%si), %edi
+	movl	24(%si), %ebp
+	movl	16(%si), %esi
+	sti
+rm_int_insn:
+	int	$0x00
+	cli
+	pushfl
+	pushl	%esi
+	xorw	%si, %si
+	movw	%si, %ds
+	movw	rm_regs_ptr, %si
+	movl	%eax, 0(%si)
+	movl	%ebx, 4(%si)
+	movl	%ecx, 8(%si)
+	movl	%edx, 12(%si)
+	popl	%eax
+	movl	%eax, 16(%si)
+	movl	%edi, 20(%si)
+	movl	%ebp, 24(%si)
+	popl	%eax
+	movl	%eax, 28(%si)		/* eflags */
+	movw	%es, 32(%si)
+	lgdtl	gdt_desc
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0
+	ljmpl	$CODE32, $3f
+	.code32
+3:	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	movl	pm_saved_esp, %esp
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+	ret
+
+/*
+ * void pm_boot_linux32(uint32_t entry, uint32_t boot_params)
+ * The Linux 32-bit boot protocol wants flat segments at selectors 0x10
+ * (code) and 0x18 (data), ESI = boot_params, interrupts off.
+ */
+	.globl pm_boot_linux32
+pm_boot_linux32:
+	cli
+	movl	4(%esp), %ebx
+	movl	8(%esp), %esi
+	lgdtl	linux_gdt_desc
+	ljmpl	$0x10, $1f
+1:	movw	$0x18, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	xorl	%ebp, %ebp
+	xorl	%edi, %edi
+	/* EBX must be zero too: jump through the stack instead. */
+	pushl	$0x10
+	pushl	%ebx
+	xorl	%ebx, %ebx
+	lret
+
+	.balign 8
+linux_gdt:
+	.quad	0
+	.quad	0
+	.quad	0x00cf9a000000ffff	/* 0x10: __BOOT_CS */
+	.quad	0x00cf92000000ffff	/* 0x18: __BOOT_DS */
+linux_gdt_end:
+linux_gdt_desc:
+	.word	linux_gdt_end - linux_gdt - 1
+	.long	linux_gdt
+
 /* void pm_exit_to_rom(void): restore the ROM's stack and registers, lret. */
 	.globl pm_exit_to_rom
 pm_exit_to_rom:
@@ -185,6 +303,11 @@ rm_param_off:	.word 0
 rm_param_seg:	.word 0
 rm_result:	.word 0
 pm_saved_esp:	.long 0
+rm_regs_ptr:	.long 0
+	.globl rm_regs_area, low_buf
+	.balign 16
+rm_regs_area:	.space 48		/* struct rm_regs for pm_rm_int() */
+low_buf:	.space 1024		/* buffers BIOS calls fill (E820...) */
 	.balign 16
 rm_stack:	.space 2048		/* the ROM's calls run on this */
 rm_stack_top:
