@@ -1,0 +1,455 @@
+#include "loader.h"
+
+#include "core/mem.h"
+
+/* Redraw the progress line at most this often (a serial console is slow). */
+#define PROGRESS_MS 500
+/* A fetch that makes no progress at all for this long has failed. */
+#define FETCH_TIMEOUT_MS 120000
+#define DHCP_TIMEOUT_MS 30000
+
+/* ---- small text helpers (no libc here) ---- */
+
+static size_t slen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static void add(char *dst, size_t cap, const char *t)
+{
+	size_t n = slen(dst);
+	while (*t && n + 1 < cap)
+		dst[n++] = *t++;
+	dst[n] = 0;
+}
+
+static void add_dec(char *dst, size_t cap, uint64_t v)
+{
+	char d[21];
+	int i = 20;
+	d[i] = 0;
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	add(dst, cap, d + i);
+}
+
+static void add_ip(char *dst, size_t cap, uint32_t ip)
+{
+	for (int i = 3; i >= 0; i--) {
+		add_dec(dst, cap, (ip >> (8 * i)) & 0xff);
+		if (i)
+			add(dst, cap, ".");
+	}
+}
+
+static bool prefix(const char *s, const char *p)
+{
+	while (*p)
+		if (*s++ != *p++)
+			return false;
+	return true;
+}
+
+static bool streq(const char *a, const char *b)
+{
+	return slen(a) == slen(b) && prefix(a, b);
+}
+
+static void say(struct cl_loader *l, const char *t)
+{
+	l->p->print(l->p->ctx, t);
+}
+
+/* ---- waiting on library objects ---- */
+
+static uint64_t clk_now(void *ctx)
+{
+	const struct cl_platform *p = ctx;
+	return p->now_ms(p->ctx);
+}
+
+static void clk_idle(void *ctx, uint32_t max_ms)
+{
+	const struct cl_platform *p = ctx;
+	(void)max_ms;
+	if (p->idle)
+		p->idle(p->ctx);
+}
+
+static int wait_for(struct cl_loader *l, nb_poll_fn fn, void *obj,
+		    uint64_t timeout_ms)
+{
+	struct nb_clock clk = {.now_ms = clk_now, .idle = clk_idle,
+			       .ctx = (void *)l->p};
+	return nb_wait(&l->stack, fn, obj, &clk, timeout_ms);
+}
+
+/* ---- image sink with a progress line ---- */
+
+static void progress(struct cl_fetch *f, bool last)
+{
+	struct cl_loader *l = f->l;
+	uint64_t now = l->p->now_ms(l->p->ctx);
+	if (!last && now - f->last_draw_ms < PROGRESS_MS)
+		return;
+	f->last_draw_ms = now;
+	uint64_t ms = now > f->start_ms ? now - f->start_ms : 1;
+	char *b = l->line;
+	b[0] = 0;
+	add(b, sizeof(l->line), "\r  ");
+	add_dec(b, sizeof(l->line), f->high);
+	if (f->total) {
+		add(b, sizeof(l->line), "/");
+		add_dec(b, sizeof(l->line), f->total);
+		add(b, sizeof(l->line), " bytes (");
+		add_dec(b, sizeof(l->line), f->high * 100 / f->total);
+		add(b, sizeof(l->line), "%)");
+	} else {
+		add(b, sizeof(l->line), " bytes");
+	}
+	uint64_t rate10 = f->high / ms / 100; /* MB/s times ten */
+	add(b, sizeof(l->line), " ");
+	add_dec(b, sizeof(l->line), rate10 / 10);
+	add(b, sizeof(l->line), ".");
+	add_dec(b, sizeof(l->line), rate10 % 10);
+	add(b, sizeof(l->line), last ? " MB/s\n" : " MB/s");
+	say(l, b);
+}
+
+static int ensure_mem(struct cl_fetch *f, uint64_t size)
+{
+	struct cl_image *img = f->img;
+	if (img->buf)
+		return size <= img->cap ? 0 : -NB_ETOOBIG;
+	img->buf = f->l->p->image_mem(f->l->p->ctx, size, &img->cap);
+	if (!img->buf)
+		return -NB_ENOSPC;
+	return size <= img->cap ? 0 : -NB_ETOOBIG;
+}
+
+static int fetch_write(void *ctx, uint64_t off, const void *data, size_t len)
+{
+	struct cl_fetch *f = ctx;
+	int rc = ensure_mem(f, 0);
+	if (rc < 0)
+		return rc;
+	if (off > f->img->cap || len > f->img->cap - off)
+		return -NB_ERANGE;
+	memcpy(f->img->buf + off, data, len);
+	if (off + len > f->high)
+		f->high = off + len;
+	progress(f, false);
+	return 0;
+}
+
+static int fetch_total(void *ctx, uint64_t size)
+{
+	struct cl_fetch *f = ctx;
+	f->total = size;
+	return ensure_mem(f, size);
+}
+
+static uint64_t fetch_limit(void *ctx)
+{
+	struct cl_fetch *f = ctx;
+	return f->img->buf ? f->img->cap : UINT64_MAX;
+}
+
+static int http_poll(void *obj, uint64_t now)
+{
+	return nb_http_poll(obj, now);
+}
+
+static int tftp_poll(void *obj, uint64_t now)
+{
+	return nb_tftp_poll(obj, now);
+}
+
+/* tftp://host/path, or a bare name relative to the boot server. */
+static int fetch_tftp(struct cl_loader *l, const char *url, const char **why)
+{
+	uint32_t server = l->dhcp.lease.next_server;
+	const char *path = url;
+	if (prefix(url, "tftp://")) {
+		const char *host = url + 7, *slash = host;
+		while (*slash && *slash != '/')
+			slash++;
+		if (nb_ipv4_parse(host, (size_t)(slash - host), &server) < 0) {
+			*why = "tftp:// needs an IPv4 address";
+			return -NB_EINVAL;
+		}
+		path = *slash ? slash + 1 : slash;
+	}
+	if (!server) {
+		*why = "no TFTP server known";
+		return -NB_EUNREACH;
+	}
+	struct nb_tftp_cfg cfg;
+	nb_tftp_cfg_init(&cfg, &l->stack, server, path);
+	int rc = nb_tftp_start(&l->tftp, &l->stack, &cfg, &l->fetch.sink,
+			       l->p->now_ms(l->p->ctx));
+	if (rc == 0)
+		rc = wait_for(l, tftp_poll, &l->tftp, FETCH_TIMEOUT_MS * 10);
+	return rc;
+}
+
+static int fetch(struct cl_loader *l, struct cl_image *img)
+{
+	struct cl_fetch *f = &l->fetch;
+	memset(f, 0, sizeof(*f));
+	f->l = l;
+	f->img = img;
+	f->sink.write = fetch_write;
+	f->sink.total = fetch_total;
+	f->sink.limit = fetch_limit;
+	f->sink.ctx = f;
+	f->start_ms = l->p->now_ms(l->p->ctx);
+	char *b = l->line;
+	b[0] = 0;
+	add(b, sizeof(l->line), "fetching ");
+	add(b, sizeof(l->line), img->url);
+	add(b, sizeof(l->line), "\n");
+	say(l, b);
+	const char *why = NULL;
+	int rc;
+	if (prefix(img->url, "http://")) {
+		struct nb_http_cfg cfg = {.url = img->url,
+					  .user_agent = "libnetboot-chainloader"};
+		rc = nb_http_start(&l->http, &l->stack, &l->tcp, &f->sink, &cfg);
+		if (rc == 0)
+			rc = wait_for(l, http_poll, &l->http, 0);
+		nb_http_close(&l->http);
+	} else if (prefix(img->url, "https://")) {
+		why = "https is not supported";
+		rc = -NB_ENOTSUP;
+	} else {
+		rc = fetch_tftp(l, img->url, &why);
+	}
+	if (rc < 0) {
+		b[0] = 0;
+		add(b, sizeof(l->line), "\nfetch failed: ");
+		add(b, sizeof(l->line), img->url);
+		add(b, sizeof(l->line), ": ");
+		add(b, sizeof(l->line), why ? why : nb_strerror(rc));
+		add(b, sizeof(l->line), "\n");
+		say(l, b);
+		return rc;
+	}
+	progress(f, true);
+	img->len = f->total > f->high ? f->total : f->high;
+	struct nb_sha256 h;
+	nb_sha256_init(&h);
+	nb_sha256_update(&h, img->buf, (size_t)img->len);
+	nb_sha256_final(&h, img->digest);
+	img->loaded = true;
+	return 0;
+}
+
+/* ---- script operations ---- */
+
+static void op_print(void *ctx, const char *text)
+{
+	say(ctx, text);
+}
+
+static int dhcp_poll(void *obj, uint64_t now)
+{
+	return nb_dhcp_poll(obj, now);
+}
+
+static int op_net_up(void *ctx, bool use_cached)
+{
+	struct cl_loader *l = ctx;
+	const struct cl_platform *p = l->p;
+	int rc;
+	if (use_cached && p->ack) {
+		rc = nb_dhcp_use_cached(&l->dhcp, &l->stack, p->ack, p->ack_len,
+					p->proxy, p->proxy_len, p->boot_reply,
+					p->boot_reply_len);
+	} else {
+		struct nb_dhcp_cfg cfg;
+		memset(&cfg, 0, sizeof(cfg));
+		rc = nb_dhcp_start(&l->dhcp, &l->stack, &cfg, p->now_ms(p->ctx));
+		if (rc == 0)
+			rc = wait_for(l, dhcp_poll, &l->dhcp, DHCP_TIMEOUT_MS);
+	}
+	if (rc < 0)
+		return rc;
+	l->net_up = true;
+	char *b = l->line;
+	b[0] = 0;
+	add(b, sizeof(l->line), "net: ");
+	add_ip(b, sizeof(l->line), l->dhcp.lease.ip);
+	add(b, sizeof(l->line), " next-server ");
+	add_ip(b, sizeof(l->line), l->dhcp.lease.next_server);
+	add(b, sizeof(l->line), l->dhcp.lease.from_cache
+					? " (firmware lease adopted, no DHCP sent)\n"
+					: " (DHCP)\n");
+	say(l, b);
+	return 0;
+}
+
+static int copy_out(char *out, size_t cap, const char *v)
+{
+	size_t n = slen(v);
+	if (n + 1 > cap)
+		return -1;
+	memcpy(out, v, n + 1);
+	return (int)n;
+}
+
+static int op_get(void *ctx, const char *name, char *out, size_t cap)
+{
+	struct cl_loader *l = ctx;
+	const struct nb_dhcp_lease *ls = &l->dhcp.lease;
+	char tmp[20] = "";
+	if (!l->net_up)
+		return -1;
+	if (streq(name, "ip") || streq(name, "net0/ip")) {
+		add_ip(tmp, sizeof(tmp), ls->ip);
+		return copy_out(out, cap, tmp);
+	}
+	if (streq(name, "next-server") || streq(name, "net0/next-server")) {
+		add_ip(tmp, sizeof(tmp), ls->next_server);
+		return copy_out(out, cap, tmp);
+	}
+	if (streq(name, "filename") || streq(name, "net0/filename"))
+		return copy_out(out, cap, ls->boot_file);
+	/* "NNN:string": any option, raw, from the most specific packet. */
+	unsigned tag = 0;
+	const char *p = name;
+	while (*p >= '0' && *p <= '9' && tag < 1000)
+		tag = tag * 10 + (unsigned)(*p++ - '0');
+	if (p == name || !streq(p, ":string") || !tag || tag > 254 || cap < 2)
+		return -1;
+	int n = nb_dhcp_option(&l->dhcp, NB_DHCP_PKT_ANY, (uint8_t)tag, out,
+			       cap - 1);
+	if (n < 0)
+		return -1;
+	out[n] = 0;
+	return n;
+}
+
+static int op_set_option(void *ctx, unsigned tag, const char *value)
+{
+	/* The script keeps the value; the PXE API for a chained NBP (BIOS,
+	 * a later issue) reads it from there. */
+	(void)ctx, (void)tag, (void)value;
+	return 0;
+}
+
+static struct cl_image *image_for(struct cl_loader *l, const char *url)
+{
+	struct cl_image *free_img = NULL;
+	for (int i = 0; i < CL_IMAGES; i++) {
+		struct cl_image *img = &l->images[i];
+		if (img->url[0] && streq(img->url, url))
+			return img;
+		if (!img->url[0] && !free_img)
+			free_img = img;
+	}
+	return free_img;
+}
+
+static int load(struct cl_loader *l, enum cl_image kind, const char *url,
+		const char *args, struct cl_image **out)
+{
+	if (!l->net_up) {
+		int rc = op_net_up(l, true);
+		if (rc < 0)
+			return rc;
+	}
+	if (slen(url) >= CL_URL_MAX || slen(args) >= CL_ARGS_MAX)
+		return -NB_EMSGSIZE;
+	struct cl_image *img = image_for(l, url);
+	if (!img)
+		return -NB_ENOMEM;
+	if (!img->url[0])
+		memcpy(img->url, url, slen(url) + 1);
+	memcpy(img->args, args, slen(args) + 1);
+	img->kind = kind;
+	*out = img;
+	return img->loaded ? 0 : fetch(l, img);
+}
+
+static int op_load(void *ctx, enum cl_image kind, const char *url,
+		   const char *args)
+{
+	struct cl_loader *l = ctx;
+	struct cl_image *img;
+	int rc = load(l, kind, url, args, &img);
+	if (rc < 0)
+		return rc;
+	if (kind == CL_KERNEL)
+		l->kernel = img;
+	else if (kind == CL_INITRD)
+		l->initrd = img;
+	return 0;
+}
+
+static int op_chain(void *ctx, const char *url, const char *args)
+{
+	struct cl_loader *l = ctx;
+	struct cl_image *img;
+	int rc = load(l, CL_FETCH, url, args, &img);
+	if (rc < 0)
+		return rc;
+	return l->p->boot_chain(l->p->ctx, img->buf, img->len, img->args);
+}
+
+static int op_boot(void *ctx)
+{
+	struct cl_loader *l = ctx;
+	if (!l->kernel) {
+		say(l, "boot: no kernel loaded\n");
+		return -NB_EINVAL;
+	}
+	const struct cl_image *i = l->initrd;
+	return l->p->boot_kernel(l->p->ctx, l->kernel->buf, l->kernel->len,
+				 i ? i->buf : NULL, i ? i->len : 0,
+				 l->kernel->args);
+}
+
+static int op_digest(void *ctx, const char *url, uint8_t *out)
+{
+	struct cl_loader *l = ctx;
+	struct cl_image *img;
+	int rc = load(l, CL_FETCH, url, "", &img);
+	if (rc < 0)
+		return rc;
+	memcpy(out, img->digest, NB_SHA256_LEN);
+	return 0;
+}
+
+static const struct cl_ops loader_ops = {
+	.print = op_print,
+	.net_up = op_net_up,
+	.get = op_get,
+	.set_option = op_set_option,
+	.load = op_load,
+	.chain = op_chain,
+	.boot = op_boot,
+	.digest = op_digest,
+};
+
+int cl_loader_init(struct cl_loader *l, const struct cl_platform *p,
+		   void *arena, size_t arena_len)
+{
+	memset(l, 0, sizeof(*l));
+	l->p = p;
+	nb_arena_init(&l->arena, arena, arena_len);
+	int rc = nb_stack_init(&l->stack, p->link, &p->rng, &l->arena);
+	if (rc == 0)
+		rc = nb_tcp_init(&l->tcp, &l->stack);
+	return rc;
+}
+
+int cl_loader_run(struct cl_loader *l, const char *script, size_t len)
+{
+	return cl_script_run(&l->script, script, len, &loader_ops, l);
+}
