@@ -1,0 +1,80 @@
+/**
+ * @file tap.h
+ * @brief Link driver over an existing Linux tap device (lib/tap, hosted
+ *        only).
+ *
+ * The stack behind a tap is a separate host on the tap's Ethernet segment:
+ * the kernel side of the tap keeps its own MAC and addresses, and our
+ * stack gets another MAC (random and locally administered unless the
+ * caller picks one).  The device must exist already, created by e.g.
+ * `ip tuntap add dev tap0 mode tap` (which sets IFF_NO_PI, as this driver
+ * expects); attaching never creates a device, so a typo in the name fails
+ * instead of quietly making a new, unconnected tap.
+ *
+ * The file descriptor is non-blocking: receive() returns 0 when nothing is
+ * pending, and transmit() returns -NB_ENOBUFS when the kernel queue is
+ * full.  Pass @ref nb_tap::fd to nb_hosted_clock() to sleep until a frame
+ * arrives.
+ *
+ * Worst-case memory: sizeof(struct nb_tap) (about 100 bytes); no arena.
+ */
+#ifndef NETBOOT_TAP_H
+#define NETBOOT_TAP_H
+
+#include "netboot/core.h"
+#include "netboot/link.h"
+
+/** Longest interface name, with its NUL (Linux IFNAMSIZ). */
+#define NB_TAP_NAME_MAX 16
+
+/** A tap driver instance.  Caller-owned; must not move while in use. */
+struct nb_tap {
+	int fd;                      /**< The /dev/net/tun descriptor, -1
+					  when closed. */
+	char name[NB_TAP_NAME_MAX];  /**< Interface name. */
+	uint32_t rx_oversize;        /**< Frames dropped: larger than the
+					  stack's buffer. */
+	uint32_t rx_errors;          /**< read() failures. */
+	uint32_t tx_errors;          /**< write() failures other than a full
+					  queue. */
+	uint32_t tx_full;            /**< write()s refused with EAGAIN. */
+	uint8_t spill[64];           /**< Catches the tail of an oversized
+					  frame so it is seen and dropped. */
+};
+
+/**
+ * Attach to the existing tap device @p ifname with a random locally
+ * administered MAC (see nb_tap_open_mac()).
+ * @param t         Driver state (caller-owned, initialised by this call).
+ * @param ifname    Interface name, shorter than NB_TAP_NAME_MAX.
+ * @param out_link  Receives the link: ops, driver pointer (@p t), MAC and
+ *                  MTU (the interface's, capped to 1500).  The caller may
+ *                  change `out_link->mac` before starting a stack.
+ * @return 0; -NB_EINVAL for a NULL or over-long name; -NB_ENOTFOUND if no
+ *         such interface exists; -NB_ENOTSUP without /dev/net/tun;
+ *         -NB_EACCES without permission; -NB_EADDRINUSE if another
+ *         process holds the (single-queue) device; -NB_EIO otherwise.
+ */
+int nb_tap_open(struct nb_tap *t, const char *ifname,
+		struct nb_link *out_link);
+
+/**
+ * As nb_tap_open() with a MAC chosen by the caller.
+ * @param t         Driver state.
+ * @param ifname    Interface name.
+ * @param mac       Our station MAC (6 bytes, copied), or NULL for a random
+ *                  locally administered unicast one.
+ * @param out_link  Receives the link.
+ * @return As nb_tap_open().
+ */
+int nb_tap_open_mac(struct nb_tap *t, const char *ifname, const uint8_t *mac,
+		    struct nb_link *out_link);
+
+/**
+ * Detach from the device (it stays, being persistent).  Safe to call
+ * twice, and with NULL.
+ * @param t  Driver state from nb_tap_open().
+ */
+void nb_tap_close(struct nb_tap *t);
+
+#endif
