@@ -4,8 +4,9 @@
  *
  * Input validation drops and counts (see struct nb_stats): bad version,
  * IHL < 5, total length beyond the frame or below the header, bad header
- * checksum, TTL 0, a source that is broadcast, multicast or our own
- * address, and datagrams for other unicast addresses.  While the stack
+ * checksum, TTL 0, a source that is zero, loopback, broadcast, multicast
+ * (or class E) or our own address, and datagrams for multicast or other
+ * unicast addresses.  While the stack
  * has no address (before DHCP binds), unicast datagrams to any address are
  * accepted, because DHCP servers may unicast offers to the offered address.
  *
@@ -166,7 +167,8 @@ struct nb_ping {
  * nb_ping_poll() returns something other than -NB_EAGAIN, or until
  * nb_ping_cancel().
  * @param p            The request (caller-owned, must stay valid while
- *                     linked).
+ *                     linked).  Need not be initialised; restarting one
+ *                     still linked into @p s is fine.
  * @param s            Stack.
  * @param dst          Target address.
  * @param seq          ICMP sequence number.
@@ -181,7 +183,8 @@ int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
  * @param p       The request.
  * @param now_ms  Current time.
  * @return -NB_EAGAIN while waiting; 0 once the reply arrived (RTT in
- *         nb_ping::rtt_ms); -NB_ETIMEDOUT; -NB_EUNREACH if ARP failed.
+ *         nb_ping::rtt_ms); -NB_ETIMEDOUT; -NB_EUNREACH as soon as ARP
+ *         for the next hop has given up.
  */
 int nb_ping_poll(struct nb_ping *p, uint64_t now_ms);
 /** Stop waiting; nb_ping_poll() then returns -NB_ECANCELED.
@@ -220,13 +223,14 @@ struct nb_udp_sock {
 };
 /**
  * Open a socket.
- * @param sk    Socket (caller-owned; must stay valid until closed).
+ * @param sk    Socket (caller-owned; must stay valid until closed).  It
+ *              need not be initialised, but must not be open elsewhere.
  * @param s     Stack.
  * @param port  Local port, or 0 for a random free ephemeral port.
  * @param rx    Receive callback (not NULL).
  * @param ctx   Passed to @p rx.
  * @return 0; -NB_EADDRINUSE if the port is taken; -NB_EINVAL for a NULL
- *         callback; entropy errors.
+ *         callback or a socket already open on @p s; entropy errors.
  */
 int nb_udp_open(struct nb_udp_sock *sk, struct nb_stack *s, uint16_t port,
 		nb_udp_rx_fn rx, void *ctx);

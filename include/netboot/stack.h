@@ -39,15 +39,18 @@ struct nb_stats {
 	uint32_t tx_frames;       /**< Frames handed to the driver. */
 	uint32_t tx_dropped;      /**< Driver had no room (-NB_ENOBUFS). */
 	uint32_t tx_errors;       /**< Other driver transmit failures. */
-	uint32_t arp_bad;         /**< Malformed or unsupported ARP. */
-	uint32_t arp_other;       /**< Valid ARP not about our address. */
+	uint32_t arp_bad;         /**< Malformed or unsupported ARP, or a
+				       group/zero sender MAC. */
+	uint32_t arp_other;       /**< Valid ARP not about our address, or
+				       our own ARP echoed back by the link. */
 	uint32_t arp_replied;     /**< Requests for our address answered. */
 	uint32_t arp_requests;    /**< Requests we sent. */
 	uint32_t arp_failed;      /**< Resolutions that gave up. */
 	uint32_t arp_queue_full;  /**< Frames refused: wait queue full. */
 	uint32_t ip_bad_header;   /**< Version, IHL or length wrong. */
 	uint32_t ip_bad_csum;     /**< Header checksum wrong. */
-	uint32_t ip_bad_src;      /**< Broadcast/multicast/own source. */
+	uint32_t ip_bad_src;      /**< Zero/loopback/broadcast/multicast/own
+				       source. */
 	uint32_t ip_ttl_zero;     /**< TTL of zero. */
 	uint32_t ip_not_ours;     /**< For another address. */
 	uint32_t ip_no_proto;     /**< No handler for the protocol. */
@@ -59,7 +62,10 @@ struct nb_stats {
 	uint32_t icmp_bad;        /**< Short or bad checksum. */
 	uint32_t icmp_echo_replied; /**< Echo requests answered. */
 	uint32_t icmp_unreach_rx; /**< Destination-unreachables received. */
-	uint32_t icmp_other;      /**< Other ICMP types ignored. */
+	uint32_t icmp_other;      /**< Other ICMP types ignored; echo requests
+				       not answered (broadcast, larger than
+				       the MTU, no address yet); echo replies
+				       nobody waits for. */
 	uint32_t udp_bad;         /**< Bad length or checksum. */
 	uint32_t udp_no_port;     /**< No socket (port unreachable sent). */
 	uint32_t udp_rx;          /**< Datagrams delivered to a socket. */

@@ -154,8 +154,18 @@ void nb_arp_input(struct nb_stack *s, const uint8_t *p, size_t len)
 	const uint8_t *sha = p + 8;
 	uint32_t spa = nb_get32(p + 14);
 	uint32_t tpa = nb_get32(p + 24);
-	if ((op != ARP_OP_REQUEST && op != ARP_OP_REPLY) || (sha[0] & 1)) {
+	/* A group or all-zero sender address cannot be a station: learning it
+	 * would send our unicast traffic to everyone or to nobody. */
+	static const uint8_t zero[6];
+	if ((op != ARP_OP_REQUEST && op != ARP_OP_REPLY) || (sha[0] & 1) ||
+	    memcmp(sha, zero, 6) == 0) {
 		s->stats.arp_bad++;
+		return;
+	}
+	/* Our own packet echoed back by the link (some firmware loops
+	 * broadcasts): answering it would make us talk to ourselves. */
+	if (memcmp(sha, s->link->mac, 6) == 0) {
+		s->stats.arp_other++;
 		return;
 	}
 	/* RFC 826: refresh a sender we already know whoever the target is;
@@ -201,6 +211,9 @@ int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len)
 	}
 	if (len < NB_ETH_HLEN || len > NB_ETH_FRAME_MAX)
 		return -NB_EMSGSIZE;
+	/* 0.0.0.0 names no host: resolving it would only broadcast junk. */
+	if (next_hop == 0)
+		return -NB_EUNREACH;
 	struct nb_arp_entry *e = find(s, next_hop);
 	if (e && e->state == NB_ARP_VALID && s->now < e->deadline) {
 		e->last_used = s->now;

@@ -52,23 +52,33 @@ static void fail(struct nb_stack *s, struct nb_ip_reasm *r)
 		release(r);
 }
 
-static struct nb_ip_reasm *slot_for(struct nb_stack *s, uint32_t src,
-				    uint32_t dst, uint16_t id, uint8_t proto)
+static struct nb_ip_reasm *find_slot(struct nb_stack *s, uint32_t src,
+				     uint32_t dst, uint16_t id, uint8_t proto)
 {
-	struct nb_ip_reasm *free_slot = NULL;
 	for (size_t i = 0; i < NB_IP_REASM_SLOTS; i++) {
 		struct nb_ip_reasm *r = &s->reasm[i];
 		if (r->used && r->src == src && r->dst == dst && r->id == id &&
 		    r->proto == proto)
 			return r;
-		if (!r->used && !free_slot)
-			free_slot = r;
 	}
+	return NULL;
+}
+
+static struct nb_ip_reasm *slot_for(struct nb_stack *s, uint32_t src,
+				    uint32_t dst, uint16_t id, uint8_t proto)
+{
+	struct nb_ip_reasm *r = find_slot(s, src, dst, id, proto);
+	if (r)
+		return r;
+	struct nb_ip_reasm *free_slot = NULL;
+	for (size_t i = 0; i < NB_IP_REASM_SLOTS && !free_slot; i++)
+		if (!s->reasm[i].used)
+			free_slot = &s->reasm[i];
 	/* No eviction: a flood of new IDs must not push out a datagram that
 	 * is about to complete; stale slots time out instead. */
 	if (!free_slot)
 		return NULL;
-	struct nb_ip_reasm *r = free_slot;
+	r = free_slot;
 	r->used = true;
 	r->src = src;
 	r->dst = dst;
@@ -90,13 +100,15 @@ void nb_ip_frag_input(struct nb_stack *s, const uint8_t *hdr, size_t hlen,
 	uint16_t f = nb_get16(hdr + 6);
 	bool more = f & 0x2000;
 	size_t off = (size_t)(f & 0x1fff) * UNIT;
+	uint32_t src = nb_get32(hdr + 12), dst = nb_get32(hdr + 16);
+	uint16_t id = nb_get16(hdr + 4);
 	if (len == 0 || (more && len % UNIT) || off + len > NB_IP_REASM_MAX) {
-		fail(s, NULL);
+		/* The datagram can never complete: free its slot now rather
+		 * than let it sit until the timeout. */
+		fail(s, find_slot(s, src, dst, id, hdr[9]));
 		return;
 	}
-	struct nb_ip_reasm *r = slot_for(s, nb_get32(hdr + 12),
-					 nb_get32(hdr + 16), nb_get16(hdr + 4),
-					 hdr[9]);
+	struct nb_ip_reasm *r = slot_for(s, src, dst, id, hdr[9]);
 	if (!r) {
 		s->stats.frag_no_slot++;
 		return;

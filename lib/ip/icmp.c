@@ -14,8 +14,10 @@ static void echo_reply(struct nb_stack *s, const struct nb_ip_info *ip,
 {
 	size_t cap;
 	uint8_t *out = nb_ip_payload_buf(s, &cap);
-	/* No smurf amplification, and no reply we would have to fragment. */
-	if (ip->link_broadcast || nb_ip_is_broadcast(s, ip->dst) || len > cap) {
+	/* No smurf amplification, no reply we would have to fragment, and
+	 * none from 0.0.0.0 while unconfigured (RFC 1122 3.2.1.3). */
+	if (ip->link_broadcast || nb_ip_is_broadcast(s, ip->dst) || len > cap ||
+	    !s->ip) {
 		s->stats.icmp_other++;
 		return;
 	}
@@ -98,17 +100,29 @@ void nb_icmp_send_unreach(struct nb_stack *s, const struct nb_ip_info *ip,
 	(void)nb_ip_send(s, ip->src, NB_IPPROTO_ICMP, n);
 }
 
-static void unlink_ping(struct nb_ping *p)
+static void unlink_from(struct nb_stack *s, struct nb_ping *p)
 {
-	if (!p->s)
-		return;
-	for (struct nb_ping **pp = &p->s->pings; *pp; pp = &(*pp)->next) {
+	for (struct nb_ping **pp = &s->pings; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
 	}
 	p->next = NULL;
+}
+
+static void unlink_ping(struct nb_ping *p)
+{
+	if (p->s)
+		unlink_from(p->s, p);
+}
+
+/* ARP for the ping's next hop gave up: no point waiting for the timeout. */
+static bool hop_failed(const struct nb_ping *p)
+{
+	uint32_t hop;
+	return nb_ip_route(p->s, p->dst, &hop) == 0 &&
+	       nb_arp_state_of(p->s, hop) == NB_ARP_FAILED;
 }
 
 int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
@@ -122,8 +136,10 @@ int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
 	int rc = nb_rng_u32(&s->rng, &r);
 	if (rc < 0)
 		return rc;
-	if (p->s)
-		unlink_ping(p);
+	/* Restarting a ping still linked into @s must not link it twice.
+	 * Walking the stack's list instead of reading p->s keeps an
+	 * uninitialised struct safe. */
+	unlink_from(s, p);
 	p->s = s;
 	p->dst = dst;
 	p->id = (uint16_t)r;
@@ -153,13 +169,11 @@ int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
 
 int nb_ping_poll(struct nb_ping *p, uint64_t now_ms)
 {
-	if (p->status == -NB_EAGAIN && nb_timer_expired(&p->timeout, now_ms)) {
-		uint32_t hop;
+	if (p->status == -NB_EAGAIN && hop_failed(p))
+		p->status = -NB_EUNREACH;
+	else if (p->status == -NB_EAGAIN &&
+		 nb_timer_expired(&p->timeout, now_ms))
 		p->status = -NB_ETIMEDOUT;
-		if (nb_ip_route(p->s, p->dst, &hop) == 0 &&
-		    nb_arp_state_of(p->s, hop) == NB_ARP_FAILED)
-			p->status = -NB_EUNREACH;
-	}
 	if (p->status != -NB_EAGAIN)
 		unlink_ping(p);
 	return p->status;

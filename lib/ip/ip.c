@@ -8,8 +8,10 @@
 
 bool nb_ip_is_broadcast(const struct nb_stack *s, uint32_t ip)
 {
+	/* /31 and /32 subnets have no broadcast address (RFC 3021): there
+	 * the "all ones host" is the peer or ourselves. */
 	return ip == NB_IP_BROADCAST ||
-	       (s->ip && s->mask && s->mask != NB_IP_BROADCAST &&
+	       (s->ip && s->mask && s->mask < 0xfffffffeu &&
 		ip == (s->ip | ~s->mask));
 }
 
@@ -97,8 +99,10 @@ void nb_ip_deliver(struct nb_stack *s, const struct nb_ip_info *ip,
 		nb_udp_input(s, ip, data, len);
 		return;
 	}
+	/* Free hook slots have proto 0, which is also a valid wire value
+	 * (IPv6 hop-by-hop): match only registered slots. */
 	for (size_t i = 0; i < NB_IP_PROTO_HOOKS; i++) {
-		if (s->hooks[i].proto == ip->proto) {
+		if (s->hooks[i].fn && s->hooks[i].proto == ip->proto) {
 			s->hooks[i].fn(s->hooks[i].ctx, s, ip, data, len);
 			return;
 		}

@@ -36,6 +36,12 @@ int nb_udp_open(struct nb_udp_sock *sk, struct nb_stack *s, uint16_t port,
 {
 	if (!sk || !s || !rx)
 		return -NB_EINVAL;
+	/* Linking a socket twice would make the list a cycle.  The check
+	 * walks the stack's list rather than trusting sk->s, so an
+	 * uninitialised socket struct is fine. */
+	for (struct nb_udp_sock *k = s->udp; k; k = k->next)
+		if (k == sk)
+			return -NB_EINVAL;
 	if (port && find_port(s, port))
 		return -NB_EADDRINUSE;
 	if (!port) {
@@ -82,7 +88,8 @@ int nb_udp_sendto(struct nb_udp_sock *sk, uint32_t dst_ip, uint16_t dst_port,
 		return -NB_EMSGSIZE;
 	uint8_t *u = nb_ip_payload_buf(s, NULL);
 	size_t ulen = NB_UDP_HLEN + len;
-	memmove(u + NB_UDP_HLEN, data, len);
+	if (len) /* data may be NULL for an empty datagram */
+		memmove(u + NB_UDP_HLEN, data, len);
 	nb_put16(u, sk->port);
 	nb_put16(u + 2, dst_port);
 	nb_put16(u + 4, (uint16_t)ulen);
