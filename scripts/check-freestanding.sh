@@ -12,7 +12,8 @@ for arch in x86_64 i386; do
 		cross=()
 		[ $arch = i386 ] && cross=(--cross-file "$top/scripts/i386-freestanding.ini")
 		if [ ! -f "$d/build.ninja" ]; then
-			meson setup "$d" "$top" "${cross[@]}" -Dfreestanding=true \
+			# shellcheck disable=SC2086
+			meson setup "$d" "$top" "${cross[@]}" ${NB_MESON_ARGS:-} -Dfreestanding=true \
 				-Ddefault_library=static -Dbuildtype=plain -Dc_args="-O$opt" >/dev/null
 		fi
 		ninja -C "$d" >/dev/null

@@ -31,8 +31,11 @@ meson_counts() { # logfile stage
 	[ "${fail:-0}${to:-0}" = 00 ] || failures+=("$2")
 	[ -n "$ok" ] || { failed=$((failed + 1)); failures+=("$2 (no tests ran)"); }
 }
+# NB_MESON_ARGS: extra meson options for local runs (e.g. -Dskip=...).
+read -r -a extra <<<"${NB_MESON_ARGS:-}"
 setup() { # dir [meson args...]
 	local d=$1; shift
+	set -- "$@" "${extra[@]}"
 	if [ -f "$d/build.ninja" ]; then meson setup --reconfigure "$d" "$@" >/dev/null
 	else meson setup "$d" "$@" >/dev/null; fi
 }
@@ -57,7 +60,9 @@ for st in $stages; do
 	freestanding)
 		"$top/scripts/check-freestanding.sh" "$out/free"; record freestanding $? ;;
 	doxygen)
-		doxygen Doxyfile; record doxygen $? ;;
+		# Any warning fails the run (WARN_AS_ERROR in Doxyfile).
+		{ cat Doxyfile; echo "OUTPUT_DIRECTORY = $out/doc"; } | doxygen -
+		record doxygen $? ;;
 	fuzz)
 		CC=clang setup "$out/fuzz" -Dfuzz=true -Db_sanitize=address,undefined \
 			-Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link &&

@@ -1,0 +1,372 @@
+/**
+ * @file pxeapi.h
+ * @brief The PXE API the BIOS chainloader serves to the NBP it chains
+ *        (pxelinux.0 and friends), over libnetboot instead of the ROM.
+ *
+ * The dispatcher is platform independent and freestanding: the platform
+ * turns a real-mode call into cl_pxeapi_call(opcode, flat pointer to the
+ * parameter block), and supplies address translation, a clock and memory.
+ * Everything the chained program asks for travels through our stack:
+ * names that are absolute `http://` URLs over HTTP/TCP, other names over
+ * TFTP to the next server, the NBP's own UDP (pxelinux.0 runs TFTP itself
+ * on top of PXENV_UDP_*) over lib/ip sockets, and the gPXE/iPXE file API
+ * (PXENV_FILE_*), which pxelinux detects and then uses for every URL.
+ *
+ * Downloads run ahead at full speed into a per-file ring (HTTP: the TCP
+ * window is exactly the free ring space, so a slow reader throttles the
+ * server instead of losing data; TFTP: a DATA packet that would not fit is
+ * dropped unread and the server's retransmission brings it back).  Reads
+ * are served from what has arrived, PacketSize bytes at a time for the
+ * TFTP calls (a short read means end of file to every caller), whatever is
+ * there for PXENV_FILE_READ (which never blocks: "would block" is status
+ * PXENV_STATUS_TFTP_OPEN, as iPXE reports it and pxelinux expects).
+ *
+ * ## How the BIOS side enters it (what start.S needs)
+ *
+ * 1. **Where the code lives.**  The chained NBP is loaded at 0000:7C00,
+ *    on top of our own image.  Before chaining, the resident part (the
+ *    real-mode entry stub, the protected-mode C core with this dispatcher,
+ *    the stack, and the base-memory buffers below) must sit elsewhere:
+ *    copy the image (or link it) to the top of base memory, just under
+ *    the ROM's UNDI/base code, and lower the BIOS free-memory word at
+ *    0040:0013 (KiB) by our size so the NBP (pxelinux reads it) and Linux
+ *    (via E820, which SeaBIOS derives from it) leave us alone.  Code above
+ *    1 MiB is fine for the C core as long as the NBP's kernel cannot land
+ *    on it (pxelinux loads at 1 MiB+: prefer base memory, or E820-reserve).
+ *
+ * 2. **Structures**, in base memory, 16-byte aligned, both filled in at
+ *    install time and checksummed (the bytes of each structure, Length
+ *    bytes, sum to 0 mod 256):
+ *    - `PXENV+` (44 bytes): "PXENV+", Version 0x0201, Length 0x2C,
+ *      Checksum, RMEntry (SEGOFF16 of our legacy entry), PMOffset 0,
+ *      PMSelector 0, StackSeg/StackSize, BC_CodeSeg/Size, BC_DataSeg/Size,
+ *      UNDIDataSeg/Size, UNDICodeSeg/Size (copy the ROM's UNDI values: the
+ *      NBP may use them to free memory), PXEPtr (SEGOFF16 of our !PXE) at
+ *      offset 0x28.
+ *    - `!PXE` (88 bytes): "!PXE", StructLength 0x58, StructCksum,
+ *      StructRev 0, reserved, UNDIROMID and BaseROMID (copy the ROM's),
+ *      EntryPointSP (SEGOFF16 at offset 0x10: our real-mode entry),
+ *      EntryPointESP (0:0, no 16-bit protected-mode entry), StatusCallout,
+ *      reserved, SegDescCnt, FirstSelector, then seven SEGDESCs (Stack,
+ *      UNDIData, UNDICode, UNDICodeWrite, BC_Data, BC_Code, BC_CodeWrite:
+ *      segment, 32-bit physical base, size; copy UNDI's from the ROM and
+ *      describe our own resident block as BC_*).
+ *
+ * 3. **Entry points.**  `!PXE` EntryPointSP is far-called with the
+ *    opcode at SS:SP+4, the parameter block offset at SS:SP+6 and its
+ *    segment at SS:SP+8 (the caller pushed segment, offset, opcode and
+ *    cleans up); `PXENV+` RMEntry is far-called with BX = opcode and
+ *    ES:DI = parameter block.  Both save all registers and segment
+ *    registers, switch to our own stack (the NBP's may be tiny), enter
+ *    32-bit protected mode (the same GDT/CR0 path start.S already uses
+ *    for the NBP entry, run in reverse of pm_pxe_call()), call
+ *    `cl_pxeapi_call(api, opcode, flat pointer = seg*16 + off)`, return
+ *    to real mode, restore, put the result in AX (0 = PXENV_EXIT_SUCCESS,
+ *    1 = PXENV_EXIT_FAILURE) and `retf` (not `retf 6`: the caller pops).
+ *    The entry must be re-entrant with respect to the ROM: calls into the
+ *    ROM's UNDI (our link driver, and the UNDI pass-through below) go
+ *    through pm_pxe_call() from inside our handler, with interrupts
+ *    enabled as today.  Keep interrupts as the caller had them otherwise.
+ *
+ * 4. **Discovery.**  Hook INT 1Ah: for AX = 5650h return AX = 564Eh,
+ *    ES:BX = our PXENV+, CF clear; chain every other call to the old
+ *    vector (saved at install).  Unhook only if the vector is still ours.
+ *
+ * 5. **Handing over.**  Load the NBP at 0000:7C00, then enter it as a ROM
+ *    does: push the !PXE far pointer (segment, then offset) on a stack the
+ *    NBP may use, far-call 0000:7C00 with ES:BX = PXENV+, SS:SP+4 = !PXE
+ *    (the layout our own start.S reads), EDX/other registers as the ROM
+ *    had them.  If it returns (pxelinux does on failure), we are back in
+ *    control with AX = its status.
+ *
+ * 6. **Segments for buffers we hand back.**  PXENV_GET_CACHED_INFO with
+ *    BufferSize 0 returns a SEGOFF16 into our own copy of the packet:
+ *    cl_pxeapi_cfg::base is that base-memory block (3 x
+ *    CL_PXEAPI_BOOTPLAYER_SIZE bytes) and base_seg:base_off its real-mode
+ *    address; it must stay put for as long as the NBP runs.
+ *
+ * Worst-case memory: sizeof(struct cl_pxeapi) (dominated by
+ * CL_PXEAPI_FILES download objects and the UDP receive queue), the
+ * platform's file memory, and the 3780-byte base-memory block.  No
+ * function uses more than a few hundred bytes of stack.
+ */
+#ifndef CL_PXEAPI_H
+#define CL_PXEAPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netboot/dhcp.h"
+#include "netboot/http.h"
+#include "netboot/ip.h"
+#include "netboot/stack.h"
+#include "netboot/tcp.h"
+#include "netboot/tftp.h"
+
+/** @name PXE opcodes served (PXE 2.1, plus the gPXE/iPXE file API)
+ * @{ */
+#define PXENV_START_UNDI 0x0000        /**< First UNDI opcode (pass-through). */
+#define PXENV_UNDI_LAST 0x0015         /**< Last UNDI opcode (STOP_UNDI). */
+#define PXENV_TFTP_OPEN 0x0020         /**< Open a TFTP (or http://) file. */
+#define PXENV_TFTP_CLOSE 0x0021        /**< Close it. */
+#define PXENV_TFTP_READ 0x0022         /**< Read one packet of it. */
+#define PXENV_TFTP_READ_FILE 0x0023    /**< Read a whole file to memory. */
+#define PXENV_TFTP_GET_FSIZE 0x0025    /**< Size of a file. */
+#define PXENV_UDP_OPEN 0x0030          /**< Enable UDP. */
+#define PXENV_UDP_CLOSE 0x0031         /**< Disable UDP. */
+#define PXENV_UDP_READ 0x0032          /**< Receive a datagram (no wait). */
+#define PXENV_UDP_WRITE 0x0033         /**< Send a datagram. */
+#define PXENV_UNLOAD_STACK 0x0070      /**< The NBP is done with us. */
+#define PXENV_GET_CACHED_INFO 0x0071   /**< DHCP packets of the boot. */
+#define PXENV_STOP_BASE 0x0076         /**< Stop the base code. */
+#define PXENV_FILE_OPEN 0x00e0         /**< Open a URL (file API). */
+#define PXENV_FILE_CLOSE 0x00e1        /**< Close a file handle. */
+#define PXENV_FILE_SELECT 0x00e2       /**< Is a handle readable? */
+#define PXENV_FILE_READ 0x00e3         /**< Read without blocking. */
+#define PXENV_GET_FILE_SIZE 0x00e4     /**< Size of an open file. */
+#define PXENV_FILE_API_CHECK 0x00e6    /**< Detect the file API. */
+/** @} */
+
+/** @name PXENV_EXIT values returned in AX
+ * @{ */
+#define PXENV_EXIT_SUCCESS 0x0000 /**< The call worked. */
+#define PXENV_EXIT_FAILURE 0x0001 /**< See the block's Status word. */
+/** @} */
+
+/** @name PXENV_STATUS values (the first word of every block)
+ * @{ */
+#define PXENV_STATUS_SUCCESS 0x00          /**< Success. */
+#define PXENV_STATUS_FAILURE 0x01          /**< General failure. */
+#define PXENV_STATUS_BAD_FUNC 0x02         /**< Bad function/arguments. */
+#define PXENV_STATUS_UNSUPPORTED 0x03      /**< Not implemented. */
+#define PXENV_STATUS_OUT_OF_RESOURCES 0x06 /**< No free slot/buffer. */
+#define PXENV_STATUS_ARP_TIMEOUT 0x11      /**< Next hop unreachable. */
+#define PXENV_STATUS_UDP_CLOSED 0x18       /**< UDP call before UDP_OPEN. */
+#define PXENV_STATUS_TFTP_CLOSED 0x1a      /**< No TFTP file open. */
+/** Also "no data yet" from PXENV_FILE_READ (iPXE's EWOULDBLOCK). */
+#define PXENV_STATUS_TFTP_OPEN 0x1b
+#define PXENV_STATUS_TFTP_CANNOT_ARP_ADDRESS 0x30      /**< No route/ARP. */
+#define PXENV_STATUS_TFTP_OPEN_TIMEOUT 0x32            /**< No answer. */
+#define PXENV_STATUS_TFTP_READ_TIMEOUT 0x35            /**< Data stopped. */
+#define PXENV_STATUS_TFTP_CANNOT_OPEN_CONNECTION 0x38  /**< Refused. */
+#define PXENV_STATUS_TFTP_CANNOT_READ_FROM_CONNECTION 0x39 /**< Broke. */
+#define PXENV_STATUS_TFTP_FILE_NOT_FOUND 0x3b          /**< 404 / ERROR 1. */
+#define PXENV_STATUS_TFTP_ACCESS_VIOLATION 0x3c        /**< 401/403 / ERROR 2. */
+#define PXENV_STATUS_TFTP_NO_FILESIZE 0x3e             /**< Size unknown. */
+#define PXENV_STATUS_TFTP_INVALID_PACKET_SIZE 0x3f     /**< Bad PacketSize. */
+/** @} */
+
+/** PacketType of PXENV_GET_CACHED_INFO. */
+enum cl_pxe_packet {
+	CL_PXE_PKT_DISCOVER = 1, /**< The DHCPDISCOVER the client sent. */
+	CL_PXE_PKT_ACK = 2,      /**< The DHCPACK. */
+	CL_PXE_PKT_REPLY = 3     /**< Boot server / ProxyDHCP reply. */
+};
+
+/**
+ * sizeof(BOOTPLAYER) of the PXE specification: the 236-byte BOOTP header
+ * and a 1024-byte vendor area.  Cached packets are laid out in exactly
+ * this much space, because WinPE passes the size we report back to us as
+ * the size of its own buffer.
+ */
+#define CL_PXEAPI_BOOTPLAYER_SIZE 1260
+
+/** Magic the caller puts into PXENV_FILE_API_CHECK. */
+#define CL_PXEAPI_FILE_MAGIC_IN 0x91d447b2u
+/** Magic we answer with. */
+#define CL_PXEAPI_FILE_MAGIC_OUT 0xe9c17b20u
+/** Provider we report ("gPXE" as pxelinux knows it, like iPXE does). */
+#define CL_PXEAPI_PROVIDER 0x45585067u
+
+/** Open files at once (TFTP_* uses one, FILE_* the others). */
+#ifndef CL_PXEAPI_FILES
+#define CL_PXEAPI_FILES 4
+#endif
+/** Longest file name or URL accepted, NUL included. */
+#ifndef CL_PXEAPI_NAME_MAX
+#define CL_PXEAPI_NAME_MAX 256
+#endif
+/** UDP ports the NBP may use at once (pxelinux needs one per transfer). */
+#ifndef CL_PXEAPI_UDP_PORTS
+#define CL_PXEAPI_UDP_PORTS 4
+#endif
+/** Received datagrams waiting for PXENV_UDP_READ. */
+#ifndef CL_PXEAPI_UDP_QUEUE
+#define CL_PXEAPI_UDP_QUEUE 8
+#endif
+/** Largest datagram kept (an Ethernet MTU's UDP payload). */
+#define CL_PXEAPI_UDP_MAX 1472
+/** DHCP options the script can set for the next stage. */
+#ifndef CL_PXEAPI_OPTS
+#define CL_PXEAPI_OPTS 8
+#endif
+/**
+ * A blocking call (TFTP_OPEN/READ/READ_FILE/GET_FSIZE) gives up after
+ * this long without any progress.  Our transfers have their own, shorter
+ * timeouts; this only bounds a stuck peer that keeps the connection open.
+ */
+#ifndef CL_PXEAPI_WAIT_MS
+#define CL_PXEAPI_WAIT_MS 60000
+#endif
+/** Bytes readable/writable at every parameter block the platform hands in. */
+#define CL_PXEAPI_BLOCK_MAX 256
+
+/** What the platform supplies. */
+struct cl_pxeapi_platform {
+	void *ctx; /**< Passed to every callback. */
+	/** Monotonic time in ms. */
+	uint64_t (*now_ms)(void *ctx);
+	/** Optional: wait a little when nothing happened (e.g. `hlt`). */
+	void (*idle)(void *ctx);
+	/** Optional: extra work each time the dispatcher polls the stack. */
+	void (*poll)(void *ctx);
+	/**
+	 * Flat pointer to real-mode seg:off, valid for @p len bytes, or NULL
+	 * when that range is not addressable (beyond base memory).
+	 */
+	void *(*segoff_to_ptr)(void *ctx, uint16_t seg, uint16_t off,
+			       size_t len);
+	/**
+	 * Flat pointer to physical address @p addr, valid for @p len bytes
+	 * (TFTP_READ_FILE's buffer), or NULL when it must not be written
+	 * (our own memory, the ROM, holes).  May be NULL: READ_FILE then
+	 * fails with PXENV_STATUS_OUT_OF_RESOURCES.
+	 */
+	void *(*phys_to_ptr)(void *ctx, uint32_t addr, uint32_t len);
+	/**
+	 * Optional UNDI pass-through: perform @p opcode (0x0000..0x0015) on
+	 * the ROM with @p block (the caller's block, flat) and return its
+	 * PXENV_EXIT value.  NULL: UNDI calls are unsupported.
+	 */
+	uint16_t (*undi)(void *ctx, uint16_t opcode, void *block);
+};
+
+/** Setup for cl_pxeapi_init(). */
+struct cl_pxeapi_cfg {
+	const struct cl_pxeapi_platform *p; /**< Platform (outlives the API). */
+	struct nb_stack *stack;  /**< Configured stack (address set). */
+	struct nb_tcp *tcp;      /**< TCP of that stack (for HTTP). */
+	const struct nb_dhcp *dhcp; /**< Bound lease with its raw packets. */
+	/**
+	 * Base-memory block of 3 x CL_PXEAPI_BOOTPLAYER_SIZE bytes for the
+	 * cached packets, at real-mode address base_seg:base_off.
+	 */
+	uint8_t *base;
+	uint16_t base_seg; /**< Segment of @ref base. */
+	uint16_t base_off; /**< Offset of @ref base. */
+	/**
+	 * Download memory, split evenly into CL_PXEAPI_FILES rings.  A file
+	 * larger than its ring streams through it; a ring of a few hundred
+	 * KiB keeps HTTP at full speed.  Must outlive the API.
+	 */
+	uint8_t *file_mem;
+	size_t file_mem_len; /**< Its size in bytes. */
+};
+
+/** A DHCP option set by the script for the next stage. */
+struct cl_pxeapi_opt {
+	uint8_t tag;        /**< Option code, 0 = unused slot. */
+	uint8_t len;        /**< Value length. */
+	uint8_t val[255];   /**< Value. */
+};
+
+/** One open file (private). */
+struct cl_pxeapi_file {
+	struct cl_pxeapi *a;   /**< Back pointer. */
+	uint8_t kind;          /**< 0 free, 1 HTTP, 2 TFTP. */
+	bool direct;           /**< Writes go to @ref mem (READ_FILE, FSIZE). */
+	bool want_size;        /**< GET_FSIZE probe: stop once the size is known. */
+	int status;            /**< -NB_EAGAIN running, 0 done, else error. */
+	uint8_t *ring;         /**< Ring storage. */
+	size_t cap;            /**< Its size. */
+	uint64_t rd;           /**< Bytes the caller consumed. */
+	uint64_t have;         /**< Bytes received in order from offset 0. */
+	struct nb_tcp_range ooo[NB_TCP_SACK_SLOTS + 1]; /**< Out of order. */
+	uint64_t size;         /**< File size when @ref size_known. */
+	bool size_known;       /**< Size announced (tsize/Content-Length). */
+	uint16_t pkt;          /**< PacketSize for PXENV_TFTP_READ. */
+	uint16_t blk;          /**< Last PacketNumber returned. */
+	uint32_t dropped;      /**< TFTP DATA dropped because the ring was full. */
+	struct nb_memsink mem; /**< Direct destination. */
+	struct nb_sink sink;   /**< The ring sink. */
+	struct nb_udp_sock sk; /**< TFTP transport socket. */
+	char name[CL_PXEAPI_NAME_MAX]; /**< Name or URL (TFTP keeps a pointer). */
+	union {
+		struct nb_http http; /**< HTTP download. */
+		struct nb_tftp tftp; /**< TFTP transfer. */
+	} u; /**< The transfer. */
+};
+
+/** A queued datagram for PXENV_UDP_READ (private). */
+struct cl_pxeapi_dgram {
+	uint16_t len;          /**< Payload length, 0 = free. */
+	struct nb_udp_meta m;  /**< Addresses. */
+	uint8_t data[CL_PXEAPI_UDP_MAX]; /**< Payload. */
+};
+
+/** A UDP port of the NBP's (private). */
+struct cl_pxeapi_port {
+	struct nb_udp_sock sk; /**< Bound socket. */
+	bool open;             /**< In use. */
+	uint32_t used;         /**< Last use, for eviction. */
+};
+
+/** The PXE API state.  Caller-owned; fields are private. */
+struct cl_pxeapi {
+	struct cl_pxeapi_cfg cfg;   /**< Settings (copy). */
+	struct cl_pxeapi_file files[CL_PXEAPI_FILES]; /**< Open files. */
+	int tftp_file;              /**< File of the TFTP_* calls, -1 none. */
+	bool udp_open;              /**< PXENV_UDP_OPEN seen. */
+	uint32_t tick;              /**< Use counter for the port LRU. */
+	struct cl_pxeapi_port ports[CL_PXEAPI_UDP_PORTS]; /**< NBP's ports. */
+	struct cl_pxeapi_dgram q[CL_PXEAPI_UDP_QUEUE];    /**< Received. */
+	uint32_t udp_dropped;       /**< Datagrams lost to a full queue. */
+	struct cl_pxeapi_opt opts[CL_PXEAPI_OPTS]; /**< Script's options. */
+	uint32_t calls;             /**< API calls served. */
+	uint32_t unsupported;       /**< Of which unsupported. */
+};
+
+/**
+ * Set up the API (nothing is sent).
+ * @param a    State (caller-owned, zeroed here; must not move afterwards).
+ * @param cfg  Settings (copied; what it points to must outlive @p a).
+ * @return 0, or -NB_EINVAL for missing pieces.
+ */
+int cl_pxeapi_init(struct cl_pxeapi *a, const struct cl_pxeapi_cfg *cfg);
+
+/**
+ * Set (or replace) a DHCP option that PXENV_GET_CACHED_INFO reports in the
+ * DHCPACK and the boot reply, e.g. 209 (pxelinux config file) and 210
+ * (path prefix), as the script's `set 210:string http://server/` asks.
+ * @param a    State.
+ * @param tag  Option code, 1..254.
+ * @param val  Value bytes (copied).
+ * @param len  Their count, at most 255.
+ * @return 0; -NB_EINVAL for a bad tag or length; -NB_ENOSPC when
+ *         CL_PXEAPI_OPTS options are already set.
+ */
+int cl_pxeapi_set_option(struct cl_pxeapi *a, uint8_t tag, const void *val,
+			 size_t len);
+
+/**
+ * Serve one PXE API call.  Never crashes on any opcode or block contents:
+ * unknown opcodes return PXENV_EXIT_FAILURE with PXENV_STATUS_UNSUPPORTED.
+ * @param a            State.
+ * @param opcode       PXE opcode.
+ * @param param_block  The caller's parameter block, translated to a flat
+ *                     pointer; CL_PXEAPI_BLOCK_MAX bytes must be
+ *                     accessible there.  Pointers inside it are
+ *                     translated with the platform's callbacks.
+ * @return PXENV_EXIT_SUCCESS or PXENV_EXIT_FAILURE (status in the block).
+ */
+uint16_t cl_pxeapi_call(struct cl_pxeapi *a, uint16_t opcode,
+			void *param_block);
+
+/**
+ * Close every file and UDP port (PXENV_UNLOAD_STACK does this too).
+ * @param a  State.
+ */
+void cl_pxeapi_shutdown(struct cl_pxeapi *a);
+
+#endif
