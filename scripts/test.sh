@@ -68,7 +68,7 @@ for st in $stages; do
 			-Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link &&
 			ninja -C "$out/fuzz" || { record "fuzz build" 1; continue; }
 		for h in "$out"/fuzz/fuzz/fuzz-*; do
-			[ -x "$h" ] || continue
+			[ -f "$h" ] && [ -x "$h" ] || continue
 			name=${h##*/fuzz-}
 			work=$(mktemp -d)
 			cp -r "fuzz/$name/corpus/." "$work/" 2>/dev/null
