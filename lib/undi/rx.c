@@ -1,0 +1,218 @@
+/*
+ * UNDI receive: the ISR sequence, fragment assembly and the ring.
+ *
+ * One drain runs IN_PROCESS and then IN_GET_NEXT until OUT_DONE.  Each
+ * OUT_RECEIVE brings one piece of a frame; the first frame of a drain is
+ * assembled straight into the caller's buffer, later ones into ring
+ * slots, so the frames the ROM holds are collected in one visit.  Pieces
+ * are checked against the frame they claim to belong to, and a frame that
+ * cannot be held whole is skipped whole.
+ */
+#include "undi_int.h"
+
+#include "core/mem.h"
+
+/* Slot the next ring frame is assembled in: the one after the newest. */
+static uint8_t *ring_tail(const struct nb_undi *d)
+{
+	unsigned i = (d->ring_head + d->ring_count) % d->ring_n;
+	return d->ring + (size_t)i * NB_ETH_FRAME_MAX;
+}
+
+/* A frame that was being assembled will not be finished. */
+static void abandon(struct nb_undi *d)
+{
+	if (d->asm_to != ASM_NONE && d->asm_to != ASM_DISCARD)
+		d->stats.rx_incomplete++;
+	d->asm_to = ASM_NONE;
+	d->asm_len = d->asm_total = 0;
+}
+
+/* Decide where a new frame of @total bytes goes. */
+static void start_frame(struct nb_undi *d, uint16_t total, bool buf_free,
+			size_t cap, bool discard)
+{
+	d->asm_len = 0;
+	d->asm_total = total;
+	if (discard) {
+		d->asm_to = ASM_DISCARD;
+		d->stats.rx_flushed++;
+	} else if (total > NB_ETH_FRAME_MAX || (buf_free && total > cap)) {
+		d->asm_to = ASM_DISCARD;
+		d->stats.rx_too_big++;
+	} else if (buf_free) {
+		d->asm_to = ASM_CALLER;
+	} else if (d->ring_count < d->ring_n) {
+		d->asm_to = ASM_RING;
+	} else {
+		/* Not reached: the drain stops between frames when nothing
+		 * is free.  Kept so a slip can never write past the ring. */
+		d->asm_to = ASM_DISCARD;
+		d->stats.rx_bad++;
+	}
+}
+
+/* Handle one OUT_RECEIVE piece.  Returns the frame length once a frame
+ * for @buf is complete, else 0. */
+static int piece(struct nb_undi *d, uint8_t *buf, size_t cap, bool buf_free,
+		 bool discard)
+{
+	const uint8_t *b = scr(d, SCR_ISR);
+	uint16_t blen = le16(b + ISR_BUFLEN);
+	uint16_t flen = le16(b + ISR_FRAMELEN);
+	d->stats.rx_pieces++;
+	/* A piece that does not continue the frame in progress means the
+	 * ROM moved on: that frame is lost, this one may start anew. */
+	if (d->asm_to != ASM_NONE &&
+	    (flen != d->asm_total || blen > d->asm_total - d->asm_len))
+		abandon(d);
+	if (d->asm_to == ASM_NONE) {
+		if (flen == 0 || blen == 0 || blen > flen) {
+			d->stats.rx_bad++;
+			return 0;
+		}
+		start_frame(d, flen, buf_free, cap, discard);
+	} else if (blen == 0) {
+		/* No progress; harmless, but a ROM looping on it ends at
+		 * the drain's call bound. */
+		d->stats.rx_bad++;
+		return 0;
+	}
+	if (d->asm_to != ASM_DISCARD) {
+		const void *src = d->env.from_segoff(d->env.ctx,
+						     le16(b + ISR_FRAME_SEG),
+						     le16(b + ISR_FRAME_OFF), blen);
+		if (!src) {
+			/* Skip the rest of this frame too. */
+			d->stats.rx_bad_ptr++;
+			d->asm_to = ASM_DISCARD;
+		} else {
+			uint8_t *dst = d->asm_to == ASM_CALLER ? buf : ring_tail(d);
+			memcpy(dst + d->asm_len, src, blen);
+		}
+	}
+	d->asm_len = (uint16_t)(d->asm_len + blen);
+	if (d->asm_len < d->asm_total)
+		return 0;
+	int done = 0;
+	if (d->asm_to == ASM_CALLER) {
+		done = d->asm_total;
+		d->stats.rx_frames++;
+	} else if (d->asm_to == ASM_RING) {
+		unsigned i = (d->ring_head + d->ring_count) % d->ring_n;
+		d->ring_len[i] = d->asm_total;
+		d->ring_count++;
+		if (d->ring_count > d->stats.rx_ring_max)
+			d->stats.rx_ring_max = d->ring_count;
+		d->stats.rx_frames++;
+	}
+	d->asm_to = ASM_NONE;
+	d->asm_len = d->asm_total = 0;
+	return done;
+}
+
+int nb_undi_drain(struct nb_undi *d, uint8_t *buf, size_t cap, bool discard)
+{
+	int got = 0;
+	uint8_t *isr = scr(d, SCR_ISR);
+	for (unsigned calls = 0; calls < NB_UNDI_DRAIN_CALLS; calls++) {
+		/* The caller's buffer takes a frame only while nothing
+		 * older waits in the ring: frames leave in arrival order. */
+		bool buf_free = buf && !got && d->ring_count == 0;
+		/* Between frames, go on only while a new frame has somewhere
+		 * to land; the sequence stays open for the next receive(). */
+		if (d->asm_to == ASM_NONE && !discard && !buf_free &&
+		    d->ring_count >= d->ring_n)
+			return got;
+		memset(isr, 0, ISR_SIZE);
+		put_le16(isr + ISR_FUNC, d->in_isr ? ISR_IN_GET_NEXT : ISR_IN_PROCESS);
+		if (!d->in_isr)
+			d->stats.drains++;
+		int st = nb_undi_call(d, NB_PXENV_UNDI_ISR, SCR_ISR);
+		if (st != 0) {
+			d->stats.isr_errors++;
+			d->in_isr = 0;
+			abandon(d);
+			return got ? got : -NB_EIO;
+		}
+		d->in_isr = 1;
+		switch (le16(isr + ISR_FUNC)) {
+		case ISR_OUT_RECEIVE: {
+			int n = piece(d, buf, cap, buf_free, discard);
+			if (n > 0)
+				got = n;
+			break;
+		}
+		case ISR_OUT_TRANSMIT:
+			d->stats.tx_complete++;
+			break;
+		case ISR_OUT_DONE:
+			d->in_isr = 0;
+			abandon(d);
+			/* The ROM was empty a moment ago: the receive() that
+			 * finds the ring drained next need not ask again. */
+			d->rx_idle_skip = got > 0 || d->ring_count > 0;
+			return got;
+		case ISR_OUT_BUSY:
+			/* Another ISR sequence is in progress inside the ROM
+			 * (an interrupt handler): start afresh next time. */
+			d->stats.isr_busy++;
+			d->in_isr = 0;
+			abandon(d);
+			return got;
+		default:
+			d->stats.isr_unknown++;
+			d->in_isr = 0;
+			abandon(d);
+			return got;
+		}
+	}
+	/* Out of calls with a frame half-built in the caller's buffer,
+	 * which does not survive this return: move it to a ring slot to
+	 * finish later (the ring is empty, or the frame would not have
+	 * started in the caller's buffer).  Without a ring its remaining
+	 * pieces are skipped as one frame, so they cannot be mistaken for
+	 * the start of another. */
+	if (d->asm_to == ASM_CALLER) {
+		if (d->ring_count < d->ring_n) {
+			memcpy(ring_tail(d), buf, d->asm_len);
+			d->asm_to = ASM_RING;
+		} else {
+			d->stats.rx_incomplete++;
+			d->asm_to = ASM_DISCARD;
+		}
+	}
+	return got;
+}
+
+int nb_undi_receive(void *drv, void *buf, size_t cap)
+{
+	struct nb_undi *d = drv;
+	if (!d->ring_count) {
+		/* A stack polls until receive() says 0.  Right after a drain
+		 * that ended in OUT_DONE that answer is known without another
+		 * trip to real mode, which saves one call per poll. */
+		if (d->rx_idle_skip) {
+			d->rx_idle_skip = 0;
+			return 0;
+		}
+		int rc = nb_undi_drain(d, buf, cap, false);
+		if (rc != 0)
+			return rc;
+	}
+	/* A frame half-assembled in a ring slot by an earlier drain may
+	 * have completed in this one; it is older than anything else. */
+	while (d->ring_count) {
+		unsigned i = d->ring_head;
+		uint16_t len = d->ring_len[i];
+		d->ring_head = (uint8_t)((i + 1) % d->ring_n);
+		d->ring_count--;
+		if (len > cap) {
+			d->stats.rx_too_big++;
+			continue;
+		}
+		memcpy(buf, d->ring + (size_t)i * NB_ETH_FRAME_MAX, len);
+		return len;
+	}
+	return 0;
+}
