@@ -725,8 +725,9 @@ static uint16_t tftp_read_file(struct cl_pxeapi *a, uint8_t *b)
 		return fail(b, PXENV_STATUS_BAD_FUNC);
 	f->direct = true;
 	nb_memsink_init(&f->mem, dst, cap);
-	uint16_t port = nb_get16(b + 152);
-	int rc = file_start(f, nb_get32(b + 138), port);
+	/* TFTPClntPort/TFTPSrvPort (b + 150/152) are the multicast
+	 * listening ports; a unicast read always asks port 69. */
+	int rc = file_start(f, nb_get32(b + 138), 0);
 	if (rc == 0) {
 		wait_for(a, f, W_DONE);
 		rc = f->status;

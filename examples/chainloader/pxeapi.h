@@ -209,6 +209,12 @@ enum cl_pxe_packet {
 #ifndef CL_PXEAPI_WAIT_MS
 #define CL_PXEAPI_WAIT_MS 60000
 #endif
+/** TFTP transfers the UDP gateway serves at once (see cl_pxeapi_set_gateway). */
+#ifndef CL_PXEAPI_GW
+#define CL_PXEAPI_GW 2
+#endif
+/** Largest TFTP block the gateway hands the NBP (fits one UDP_READ). */
+#define CL_PXEAPI_GW_BLK (CL_PXEAPI_UDP_MAX - 4)
 /** Bytes readable/writable at every parameter block the platform hands in. */
 #define CL_PXEAPI_BLOCK_MAX 256
 
@@ -312,6 +318,29 @@ struct cl_pxeapi_port {
 	uint32_t used;         /**< Last use, for eviction. */
 };
 
+/**
+ * One TFTP transfer the NBP runs over PXENV_UDP_* that the gateway answers
+ * itself (private).  Packets are made on demand in PXENV_UDP_READ: the
+ * next one is the OACK or block acked + 1, and the last block sent is
+ * kept so a retransmitted ACK gets it again.
+ */
+struct cl_pxeapi_gw {
+	bool active;           /**< In use. */
+	bool pending;          /**< A packet is due at the next UDP_READ. */
+	bool opt_blksize;      /**< The RRQ asked for blksize... */
+	bool opt_tsize;        /**< ...and/or tsize (answered in an OACK). */
+	bool oack_acked;       /**< ACK 0 seen (or no options asked). */
+	bool final_sent;       /**< The short last block went out. */
+	uint16_t nbp_port;     /**< The NBP's local port (its RRQ's source). */
+	uint16_t tid;          /**< Port we pretend to answer from. */
+	uint32_t server;       /**< Address the NBP sent its RRQ to. */
+	uint16_t blksize;      /**< Block size agreed with the NBP. */
+	uint32_t acked;        /**< Blocks acknowledged (absolute). */
+	int file;              /**< File slot streaming the data. */
+	uint16_t last_len;     /**< Bytes in @ref last. */
+	uint8_t last[CL_PXEAPI_GW_BLK]; /**< Last block delivered. */
+};
+
 /** The PXE API state.  Caller-owned; fields are private. */
 struct cl_pxeapi {
 	struct cl_pxeapi_cfg cfg;   /**< Settings (copy). */
@@ -323,6 +352,11 @@ struct cl_pxeapi {
 	struct cl_pxeapi_dgram q[CL_PXEAPI_UDP_QUEUE];    /**< Received. */
 	uint32_t udp_dropped;       /**< Datagrams lost to a full queue. */
 	struct cl_pxeapi_opt opts[CL_PXEAPI_OPTS]; /**< Script's options. */
+	bool gw_on;                 /**< The TFTP gateway is enabled. */
+	char gw_base[CL_PXEAPI_NAME_MAX]; /**< http:// base, "" = TFTP. */
+	uint16_t gw_next_tid;       /**< Next pretend server port. */
+	struct cl_pxeapi_gw gw[CL_PXEAPI_GW]; /**< Gateway transfers. */
+	uint32_t gw_served;         /**< RRQs the gateway answered. */
 	uint32_t calls;             /**< API calls served. */
 	uint32_t unsupported;       /**< Of which unsupported. */
 };
@@ -348,6 +382,25 @@ int cl_pxeapi_init(struct cl_pxeapi *a, const struct cl_pxeapi_cfg *cfg);
  */
 int cl_pxeapi_set_option(struct cl_pxeapi *a, uint8_t tag, const void *val,
 			 size_t len);
+
+/**
+ * Turn the TFTP that an NBP runs itself over PXENV_UDP_* into our own
+ * download.  syslinux 6's pxelinux.0 (the "legacynet" build Debian
+ * ships) has no HTTP and never uses the file API: every file goes
+ * through its own lock-step TFTP client on PXENV_UDP_WRITE/READ.  With
+ * the gateway on, a read request it sends to port 69 never reaches the
+ * wire: the file is fetched as @p http_base + name over HTTP (or, with
+ * an empty base, by our windowed TFTP client from the server the NBP
+ * asked), running ahead at full speed, and the NBP's UDP_READs are
+ * answered with OACK/DATA packets made from what has arrived; its ACKs
+ * are consumed locally.  A missing file becomes a TFTP ERROR 1.
+ * @param a          State.
+ * @param on         Enable (true) or disable the gateway.
+ * @param http_base  URL prefix such as "http://10.0.0.1/boot/", or NULL
+ *                   or "" to fetch by TFTP; copied.
+ * @return 0, or -NB_EMSGSIZE for a base longer than CL_PXEAPI_NAME_MAX - 1.
+ */
+int cl_pxeapi_set_gateway(struct cl_pxeapi *a, bool on, const char *http_base);
 
 /**
  * Serve one PXE API call.  Never crashes on any opcode or block contents:

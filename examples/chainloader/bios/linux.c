@@ -121,6 +121,11 @@ static uint32_t top_of_ram(unsigned n)
 	return (uint32_t)top;
 }
 
+uint32_t linux_ram_top(void)
+{
+	return top_of_ram(read_e820());
+}
+
 int linux_boot(const uint8_t *img, size_t len, const uint8_t *initrd,
 	       size_t initrd_len, const char *cmdline)
 {

@@ -1,50 +1,38 @@
-/* BIOS NBP: adopt the PXE ROM's lease and run the embedded script. */
+/* BIOS NBP: adopt the PXE ROM's lease, keep its UNDI driver, and run the
+ * embedded script over our own TCP/HTTP stack. */
 #include "bios/console.h"
-#include "bios/linux.h"
+#include "bios/platform.h"
 #include "bios/pxe.h"
-#include "netboot/core.h"
+#include "loader.h"
+
+extern const char cl_embedded_script[];
+extern const uint32_t cl_embedded_script_len;
 
 void nbp_main(void);
 
+static struct cl_platform platform;
+static struct cl_loader loader;
+
 void nbp_main(void)
 {
+	/* No banner and no key wait: one line so a log shows our start. */
 	con_puts("nbp: started\n");
 	if (pxe_init() < 0) {
 		con_puts("nbp: no !PXE structure from the ROM\n");
 		return;
 	}
-	uint16_t len = 0;
-	const uint8_t *ack = pxe_cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, &len);
-	if (!ack || len < 240) {
-		con_puts("nbp: the ROM holds no DHCP lease\n");
-		return;
+	struct nb_arena unused;
+	int rc = bios_platform_init(&platform, &unused);
+	if (rc == 0) {
+		/* The stack takes its memory from the same high arena. */
+		rc = cl_loader_init(&loader, &platform, unused.base + unused.used,
+				    unused.len - unused.used);
 	}
-	con_puts("nbp: adopted ROM lease ip=");
-	con_put_ip(ack + 16);
-	con_puts(" next-server=");
-	con_put_ip(ack + 20);
-	con_puts(" len=");
-	con_put_dec(len);
-	con_puts("\n");
-	/* Until the HTTP path is wired in: the ROM's TFTP proves the Linux
-	 * handoff.  Buffers sit at 32 MiB, clear of where the kernel lands. */
-	uint32_t server = nb_get32(ack + 20);
-	long klen = pxe_rom_tftp_read(server, "vmlinuz", 0x2000000, 0x2000000);
-	long ilen = klen > 0 ? pxe_rom_tftp_read(server, "initrd.gz", 0x4000000,
-						 0x1000000) : -1;
-	if (klen <= 0 || ilen <= 0) {
-		con_puts("nbp: fetch failed, returning to the ROM\n");
-		return;
-	}
-	con_puts("nbp: kernel ");
-	con_put_dec((uint32_t)klen);
-	con_puts(" bytes, initrd ");
-	con_put_dec((uint32_t)ilen);
-	con_puts(" bytes; booting\n");
-	int rc = linux_boot((const uint8_t *)0x2000000, (size_t)klen,
-			    (const uint8_t *)0x4000000, (size_t)ilen,
-			    "console=ttyS0 quiet");
-	con_puts("nbp: boot failed, returning to the ROM (");
-	con_put_dec((uint32_t)-rc);
-	con_puts(")\n");
+	if (rc == 0)
+		rc = cl_loader_run(&loader, cl_embedded_script,
+				   cl_embedded_script_len);
+	con_puts("nbp: ");
+	con_puts(nb_strerror(rc));
+	con_puts("; returning to the ROM\n");
+	bios_platform_quiesce();
 }
