@@ -1,65 +1,236 @@
+/*
+ * The UEFI platform under the chainloader core.  Order matters: the
+ * cached DHCP packets are copied out of PXE Base Code *before* SNP is
+ * opened exclusively, because the exclusive open disconnects the
+ * firmware's MNP and PXE BC drivers (sharing SNP with MNP loses frames).
+ */
 #include <efi.h>
 #include <efilib.h>
 
+#include "efi/boot.h"
 #include "efi/efi_platform.h"
-#include "netboot/core.h"
+#include "netboot/snp.h"
 
-static struct efi_platform platform;
+#define ARENA_BYTES (8u << 20)
+/* An image of unknown size (chunked HTTP) gets this much address space. */
+#define UNKNOWN_IMAGE_BYTES (256u << 20)
 
-struct efi_platform *efi_platform_get(void)
+static struct {
+	EFI_HANDLE image;
+	EFI_HANDLE snp_handle;
+	EFI_SIMPLE_NETWORK *snp_iface;
+	struct nb_snp snp;
+	bool snp_open;
+	uint64_t tsc0;
+	uint64_t tsc_per_ms;
+	uint64_t rng_state;
+	uint8_t ack[1472], proxy[1472], pxe_reply[1472];
+	CHAR16 wide[512];
+} ep;
+
+static inline uint64_t rdtsc(void)
 {
-	return &platform;
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
 }
 
-/* Copy the firmware's DHCP packets before anything can disturb PXE BC:
- * once we open SNP exclusively, the PXE BC driver is disconnected. */
-EFI_STATUS efi_platform_init(struct efi_platform *p, EFI_HANDLE image)
+/* A monotonic ms clock from the TSC, calibrated once on Stall (10 ms). */
+static void calibrate(void)
 {
-	EFI_LOADED_IMAGE *li;
-	EFI_PXE_BASE_CODE *pxe;
-	EFI_STATUS rc;
-	p->image = image;
-	rc = uefi_call_wrapper(BS->HandleProtocol, 3, image,
-			       &LoadedImageProtocol, (void **)&li);
+	uint64_t t0 = rdtsc();
+	uefi_call_wrapper(BS->Stall, 1, 10000);
+	uint64_t d = (rdtsc() - t0) / 10;
+	ep.tsc_per_ms = d ? d : 1000000;
+	ep.tsc0 = rdtsc();
+}
+
+static uint64_t p_now(void *ctx)
+{
+	(void)ctx;
+	return (rdtsc() - ep.tsc0) / ep.tsc_per_ms;
+}
+
+static int p_rng(void *ctx, void *buf, size_t len)
+{
+	(void)ctx;
+	uint8_t *o = buf;
+	while (len) {
+		ep.rng_state += 0x9e3779b97f4a7c15ull ^ rdtsc();
+		uint64_t z = ep.rng_state;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		for (int i = 0; i < 8 && len; i++, len--)
+			*o++ = (uint8_t)(z >> (8 * i));
+	}
+	return 0;
+}
+
+static void p_print(void *ctx, const char *t)
+{
+	(void)ctx;
+	while (*t) {
+		UINTN n = 0;
+		/* ConOut wants CRLF and UCS-2. */
+		while (*t && n + 3 < sizeof(ep.wide) / sizeof(ep.wide[0])) {
+			if (*t == '\n')
+				ep.wide[n++] = L'\r';
+			ep.wide[n++] = (CHAR16)(unsigned char)*t++;
+		}
+		ep.wide[n] = 0;
+		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, ep.wide);
+	}
+}
+
+static uint8_t *p_image_mem(void *ctx, uint64_t size, uint64_t *cap)
+{
+	(void)ctx;
+	uint64_t want = size ? size : UNKNOWN_IMAGE_BYTES;
+	EFI_PHYSICAL_ADDRESS addr = 0;
+	EFI_STATUS rc = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+					  EfiLoaderData,
+					  (UINTN)((want + 4095) / 4096), &addr);
 	if (EFI_ERROR(rc))
-		return rc;
-	p->nic = li->DeviceHandle;
-	rc = uefi_call_wrapper(BS->HandleProtocol, 3, p->nic,
-			       &PxeBaseCodeProtocol, (void **)&pxe);
+		return NULL;
+	*cap = want;
+	return (uint8_t *)(UINTN)addr;
+}
+
+static void release_snp(void)
+{
+	/* Let the firmware finish what it is sending before we let go. */
+	for (int i = 0; ep.snp_open && i < 100; i++) {
+		if (nb_snp_close(&ep.snp) != -NB_EAGAIN)
+			break;
+		uefi_call_wrapper(BS->Stall, 1, 1000);
+	}
+	if (ep.snp_open)
+		uefi_call_wrapper(BS->CloseProtocol, 4, ep.snp_handle,
+				  &SimpleNetworkProtocol, ep.image, NULL);
+	ep.snp_open = false;
+}
+
+void efi_platform_release(void)
+{
+	release_snp();
+}
+
+static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
+			 const uint8_t *initrd, uint64_t ilen, const char *args)
+{
+	(void)ctx;
+	EFI_STATUS rc;
+	if (initrd) {
+		rc = efi_boot_register_initrd(initrd, ilen);
+		if (EFI_ERROR(rc)) {
+			Print(L"boot: cannot offer the initrd: %r\r\n", rc);
+			return -NB_EIO;
+		}
+	}
+	release_snp();
+	p_print(NULL, "boot: starting the kernel\n");
+	rc = efi_boot_image(ep.image, k, klen, args);
+	Print(L"boot: the kernel did not start: %r\r\n", rc);
+	return -NB_EBADIMAGE;
+}
+
+static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
+			const char *args)
+{
+	(void)ctx;
+	release_snp();
+	EFI_STATUS rc = efi_boot_image(ep.image, img, len, args);
+	Print(L"chain: the image did not start: %r\r\n", rc);
+	return -NB_EBADIMAGE;
+}
+
+static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
+{
+	EFI_PXE_BASE_CODE *pxe;
+	EFI_STATUS rc = uefi_call_wrapper(BS->HandleProtocol, 3, dev,
+					  &PxeBaseCodeProtocol, (void **)&pxe);
 	if (EFI_ERROR(rc)) {
 		Print(L"nbchain: not booted by PXE (no PXE Base Code): %r\r\n", rc);
 		return rc;
 	}
 	EFI_PXE_BASE_CODE_MODE *m = pxe->Mode;
 	if (m->DhcpAckReceived) {
-		CopyMem(p->ack, &m->DhcpAck, EFI_DHCP_PKT_MAX);
-		p->have_ack = true;
+		CopyMem(ep.ack, &m->DhcpAck, sizeof(ep.ack));
+		p->ack = ep.ack;
+		p->ack_len = sizeof(ep.ack);
+		ep.rng_state ^= (uint64_t)ep.ack[4] << 24 | ep.ack[5] << 16 |
+				ep.ack[6] << 8 | ep.ack[7];
 	}
 	if (m->ProxyOfferReceived) {
-		CopyMem(p->proxy, &m->ProxyOffer, EFI_DHCP_PKT_MAX);
-		p->have_proxy = true;
+		CopyMem(ep.proxy, &m->ProxyOffer, sizeof(ep.proxy));
+		p->proxy = ep.proxy;
+		p->proxy_len = sizeof(ep.proxy);
 	}
 	if (m->PxeReplyReceived) {
-		CopyMem(p->pxe_reply, &m->PxeReply, EFI_DHCP_PKT_MAX);
-		p->have_pxe_reply = true;
+		CopyMem(ep.pxe_reply, &m->PxeReply, sizeof(ep.pxe_reply));
+		p->boot_reply = ep.pxe_reply;
+		p->boot_reply_len = sizeof(ep.pxe_reply);
 	}
 	return EFI_SUCCESS;
 }
 
-static void print_ip(const CHAR16 *label, const uint8_t *a)
+static EFI_STATUS open_snp(EFI_HANDLE image, EFI_DEVICE_PATH *path)
 {
-	Print(L"%s%d.%d.%d.%d", label, a[0], a[1], a[2], a[3]);
+	EFI_DEVICE_PATH *rest = path;
+	EFI_STATUS rc = uefi_call_wrapper(BS->LocateDevicePath, 3,
+					  &SimpleNetworkProtocol, &rest,
+					  &ep.snp_handle);
+	if (EFI_ERROR(rc)) {
+		Print(L"nbchain: no Simple Network Protocol on the boot NIC: %r\r\n", rc);
+		return rc;
+	}
+	rc = uefi_call_wrapper(BS->OpenProtocol, 6, ep.snp_handle,
+			       &SimpleNetworkProtocol, (void **)&ep.snp_iface,
+			       image, NULL, EFI_OPEN_PROTOCOL_EXCLUSIVE);
+	if (EFI_ERROR(rc))
+		Print(L"nbchain: cannot take SNP for ourselves: %r\r\n", rc);
+	return rc;
 }
 
-EFI_STATUS efi_platform_run(struct efi_platform *p)
+EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
+			     struct nb_arena *arena)
 {
-	if (!p->have_ack) {
-		Print(L"nbchain: the firmware holds no DHCP lease\r\n");
-		return EFI_NOT_READY;
+	EFI_LOADED_IMAGE *li;
+	EFI_STATUS rc;
+	SetMem(p, sizeof(*p), 0);
+	ep.image = image;
+	calibrate();
+	ep.rng_state = rdtsc();
+	rc = uefi_call_wrapper(BS->HandleProtocol, 3, image,
+			       &LoadedImageProtocol, (void **)&li);
+	if (EFI_ERROR(rc))
+		return rc;
+	rc = copy_packets(p, li->DeviceHandle);
+	if (EFI_ERROR(rc))
+		return rc;
+	EFI_DEVICE_PATH *path = DevicePathFromHandle(li->DeviceHandle);
+	if (!path)
+		return EFI_NOT_FOUND;
+	rc = open_snp(image, path);
+	if (EFI_ERROR(rc))
+		return rc;
+	ep.snp_open = true;
+	void *mem = AllocatePool(ARENA_BYTES);
+	if (!mem)
+		return EFI_OUT_OF_RESOURCES;
+	nb_arena_init(arena, mem, ARENA_BYTES);
+	int nrc = nb_snp_init(&ep.snp, (struct nb_efi_snp *)ep.snp_iface, 0, arena);
+	if (nrc < 0) {
+		Print(L"nbchain: SNP start failed: %a\r\n", nb_strerror(nrc));
+		return EFI_DEVICE_ERROR;
 	}
-	/* BOOTP layout: yiaddr at 16, siaddr at 20. */
-	print_ip(L"nbchain: adopted firmware lease ip=", p->ack + 16);
-	print_ip(L" next-server=", p->ack + 20);
-	Print(L" proxy=%d\r\n", p->have_proxy);
+	p->link = &ep.snp.link;
+	p->rng.fill = p_rng;
+	p->print = p_print;
+	p->now_ms = p_now;
+	p->image_mem = p_image_mem;
+	p->boot_kernel = p_boot_kernel;
+	p->boot_chain = p_boot_chain;
 	return EFI_SUCCESS;
 }

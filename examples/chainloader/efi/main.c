@@ -1,23 +1,36 @@
 /*
- * UEFI chainloader entry.  Copies the firmware's DHCP packets out of the
- * PXE Base Code protocol first (the lease we adopt instead of asking
- * again), then runs the embedded script.
+ * UEFI chainloader entry: adopt the firmware's lease, drive the NIC
+ * through SNP with our stack, and run the embedded script.  On any
+ * failure we print why and return to the firmware (its next boot option).
  */
 #include <efi.h>
 #include <efilib.h>
 
 #include "efi/efi_platform.h"
 
+extern const char cl_embedded_script[];
+extern const uint32_t cl_embedded_script_len;
+
+static struct cl_platform platform;
+static struct cl_loader loader;
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	InitializeLib(image, st);
 	/* No banner, no key wait: one line so logs show when we started. */
 	Print(L"nbchain: started\r\n");
-	struct efi_platform *p = efi_platform_get();
-	EFI_STATUS rc = efi_platform_init(p, image);
+	struct nb_arena arena;
+	EFI_STATUS rc = efi_platform_init(&platform, image, &arena);
 	if (EFI_ERROR(rc)) {
-		Print(L"nbchain: %r\r\n", rc);
+		efi_platform_release();
 		return rc;
 	}
-	return efi_platform_run(p);
+	int nrc = cl_loader_init(&loader, &platform, arena.base + arena.used,
+				 arena.len - arena.used);
+	if (nrc == 0)
+		nrc = cl_loader_run(&loader, cl_embedded_script,
+				    cl_embedded_script_len);
+	Print(L"nbchain: %a; returning to the firmware\r\n", nb_strerror(nrc));
+	efi_platform_release();
+	return EFI_ABORTED;
 }
