@@ -123,7 +123,7 @@ static void progress(struct cl_fetch *f, bool last)
 
 static int ensure_mem(struct cl_fetch *f, uint64_t size)
 {
-	struct cl_image *img = f->img;
+	struct cl_img *img = f->img;
 	if (img->buf)
 		return size <= img->cap ? 0 : -NB_ETOOBIG;
 	img->buf = f->l->p->image_mem(f->l->p->ctx, size, &img->cap);
@@ -198,7 +198,7 @@ static int fetch_tftp(struct cl_loader *l, const char *url, const char **why)
 	return rc;
 }
 
-static int fetch(struct cl_loader *l, struct cl_image *img)
+static int fetch(struct cl_loader *l, struct cl_img *img)
 {
 	struct cl_fetch *f = &l->fetch;
 	memset(f, 0, sizeof(*f));
@@ -343,11 +343,11 @@ static int op_set_option(void *ctx, unsigned tag, const char *value)
 	return 0;
 }
 
-static struct cl_image *image_for(struct cl_loader *l, const char *url)
+static struct cl_img *image_for(struct cl_loader *l, const char *url)
 {
-	struct cl_image *free_img = NULL;
+	struct cl_img *free_img = NULL;
 	for (int i = 0; i < CL_IMAGES; i++) {
-		struct cl_image *img = &l->images[i];
+		struct cl_img *img = &l->images[i];
 		if (img->url[0] && streq(img->url, url))
 			return img;
 		if (!img->url[0] && !free_img)
@@ -357,16 +357,16 @@ static struct cl_image *image_for(struct cl_loader *l, const char *url)
 }
 
 static int load(struct cl_loader *l, enum cl_image kind, const char *url,
-		const char *args, struct cl_image **out)
+		const char *args, struct cl_img **out)
 {
 	if (!l->net_up) {
 		int rc = op_net_up(l, true);
 		if (rc < 0)
 			return rc;
 	}
-	if (slen(url) >= CL_URL_MAX || slen(args) >= CL_ARGS_MAX)
+	if (slen(url) >= CL_URL_MAX || slen(args) >= CL_IMG_ARGS_MAX)
 		return -NB_EMSGSIZE;
-	struct cl_image *img = image_for(l, url);
+	struct cl_img *img = image_for(l, url);
 	if (!img)
 		return -NB_ENOMEM;
 	if (!img->url[0])
@@ -381,7 +381,7 @@ static int op_load(void *ctx, enum cl_image kind, const char *url,
 		   const char *args)
 {
 	struct cl_loader *l = ctx;
-	struct cl_image *img;
+	struct cl_img *img;
 	int rc = load(l, kind, url, args, &img);
 	if (rc < 0)
 		return rc;
@@ -395,7 +395,7 @@ static int op_load(void *ctx, enum cl_image kind, const char *url,
 static int op_chain(void *ctx, const char *url, const char *args)
 {
 	struct cl_loader *l = ctx;
-	struct cl_image *img;
+	struct cl_img *img;
 	int rc = load(l, CL_FETCH, url, args, &img);
 	if (rc < 0)
 		return rc;
@@ -409,7 +409,7 @@ static int op_boot(void *ctx)
 		say(l, "boot: no kernel loaded\n");
 		return -NB_EINVAL;
 	}
-	const struct cl_image *i = l->initrd;
+	const struct cl_img *i = l->initrd;
 	return l->p->boot_kernel(l->p->ctx, l->kernel->buf, l->kernel->len,
 				 i ? i->buf : NULL, i ? i->len : 0,
 				 l->kernel->args);
@@ -418,7 +418,7 @@ static int op_boot(void *ctx)
 static int op_digest(void *ctx, const char *url, uint8_t *out)
 {
 	struct cl_loader *l = ctx;
-	struct cl_image *img;
+	struct cl_img *img;
 	int rc = load(l, CL_FETCH, url, "", &img);
 	if (rc < 0)
 		return rc;

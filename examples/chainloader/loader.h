@@ -17,7 +17,7 @@
 
 #define CL_IMAGES 4       /* kernel, initrd, a chained image, one spare */
 #define CL_URL_MAX 256
-#define CL_ARGS_MAX 512
+#define CL_IMG_ARGS_MAX 512
 
 struct cl_platform {
 	void *ctx;
@@ -41,9 +41,9 @@ struct cl_platform {
 	size_t ack_len, proxy_len, boot_reply_len;
 };
 
-struct cl_image {
+struct cl_img {
 	char url[CL_URL_MAX];
-	char args[CL_ARGS_MAX];
+	char args[CL_IMG_ARGS_MAX];
 	enum cl_image kind;
 	uint8_t *buf;
 	uint64_t cap, len;
@@ -55,7 +55,7 @@ struct cl_image {
 struct cl_fetch {
 	struct nb_sink sink;
 	struct cl_loader *l;
-	struct cl_image *img;
+	struct cl_img *img;
 	uint64_t total, high, start_ms, last_draw_ms;
 };
 
@@ -68,8 +68,8 @@ struct cl_loader {
 	struct nb_http http;
 	struct nb_tftp tftp;
 	struct cl_fetch fetch;
-	struct cl_image images[CL_IMAGES];
-	struct cl_image *kernel, *initrd;
+	struct cl_img images[CL_IMAGES];
+	struct cl_img *kernel, *initrd;
 	bool net_up;
 	struct cl_script script;
 	char line[160];

@@ -742,12 +742,15 @@ static uint16_t tftp_read_file(struct cl_pxeapi *a, uint8_t *b)
 
 /* ---- PXENV_FILE_* (the gPXE/iPXE extension pxelinux uses for URLs) ---- */
 
+static bool slot_is_gw(const struct cl_pxeapi *a, int idx);
+
 static struct cl_pxeapi_file *by_handle(struct cl_pxeapi *a, uint16_t h)
 {
 	if (h == 0 || h > CL_PXEAPI_FILES)
 		return NULL;
 	struct cl_pxeapi_file *f = &a->files[h - 1];
-	if (f->kind == F_FREE || file_index(a, f) == a->tftp_file)
+	if (f->kind == F_FREE || file_index(a, f) == a->tftp_file ||
+	    slot_is_gw(a, file_index(a, f)))
 		return NULL;
 	return f;
 }
@@ -799,7 +802,9 @@ static uint16_t file_read(struct cl_pxeapi *a, uint8_t *b)
 	struct cl_pxeapi_file *f = by_handle(a, le16(b + 2));
 	if (!f)
 		return fail(b, PXENV_STATUS_BAD_FUNC);
-	if (!ready(f))
+	/* Poll while less than half the ring is ready, so the download
+	 * keeps running ahead as the reader drains it. */
+	if (f->status == -NB_EAGAIN && ready(f) < f->cap / 2)
 		pump(a);
 	uint64_t n = ready(f);
 	if (!n) {
@@ -846,6 +851,312 @@ static uint16_t file_api_check(struct cl_pxeapi *a, uint8_t *b)
 	set32(b + 12, 0x1f | 1u << 6);
 	set32(b + 16, 0);
 	return ok(b);
+}
+
+/* ---- the TFTP gateway: the NBP's own TFTP over UDP, answered locally ---- */
+
+static size_t slen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static bool ieq(const char *x, const char *y)
+{
+	for (;; x++, y++) {
+		char cx = *x >= 'A' && *x <= 'Z' ? (char)(*x + 32) : *x;
+		char cy = *y >= 'A' && *y <= 'Z' ? (char)(*y + 32) : *y;
+		if (cx != cy)
+			return false;
+		if (!cx)
+			return true;
+	}
+}
+
+static uint32_t decimal(const char *s)
+{
+	uint32_t v = 0;
+	for (; *s >= '0' && *s <= '9' && v < 100000000u; s++)
+		v = v * 10 + (uint32_t)(*s - '0');
+	return *s ? 0 : v;
+}
+
+int cl_pxeapi_set_gateway(struct cl_pxeapi *a, bool on, const char *http_base)
+{
+	size_t n = http_base ? slen(http_base) : 0;
+	if (!a)
+		return -NB_EINVAL;
+	if (n >= CL_PXEAPI_NAME_MAX)
+		return -NB_EMSGSIZE;
+	a->gw_on = on;
+	if (n)
+		memcpy(a->gw_base, http_base, n);
+	a->gw_base[n] = 0;
+	return 0;
+}
+
+static bool slot_is_gw(const struct cl_pxeapi *a, int idx)
+{
+	for (int i = 0; i < CL_PXEAPI_GW; i++)
+		if (a->gw[i].active && a->gw[i].file == idx)
+			return true;
+	return false;
+}
+
+static void gw_end(struct cl_pxeapi *a, struct cl_pxeapi_gw *g)
+{
+	if (g->file >= 0 && a->files[g->file].kind != F_FREE)
+		file_close(&a->files[g->file]);
+	g->file = -1;
+	g->active = false;
+}
+
+static uint16_t tftp_errcode(int rc)
+{
+	return rc == -NB_ENOTFOUND ? 1 : rc == -NB_EACCES || rc == -NB_EAUTH ? 2 : 0;
+}
+
+/* A read request the NBP sent to port 69: take it over.  The packet is
+ * "\0\1" name "\0" mode "\0" then option/value pairs. */
+static void gw_rrq(struct cl_pxeapi *a, uint32_t dst, uint16_t sport,
+		   const uint8_t *p, size_t len)
+{
+	struct cl_pxeapi_gw *g = NULL;
+	for (int i = 0; i < CL_PXEAPI_GW; i++) {
+		struct cl_pxeapi_gw *c = &a->gw[i];
+		if (c->active && c->nbp_port == sport) {
+			/* The NBP resent its request: answer again. */
+			if (c->server == dst && !c->oack_acked && !c->acked) {
+				c->pending = true;
+				return;
+			}
+			gw_end(a, c);
+		}
+		if (!c->active && !g)
+			g = c;
+	}
+	if (!g) {
+		g = &a->gw[0];
+		gw_end(a, g);
+	}
+	memset(g, 0, sizeof(*g));
+	g->file = -1;
+	g->active = true;
+	g->pending = true;
+	g->nbp_port = sport;
+	g->server = dst;
+	g->blksize = NB_TFTP_BLKSIZE_DEFAULT;
+	g->tid = (uint16_t)(49152 + a->gw_next_tid++ % 16000);
+	a->gw_served++;
+	const char *name = (const char *)p + 2, *end = (const char *)p + len;
+	const char *q = name + slen(name) + 1; /* the NUL at end[-1] is checked */
+	if (q < end)
+		q += slen(q) + 1; /* mode: octet is all there is */
+	while (q < end) {
+		const char *val = q + slen(q) + 1;
+		if (val >= end)
+			break;
+		if (ieq(q, "blksize")) {
+			uint32_t v = decimal(val);
+			if (v >= NB_TFTP_BLKSIZE_MIN) {
+				g->blksize = (uint16_t)(v > CL_PXEAPI_GW_BLK
+							? CL_PXEAPI_GW_BLK
+							: v);
+				g->opt_blksize = true;
+			}
+		} else if (ieq(q, "tsize")) {
+			g->opt_tsize = true;
+		}
+		q = val + slen(val) + 1;
+	}
+	g->oack_acked = !g->opt_blksize && !g->opt_tsize;
+	struct cl_pxeapi_file *f = file_alloc(a);
+	if (!f) {
+		g->failed = true;
+		return;
+	}
+	f->name[0] = 0;
+	size_t bl = slen(a->gw_base), nl = slen(name);
+	if (bl && *name == '/')
+		name++, nl--;
+	if (bl + nl + 1 > CL_PXEAPI_NAME_MAX || !nl) {
+		g->failed = true;
+		return;
+	}
+	memcpy(f->name, a->gw_base, bl);
+	memcpy(f->name + bl, name, nl + 1);
+	int rc = file_start(f, dst, 0);
+	if (rc < 0) {
+		g->failed = true;
+		g->err_code = tftp_errcode(rc);
+		return;
+	}
+	g->file = file_index(a, f);
+}
+
+/* An ACK or ERROR the NBP sent to our pretend server port. */
+static void gw_input(struct cl_pxeapi *a, struct cl_pxeapi_gw *g,
+		     const uint8_t *p, size_t len)
+{
+	if (len < 4 || p[0] != 0)
+		return;
+	if (p[1] == NB_TFTP_ERROR) {
+		gw_end(a, g);
+		return;
+	}
+	if (p[1] != NB_TFTP_ACK)
+		return;
+	uint16_t blk = nb_get16(p + 2);
+	if (!g->oack_acked) {
+		if (blk == 0)
+			g->oack_acked = true;
+	} else if (g->last_blk == g->acked + 1 &&
+		   blk == (uint16_t)g->last_blk) {
+		g->acked++;
+		if (g->final_sent) {
+			gw_end(a, g);
+			return;
+		}
+	}
+	/* New ACK: the next block is due; an old one: resend ours. */
+	g->pending = true;
+}
+
+static size_t put_str(uint8_t *out, size_t at, const char *s)
+{
+	size_t n = slen(s) + 1;
+	memcpy(out + at, s, n);
+	return at + n;
+}
+
+static size_t put_dec(uint8_t *out, size_t at, uint64_t v)
+{
+	char d[21];
+	int i = 20;
+	d[i] = 0;
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return put_str(out, at, d + i);
+}
+
+/* The packet due for @p g into a->gw_pkt: its length, or 0 for none yet. */
+static size_t gw_make(struct cl_pxeapi *a, struct cl_pxeapi_gw *g)
+{
+	uint8_t *out = a->gw_pkt;
+	struct cl_pxeapi_file *f = g->file >= 0 ? &a->files[g->file] : NULL;
+	if (!g->pending)
+		return 0;
+	if (!g->failed && f && f->status != -NB_EAGAIN && f->status != 0 &&
+	    !(g->last_blk == g->acked + 1) &&
+	    (!g->oack_acked ? !f->size_known : ready(f) < g->blksize)) {
+		g->failed = true;
+		g->err_code = tftp_errcode(f->status);
+	}
+	if (g->failed || !f) {
+		out[0] = 0;
+		out[1] = NB_TFTP_ERROR;
+		nb_put16(out + 2, g->err_code);
+		size_t n = put_str(out, 4, g->err_code == 1 ? "file not found"
+							   : "transfer failed");
+		g->pending = false;
+		g->active = false; /* nothing follows an ERROR */
+		if (f)
+			file_close(f);
+		g->file = -1;
+		return n;
+	}
+	if (!g->oack_acked) {
+		if (g->opt_tsize && !f->size_known)
+			return 0;
+		out[0] = 0;
+		out[1] = NB_TFTP_OACK;
+		size_t n = 2;
+		if (g->opt_blksize) {
+			n = put_str(out, n, "blksize");
+			n = put_dec(out, n, g->blksize);
+		}
+		if (g->opt_tsize) {
+			n = put_str(out, n, "tsize");
+			n = put_dec(out, n, f->size);
+		}
+		g->pending = false;
+		return n;
+	}
+	uint32_t n_blk = g->acked + 1;
+	if (g->last_blk != n_blk) {
+		uint64_t r = ready(f);
+		if (r < g->blksize && f->status != 0)
+			return 0; /* still arriving */
+		size_t take = r < g->blksize ? (size_t)r : g->blksize;
+		if (take)
+			ring_read(f, g->last, take);
+		g->last_len = (uint16_t)take;
+		g->last_blk = n_blk;
+		g->final_sent = take < g->blksize;
+	}
+	out[0] = 0;
+	out[1] = NB_TFTP_DATA;
+	nb_put16(out + 2, (uint16_t)n_blk);
+	memcpy(out + 4, g->last, g->last_len);
+	g->pending = false;
+	return 4 + (size_t)g->last_len;
+}
+
+/* Serve UDP_READ from a gateway transfer bound to @p dport, if any. */
+static bool gw_read(struct cl_pxeapi *a, uint16_t dport, uint8_t *b)
+{
+	for (int i = 0; i < CL_PXEAPI_GW; i++) {
+		struct cl_pxeapi_gw *g = &a->gw[i];
+		if (!g->active || (dport && g->nbp_port != dport))
+			continue;
+		struct cl_pxeapi_file *f = g->file >= 0 ? &a->files[g->file]
+							: NULL;
+		/* Keep the download ahead of the NBP while it drains us. */
+		if (f && f->status == -NB_EAGAIN && ready(f) < f->cap / 2)
+			pump(a);
+		uint16_t nbp_port = g->nbp_port, tid = g->tid;
+		uint32_t server = g->server;
+		size_t len = gw_make(a, g);
+		if (!len)
+			continue;
+		uint16_t cap = le16(b + 14);
+		uint16_t n = (uint16_t)(len < cap ? len : cap);
+		uint8_t *dst = far_ptr(a, b + 16, n);
+		if (!dst && n)
+			return false; /* the caller's buffer is bad: keep it due */
+		if (n)
+			memcpy(dst, a->gw_pkt, n);
+		nb_put32(b + 2, server);
+		nb_put32(b + 6, a->cfg.stack->ip);
+		nb_put16(b + 10, tid);
+		nb_put16(b + 12, nbp_port);
+		set16(b + 14, n);
+		return true;
+	}
+	return false;
+}
+
+/* UDP_WRITE hook: true when the datagram was for the gateway. */
+static bool gw_write(struct cl_pxeapi *a, uint32_t dst, uint16_t sport,
+		     uint16_t dport, const uint8_t *p, size_t len)
+{
+	for (int i = 0; i < CL_PXEAPI_GW; i++) {
+		struct cl_pxeapi_gw *g = &a->gw[i];
+		if (g->active && g->server == dst && g->tid == dport &&
+		    g->nbp_port == sport) {
+			gw_input(a, g, p, len);
+			return true;
+		}
+	}
+	if (!a->gw_on || dport != NB_TFTP_PORT || len < 4 || p[0] != 0 ||
+	    p[1] != NB_TFTP_RRQ || p[len - 1] != 0)
+		return false;
+	gw_rrq(a, dst, sport, p, len);
+	return true;
 }
 
 /* ---- PXENV_UDP_* ---- */
@@ -921,6 +1232,9 @@ static uint16_t udp_open(struct cl_pxeapi *a, uint8_t *b)
 
 static void udp_close_all(struct cl_pxeapi *a)
 {
+	for (int i = 0; i < CL_PXEAPI_GW; i++)
+		if (a->gw[i].active)
+			gw_end(a, &a->gw[i]);
 	for (int i = 0; i < CL_PXEAPI_UDP_PORTS; i++)
 		if (a->ports[i].open)
 			port_close(a, &a->ports[i]);
@@ -951,6 +1265,8 @@ static uint16_t udp_write(struct cl_pxeapi *a, uint8_t *b)
 	if ((!data && len) || !dst || !dport ||
 	    len > nb_udp_max_payload(a->cfg.stack))
 		return fail(b, PXENV_STATUS_BAD_FUNC);
+	if (gw_write(a, dst, sport, dport, data, len))
+		return ok(b);
 	struct cl_pxeapi_port *p = port_get(a, sport);
 	if (!p)
 		return fail(b, PXENV_STATUS_OUT_OF_RESOURCES);
@@ -981,6 +1297,8 @@ static uint16_t udp_read(struct cl_pxeapi *a, uint8_t *b)
 	/* Our own address as the filter is the same as none. */
 	if (dst == a->cfg.stack->ip)
 		dst = 0;
+	if (gw_read(a, dport, b))
+		return ok(b);
 	struct cl_pxeapi_dgram *hit = NULL;
 	for (int pass = 0; pass < 2 && !hit; pass++) {
 		if (pass)
@@ -1030,6 +1348,8 @@ int cl_pxeapi_init(struct cl_pxeapi *a, const struct cl_pxeapi_cfg *cfg)
 	memset(a, 0, sizeof(*a));
 	a->cfg = *cfg;
 	a->tftp_file = -1;
+	for (int i = 0; i < CL_PXEAPI_GW; i++)
+		a->gw[i].file = -1;
 	return 0;
 }
 

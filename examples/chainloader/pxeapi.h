@@ -7,10 +7,22 @@
  * turns a real-mode call into cl_pxeapi_call(opcode, flat pointer to the
  * parameter block), and supplies address translation, a clock and memory.
  * Everything the chained program asks for travels through our stack:
- * names that are absolute `http://` URLs over HTTP/TCP, other names over
- * TFTP to the next server, the NBP's own UDP (pxelinux.0 runs TFTP itself
- * on top of PXENV_UDP_*) over lib/ip sockets, and the gPXE/iPXE file API
- * (PXENV_FILE_*), which pxelinux detects and then uses for every URL.
+ * - PXENV_TFTP_*: names that are absolute `http://` URLs over HTTP/TCP,
+ *   other names over TFTP to the next server;
+ * - PXENV_FILE_* (the gPXE/iPXE extension, found by PXENV_FILE_API_CHECK):
+ *   http://, tftp:// and bare names, for NBPs built to use it (syslinux
+ *   4.x's pxelinux/gpxelinux with GPXE=1);
+ * - PXENV_UDP_*: lib/ip sockets, plus the TFTP gateway
+ *   (cl_pxeapi_set_gateway()): syslinux 6's pxelinux.0 (Debian's
+ *   6.04 "legacynet" build) knows only tftp and runs its own lock-step
+ *   client over these calls, so its read requests are answered locally
+ *   from an HTTP (or windowed TFTP) download instead of reaching the
+ *   wire.  Such a pxelinux.0 cannot open an `http://` name at all (its
+ *   source: `#define GPXE 0` in core/fs/pxe/pxe.h, and legacynet's URL
+ *   scheme table holds only "tftp"), so an http:// path prefix in option
+ *   210 makes every file fail there: give that URL to the gateway and
+ *   hand the NBP a plain 210 (or none).  lpxelinux.0 brings its own lwIP
+ *   over the UNDI calls and needs none of this.
  *
  * Downloads run ahead at full speed into a per-file ring (HTTP: the TCP
  * window is exactly the free ring space, so a slow reader throttles the
@@ -337,6 +349,9 @@ struct cl_pxeapi_gw {
 	uint16_t blksize;      /**< Block size agreed with the NBP. */
 	uint32_t acked;        /**< Blocks acknowledged (absolute). */
 	int file;              /**< File slot streaming the data. */
+	bool failed;           /**< An ERROR packet is due. */
+	uint16_t err_code;     /**< Its TFTP error code. */
+	uint32_t last_blk;     /**< Number of the block in @ref last (0 none). */
 	uint16_t last_len;     /**< Bytes in @ref last. */
 	uint8_t last[CL_PXEAPI_GW_BLK]; /**< Last block delivered. */
 };
@@ -357,6 +372,7 @@ struct cl_pxeapi {
 	uint16_t gw_next_tid;       /**< Next pretend server port. */
 	struct cl_pxeapi_gw gw[CL_PXEAPI_GW]; /**< Gateway transfers. */
 	uint32_t gw_served;         /**< RRQs the gateway answered. */
+	uint8_t gw_pkt[CL_PXEAPI_UDP_MAX]; /**< Packet being handed out. */
 	uint32_t calls;             /**< API calls served. */
 	uint32_t unsupported;       /**< Of which unsupported. */
 };
@@ -373,6 +389,8 @@ int cl_pxeapi_init(struct cl_pxeapi *a, const struct cl_pxeapi_cfg *cfg);
  * Set (or replace) a DHCP option that PXENV_GET_CACHED_INFO reports in the
  * DHCPACK and the boot reply, e.g. 209 (pxelinux config file) and 210
  * (path prefix), as the script's `set 210:string http://server/` asks.
+ * Reported exactly as set: whether an NBP can use an http:// 210 is the
+ * NBP's business (see the file comment).
  * @param a    State.
  * @param tag  Option code, 1..254.
  * @param val  Value bytes (copied).

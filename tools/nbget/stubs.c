@@ -1,11 +1,13 @@
 /* Entry points of modules that are not part of this build. */
 #include "nbget.h"
 
+#if !defined(NBGET_HAVE_DHCP) || !defined(NBGET_HAVE_TFTP) || !defined(NBGET_HAVE_HTTP)
 static int missing(const char *what)
 {
 	fprintf(stderr, "nbget: %s is not built into this nbget\n", what);
 	return 1;
 }
+#endif
 
 #ifndef NBGET_HAVE_DHCP
 int nbget_dhcp_setup(struct nbget *g)
