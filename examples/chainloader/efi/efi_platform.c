@@ -175,12 +175,55 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 	return EFI_SUCCESS;
 }
 
+/* Bytes of a device path before its end node. */
+static UINTN path_len(EFI_DEVICE_PATH *p, EFI_DEVICE_PATH **last)
+{
+	UINTN n = 0;
+	*last = NULL;
+	for (unsigned guard = 0; guard < 64 && !IsDevicePathEnd(p); guard++) {
+		*last = p;
+		n += DevicePathNodeLength(p);
+		p = NextDevicePathNode(p);
+	}
+	return n;
+}
+
+/*
+ * The NIC's own SNP: the handle whose path ends in Mac() and is a prefix
+ * of our boot path.  PXE BC's IPv4/IPv6 child handles carry an SNP too
+ * (LocateDevicePath would return that one), but only the NIC's can be
+ * opened exclusively.
+ */
+static EFI_STATUS find_nic_snp(EFI_DEVICE_PATH *boot, EFI_HANDLE *out)
+{
+	UINTN n = 0;
+	EFI_HANDLE *hs = NULL;
+	EFI_DEVICE_PATH *last;
+	UINTN boot_len = path_len(boot, &last);
+	EFI_STATUS rc = uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol,
+					  &SimpleNetworkProtocol, NULL, &n, &hs);
+	if (EFI_ERROR(rc))
+		return rc;
+	rc = EFI_NOT_FOUND;
+	for (UINTN i = 0; i < n && EFI_ERROR(rc); i++) {
+		EFI_DEVICE_PATH *p = DevicePathFromHandle(hs[i]);
+		if (!p)
+			continue;
+		UINTN len = path_len(p, &last);
+		if (last && DevicePathType(last) == MESSAGING_DEVICE_PATH &&
+		    DevicePathSubType(last) == MSG_MAC_ADDR_DP && len <= boot_len &&
+		    CompareMem(p, boot, len) == 0) {
+			*out = hs[i];
+			rc = EFI_SUCCESS;
+		}
+	}
+	FreePool(hs);
+	return rc;
+}
+
 static EFI_STATUS open_snp(EFI_HANDLE image, EFI_DEVICE_PATH *path)
 {
-	EFI_DEVICE_PATH *rest = path;
-	EFI_STATUS rc = uefi_call_wrapper(BS->LocateDevicePath, 3,
-					  &SimpleNetworkProtocol, &rest,
-					  &ep.snp_handle);
+	EFI_STATUS rc = find_nic_snp(path, &ep.snp_handle);
 	if (EFI_ERROR(rc)) {
 		Print(L"nbchain: no Simple Network Protocol on the boot NIC: %r\r\n", rc);
 		return rc;
