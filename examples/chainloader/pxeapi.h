@@ -36,66 +36,66 @@
  * ## How the BIOS side enters it (what start.S needs)
  *
  * 1. **Where the code lives.**  The chained NBP is loaded at 0000:7C00,
- *    on top of our own image.  Before chaining, the resident part (the
- *    real-mode entry stub, the protected-mode C core with this dispatcher,
- *    the stack, and the base-memory buffers below) must sit elsewhere:
- *    copy the image (or link it) to the top of base memory, just under
- *    the ROM's UNDI/base code, and lower the BIOS free-memory word at
- *    0040:0013 (KiB) by our size so the NBP (pxelinux reads it) and Linux
- *    (via E820, which SeaBIOS derives from it) leave us alone.  Code above
- *    1 MiB is fine for the C core as long as the NBP's kernel cannot land
- *    on it (pxelinux loads at 1 MiB+: prefer base memory, or E820-reserve).
+ *    on top of our own image, so everything that stays resident (the
+ *    real-mode entry stubs and INT 1Ah hook, the protected-mode core with
+ *    this dispatcher and the stack, the low buffers pm_pxe_call() and
+ *    pm_rm_int() use, and the base-memory block of item 6) must move
+ *    before chaining: copy it to the top of base memory, below the ROM's
+ *    UNDI/base code, and lower the free-memory word at 0040:0013 (KiB) by
+ *    our size, so neither the NBP (pxelinux reads that word) nor Linux
+ *    (SeaBIOS's E820 follows it) reuses it.  The real-mode code then runs
+ *    with a non-zero segment; today's gateway assumes segment 0 (first
+ *    64 KiB), which the move breaks.  A core linked above 1 MiB works too
+ *    if it is E820-reserved from the kernel pxelinux loads there.
  *
- * 2. **Structures**, in base memory, 16-byte aligned, both filled in at
- *    install time and checksummed (the bytes of each structure, Length
- *    bytes, sum to 0 mod 256):
- *    - `PXENV+` (44 bytes): "PXENV+", Version 0x0201, Length 0x2C,
- *      Checksum, RMEntry (SEGOFF16 of our legacy entry), PMOffset 0,
- *      PMSelector 0, StackSeg/StackSize, BC_CodeSeg/Size, BC_DataSeg/Size,
- *      UNDIDataSeg/Size, UNDICodeSeg/Size (copy the ROM's UNDI values: the
- *      NBP may use them to free memory), PXEPtr (SEGOFF16 of our !PXE) at
- *      offset 0x28.
- *    - `!PXE` (88 bytes): "!PXE", StructLength 0x58, StructCksum,
- *      StructRev 0, reserved, UNDIROMID and BaseROMID (copy the ROM's),
- *      EntryPointSP (SEGOFF16 at offset 0x10: our real-mode entry),
- *      EntryPointESP (0:0, no 16-bit protected-mode entry), StatusCallout,
- *      reserved, SegDescCnt, FirstSelector, then seven SEGDESCs (Stack,
- *      UNDIData, UNDICode, UNDICodeWrite, BC_Data, BC_Code, BC_CodeWrite:
- *      segment, 32-bit physical base, size; copy UNDI's from the ROM and
- *      describe our own resident block as BC_*).
+ * 2. **Structures**, in base memory, 16-byte aligned, built by
+ *    cl_pxeapi_make_structs() (checksums included):
+ *    - `PXENV+` (44 bytes, version 0x0201): RMEntry = our legacy entry,
+ *      UNDI code/data segments copied from the ROM's PXENV+, BC segments
+ *      = our resident block, PXEPtr at offset 0x28 = our !PXE.
+ *    - `!PXE` (88 bytes): EntryPointSP at offset 0x10 = our stack-based
+ *      entry, EntryPointESP 0:0 (no 16-bit protected-mode entry), ROM IDs,
+ *      status callout and the three UNDI descriptors copied from the ROM's
+ *      !PXE, Stack and BC_* descriptors for our block.
  *
- * 3. **Entry points.**  `!PXE` EntryPointSP is far-called with the
- *    opcode at SS:SP+4, the parameter block offset at SS:SP+6 and its
- *    segment at SS:SP+8 (the caller pushed segment, offset, opcode and
- *    cleans up); `PXENV+` RMEntry is far-called with BX = opcode and
- *    ES:DI = parameter block.  Both save all registers and segment
- *    registers, switch to our own stack (the NBP's may be tiny), enter
- *    32-bit protected mode (the same GDT/CR0 path start.S already uses
- *    for the NBP entry, run in reverse of pm_pxe_call()), call
- *    `cl_pxeapi_call(api, opcode, flat pointer = seg*16 + off)`, return
- *    to real mode, restore, put the result in AX (0 = PXENV_EXIT_SUCCESS,
- *    1 = PXENV_EXIT_FAILURE) and `retf` (not `retf 6`: the caller pops).
- *    The entry must be re-entrant with respect to the ROM: calls into the
- *    ROM's UNDI (our link driver, and the UNDI pass-through below) go
- *    through pm_pxe_call() from inside our handler, with interrupts
- *    enabled as today.  Keep interrupts as the caller had them otherwise.
+ * 3. **Entry points** (real mode, far-called, return with `retf`, the
+ *    caller pops its own arguments):
+ *    - `!PXE` EntryPointSP: opcode at SS:SP+4, block offset at SS:SP+6,
+ *      block segment at SS:SP+8.
+ *    - `PXENV+` RMEntry: BX = opcode, ES:DI = block.
+ *    Both: save every register, segment register, FLAGS, and GDTR/IDTR
+ *    (pxelinux runs in protected mode itself and may expect its own
+ *    GDTR back), `cli`, switch to our stack (the caller's may be tiny),
+ *    enter 32-bit protected mode with our GDT (as the NBP entry does),
+ *    call `cl_pxeapi_call(api, opcode, flat = seg * 16 + off)`, return
+ *    to real mode, restore, and leave the result in AX
+ *    (0 = PXENV_EXIT_SUCCESS, 1 = PXENV_EXIT_FAILURE) **and in CF** (set
+ *    on failure, as ROMs do: syslinux's C pxe_call() looks at the carry
+ *    flag its thunk returns).  Calls into the
+ *    ROM made while serving a call (our UNDI link driver, the UNDI
+ *    pass-through hook, which can rebuild seg:off from the flat block
+ *    pointer because base memory is identity-mapped) go through
+ *    pm_pxe_call() as today, nested inside our handler, so its real-mode
+ *    stack must not be the one the outer call is using.
  *
- * 4. **Discovery.**  Hook INT 1Ah: for AX = 5650h return AX = 564Eh,
- *    ES:BX = our PXENV+, CF clear; chain every other call to the old
- *    vector (saved at install).  Unhook only if the vector is still ours.
+ * 4. **Discovery.**  Hook INT 1Ah: AX = 5650h returns AX = 564Eh,
+ *    ES:BX = our PXENV+, CF clear (patch FLAGS in the IRET frame); every
+ *    other call chains to the vector saved at install.  On
+ *    PXENV_UNLOAD_STACK unhook if the vector is still ours (pxelinux only
+ *    frees PXE memory when no interrupt vector points into it).
  *
- * 5. **Handing over.**  Load the NBP at 0000:7C00, then enter it as a ROM
- *    does: push the !PXE far pointer (segment, then offset) on a stack the
- *    NBP may use, far-call 0000:7C00 with ES:BX = PXENV+, SS:SP+4 = !PXE
- *    (the layout our own start.S reads), EDX/other registers as the ROM
- *    had them.  If it returns (pxelinux does on failure), we are back in
- *    control with AX = its status.
+ * 5. **Handing over.**  Load the NBP at 0000:7C00 and enter it as a ROM
+ *    does: on a stack the NBP may use, push the !PXE far pointer (segment,
+ *    then offset), far-call 0000:7C00 with ES:BX = our PXENV+, so the
+ *    NBP finds !PXE at SS:SP+4 (the layout our own start.S reads) and the
+ *    PXENV+ pointer in ES:BX.  If it returns (pxelinux does on failure),
+ *    AX holds its status.
  *
- * 6. **Segments for buffers we hand back.**  PXENV_GET_CACHED_INFO with
- *    BufferSize 0 returns a SEGOFF16 into our own copy of the packet:
+ * 6. **Buffers we hand back.**  PXENV_GET_CACHED_INFO with BufferSize 0
+ *    returns a SEGOFF16 into our own copy of the packet:
  *    cl_pxeapi_cfg::base is that base-memory block (3 x
  *    CL_PXEAPI_BOOTPLAYER_SIZE bytes) and base_seg:base_off its real-mode
- *    address; it must stay put for as long as the NBP runs.
+ *    address; it must stay put while the NBP runs.
  *
  * Worst-case memory: sizeof(struct cl_pxeapi) (dominated by
  * CL_PXEAPI_FILES download objects and the UDP receive queue), the
@@ -433,6 +433,44 @@ int cl_pxeapi_set_gateway(struct cl_pxeapi *a, bool on, const char *http_base);
  */
 uint16_t cl_pxeapi_call(struct cl_pxeapi *a, uint16_t opcode,
 			void *param_block);
+
+/** Size of a PXENV+ structure (PXE 2.1). */
+#define CL_PXENV_SIZE 0x2c
+/** Size of a !PXE structure (PXE 2.1). */
+#define CL_BANGPXE_SIZE 0x58
+
+/** What cl_pxeapi_make_structs() needs to know. */
+struct cl_pxeapi_structs {
+	uint16_t pxenv_seg;   /**< Where our PXENV+ will live (segment)... */
+	uint16_t pxenv_off;   /**< ...and offset. */
+	uint16_t bang_seg;    /**< Where our !PXE will live (segment)... */
+	uint16_t bang_off;    /**< ...and offset. */
+	uint16_t rm_entry_seg; /**< PXENV+ RMEntry: BX = opcode, ES:DI = block. */
+	uint16_t rm_entry_off; /**< Its offset. */
+	uint16_t sp_entry_seg; /**< !PXE EntryPointSP: opcode, off, seg on stack. */
+	uint16_t sp_entry_off; /**< Its offset. */
+	uint16_t code_seg;    /**< Our resident block (described as BC_Code/Data). */
+	uint16_t code_size;   /**< Its size in bytes (65535 if larger). */
+	uint16_t stack_seg;   /**< The stack our entry switches to. */
+	uint16_t stack_size;  /**< Its size. */
+	/** The ROM's PXENV+ (flat, CL_PXENV_SIZE bytes) or NULL: its UNDI
+	 *  segments are copied so an NBP can still find and free them. */
+	const uint8_t *rom_pxenv;
+	/** The ROM's !PXE (flat, CL_BANGPXE_SIZE bytes) or NULL: ROM IDs,
+	 *  status callout and UNDI segment descriptors are copied. */
+	const uint8_t *rom_bangpxe;
+};
+
+/**
+ * Fill in our PXENV+ and !PXE structures, checksums included, for the
+ * platform to place at the addresses given in @p s (it may build them in
+ * place).  Pure data: nothing is installed.
+ * @param s       Addresses and sizes.
+ * @param pxenv   Receives CL_PXENV_SIZE bytes.
+ * @param bangpxe Receives CL_BANGPXE_SIZE bytes.
+ */
+void cl_pxeapi_make_structs(const struct cl_pxeapi_structs *s, uint8_t *pxenv,
+			    uint8_t *bangpxe);
 
 /**
  * Close every file and UDP port (PXENV_UNLOAD_STACK does this too).
