@@ -18,6 +18,8 @@ rig() { ip netns exec "$RIG_NS" "$@"; }
 bootrig_up() {
 	RIG_DIR=$1
 	mkdir -p "$RIG_DIR/tftp" "$RIG_DIR/http" "$RIG_DIR/nginx"
+	# dnsmasq and nginx workers drop root: they must be able to read here.
+	chmod a+rx "$RIG_DIR" "$RIG_DIR/tftp" "$RIG_DIR/http"
 	ip netns add "$RIG_NS"
 	rig ip link set lo up
 	rig sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
@@ -49,7 +51,7 @@ CONF
 }
 
 bootrig_dnsmasq() {
-	rig dnsmasq --keep-in-foreground --conf-file=/dev/null \
+	rig dnsmasq --keep-in-foreground --conf-file=/dev/null --user=root \
 		--interface=tap0 --bind-interfaces --no-ping --no-resolv \
 		--dhcp-range=10.90.0.100,10.90.0.150,1h \
 		--dhcp-range=fd90::,ra-only --enable-ra \
@@ -70,7 +72,7 @@ bootrig_qemu_efi() {
 		-nodefaults -nographic -serial stdio -no-reboot \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
 		-drive if=pflash,format=raw,unit=1,file="$RIG_DIR/vars.fd" \
-		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off \
 		-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:90:00:42 \
 		-object filter-dump,id=f0,netdev=n0,file="$RIG_DIR/guest.pcap" \
 		"$@" >"$log" 2>&1 </dev/null
@@ -80,7 +82,7 @@ bootrig_qemu_bios() {
 	local log=$1 secs=$2; shift 2
 	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M pc -m 256 \
 		-nodefaults -nographic -serial stdio -no-reboot -boot n \
-		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off \
 		-device virtio-net-pci,netdev=n0,mac=52:54:00:90:00:43 \
 		-object filter-dump,id=f0,netdev=n0,file="$RIG_DIR/guest.pcap" \
 		"$@" >"$log" 2>&1 </dev/null

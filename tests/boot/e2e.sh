@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# End to end: real firmware PXE-boots our chainloader in QEMU, which adopts
+# the firmware's lease and fetches a kernel and initrd over HTTP.
+#   e2e.sh bios|efi ok|missing LOADER FIXTURE_DIR
+# ok:      the kernel prints the marker; the capture shows no DHCP packet
+#          from the guest after the loader was fetched; nginx served both
+#          files to our loader.
+# missing: option 210 points at a missing directory; the loader prints the
+#          404 and returns control to the firmware, which moves on.
+# Everything runs in a namespace this script creates and removes.
+set -uo pipefail
+mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../lib/fixtures.sh"
+source "$here/../lib/bootrig.sh"
+work=$(mktemp -d /tmp/nbe2e.XXXXXX)
+qpid=
+cleanup() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null; bootrig_down; rm -rf "$work"; }
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	echo "--- serial (last 40 lines)"; bootrig_clean_log "$work/serial.log" | tail -40
+	exit 1
+}
+
+kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
+bootrig_up "$work" || fail "rig"
+cp "$kernel" "$work/http/vmlinuz"
+cp "$initrd" "$work/http/initrd.gz"
+prefix=http://$RIG_SERVER/
+[ "$case" = missing ] && prefix=http://$RIG_SERVER/missing/
+if [ "$mode" = efi ]; then
+	name=nbchain.efi
+	bootrig_dnsmasq --dhcp-match=set:efi64,option:client-arch,7 \
+		--dhcp-match=set:efi64,option:client-arch,9 \
+		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
+else
+	name=nbchain.kpxe
+	bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
+fi
+cp "$loader" "$work/tftp/$name"
+
+start=$(date +%s%N)
+( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150
+  else bootrig_qemu_bios "$work/serial.log" 150; fi ) &
+qpid=$!
+# Wait (bounded) for the serial log to show a pattern; prints elapsed s.
+wait_log() {
+	local pat=$1 secs=$2 i
+	for ((i = 0; i < secs * 10; i++)); do
+		if bootrig_clean_log "$work/serial.log" 2>/dev/null | grep -a -q -E "$pat"; then
+			echo "$(( ($(date +%s%N) - start) / 1000000 ))"
+			return 0
+		fi
+		kill -0 "$qpid" 2>/dev/null || { bootrig_clean_log "$work/serial.log" | grep -a -q -E "$pat" && echo 0 && return 0; return 1; }
+		sleep 0.1
+	done
+	return 1
+}
+
+t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"
+if [ "$case" = ok ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+		fail "nginx did not serve the kernel to our loader"
+	grep -q 'GET /initrd.gz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+		fail "nginx did not serve the initrd to our loader"
+	# The firmware's DHCP ends before it fetches the loader by TFTP; any
+	# DHCP from the guest after the first TFTP request came from us.
+	first_tftp=$(tshark -r "$work/guest.pcap" -Y 'udp.dstport == 69' -T fields -e frame.number 2>/dev/null | head -1)
+	[ -n "$first_tftp" ] || fail "no TFTP request in the capture"
+	late=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number > $first_tftp" 2>/dev/null | wc -l)
+	early=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number < $first_tftp" 2>/dev/null | wc -l)
+	[ "$early" -gt 0 ] || fail "capture shows no firmware DHCP at all (capture broken?)"
+	[ "$late" = 0 ] || fail "$late DHCP packets left the guest after the loader was fetched"
+	rate=$(bootrig_clean_log "$work/serial.log" | grep -a -o '[0-9.]* MB/s' | sed -n 1,200p | tail -2 | head -1)
+	echo "ok: $mode boot: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
+		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
+else
+	wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
+		fail "no clear 404 message on the console"
+	if [ "$mode" = efi ]; then back='returning to the firmware'; after='BdsDxe: failed to start Boot0001|Start PXE over IPv6|BdsDxe: loading Boot0'
+	else back='returning to the ROM'; after='No more network devices|Booting from'; fi
+	wait_log "$back" 30 >/dev/null || fail "the loader did not say it returns to the firmware"
+	t_back=$(wait_log "$after" 60) || fail "the firmware did not take control back"
+	echo "ok: $mode missing URL: error shown, firmware resumed at ${t_back} ms"
+fi
