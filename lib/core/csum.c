@@ -8,28 +8,29 @@
  * One's-complement addition is byte-order independent as long as words
  * are read in a consistent order (RFC 1071 section 2), so words are loaded
  * in host order and the folded result is swapped back once on little-endian
- * hosts.  memcpy keeps unaligned loads defined; compilers turn it into a
- * plain load.
+ * hosts.  __builtin_memcpy keeps unaligned loads defined and stays a plain
+ * load even under -fno-builtin (firmware builds), where a memcpy() call
+ * per word would cost more than the sum itself.
  */
 static uint64_t sum_words(const uint8_t *p, size_t len, uint64_t acc)
 {
 	while (len >= 16) {
 		uint32_t w[4];
-		memcpy(w, p, sizeof(w));
+		__builtin_memcpy(w, p, sizeof(w));
 		acc += (uint64_t)w[0] + w[1] + w[2] + w[3];
 		p += 16;
 		len -= 16;
 	}
 	while (len >= 4) {
 		uint32_t w;
-		memcpy(&w, p, 4);
+		__builtin_memcpy(&w, p, 4);
 		acc += w;
 		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
 		uint16_t h;
-		memcpy(&h, p, 2);
+		__builtin_memcpy(&h, p, 2);
 		acc += h;
 		p += 2;
 		len -= 2;
@@ -37,7 +38,7 @@ static uint64_t sum_words(const uint8_t *p, size_t len, uint64_t acc)
 	if (len) {
 		/* The odd byte is the high byte of a big-endian word. */
 		uint16_t h = 0;
-		memcpy(&h, p, 1);
+		__builtin_memcpy(&h, p, 1);
 		acc += h;
 	}
 	return acc;
@@ -56,7 +57,7 @@ static uint16_t to_network_sum(uint16_t host_sum)
 {
 	const uint16_t probe = 1;
 	uint8_t first;
-	memcpy(&first, &probe, 1);
+	__builtin_memcpy(&first, &probe, 1);
 	if (first) /* little-endian: words were read byte-swapped */
 		return (uint16_t)((host_sum >> 8) | (host_sum << 8));
 	return host_sum;

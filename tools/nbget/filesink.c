@@ -68,7 +68,7 @@ int nbget_filesink_open(struct nbget_filesink *fs, struct nbget *g,
 			const char *path)
 {
 	memset(fs, 0, sizeof(*fs));
-	fs->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fs->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fs->fd < 0)
 		return -NB_EACCES;
 	fs->g = g;

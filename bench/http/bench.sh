@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# HTTP download throughput, side by side: nbget (our stack on tap0, one
+# connection and --parallel 4) against curl (the kernel's TCP, in namespace
+# K), both fetching the same file from the same nginx over one emulated
+# path: RTT 0, 2, 20 and 80 ms from nbemu, and a 1 Gbit/s htb limit on the
+# server's interface.  Not a timed test: it prints a table with the ratio
+# to curl.  Goal: nbget >= 90 % of curl at every RTT.
+#
+#   bench/http/bench.sh BUILD_DIR        (root; after ninja)
+#
+# Env: RTTS ("0 2 20 80"), SIZE_MB (200), RATE (1gbit), REPEAT (2: best of).
+# Times are wall clock of the whole command (process start, ARP, TCP
+# handshake and, for nbget, the SHA-256-free write to a file) -- the same
+# for both clients.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(readlink -f "${1:?usage: $0 BUILD_DIR}")
+NBGET=$build/tools/nbget/nbget
+export NBEMU=$build/tests/tools/nbemu
+RTTS=${RTTS:-"0 2 20 80"}
+SIZE_MB=${SIZE_MB:-200}
+RATE=${RATE:-1gbit}
+REPEAT=${REPEAT:-2}
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+for t in curl ip timeout bc "$NGINX" "$NBGET" "$NBEMU"; do
+	command -v "$t" >/dev/null || [ -x "$t" ] || { echo "missing: $t" >&2; exit 1; }
+done
+. "$top/tests/lib/netns.sh"
+trap 'set +e; kill "$(cat "$NBNS_DIR/ngx/nginx.pid" 2>/dev/null)" 2>/dev/null; nbns_down' EXIT
+nbns_up || exit 1
+S=$NBNS_SERVER_IP D=$NBNS_DIR W=$D/www
+mkdir -p "$W" "$D/ngx"
+chmod 755 "$D"
+head -c $((SIZE_MB << 20)) /dev/urandom >"$W/f"
+cat >"$D/nginx.conf" <<NGX
+daemon off; user root; worker_processes 1; pid $D/ngx/nginx.pid;
+error_log $D/ngx/error.log;
+events { worker_connections 64; }
+http { access_log off; default_type application/octet-stream; sendfile on;
+  client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
+  fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
+  server { listen $S:8080; root $W; } }
+NGX
+nbns_exec_server timeout 3600 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
+sleep 0.5
+nbns_server_rate "$RATE" || exit 1
+
+now() { date +%s.%N; }
+# one OUT CMD...: MB/s of the best of REPEAT runs, FAIL if any differs.
+one() {
+	local out=$1 best=0 r t0 t1 mbs
+	shift
+	for ((r = 0; r < REPEAT; r++)); do
+		rm -f "$out"
+		t0=$(now)
+		timeout 900 "$@" >/dev/null 2>&1 || { echo FAIL; return; }
+		t1=$(now)
+		cmp -s "$out" "$W/f" || { echo FAIL; return; }
+		mbs=$(echo "scale=1; $SIZE_MB * 1.048576 / ($t1 - $t0)" | bc)
+		[ "$(echo "$mbs > $best" | bc)" = 1 ] && best=$mbs
+	done
+	echo "$best"
+}
+ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --quiet --timeout 800)
+printf '%-6s %10s %10s %10s %8s %8s\n' "RTT" "curl" "nbget" "nbget-p4" "ratio" "ratio-p4"
+for rtt in $RTTS; do
+	half=$(echo "scale=1; $rtt / 2" | bc)
+	nbns_emu_restart --delay "$half" >/dev/null || exit 1
+	c=$(one "$D/c.out" ip netns exec "$NBNS_K" curl -s -o "$D/c.out" "http://$S:8080/f")
+	n=$(one "$D/n.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" get "http://$S:8080/f" -o "$D/n.out")
+	p=$(one "$D/p.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" --parallel 4 get "http://$S:8080/f" -o "$D/p.out")
+	ratio() { [ "$1" = FAIL ] || [ "$2" = FAIL ] && { echo -; return; }; echo "scale=2; $1 / $2" | bc; }
+	printf '%-6s %10s %10s %10s %8s %8s\n' "${rtt}ms" "$c" "$n" "$p" "$(ratio "$n" "$c")" "$(ratio "$p" "$c")"
+done
+echo "(MB/s, best of $REPEAT, $SIZE_MB MiB file, server limited to $RATE by htb)"

@@ -1,0 +1,192 @@
+/**
+ * @file dns.h
+ * @brief DNS A-record resolver over UDP (lib/dns).
+ *
+ * Resolves one host name to one IPv4 address so `http://name/` works.
+ * Queries go to the stack's configured servers (struct nb_stack::dns,
+ * normally from DHCP option 6), each attempt from a fresh random ID, the
+ * socket on a random ephemeral port, with retries rotating across the
+ * servers.  A response is accepted only if it comes from the server and
+ * port asked, carries the ID sent, and repeats the question exactly.
+ * CNAME chains are followed inside one response and, when the server did
+ * not include the target's address, by a new query, at most
+ * NB_DNS_CNAME_MAX links in all.
+ *
+ * Hostile input (compression pointer loops, names or record counts
+ * running past the packet, over-long names) ends the parse with
+ * -NB_EPROTO: the parser is iterative, and every loop is bounded by the
+ * packet length or a small constant.
+ *
+ * Worst-case memory: sizeof(struct nb_dns) (under 400 bytes); no arena.
+ */
+#ifndef NETBOOT_DNS_H
+#define NETBOOT_DNS_H
+
+#include "netboot/core.h"
+#include "netboot/ip.h"
+
+struct nb_stack;
+
+/** The DNS server port. */
+#define NB_DNS_PORT 53
+
+/** Longest name in wire form, root label included (RFC 1035 2.3.4). */
+#define NB_DNS_WIRE_MAX 255
+
+/**
+ * CNAME links followed before giving up with -NB_EPROTO.  Real chains
+ * (CDNs) are 2-3 long; 8 gives room while ending a loop quickly.
+ */
+#ifndef NB_DNS_CNAME_MAX
+#define NB_DNS_CNAME_MAX 8
+#endif
+
+/**
+ * Compression pointers followed while reading one name.  A legal name has
+ * at most 127 labels, and each pointer must lead to an earlier offset, so
+ * this only cuts short pathological but loop-free chains.
+ */
+#ifndef NB_DNS_JUMPS_MAX
+#define NB_DNS_JUMPS_MAX 32
+#endif
+
+/** First retry timeout; it doubles at each attempt (RFC 1536 advice). */
+#ifndef NB_DNS_RETRY_MS
+#define NB_DNS_RETRY_MS 1000
+#endif
+
+/** Ceiling of the doubling retry timeout. */
+#ifndef NB_DNS_RETRY_MAX_MS
+#define NB_DNS_RETRY_MAX_MS 4000
+#endif
+
+/**
+ * Attempts per query, spread round-robin over the servers.  Four attempts
+ * with 1+2+4+4 s of waiting fail an unreachable name in about 11 s.
+ */
+#ifndef NB_DNS_TRIES
+#define NB_DNS_TRIES 4
+#endif
+
+/** What one response said, from nb_dns_parse_response(). */
+struct nb_dns_answer {
+	uint32_t addr;  /**< IPv4 address (host order) when the result is 0. */
+	uint32_t ttl;   /**< TTL of that address record, in seconds. */
+	uint8_t cnames; /**< CNAME links followed inside the response. */
+	/**
+	 * When the result is 1: the end of the CNAME chain in wire form
+	 * (length-prefixed labels, lower-cased, root label included), to be
+	 * asked next.
+	 */
+	uint8_t next[NB_DNS_WIRE_MAX];
+};
+
+/**
+ * Parse and validate one response to an A query.  Stateless: usable on
+ * any buffer (the fuzz harness feeds it arbitrary bytes).
+ * @param pkt    Response (DNS header onwards); read only during the call.
+ * @param len    Its length.
+ * @param id     The ID the query carried.
+ * @param qname  The question name in wire form (as from nb_dns_encode_name()).
+ * @param ans    Receives the result; untouched fields are unspecified.
+ * @return 0 with the address in @p ans; 1 when the answer is only a CNAME
+ *         chain whose end has no address here (ask again for
+ *         @ref nb_dns_answer::next); -NB_EPROTO for a malformed response,
+ *         a wrong ID or one whose question is not @p qname/A/IN (drop it
+ *         and keep waiting); -NB_ENOTFOUND for NXDOMAIN or a name without
+ *         an A record; -NB_ESERVER for SERVFAIL, REFUSED and other error
+ *         codes (try another server); -NB_ENOTSUP when the response is
+ *         truncated without a usable answer (DNS over TCP is not done).
+ */
+int nb_dns_parse_response(const void *pkt, size_t len, uint16_t id,
+			  const uint8_t *qname, struct nb_dns_answer *ans);
+
+/**
+ * Convert a dotted host name to lower-case wire form.
+ * @param name  Host name, NUL-terminated; a trailing dot is allowed.
+ * @param out   Receives up to NB_DNS_WIRE_MAX bytes.
+ * @return Wire length (> 1), or -NB_EINVAL for an empty name, an empty
+ *         or over-long (> 63) label, a name over 253 characters, or bytes
+ *         other than letters, digits, '-' and '_'.
+ */
+int nb_dns_encode_name(const char *name, uint8_t out[NB_DNS_WIRE_MAX]);
+
+/**
+ * Build an A/IN query with recursion desired.
+ * @param buf    Destination.
+ * @param cap    Its size; 12 + qname length + 4 bytes are needed.
+ * @param id     Query ID.
+ * @param qname  Name in wire form.
+ * @return Query length, or -NB_EMSGSIZE when @p cap is too small,
+ *         -NB_EINVAL for a malformed @p qname.
+ */
+int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
+		       const uint8_t *qname);
+
+/**
+ * Parse a dotted-quad IPv4 literal ("10.0.0.1"): exactly four decimal
+ * parts 0..255, no leading '+' or spaces, at most three digits each.
+ * @param str  Text (need not be NUL-terminated).
+ * @param len  Its length.
+ * @param out  Receives the address in host order.
+ * @return 0, or -NB_EINVAL if @p str is not a literal.
+ */
+int nb_ipv4_parse(const char *str, size_t len, uint32_t *out);
+
+/** One resolution in progress.  Caller-owned; fields private unless noted. */
+struct nb_dns {
+	struct nb_stack *s;       /**< Stack the query runs on. */
+	struct nb_udp_sock sk;    /**< Socket on a random port. */
+	uint8_t qname[NB_DNS_WIRE_MAX]; /**< Name being asked now (wire). */
+	uint8_t qlen;             /**< Its length. */
+	uint8_t cnames;           /**< CNAME links followed so far. */
+	uint8_t tries;            /**< Attempts sent for the current name. */
+	uint8_t nservers;         /**< Servers copied from the stack. */
+	uint32_t servers[NB_DNS_SERVERS]; /**< Their addresses. */
+	uint32_t server;          /**< Server of the outstanding attempt. */
+	uint16_t id;              /**< ID of the outstanding attempt. */
+	uint16_t prev_id;         /**< ID of the attempt before it. */
+	uint32_t prev_server;     /**< Server of that attempt. */
+	struct nb_backoff backoff; /**< Retry timing. */
+	struct nb_timer timer;    /**< Retry deadline. */
+	bool need_send;           /**< Send an attempt at the next poll. */
+	int status;               /**< -NB_EAGAIN, 0 or the final error. */
+	int last_err;             /**< Most telling server error so far. */
+	uint32_t addr;            /**< Result (host order) once status is 0. */
+	uint32_t ttl;             /**< Its TTL in seconds. */
+	uint32_t dropped;         /**< Responses rejected (spoofed/malformed). */
+};
+
+/**
+ * Start resolving @p name.  An IPv4 literal completes at once, without
+ * traffic.  The first query leaves at the first nb_dns_poll().
+ * @param q     Query object (caller-owned; stays linked into the stack
+ *              until nb_dns_poll() stops returning -NB_EAGAIN or
+ *              nb_dns_cancel() is called).
+ * @param s     Stack with an address and at least one DNS server.
+ * @param name  Host name, NUL-terminated; copied.
+ * @return 0; -NB_EINVAL for a malformed name; -NB_EUNREACH when the
+ *         stack has no DNS server; socket/entropy errors.
+ */
+int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name);
+
+/**
+ * Drive the resolution: send (re)tries when due.  Responses are handled
+ * as they arrive through the stack's poll.
+ * @param q       Query.
+ * @param now_ms  Current time.
+ * @return -NB_EAGAIN while resolving; 0 with the address in
+ *         @ref nb_dns::addr; -NB_ENOTFOUND (no such name or no A
+ *         record); -NB_ETIMEDOUT (no server answered); -NB_ESERVER (every
+ *         answer was a server failure); -NB_EPROTO (CNAME chain too long);
+ *         -NB_ENOTSUP (truncated answer); send errors.
+ */
+int nb_dns_poll(struct nb_dns *q, uint64_t now_ms);
+
+/**
+ * Stop a query and close its socket.  Safe to call twice.
+ * @param q  Query; a running one then reports -NB_ECANCELED.
+ */
+void nb_dns_cancel(struct nb_dns *q);
+
+#endif

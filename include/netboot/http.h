@@ -1,0 +1,460 @@
+/**
+ * @file http.h
+ * @brief HTTP/1.1 client for downloads: GET/HEAD, Range, resume, parallel
+ *        parts, chunked bodies, keep-alive and redirects (lib/http).
+ *
+ * The module has two layers.
+ *
+ * **Parsers** (usable without TCP, each stateless or a small streaming
+ * state machine over caller buffers): nb_url_parse(),
+ * nb_http_parse_response(), the chunked decoder nb_http_chunked_step(),
+ * nb_http_check_range(), nb_base64_encode() and nb_http_build_request().
+ * Every one takes (pointer, length), never reads outside it, and reports
+ * malformed input with -NB_EPROTO (or -NB_EINVAL for caller input).
+ *
+ * **Client** (struct nb_http): one download into a struct nb_sink over
+ * lib/tcp.  The body of a response with Content-Length is mapped straight
+ * from TCP stream offsets to file offsets, so out-of-order segments land
+ * at their final place and the TCP window is the sink's free space.
+ * Headers are parsed in a small per-connection buffer; chunked bodies are
+ * decoded in order.  A dropped connection is resumed with `Range` and
+ * `If-Range` (bounded); `parts` > 1 fetches the file as that many ranged
+ * parts over as many connections into the same sink; redirects are
+ * followed up to NB_HTTP_REDIRECTS_MAX; an idle keep-alive connection is
+ * reused by the next request to the same server.
+ *
+ * Offsets: the sink receives resource offsets minus the first byte asked
+ * for, so a whole-file download writes at 0..size-1 and a `Range: A-B`
+ * download writes the range at 0..B-A.  All offsets are 64-bit.
+ *
+ * Worst-case memory: sizeof(struct nb_http), dominated by
+ * NB_HTTP_PARTS_MAX x (NB_HTTP_HDR_BUF + NB_HTTP_SEND_BUF + a TCP
+ * connection, ~7 KiB) plus two URL buffers: about 58 KiB with the
+ * defaults (8 parts), under 10 KiB with -DNB_HTTP_PARTS_MAX=1.  No arena; stack use below 512 bytes.
+ */
+#ifndef NETBOOT_HTTP_H
+#define NETBOOT_HTTP_H
+
+#include "netboot/core.h"
+#include "netboot/dns.h"
+#include "netboot/sink.h"
+#include "netboot/tcp.h"
+
+struct nb_stack;
+
+/** @name Tunables
+ * @{ */
+/**
+ * Header block buffer per connection.  nginx and lighttpd send 200-400
+ * bytes of headers; 4 KiB leaves room for long ETags, cookies and
+ * Location URLs while a hostile server that never ends its headers is
+ * cut off after 4 KiB with -NB_EMSGSIZE.
+ */
+#ifndef NB_HTTP_HDR_BUF
+#define NB_HTTP_HDR_BUF 4096
+#endif
+
+/**
+ * Send ring per connection.  The longest request we build is about 1.8 KiB
+ * (a NB_HTTP_URL_MAX path, a 253-byte host, Basic credentials, Range and
+ * If-Range, with a short User-Agent), so 2 KiB always holds a request.
+ */
+#ifndef NB_HTTP_SEND_BUF
+#define NB_HTTP_SEND_BUF 2048
+#endif
+
+/** Longest URL kept (the original or a redirect target). */
+#ifndef NB_HTTP_URL_MAX
+#define NB_HTTP_URL_MAX 1024
+#endif
+
+/** Longest ETag/Last-Modified validator remembered for If-Range. */
+#ifndef NB_HTTP_VALIDATOR_MAX
+#define NB_HTTP_VALIDATOR_MAX 128
+#endif
+
+/** Longest `user:pass` of a URL (before percent-decoding). */
+#ifndef NB_HTTP_USERINFO_MAX
+#define NB_HTTP_USERINFO_MAX 128
+#endif
+
+/**
+ * Parallel parts (connections) one download may use.  8 saturates any
+ * server a boot client meets; each part costs ~7 KiB.
+ */
+#ifndef NB_HTTP_PARTS_MAX
+#define NB_HTTP_PARTS_MAX 8
+#endif
+
+/** Redirects followed before -NB_EREDIRECT (browsers use 20; 8 is plenty). */
+#ifndef NB_HTTP_REDIRECTS_MAX
+#define NB_HTTP_REDIRECTS_MAX 8
+#endif
+
+/**
+ * Reconnections (resumes) per download after a dropped or stalled
+ * connection, summed over all parts, before the error is final.
+ */
+#ifndef NB_HTTP_RESUME_MAX
+#define NB_HTTP_RESUME_MAX 8
+#endif
+
+/**
+ * A connection that moves no byte for this long is treated as dropped
+ * (and resumed).  20 s outlasts TCP's own recovery from heavy loss.
+ */
+#ifndef NB_HTTP_STALL_MS
+#define NB_HTTP_STALL_MS 20000
+#endif
+
+/** Hex digits accepted in a chunk size (16 would be 2^64 bytes). */
+#define NB_HTTP_CHUNK_DIGITS 15
+
+/**
+ * Chunked framing overhead allowed beyond the payload: a body whose chunk
+ * headers, extensions and trailers exceed this many bytes plus the
+ * payload so far is refused (1-byte chunks and endless trailers).
+ */
+#ifndef NB_HTTP_CHUNK_OVERHEAD
+#define NB_HTTP_CHUNK_OVERHEAD 16384
+#endif
+/** @} */
+
+/** @name URLs
+ * @{ */
+/**
+ * A parsed `http://[user:pass@]host[:port][/path]` URL.  Pointers refer
+ * into the string that was parsed and are valid as long as it is.
+ */
+struct nb_url {
+	const char *userinfo; /**< `user:pass` (still percent-encoded) or NULL. */
+	size_t userinfo_len;  /**< Its length. */
+	const char *host;     /**< Host name or IPv4 literal (not terminated). */
+	size_t host_len;      /**< Its length (1..253). */
+	const char *path;     /**< Path and query, starting with '/', or "/". */
+	size_t path_len;      /**< Its length (fragment excluded). */
+	uint16_t port;        /**< Port, 80 when absent. */
+	bool is_ip;           /**< The host is an IPv4 literal... */
+	uint32_t ip;          /**< ...with this address (host order). */
+};
+
+/**
+ * Parse an absolute http URL.  The scheme is case-insensitive; a fragment
+ * (`#...`) is dropped; an empty path becomes "/".
+ * @param s    URL text (need not be NUL-terminated).
+ * @param len  Its length.
+ * @param u    Receives pointers into @p s.
+ * @return 0; -NB_ENOTSUP for `https://` and IPv6 literals; -NB_EINVAL for
+ *         anything else that is not such a URL (other schemes, empty or
+ *         invalid host, port 0 or > 65535, spaces or control characters,
+ *         over-long parts).
+ */
+int nb_url_parse(const char *s, size_t len, struct nb_url *u);
+
+/**
+ * Resolve a redirect target against the URL it came from, writing an
+ * absolute URL.  Accepts an absolute URL, `//host/path`, `/path` and a
+ * relative path (merged with the base's directory; no dot-segment
+ * removal).
+ * @param base      The absolute URL of the request (parsed by nb_url_parse()).
+ * @param base_str  Its text (what @p base points into).
+ * @param loc       The Location value.
+ * @param loc_len   Its length.
+ * @param out       Destination for the absolute URL (NUL-terminated).
+ * @param cap       Its size.
+ * @return Length written (without the NUL); -NB_EMSGSIZE when it does not
+ *         fit; -NB_EINVAL for an empty or malformed target.
+ */
+int nb_url_resolve(const struct nb_url *base, const char *base_str,
+		   const char *loc, size_t loc_len, char *out, size_t cap);
+/** @} */
+
+/** @name Response headers
+ * @{ */
+/** What nb_http_parse_response() found in a response header block. */
+struct nb_http_resp {
+	uint16_t status;       /**< Status code (100..999). */
+	uint8_t minor;         /**< HTTP/1.minor. */
+	bool keep_alive;       /**< Connection may carry another request. */
+	bool has_length;       /**< A Content-Length was given... */
+	uint64_t length;       /**< ...with this value. */
+	bool chunked;          /**< Transfer-Encoding: chunked. */
+	bool has_range;        /**< A Content-Range `bytes A-B/T` was given... */
+	uint64_t range_first;  /**< ...A */
+	uint64_t range_last;   /**< ...B (inclusive) */
+	uint64_t range_total;  /**< ...T, or UINT64_MAX for `*`. */
+	bool accept_ranges;    /**< Accept-Ranges: bytes. */
+	const char *etag;      /**< ETag value (into the buffer) or NULL. */
+	size_t etag_len;       /**< Its length. */
+	const char *last_modified; /**< Last-Modified value or NULL. */
+	size_t last_modified_len;  /**< Its length. */
+	const char *location;  /**< Location value or NULL. */
+	size_t location_len;   /**< Its length. */
+};
+
+/**
+ * Parse a response's status line and header block.  Stateless: call it
+ * again with more bytes after -NB_EAGAIN.  Accepts CRLF and bare LF line
+ * ends; header names are case-insensitive.
+ * @param buf  Received bytes from the start of the response.
+ * @param len  How many.
+ * @param r    Receives the fields; string fields point into @p buf.
+ * @return The header block length including its final blank line (the
+ *         body starts there); -NB_EAGAIN if the block is incomplete;
+ *         -NB_EPROTO for a malformed status line or header (obsolete line
+ *         folding, a bad or conflicting Content-Length, a bad
+ *         Content-Range, control bytes); -NB_ENOTSUP for a transfer coding
+ *         other than chunked.
+ */
+int nb_http_parse_response(const char *buf, size_t len,
+			   struct nb_http_resp *r);
+
+/**
+ * Check that a response carries what was asked for.
+ * @param r      Parsed response with status 200 or 206.
+ * @param first  First byte requested.
+ * @param last   Last byte requested (inclusive), UINT64_MAX for "to the end".
+ * @return 0 when a 206's Content-Range starts at @p first, ends at @p last
+ *         or at the end of the resource, is consistent with its total and
+ *         with Content-Length; 0 for a 200 (the whole resource: the caller
+ *         decides whether that will do); -NB_EPROTO otherwise.
+ */
+int nb_http_check_range(const struct nb_http_resp *r, uint64_t first,
+			uint64_t last);
+
+/**
+ * The error a status code stands for.
+ * @param status  HTTP status code.
+ * @return 0 for 2xx; -NB_ENOTFOUND (404, 410), -NB_EAUTH (401, 407),
+ *         -NB_EACCES (403), -NB_ERANGE (416), -NB_ESERVER (5xx),
+ *         -NB_EREDIRECT (3xx, which the client follows itself),
+ *         -NB_EHTTP for anything else.
+ */
+int nb_http_status_error(unsigned status);
+/** @} */
+
+/** @name Chunked transfer coding (RFC 9112 7.1)
+ * @{ */
+/** Decoder state (caller-owned; zero it or call nb_http_chunked_init()). */
+struct nb_http_chunked {
+	uint8_t state;      /**< Private state number. */
+	uint8_t digits;     /**< Hex digits of the current size. */
+	uint16_t line;      /**< Bytes of the current extension/trailer line. */
+	uint64_t left;      /**< Payload bytes left in the current chunk. */
+	uint64_t payload;   /**< Payload bytes decoded so far. */
+	uint64_t overhead;  /**< Framing bytes consumed so far. */
+};
+
+/**
+ * Reset a decoder to the start of a chunked body.
+ * @param c  Decoder.
+ */
+void nb_http_chunked_init(struct nb_http_chunked *c);
+
+/**
+ * Consume bytes of a chunked body.  Each call consumes framing, or
+ * payload, or both; payload always forms the tail of what was consumed.
+ * @param c     Decoder.
+ * @param in    Body bytes, in order.
+ * @param len   How many (a call with 0 returns 0).
+ * @param data  Receives how many of the consumed bytes, counted back from
+ *              the end of the consumed span, are payload.
+ * @return Bytes consumed (0 only when @p len is 0 or the body is
+ *         complete); -NB_EPROTO for bad framing (non-hex size, more than
+ *         NB_HTTP_CHUNK_DIGITS digits, missing CRLF after data, an
+ *         extension or trailer line over 1 KiB, framing overhead beyond
+ *         NB_HTTP_CHUNK_OVERHEAD plus the payload).
+ */
+int nb_http_chunked_step(struct nb_http_chunked *c, const uint8_t *in,
+			 size_t len, size_t *data);
+
+/**
+ * Whether the body is complete.
+ * @param c  Decoder.
+ * @return True once the last chunk and the trailer section were consumed.
+ */
+bool nb_http_chunked_done(const struct nb_http_chunked *c);
+/** @} */
+
+/** @name Requests
+ * @{ */
+/**
+ * Base64 (RFC 4648, with padding), for Basic authentication.
+ * @param in   Bytes to encode.
+ * @param len  Their count.
+ * @param out  Destination; NUL-terminated on success.
+ * @param cap  Its size: at least 4 * ceil(len / 3) + 1.
+ * @return Characters written (without the NUL), or -NB_EMSGSIZE.
+ */
+int nb_base64_encode(const void *in, size_t len, char *out, size_t cap);
+
+/** What a request asks for (see nb_http_build_request()). */
+struct nb_http_req {
+	bool head;             /**< HEAD instead of GET. */
+	const struct nb_url *url; /**< Target (host, port, path, userinfo). */
+	const char *user_agent;   /**< User-Agent value, or NULL for none. */
+	bool has_range;        /**< Send `Range: bytes=first-last`. */
+	uint64_t first;        /**< First byte. */
+	uint64_t last;         /**< Last byte, UINT64_MAX for open-ended. */
+	const char *if_range;  /**< Validator for If-Range, or NULL. */
+	size_t if_range_len;   /**< Its length. */
+	bool close;            /**< Send `Connection: close`. */
+};
+
+/**
+ * Write an HTTP/1.1 request: request line, Host (with the port when not
+ * 80), User-Agent, Authorization: Basic from the URL's percent-decoded
+ * userinfo, Range, If-Range, Connection, and the blank line.
+ * @param buf  Destination (not NUL-terminated).
+ * @param cap  Its size.
+ * @param rq   What to ask.
+ * @return Request length; -NB_EMSGSIZE if it does not fit; -NB_EINVAL for
+ *         a bad percent escape or an over-long userinfo.
+ */
+int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq);
+/** @} */
+
+/** @name Client
+ * @{ */
+struct nb_http;
+
+/** One connection of a download (private; inside struct nb_http). */
+struct nb_http_part {
+	struct nb_http *h;        /**< Owner. */
+	struct nb_tcp_conn conn;  /**< The TCP connection. */
+	uint8_t state;            /**< Private state number. */
+	bool open;                /**< @ref conn is linked (needs polling). */
+	bool keep_alive;          /**< Server allows another request. */
+	bool is_head;             /**< Current request is HEAD. */
+	bool ranged;              /**< Current request carries a Range. */
+	int err;                  /**< Error that ended the part, or 0. */
+	uint64_t first;           /**< Next resource byte this part fetches. */
+	uint64_t last;            /**< Last byte (inclusive) or UINT64_MAX. */
+	uint64_t resp_off;        /**< Stream offset where the response began. */
+	uint64_t body_off;        /**< Stream offset of the body's first byte. */
+	uint64_t body_res;        /**< Resource offset of that byte. */
+	uint64_t body_end;        /**< Stream offset one past the body, or UINT64_MAX. */
+	uint64_t chunk_res;       /**< Next resource offset of chunked payload. */
+	uint64_t last_progress;   /**< Time the part last moved bytes. */
+	uint64_t retry_at;        /**< No reconnection before this time. */
+	uint64_t done_res;        /**< Contiguous resource bytes held from @ref first. */
+	struct nb_http_chunked chunked; /**< Chunked decoder. */
+	bool body_chunked;        /**< Body is chunked. */
+	bool body_to_close;       /**< Body runs until the server closes. */
+	uint16_t hdr_len;         /**< Bytes in @ref hdr. */
+	uint8_t hdr[NB_HTTP_HDR_BUF];  /**< Header block buffer. */
+	uint8_t sbuf[NB_HTTP_SEND_BUF]; /**< TCP send ring. */
+};
+
+/** How to download (see nb_http_start()). */
+struct nb_http_cfg {
+	const char *url;         /**< Absolute http URL, NUL-terminated; copied. */
+	bool head;               /**< HEAD only: learn size and validators. */
+	bool has_range;          /**< Fetch only bytes first..last... */
+	uint64_t first;          /**< ...from here... */
+	uint64_t last;           /**< ...to here inclusive (UINT64_MAX: end). */
+	unsigned parts;          /**< Parallel connections (0 or 1: one). */
+	const char *user_agent;  /**< User-Agent (keep it under 100 bytes), or
+				      NULL for "libnetboot". */
+	uint32_t stall_ms;       /**< 0 for NB_HTTP_STALL_MS. */
+	uint8_t max_resumes;     /**< 0 for NB_HTTP_RESUME_MAX; 255 = none. */
+};
+
+/** Counters of a download (read freely). */
+struct nb_http_stats {
+	uint32_t requests;   /**< Requests sent. */
+	uint32_t redirects;  /**< Redirects followed. */
+	uint32_t resumes;    /**< Reconnections after a drop or stall. */
+	uint32_t reused;     /**< Requests sent on a kept-alive connection. */
+	uint32_t restarts;   /**< Resumes answered with the whole file (200). */
+	uint64_t body_bytes; /**< Body bytes written to the sink. */
+};
+
+/** A download (caller-owned; fields private unless documented). */
+struct nb_http {
+	struct nb_stack *s;      /**< Stack. */
+	struct nb_tcp *tcp;      /**< TCP demultiplexer of that stack. */
+	const struct nb_sink *sink; /**< Destination. */
+	struct nb_http_cfg cfg;  /**< Settings (url pointer not kept). */
+	char url[NB_HTTP_URL_MAX];  /**< Current URL (after redirects). */
+	struct nb_url u;         /**< It, parsed. */
+	struct nb_dns dns;       /**< Name resolution. */
+	uint32_t ip;             /**< Server address. */
+	uint16_t port;           /**< Server port. */
+	uint8_t state;           /**< Private state number. */
+	int status;              /**< -NB_EAGAIN, 0 or the final error. */
+	uint16_t http_status;    /**< Last final status code seen. */
+	uint8_t nparts;          /**< Parts in use. */
+	uint8_t resumes_left;    /**< Reconnections still allowed. */
+	uint8_t redirects;       /**< Redirects followed. */
+	bool size_known;         /**< @ref size is valid... */
+	uint64_t size;           /**< ...the resource's full size in bytes. */
+	uint64_t base;           /**< First resource byte asked (sink offset 0). */
+	uint64_t end;            /**< Last resource byte wanted (inclusive) or UINT64_MAX. */
+	bool total_sent;         /**< nb_sink_total() was called. */
+	char validator[NB_HTTP_VALIDATOR_MAX]; /**< ETag or Last-Modified. */
+	uint8_t validator_len;   /**< Its length, 0 = none. */
+	bool validator_weak;     /**< ETag is weak (useless for If-Range). */
+	struct nb_http_stats stats; /**< Counters. */
+	uint32_t retrans_done;   /**< Retransmissions of finished connections. */
+	uint64_t done_at;        /**< When the body completed (closing grace). */
+	bool redirect_pending;   /**< @ref next_url holds a redirect target. */
+	bool ranges_ok;          /**< The server said Accept-Ranges: bytes. */
+	char next_url[NB_HTTP_URL_MAX]; /**< Redirect target being followed. */
+	struct nb_http_part part[NB_HTTP_PARTS_MAX]; /**< Connections. */
+};
+
+/**
+ * Start a download (or a HEAD request) of @p cfg->url into @p sink.
+ * If @p h still holds an idle kept-alive connection to the same server
+ * from a previous download, it is reused; otherwise @p h is reset.
+ * @param h     Download object (caller-owned; zero it before its first
+ *              use; must not move while running or holding a connection).
+ * @param s     Stack (configured, with DNS servers if a name is used).
+ * @param tcp   TCP demultiplexer initialised on @p s.
+ * @param sink  Destination (caller-owned, must outlive the download); may
+ *              be NULL for HEAD.
+ * @param cfg   Settings (copied; the URL is copied too).
+ * @return 0; -NB_EINVAL for a bad URL or settings (parts >
+ *         NB_HTTP_PARTS_MAX, a range with last < first); -NB_ENOTSUP for
+ *         https; -NB_EMSGSIZE for a URL over NB_HTTP_URL_MAX; DNS start
+ *         errors.
+ */
+int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
+		  const struct nb_sink *sink, const struct nb_http_cfg *cfg);
+
+/**
+ * Drive the download: DNS, connections, timers, resumes.  Call after each
+ * nb_stack_poll().
+ * @param h       Download.
+ * @param now_ms  Current time.
+ * @return -NB_EAGAIN while running; 0 when the body (or HEAD answer) is
+ *         complete; otherwise: -NB_ENOTFOUND (404/410 or unknown name),
+ *         -NB_EAUTH (401), -NB_EACCES (403), -NB_ERANGE (416),
+ *         -NB_ESERVER (5xx), -NB_EHTTP (other statuses), -NB_EREDIRECT
+ *         (too many redirects), -NB_ECHANGED (the resource changed
+ *         between parts or resumes), -NB_EPROTO (malformed or
+ *         inconsistent response), -NB_EMSGSIZE (header block over
+ *         NB_HTTP_HDR_BUF), -NB_ENOTSUP (parts without range support,
+ *         https redirect), -NB_ETIMEDOUT (stalled, resumes exhausted),
+ *         -NB_ECLOSED (connection closed early, resumes exhausted),
+ *         TCP errors, or the sink's error.
+ */
+int nb_http_poll(struct nb_http *h, uint64_t now_ms);
+
+/**
+ * Abort a running download and close every connection, including idle
+ * kept-alive ones.  Safe to call at any time and twice.
+ * @param h  Download; a running one then reports -NB_ECANCELED.
+ */
+void nb_http_close(struct nb_http *h);
+
+/**
+ * TCP retransmissions of a download's connections.
+ * @param h  Download.
+ * @return Segments sent again so far, over all its connections.
+ */
+uint32_t nb_http_retransmits(const struct nb_http *h);
+/** @} */
+
+#endif

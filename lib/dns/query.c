@@ -1,0 +1,161 @@
+#include "core/mem.h"
+#include "dns/dns_int.h"
+#include "netboot/stack.h"
+
+static void finish(struct nb_dns *q, int status)
+{
+	q->status = status;
+	nb_timer_stop(&q->timer);
+	nb_udp_close(&q->sk);
+}
+
+/* Fresh attempt budget for a (new) name. */
+static void restart(struct nb_dns *q)
+{
+	q->tries = 0;
+	q->id = q->prev_id = 0;
+	q->server = q->prev_server = 0;
+	nb_backoff_init(&q->backoff, NB_DNS_RETRY_MS, NB_DNS_RETRY_MAX_MS,
+			NB_DNS_TRIES);
+	q->need_send = true;
+}
+
+static void on_rx(void *ctx, struct nb_udp_sock *sk,
+		  const struct nb_udp_meta *m, const void *data, size_t len)
+{
+	(void)sk;
+	struct nb_dns *q = ctx;
+	if (q->status != -NB_EAGAIN || m->src_port != NB_DNS_PORT) {
+		q->dropped++;
+		return;
+	}
+	/* A late answer to the previous attempt is as good as a fresh one;
+	 * anything else from anywhere else is a spoofing attempt. */
+	uint16_t id;
+	if (q->server && m->src_ip == q->server)
+		id = q->id;
+	else if (q->prev_server && m->src_ip == q->prev_server)
+		id = q->prev_id;
+	else {
+		q->dropped++;
+		return;
+	}
+	struct nb_dns_answer ans;
+	int rc = nb_dns_parse_response(data, len, id, q->qname, &ans);
+	if (rc == -NB_EPROTO && q->prev_server == m->src_ip && id != q->prev_id)
+		rc = nb_dns_parse_response(data, len, q->prev_id, q->qname, &ans);
+	switch (rc) {
+	case 0:
+		q->addr = ans.addr;
+		q->ttl = ans.ttl;
+		finish(q, 0);
+		return;
+	case 1:
+		q->cnames = (uint8_t)(q->cnames + ans.cnames);
+		if (q->cnames > NB_DNS_CNAME_MAX) {
+			finish(q, -NB_EPROTO);
+			return;
+		}
+		memcpy(q->qname, ans.next, NB_DNS_WIRE_MAX);
+		q->qlen = (uint8_t)nb_dns_wire_len(q->qname);
+		restart(q);
+		return;
+	case -NB_EPROTO:
+		q->dropped++;
+		return;
+	case -NB_ESERVER:
+		/* Another server may do better; with one server, wait for
+		 * the retry timer rather than hammering it. */
+		q->last_err = rc;
+		if (q->nservers > 1)
+			q->need_send = true;
+		return;
+	default: /* NXDOMAIN, no A record, truncated: final answers */
+		finish(q, rc);
+		return;
+	}
+}
+
+int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name)
+{
+	if (!q || !s || !name)
+		return -NB_EINVAL;
+	memset(q, 0, sizeof(*q));
+	q->s = s;
+	size_t n = 0;
+	while (n < 256 && name[n])
+		n++;
+	if (nb_ipv4_parse(name, n, &q->addr) == 0) {
+		q->status = 0;
+		return 0;
+	}
+	int rc = nb_dns_encode_name(name, q->qname);
+	if (rc < 0)
+		return rc;
+	q->qlen = (uint8_t)rc;
+	for (unsigned i = 0; i < NB_DNS_SERVERS; i++)
+		if (s->dns[i])
+			q->servers[q->nservers++] = s->dns[i];
+	if (q->nservers == 0)
+		return -NB_EUNREACH;
+	rc = nb_udp_open(&q->sk, s, 0, on_rx, q);
+	if (rc < 0)
+		return rc;
+	q->status = -NB_EAGAIN;
+	restart(q);
+	return 0;
+}
+
+static int send_attempt(struct nb_dns *q, uint64_t now_ms)
+{
+	uint32_t wait = nb_backoff_next(&q->backoff);
+	if (wait == 0)
+		return q->last_err ? q->last_err : -NB_ETIMEDOUT;
+	uint32_t r;
+	int rc = nb_rng_u32(&q->s->rng, &r);
+	if (rc < 0)
+		return rc;
+	q->prev_id = q->id;
+	q->prev_server = q->server;
+	q->id = (uint16_t)r;
+	q->server = q->servers[q->tries % q->nservers];
+	q->tries++;
+	uint8_t buf[DNS_HLEN + NB_DNS_WIRE_MAX + 4];
+	int len = nb_dns_build_query(buf, sizeof(buf), q->id, q->qname);
+	if (len < 0)
+		return len;
+	nb_timer_set(&q->timer, now_ms, wait);
+	rc = nb_udp_sendto(&q->sk, q->server, NB_DNS_PORT, buf, (size_t)len);
+	/* A full driver queue or an ARP miss is just a lost datagram: the
+	 * retry timer covers it.  Anything else will not get better. */
+	if (rc < 0 && rc != -NB_ENOBUFS && rc != -NB_EUNREACH)
+		return rc;
+	if (rc == -NB_EUNREACH)
+		q->last_err = rc;
+	return 0;
+}
+
+int nb_dns_poll(struct nb_dns *q, uint64_t now_ms)
+{
+	if (!q)
+		return -NB_EINVAL;
+	if (q->status != -NB_EAGAIN)
+		return q->status;
+	if (q->need_send || nb_timer_expired(&q->timer, now_ms)) {
+		q->need_send = false;
+		int rc = send_attempt(q, now_ms);
+		if (rc < 0)
+			finish(q, rc);
+	}
+	return q->status;
+}
+
+void nb_dns_cancel(struct nb_dns *q)
+{
+	if (!q)
+		return;
+	if (q->status == -NB_EAGAIN)
+		q->status = -NB_ECANCELED;
+	nb_timer_stop(&q->timer);
+	nb_udp_close(&q->sk);
+}

@@ -1,0 +1,342 @@
+/*
+ * The download: resolves the server, plans the parts, follows redirects,
+ * resumes dropped connections and decides when the job is over.
+ */
+#include "core/mem.h"
+#include "http/client_int.h"
+#include "netboot/stack.h"
+
+/* Parts smaller than this are not worth a connection of their own. */
+#define PART_MIN_SHIFT 18
+#define PART_MIN ((uint64_t)1 << PART_MIN_SHIFT) /* 256 KiB */
+/* Connections closing after the body: how long to let them finish. */
+#define CLOSE_GRACE_MS 1000
+
+static void close_part(struct nb_http_part *p, uint64_t now)
+{
+	if (p->open) {
+		p->h->retrans_done += p->conn.retransmits;
+		nb_tcp_abort(&p->conn);
+		nb_tcp_poll(&p->conn, now);
+		p->open = false;
+	}
+	p->state = P_FREE;
+	p->err = 0;
+	p->keep_alive = false;
+}
+
+static void close_all(struct nb_http *h, uint64_t now)
+{
+	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
+		close_part(&h->part[i], now);
+}
+
+static int fail(struct nb_http *h, int err)
+{
+	nb_dns_cancel(&h->dns);
+	close_all(h, h->s->now);
+	h->status = err;
+	h->state = H_DONE;
+	return err;
+}
+
+static int begin(struct nb_http *h)
+{
+	struct nb_http_part *p0 = &h->part[0];
+	int rc;
+	h->nparts = (uint8_t)(h->cfg.parts ? h->cfg.parts : 1);
+	if (h->cfg.head) {
+		h->nparts = 1;
+		h->state = H_RUN;
+		rc = nb_http_part_request(p0, true, false, h->base, h->end);
+	} else if (h->nparts > 1) {
+		/* Only the probe runs until plan_parts() splits the work. */
+		h->nparts = 1;
+		h->state = H_PROBE;
+		rc = nb_http_part_request(p0, true, false, h->base, h->end);
+	} else {
+		h->state = H_RUN;
+		rc = nb_http_part_request(p0, false, h->cfg.has_range, h->base,
+					  h->end);
+	}
+	return rc < 0 ? fail(h, rc) : 0;
+}
+
+/* After the HEAD probe: split what is wanted among the parts. */
+static int plan_parts(struct nb_http *h)
+{
+	h->state = H_RUN;
+	unsigned n = h->cfg.parts;
+	if (!h->size_known || !h->ranges_ok || h->size <= h->base)
+		n = 1;
+	uint64_t total = 0;
+	if (n > 1) {
+		uint64_t last = h->size - 1;
+		if (h->end != UINT64_MAX && h->end < last)
+			last = h->end;
+		total = last - h->base + 1;
+		uint64_t most = (total >> PART_MIN_SHIFT) +
+				((total & (PART_MIN - 1)) != 0);
+		if (most < n)
+			n = (unsigned)most;
+	}
+	h->nparts = (uint8_t)(n ? n : 1);
+	if (h->nparts == 1) {
+		int rc = nb_http_part_request(&h->part[0], false,
+					      h->cfg.has_range, h->base,
+					      h->end);
+		return rc < 0 ? fail(h, rc) : 0;
+	}
+	uint64_t chunk = nb_div_small(total, h->nparts, NULL);
+	for (unsigned i = 0; i < h->nparts; i++) {
+		uint64_t a = h->base + chunk * i;
+		uint64_t b = i + 1 == h->nparts ? h->base + total - 1
+						: a + chunk - 1;
+		int rc = nb_http_part_request(&h->part[i], false, true, a, b);
+		if (rc < 0)
+			return fail(h, rc);
+	}
+	return 0;
+}
+
+static int resolve_and_begin(struct nb_http *h)
+{
+	if (h->u.is_ip) {
+		h->ip = h->u.ip;
+		return begin(h);
+	}
+	/* nb_dns_start needs a terminated name; the host sits inside the
+	 * URL, so borrow next_url (free outside a redirect). */
+	memcpy(h->next_url, h->u.host, h->u.host_len);
+	h->next_url[h->u.host_len] = 0;
+	int rc = nb_dns_start(&h->dns, h->s, h->next_url);
+	if (rc < 0)
+		return fail(h, rc);
+	h->state = H_RESOLVE;
+	return 0;
+}
+
+static int follow_redirect(struct nb_http *h)
+{
+	h->redirect_pending = false;
+	if (++h->redirects > NB_HTTP_REDIRECTS_MAX)
+		return fail(h, -NB_EREDIRECT);
+	h->stats.redirects++;
+	close_all(h, h->s->now);
+	size_t n = 0;
+	while (n < sizeof(h->url) - 1 && h->next_url[n])
+		n++;
+	memcpy(h->url, h->next_url, n);
+	h->url[n] = 0;
+	int rc = nb_url_parse(h->url, n, &h->u);
+	if (rc < 0)
+		return fail(h, rc);
+	/* A new resource: its size and validator are yet unknown. */
+	h->validator_len = 0;
+	h->size_known = false;
+	h->ranges_ok = false;
+	return resolve_and_begin(h);
+}
+
+static bool resumable(int err)
+{
+	return err == -NB_ECLOSED || err == -NB_ECONNRESET ||
+	       err == -NB_ETIMEDOUT || err == -NB_ECONNREFUSED;
+}
+
+static int resume(struct nb_http *h, struct nb_http_part *p, uint64_t now)
+{
+	if (p->retry_at == 0) {
+		if (h->resumes_left == 0)
+			return p->err;
+		h->resumes_left--;
+		h->stats.resumes++;
+		/* Back off a little: a restarting server refuses at first. */
+		unsigned k = h->stats.resumes < 5 ? h->stats.resumes : 5;
+		p->retry_at = now + (100u << k);
+		uint64_t from = nb_http_part_progress(p);
+		p->first = from;
+		if (p->open) {
+			h->retrans_done += p->conn.retransmits;
+			nb_tcp_abort(&p->conn);
+			nb_tcp_poll(&p->conn, now);
+			p->open = false;
+		}
+		p->state = P_FREE;
+	}
+	if (now < p->retry_at)
+		return 0;
+	p->retry_at = 0;
+	bool ranged = p->ranged || p->first > 0;
+	return nb_http_part_request(p, p->is_head, ranged, p->first, p->last);
+}
+
+int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
+		  const struct nb_sink *sink, const struct nb_http_cfg *cfg)
+{
+	if (!h || !s || !tcp || !cfg || !cfg->url)
+		return -NB_EINVAL;
+	if (cfg->parts > NB_HTTP_PARTS_MAX ||
+	    (cfg->has_range && cfg->last < cfg->first) ||
+	    (!cfg->head && !sink))
+		return -NB_EINVAL;
+	size_t len = 0;
+	while (len < NB_HTTP_URL_MAX && cfg->url[len])
+		len++;
+	if (len >= NB_HTTP_URL_MAX)
+		return -NB_EMSGSIZE;
+	struct nb_url nu;
+	int rc = nb_url_parse(cfg->url, len, &nu);
+	if (rc < 0)
+		return rc;
+
+	struct nb_http_part *p0 = &h->part[0];
+	bool reuse = h->s == s && h->tcp == tcp && h->state == H_DONE &&
+		     p0->open && p0->keep_alive && p0->state == P_DONE &&
+		     nb_tcp_established(&p0->conn) && nu.port == h->u.port &&
+		     nu.host_len == h->u.host_len &&
+		     h->u.host_len <= sizeof(h->next_url);
+	if (reuse) {
+		for (size_t i = 0; i < nu.host_len; i++)
+			if (nb_lc(nu.host[i]) != nb_lc(h->u.host[i]))
+				reuse = false;
+	}
+	uint32_t ip = reuse ? p0->conn.dst_ip : 0;
+	if (h->s) {
+		nb_dns_cancel(&h->dns);
+		for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
+			close_part(&h->part[i], s->now);
+	}
+	memset(h, 0, offsetof(struct nb_http, part));
+	for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
+		memset(&h->part[i], 0, sizeof(h->part[i]));
+	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
+		h->part[i].h = h;
+	h->s = s;
+	h->tcp = tcp;
+	h->sink = sink;
+	h->cfg = *cfg;
+	h->cfg.url = NULL;
+	if (!h->cfg.stall_ms)
+		h->cfg.stall_ms = NB_HTTP_STALL_MS;
+	h->resumes_left = cfg->max_resumes == 255 ? 0
+			  : cfg->max_resumes      ? cfg->max_resumes
+						  : NB_HTTP_RESUME_MAX;
+	memcpy(h->url, cfg->url, len);
+	h->url[len] = 0;
+	rc = nb_url_parse(h->url, len, &h->u);
+	if (rc < 0)
+		return rc;
+	h->base = cfg->has_range ? cfg->first : 0;
+	h->end = cfg->has_range ? cfg->last : UINT64_MAX;
+	h->status = -NB_EAGAIN;
+	if (reuse) {
+		h->ip = ip;
+		return begin(h) < 0 ? h->status : 0;
+	}
+	rc = resolve_and_begin(h);
+	return rc < 0 ? h->status : 0;
+}
+
+int nb_http_poll(struct nb_http *h, uint64_t now)
+{
+	if (!h || !h->s)
+		return -NB_EINVAL;
+	if (h->status != -NB_EAGAIN)
+		return h->status;
+	if (h->state == H_RESOLVE) {
+		int rc = nb_dns_poll(&h->dns, now);
+		if (rc == -NB_EAGAIN)
+			return rc;
+		if (rc < 0)
+			return fail(h, rc);
+		h->ip = h->dns.addr;
+		if (begin(h) < 0)
+			return h->status;
+	}
+	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++) {
+		struct nb_http_part *p = &h->part[i];
+		if (!p->open)
+			continue;
+		int rc = nb_tcp_poll(&p->conn, now);
+		bool busy = p->state == P_HEADERS || p->state == P_BODY;
+		/* Requests made before the stack's first poll carry time 0. */
+		if (p->last_progress == 0 || p->last_progress > now)
+			p->last_progress = now;
+		if (rc != -NB_EAGAIN) {
+			h->retrans_done += p->conn.retransmits;
+			p->conn.retransmits = 0;
+			p->open = false;
+			if (busy && !p->err)
+				p->err = rc == 0 ? -NB_ECLOSED : rc;
+		} else if (busy && now - p->last_progress > h->cfg.stall_ms) {
+			p->err = -NB_ETIMEDOUT;
+		}
+	}
+	if (h->redirect_pending) {
+		if (follow_redirect(h) < 0)
+			return h->status;
+		return h->status;
+	}
+	bool all_done = true;
+	for (unsigned i = 0; i < h->nparts; i++) {
+		struct nb_http_part *p = &h->part[i];
+		if (p->err) {
+			int rc = p->err;
+			if (resumable(rc) && p->state != P_DONE) {
+				rc = resume(h, p, now);
+				if (rc == 0) {
+					all_done = false;
+					continue;
+				}
+			}
+			return fail(h, rc);
+		}
+		if (p->state != P_DONE)
+			all_done = false;
+	}
+	if (all_done && h->state == H_PROBE) {
+		plan_parts(h);
+		return h->status;
+	}
+	if (all_done && h->state == H_RUN) {
+		h->state = H_CLOSING;
+		h->done_at = now;
+	}
+	if (h->state == H_CLOSING) {
+		bool closing = false;
+		for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
+			if (h->part[i].open && !h->part[i].keep_alive)
+				closing = true;
+		if (closing && now - h->done_at < CLOSE_GRACE_MS)
+			return -NB_EAGAIN;
+		for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
+			if (h->part[i].open && !h->part[i].keep_alive)
+				close_part(&h->part[i], now);
+		h->state = H_DONE;
+		h->status = 0;
+	}
+	return h->status;
+}
+
+void nb_http_close(struct nb_http *h)
+{
+	if (!h || !h->s)
+		return;
+	nb_dns_cancel(&h->dns);
+	close_all(h, h->s->now);
+	if (h->status == -NB_EAGAIN)
+		h->status = -NB_ECANCELED;
+	h->state = H_DONE;
+}
+
+uint32_t nb_http_retransmits(const struct nb_http *h)
+{
+	if (!h)
+		return 0;
+	uint32_t n = h->retrans_done;
+	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
+		if (h->part[i].open)
+			n += h->part[i].conn.retransmits;
+	return n;
+}

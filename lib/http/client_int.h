@@ -1,0 +1,32 @@
+/* Internal interface between the download (client.c) and its
+ * connections (part.c). */
+#ifndef NB_LIB_HTTP_CLIENT_INT_H
+#define NB_LIB_HTTP_CLIENT_INT_H
+
+#include "http/http_int.h"
+
+enum part_state {
+	P_FREE = 0, /* never used, or reset */
+	P_HEADERS,  /* request sent, reading the header block */
+	P_BODY,     /* reading the body */
+	P_DONE      /* response complete; connection idle if kept alive */
+};
+
+enum http_state {
+	H_IDLE = 0,
+	H_RESOLVE, /* DNS */
+	H_PROBE,   /* HEAD before splitting into parts */
+	H_RUN,     /* parts downloading (or the HEAD of a HEAD-only job) */
+	H_CLOSING, /* done; letting closing connections finish */
+	H_DONE
+};
+
+/* Send a request on @p p: on its kept-alive connection if it has one,
+ * else on a new connection.  Range when @p ranged. */
+int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
+			 uint64_t first, uint64_t last);
+
+/* Resource bytes from p->first that are held contiguously. */
+uint64_t nb_http_part_progress(const struct nb_http_part *p);
+
+#endif

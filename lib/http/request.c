@@ -1,0 +1,153 @@
+#include "core/mem.h"
+#include "http/http_int.h"
+
+int nb_base64_encode(const void *in, size_t len, char *out, size_t cap)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const uint8_t *p = in;
+	if (!out || (len && !p))
+		return -NB_EINVAL;
+	size_t need = (len + 2) / 3 * 4;
+	if (len > SIZE_MAX / 2 || need >= cap || need > INT32_MAX)
+		return -NB_EMSGSIZE;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = i + 1 < len ? tab[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? tab[v & 63] : '=';
+	}
+	out[o] = 0;
+	return (int)o;
+}
+
+struct wr {
+	char *p;
+	size_t cap, n;
+	bool over;
+};
+
+static void put(struct wr *w, const char *s, size_t n)
+{
+	if (w->over || n > w->cap - w->n) {
+		w->over = true;
+		return;
+	}
+	memcpy(w->p + w->n, s, n);
+	w->n += n;
+}
+
+static void puts_(struct wr *w, const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	put(w, s, n);
+}
+
+static void put_u64(struct wr *w, uint64_t v)
+{
+	char d[20];
+	size_t i = sizeof(d);
+	do {
+		uint32_t r;
+		v = nb_div_small(v, 10, &r);
+		d[--i] = (char)('0' + r);
+	} while (v);
+	put(w, d + i, sizeof(d) - i);
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Authorization: Basic of the percent-decoded userinfo. */
+static int put_auth(struct wr *w, const char *ui, size_t n)
+{
+	uint8_t raw[NB_HTTP_USERINFO_MAX];
+	char b64[(NB_HTTP_USERINFO_MAX + 2) / 3 * 4 + 1];
+	size_t r = 0;
+	if (n > NB_HTTP_USERINFO_MAX)
+		return -NB_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (ui[i] == '%') {
+			int hi = i + 2 < n ? hexval(ui[i + 1]) : -1;
+			int lo = i + 2 < n ? hexval(ui[i + 2]) : -1;
+			if (hi < 0 || lo < 0)
+				return -NB_EINVAL;
+			raw[r++] = (uint8_t)(hi << 4 | lo);
+			i += 2;
+		} else {
+			raw[r++] = (uint8_t)ui[i];
+		}
+	}
+	int bl = nb_base64_encode(raw, r, b64, sizeof(b64));
+	if (bl < 0)
+		return bl;
+	puts_(w, "Authorization: Basic ");
+	put(w, b64, (size_t)bl);
+	puts_(w, "\r\n");
+	return 0;
+}
+
+int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
+{
+	if (!buf || !rq || !rq->url || !rq->url->host)
+		return -NB_EINVAL;
+	const struct nb_url *u = rq->url;
+	struct wr w = {buf, cap, 0, false};
+	puts_(&w, rq->head ? "HEAD " : "GET ");
+	if (u->path_len == 0 || u->path[0] != '/')
+		put(&w, "/", 1);
+	put(&w, u->path, u->path_len);
+	puts_(&w, " HTTP/1.1\r\nHost: ");
+	put(&w, u->host, u->host_len);
+	if (u->port != 80) {
+		put(&w, ":", 1);
+		put_u64(&w, u->port);
+	}
+	puts_(&w, "\r\n");
+	if (rq->user_agent) {
+		puts_(&w, "User-Agent: ");
+		puts_(&w, rq->user_agent);
+		puts_(&w, "\r\n");
+	}
+	if (u->userinfo) {
+		int rc = put_auth(&w, u->userinfo, u->userinfo_len);
+		if (rc < 0)
+			return rc;
+	}
+	if (rq->has_range) {
+		puts_(&w, "Range: bytes=");
+		put_u64(&w, rq->first);
+		put(&w, "-", 1);
+		if (rq->last != UINT64_MAX)
+			put_u64(&w, rq->last);
+		puts_(&w, "\r\n");
+		if (rq->if_range && rq->if_range_len) {
+			puts_(&w, "If-Range: ");
+			put(&w, rq->if_range, rq->if_range_len);
+			puts_(&w, "\r\n");
+		}
+	}
+	/* Identity only: the body must land byte-exact at its offsets. */
+	puts_(&w, "Accept-Encoding: identity\r\n");
+	puts_(&w, rq->close ? "Connection: close\r\n\r\n" :
+			      "Connection: keep-alive\r\n\r\n");
+	if (w.over || w.n > INT32_MAX)
+		return -NB_EMSGSIZE;
+	return (int)w.n;
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# HTTP downloads by our stack (nbget on tap0) from real nginx and lighttpd,
+# a DNS name served by dnsmasq, and a hostile test server, all inside the
+# namespaces tests/lib/netns.sh creates (removed on exit).  Every download
+# is checked byte-exact with SHA-256; every hostile case must end with its
+# specific error, quickly, without a crash.
+#
+# usage: hosted_http.sh NBGET NBEMU HOSTILE_SERVER_PY   (needs root)
+set -euo pipefail
+NBGET=${1:?usage: $0 NBGET NBEMU HOSTILE_PY}
+export NBEMU=${2:?}
+HOSTILE=${3:?}
+here=$(cd "$(dirname "$0")" && pwd)
+. "${NBNS_LIB:-$here/../lib/netns.sh}"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for t in nginx lighttpd dnsmasq python3 ss sha256sum; do
+	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+
+trap nbns_down EXIT
+nbns_up
+S=$NBNS_SERVER_IP
+D=$NBNS_DIR
+W=$D/www
+mkdir -p "$W" "$D/out" "$D/ngx"
+chmod 755 "$D"
+
+: >"$W/zero"
+head -c 1 /dev/urandom >"$W/one"
+head -c $((1 << 20)) /dev/urandom >"$W/1m"
+head -c $((10 << 20)) /dev/urandom >"$W/10m"
+head -c $((100 << 20)) /dev/urandom >"$W/100m"
+chmod -R a+rX "$W"
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+cat >"$D/nginx.conf" <<NGX
+daemon off;
+user root;
+worker_processes 1;
+pid $D/ngx/nginx.pid;
+error_log $D/ngx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	default_type application/octet-stream;
+	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
+	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
+	keepalive_requests 1000;
+	sendfile on;
+	server {
+		listen $S:8080;
+		root $W;
+		location = /r1 { return 302 /r2; }
+		location = /r2 { return 307 http://www.boot.test:8080/r3; }
+		location = /r3 { return 301 /1m; }
+	}
+}
+NGX
+cat >"$D/lighttpd.conf" <<LTD
+server.document-root = "$W"
+server.bind = "$S"
+server.port = 8081
+server.pid-file = "$D/lighttpd.pid"
+server.errorlog = "$D/lighttpd.log"
+server.max-keep-alive-requests = 1000
+mimetype.assign = ( "" => "application/octet-stream" )
+LTD
+
+pids=()
+start_nginx() {
+	nbns_exec_server timeout 900 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
+	ngx_pid=$!
+	pids+=($ngx_pid)
+}
+start_nginx
+nbns_exec_server timeout 900 "$LIGHTTPD" -D -f "$D/lighttpd.conf" &
+pids+=($!)
+nbns_exec_server timeout 900 "$DNSMASQ" -k --conf-file=/dev/null --no-resolv \
+	--no-hosts --bind-interfaces --listen-address="$S" --port=53 \
+	--local=/boot.test/ --address=/www.boot.test/"$S" \
+	--cname=alias.boot.test,www.boot.test \
+	--pid-file="$D/dnsmasq.pid" --log-facility="$D/dnsmasq.log" &
+pids+=($!)
+HOSTILE_LIFETIME=900 nbns_exec_server timeout 900 python3 "$HOSTILE" "$S" 8082 "$D" &
+pids+=($!)
+cleanup_servers() {
+	set +e
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	nbns_down
+}
+trap cleanup_servers EXIT
+for i in $(seq 50); do
+	nbns_exec_server ss -ltn | grep -q ":8080 " &&
+		nbns_exec_server ss -ltn | grep -q ":8081 " &&
+		nbns_exec_server ss -ltn | grep -q ":8082 " && break
+	sleep 0.1
+done
+nbns_exec_server ss -ltn | grep -q ":8082 " || fail "servers did not start"
+
+ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S")
+# get URL OUT [extra nbget args]: download, print nbget's stderr summary.
+get() {
+	local url=$1 out=$2
+	shift 2
+	nbns_exec_client timeout 300 "$NBGET" "${ME[@]}" --timeout 240 "$@" \
+		get "$url" -o "$out"
+}
+# ok NAME URL SRCFILE [args]: the download must succeed and match.
+ok() {
+	local name=$1 url=$2 src=$3 t0 t1 err
+	shift 3
+	t0=$(date +%s.%N)
+	err=$(get "$url" "$D/out/$name" --sha256 "$(sha "$src")" "$@" 2>&1) ||
+		fail "$name: nbget failed: $err"
+	t1=$(date +%s.%N)
+	[ "$(sha "$D/out/$name")" = "$(sha "$src")" ] || fail "$name: content differs"
+	printf 'ok   %-28s %10d bytes %7.2f s  %s\n' "$name" "$(stat -c %s "$src")" \
+		"$(echo "$t1 - $t0" | bc)" "$(grep -o 'requests=.*' <<<"$err")"
+	LAST_ERR=$err
+}
+# bad NAME URL PATTERN [args]: the download must fail with that message.
+bad() {
+	local name=$1 url=$2 pat=$3 err t0 t1
+	shift 3
+	t0=$(date +%s)
+	if err=$(get "$url" "$D/out/$name" "$@" 2>&1); then
+		fail "$name: expected failure '$pat', got success"
+	fi
+	t1=$(date +%s)
+	grep -q "$pat" <<<"$err" || fail "$name: expected '$pat', got: $err"
+	printf 'ok   %-28s fails: %-34s %3d s\n' "$name" "$pat" $((t1 - t0))
+}
+
+for srv in nginx:8080 lighttpd:8081; do
+	n=${srv%%:*} p=${srv##*:}
+	echo "--- $n: sizes"
+	for f in zero one 1m 100m; do ok "$n-$f" "http://$S:$p/$f" "$W/$f"; done
+	echo "--- $n: range, parallel, keep-alive, 404"
+	head -c 99000 "$W/1m" | tail -c 98000 >"$D/slice"
+	ok "$n-range" "http://$S:$p/1m" "$D/slice" --range 1000-98999
+	ok "$n-parallel4" "http://$S:$p/100m" "$W/100m" --parallel 4
+	grep -q "parts=4" <<<"$LAST_ERR" || fail "$n: expected 4 parts: $LAST_ERR"
+	grep -q "reused=1" <<<"$LAST_ERR" || fail "$n: HEAD connection not reused: $LAST_ERR"
+	ok "$n-parallel3-range" "http://$S:$p/1m" "$D/slice" --range 1000-98999 --parallel 3
+	bad "$n-404" "http://$S:$p/missing" "not found"
+done
+
+echo "--- redirects and DNS (dnsmasq)"
+ok redirect-chain "http://$S:8080/r1" "$W/1m"
+grep -q "redirects=3" <<<"$LAST_ERR" || fail "expected 3 redirects: $LAST_ERR"
+ok dns-name "http://www.boot.test:8080/10m" "$W/10m"
+ok dns-cname "http://alias.boot.test:8081/1m" "$W/1m"
+bad dns-nxdomain "http://nosuch.boot.test:8080/1m" "not found"
+
+echo "--- resume after the connection is killed (ss -K)"
+# A little delay keeps the transfer running long enough to be killed.
+nbns_emu_restart --delay 2
+out=$D/out/resume-ssk
+( get "http://$S:8080/100m" "$out" --sha256 "$(sha "$W/100m")" >"$D/ssk.log" 2>&1; echo $? >"$D/ssk.rc" ) &
+dl=$!
+killed=0
+for i in $(seq 100); do
+	sleep 0.05
+	if nbns_exec_server ss -tn state established "( sport = :8080 )" | grep -q "$NBNS_STACK_IP"; then
+		sleep 0.3
+		nbns_exec_server ss -K -tn "( sport = :8080 )" dst "$NBNS_STACK_IP" >/dev/null 2>&1 && killed=1
+		break
+	fi
+done
+wait $dl || true
+[ "$(cat "$D/ssk.rc")" = 0 ] || fail "resume-ssk: $(cat "$D/ssk.log")"
+[ "$(sha "$out")" = "$(sha "$W/100m")" ] || fail "resume-ssk: content differs"
+grep -q "resumes=[1-9]" "$D/ssk.log" || [ $killed = 0 ] || fail "resume-ssk: no resume: $(cat "$D/ssk.log")"
+echo "ok   resume-ssk (killed=$killed) $(grep -o 'requests=.*' "$D/ssk.log")"
+[ $killed = 1 ] || fail "ss -K could not kill the connection (kernel without INET_DIAG_DESTROY?)"
+
+echo "--- resume across a server restart"
+out=$D/out/resume-restart
+( get "http://$S:8080/100m" "$out" --sha256 "$(sha "$W/100m")" >"$D/rs.log" 2>&1; echo $? >"$D/rs.rc" ) &
+dl=$!
+sleep 1
+# Stop nginx itself (its pid file), not just our wrapper shell.
+kill "$(cat "$D/ngx/nginx.pid")" 2>/dev/null || true
+kill "$ngx_pid" 2>/dev/null || true
+sleep 0.5
+start_nginx
+wait $dl || true
+[ "$(cat "$D/rs.rc")" = 0 ] || fail "resume-restart: $(cat "$D/rs.log")"
+[ "$(sha "$out")" = "$(sha "$W/100m")" ] || fail "resume-restart: content differs"
+echo "ok   resume-restart $(grep -o 'requests=.*' "$D/rs.log")"
+grep -q "resumes=[1-9]\|restarts=[1-9]" "$D/rs.log" || echo "note: download finished before the restart"
+
+for loss in 1 5; do
+	echo "--- ${loss}% loss with 1% reordering, 2 ms delay"
+	nbns_emu_restart --delay 2 --loss "$loss" --reorder 1
+	ok "loss$loss-nginx-1m" "http://$S:8080/1m" "$W/1m"
+	ok "loss$loss-lighttpd-10m" "http://$S:8081/10m" "$W/10m"
+	ok "loss$loss-parallel" "http://$S:8080/10m" "$W/10m" --parallel 4
+done
+nbns_emu_restart
+
+echo "--- hostile server"
+H=http://$S:8082
+ok chunked "$H/chunked" "$D/chunked.expect"
+ok http10-until-close "$H/http10" "$D/http10.expect"
+bad chunked-bad "$H/chunked-bad" "protocol error"
+bad chunked-huge "$H/chunked-huge" "protocol error"
+bad chunked-tiny "$H/chunked-tiny" "protocol error"
+bad endless-headers "$H/endless-headers" "message too long"
+bad garbage "$H/garbage" "protocol error"
+bad cl-conflict "$H/cl-conflict" "protocol error"
+bad badrange "$H/badrange" "protocol error" --range 0-4
+bad redirect-loop "$H/loop" "too many redirects"
+bad redirect-noloc "$H/noloc" "protocol error"
+bad auth "$H/auth" "authentication required"
+bad forbidden "$H/forbidden" "access denied"
+bad server-error "$H/error" "server error"
+bad teapot "$H/teapot" "unexpected HTTP status"
+bad short-body "$H/short" "connection closed"
+bad stall "$H/stall" "timed out" --timeout 6
+bad stall-body "$H/stall-body" "timed out" --timeout 6
+# nbget itself refuses other schemes; lib/http answers https with -NB_ENOTSUP.
+bad https "https://$S/" "must start with"
+echo "PASS"

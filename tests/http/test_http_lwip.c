@@ -1,0 +1,540 @@
+/*
+ * The HTTP client against an HTTP server built on lwIP (Debian's liblwip,
+ * an independent TCP), joined by an impaired memlink in simulated time.
+ * The server serves a pattern resource with Range, HEAD and keep-alive,
+ * and can misbehave on purpose (drop a connection mid-body, redirect,
+ * 404, chunked), so the client's state machine is exercised end to end
+ * without root or real servers.
+ */
+#define _DEFAULT_SOURCE 1
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lwip/etharp.h"
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "netif/ethernet.h"
+
+#include "netboot/http.h"
+#include "netboot/memlink.h"
+#include "netboot/stack.h"
+#include "netboot/tcp.h"
+
+#define SRV_CONNS 8
+#define RES_SIZE (3 * 1024 * 1024 + 17)
+
+struct sconn {
+	struct tcp_pcb *pcb;
+	char req[2048];
+	size_t reqlen;
+	const uint8_t *out;   /* response bytes still to queue */
+	uint64_t out_left;
+	uint8_t hdr[512];
+	size_t hdr_len, hdr_sent;
+	bool close_after;
+	uint64_t drop_at;     /* abort after this many body bytes (0: never) */
+	uint64_t body_sent;
+};
+
+struct world {
+	struct nb_memlink m;
+	struct nb_arena arena;
+	uint8_t *mem;
+	struct nb_stack s;
+	struct nb_tcp t;
+	uint64_t now, rng;
+	struct netif nif;
+	struct tcp_pcb *lpcb;
+	struct sconn c[SRV_CONNS];
+	uint8_t frame[NB_ETH_FRAME_MAX];
+	uint8_t *res;          /* the resource */
+	uint8_t *chunked;      /* chunked encoding of its first 100000 bytes */
+	size_t chunked_len;
+	unsigned requests, heads, drops_left;
+	bool lwip_up;
+};
+
+static struct world *W;
+static struct nb_http H; /* large: off the stack */
+
+static int rng_fill(void *ctx, void *buf, size_t len)
+{
+	uint64_t *x = ctx;
+	uint8_t *b = buf;
+	for (size_t i = 0; i < len; i++) {
+		*x ^= *x << 13;
+		*x ^= *x >> 7;
+		*x ^= *x << 17;
+		b[i] = (uint8_t)(*x >> 29);
+	}
+	return 0;
+}
+
+/* ---- lwIP server ---- */
+
+static err_t lw_linkoutput(struct netif *nif, struct pbuf *pb)
+{
+	struct nb_link *l = nb_memlink_link(&W->m, 1);
+	uint16_t n = pbuf_copy_partial(pb, W->frame, sizeof(W->frame), 0);
+	(void)nif;
+	l->ops->transmit(l->drv, W->frame, n);
+	return ERR_OK;
+}
+
+static err_t lw_netif_init(struct netif *nif)
+{
+	struct nb_link *l = nb_memlink_link(&W->m, 1);
+	nif->linkoutput = lw_linkoutput;
+	nif->output = etharp_output;
+	nif->mtu = 1500;
+	nif->hwaddr_len = 6;
+	memcpy(nif->hwaddr, l->mac, 6);
+	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
+		     NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
+	nif->name[0] = 'h';
+	nif->name[1] = 't';
+	return ERR_OK;
+}
+
+static void sc_free(struct sconn *c)
+{
+	if (c->pcb) {
+		tcp_arg(c->pcb, NULL);
+		tcp_recv(c->pcb, NULL);
+		tcp_sent(c->pcb, NULL);
+		tcp_err(c->pcb, NULL);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+static void push(struct sconn *c)
+{
+	while (c->hdr_sent < c->hdr_len) {
+		u16_t n = (u16_t)(c->hdr_len - c->hdr_sent);
+		if (tcp_sndbuf(c->pcb) < n)
+			return;
+		tcp_write(c->pcb, c->hdr + c->hdr_sent, n, TCP_WRITE_FLAG_COPY);
+		c->hdr_sent += n;
+	}
+	while (c->out_left) {
+		uint32_t room = tcp_sndbuf(c->pcb);
+		uint32_t n = c->out_left < room ? (uint32_t)c->out_left : room;
+		if (n > 16384)
+			n = 16384;
+		if (c->drop_at && c->body_sent + n > c->drop_at)
+			n = (uint32_t)(c->drop_at - c->body_sent);
+		if (n == 0)
+			break;
+		if (tcp_write(c->pcb, c->out, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)
+			break;
+		c->out += n;
+		c->out_left -= n;
+		c->body_sent += n;
+	}
+	tcp_output(c->pcb);
+	if (c->drop_at && c->body_sent >= c->drop_at) {
+		/* A crashed server: RST, no FIN. */
+		struct tcp_pcb *p = c->pcb;
+		sc_free(c);
+		tcp_abort(p);
+		return;
+	}
+	if (!c->out_left && c->close_after && c->hdr_sent == c->hdr_len) {
+		struct tcp_pcb *p = c->pcb;
+		sc_free(c);
+		tcp_close(p);
+	}
+}
+
+static void respond(struct sconn *c)
+{
+	char *r = c->req;
+	bool head = strncmp(r, "HEAD ", 5) == 0;
+	char path[128] = "";
+	sscanf(r + (head ? 5 : 4), "%127s", path);
+	uint64_t a = 0, b = RES_SIZE - 1;
+	const char *rg = strstr(r, "\r\nRange: bytes=");
+	bool ranged = false;
+	if (rg) {
+		unsigned long long x, y;
+		ranged = true;
+		if (sscanf(rg + 15, "%llu-%llu", &x, &y) == 2) {
+			a = x;
+			b = y < RES_SIZE ? y : RES_SIZE - 1;
+		} else if (sscanf(rg + 15, "%llu-", &x) == 1) {
+			a = x;
+		}
+	}
+	c->close_after = strstr(r, "Connection: close") != NULL;
+	W->requests++;
+	if (head)
+		W->heads++;
+	const uint8_t *body = W->res + a;
+	uint64_t blen = b - a + 1;
+	int n;
+	if (strcmp(path, "/missing") == 0) {
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+		blen = 0;
+	} else if (strncmp(path, "/redir", 6) == 0) {
+		int k = atoi(path + 6);
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 30%d Moved\r\nLocation: %s\r\n"
+			     "Content-Length: 0\r\n\r\n", k ? 2 : 1,
+			     k ? "/redir0" : "http://10.0.0.1/file");
+		blen = 0;
+	} else if (strcmp(path, "/chunked") == 0) {
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+		body = W->chunked;
+		blen = W->chunked_len;
+	} else if (ranged) {
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 206 Partial Content\r\nETag: \"v1\"\r\n"
+			     "Content-Range: bytes %llu-%llu/%d\r\n"
+			     "Content-Length: %llu\r\n\r\n",
+			     (unsigned long long)a, (unsigned long long)b,
+			     RES_SIZE, (unsigned long long)blen);
+	} else {
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nAccept-Ranges: bytes\r\n"
+			     "Content-Length: %d\r\n\r\n", RES_SIZE);
+	}
+	c->hdr_len = (size_t)n;
+	c->hdr_sent = 0;
+	c->out = body;
+	c->out_left = head ? 0 : blen;
+	c->body_sent = 0;
+	c->drop_at = 0;
+	if (!head && blen > 200000 && W->drops_left) {
+		W->drops_left--;
+		c->drop_at = blen / 3;
+	}
+	push(c);
+}
+
+static err_t lw_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *pb, err_t err)
+{
+	struct sconn *c = arg;
+	(void)err;
+	if (!pb) {
+		sc_free(c);
+		tcp_close(pcb);
+		return ERR_OK;
+	}
+	size_t n = pb->tot_len;
+	if (c->reqlen + n < sizeof(c->req)) {
+		pbuf_copy_partial(pb, c->req + c->reqlen, (u16_t)n, 0);
+		c->reqlen += n;
+		c->req[c->reqlen] = 0;
+	}
+	tcp_recved(pcb, pb->tot_len);
+	pbuf_free(pb);
+	char *end = strstr(c->req, "\r\n\r\n");
+	if (end) {
+		respond(c);
+		/* Keep-alive: the next request starts after this one. */
+		if (c->pcb == pcb) {
+			size_t used = (size_t)(end + 4 - c->req);
+			memmove(c->req, end + 4, c->reqlen - used + 1);
+			c->reqlen -= used;
+		}
+	}
+	return ERR_OK;
+}
+
+static err_t lw_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	struct sconn *c = arg;
+	(void)pcb, (void)len;
+	if (c && c->pcb)
+		push(c);
+	return ERR_OK;
+}
+
+static void lw_err(void *arg, err_t err)
+{
+	struct sconn *c = arg;
+	(void)err;
+	if (c)
+		memset(c, 0, sizeof(*c));
+}
+
+static err_t lw_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	(void)arg;
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	for (int i = 0; i < SRV_CONNS; i++) {
+		if (!W->c[i].pcb) {
+			W->c[i].pcb = pcb;
+			tcp_arg(pcb, &W->c[i]);
+			tcp_recv(pcb, lw_recv);
+			tcp_sent(pcb, lw_sent);
+			tcp_err(pcb, lw_err);
+			return ERR_OK;
+		}
+	}
+	tcp_abort(pcb);
+	return ERR_ABRT;
+}
+
+static void lw_input(void)
+{
+	struct nb_link *l = nb_memlink_link(&W->m, 1);
+	for (int i = 0; i < 4096; i++) {
+		int n = l->ops->receive(l->drv, W->frame, sizeof(W->frame));
+		if (n <= 0)
+			break;
+		struct pbuf *pb = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_RAM);
+		if (!pb)
+			break;
+		pbuf_take(pb, W->frame, (u16_t)n);
+		if (W->nif.input(pb, &W->nif) != ERR_OK)
+			pbuf_free(pb);
+	}
+}
+
+/* ---- fixture ---- */
+
+static void make_chunked(void)
+{
+	size_t cap = 200000, o = 0, i = 0, total = 100000;
+	W->chunked = malloc(cap);
+	unsigned sz = 1;
+	while (i < total) {
+		size_t n = total - i < sz ? total - i : sz;
+		o += (size_t)sprintf((char *)W->chunked + o, "%zx%s\r\n", n,
+				     sz % 3 ? "" : ";ext=1");
+		memcpy(W->chunked + o, W->res + i, n);
+		o += n;
+		memcpy(W->chunked + o, "\r\n", 2);
+		o += 2;
+		i += n;
+		sz = sz * 7 % 9973 + 1;
+	}
+	o += (size_t)sprintf((char *)W->chunked + o, "0\r\nX-T: 1\r\n\r\n");
+	W->chunked_len = o;
+}
+
+static int setup(void **st)
+{
+	static bool lwip_inited;
+	W = calloc(1, sizeof(*W));
+	size_t memlen = NB_STACK_ARENA_BYTES + NB_MEMLINK_ARENA_BYTES(256, 256) + 4096;
+	W->mem = malloc(memlen);
+	W->res = malloc(RES_SIZE);
+	for (size_t i = 0; i < RES_SIZE; i++)
+		W->res[i] = (uint8_t)((i * 2654435761u) >> 13 ^ i >> 16);
+	make_chunked();
+	W->rng = 0x9e3779b97f4a7c15ull;
+	nb_arena_init(&W->arena, W->mem, memlen);
+	struct nb_impair imp = {.queue_len = 256};
+	assert_int_equal(nb_memlink_init(&W->m, &imp, &imp, 7, &W->arena), 0);
+	struct nb_rng rng = {rng_fill, &W->rng};
+	assert_int_equal(nb_stack_init(&W->s, nb_memlink_link(&W->m, 0), &rng,
+				       &W->arena), 0);
+	nb_stack_set_ipv4(&W->s, NB_IPV4(10, 0, 0, 2), 0xffffff00u, 0);
+	assert_int_equal(nb_tcp_init(&W->t, &W->s), 0);
+	if (!lwip_inited) {
+		lwip_init();
+		lwip_inited = true;
+	}
+	ip4_addr_t ip, mask, gw;
+	IP4_ADDR(&ip, 10, 0, 0, 1);
+	IP4_ADDR(&mask, 255, 255, 255, 0);
+	IP4_ADDR(&gw, 0, 0, 0, 0);
+	netif_add(&W->nif, &ip, &mask, &gw, NULL, lw_netif_init, ethernet_input);
+	netif_set_up(&W->nif);
+	netif_set_link_up(&W->nif);
+	W->lpcb = tcp_new();
+	tcp_bind(W->lpcb, IP_ANY_TYPE, 80);
+	W->lpcb = tcp_listen(W->lpcb);
+	tcp_accept(W->lpcb, lw_accept);
+	W->now = 1;
+	*st = W;
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	(void)st;
+	nb_http_close(&H);
+	memset(&H, 0, sizeof(H));
+	for (int i = 0; i < SRV_CONNS; i++)
+		if (W->c[i].pcb) {
+			struct tcp_pcb *p = W->c[i].pcb;
+			sc_free(&W->c[i]);
+			tcp_abort(p);
+		}
+	tcp_close(W->lpcb);
+	for (int i = 0; i < 600; i++)
+		tcp_tmr();
+	netif_remove(&W->nif);
+	free(W->chunked);
+	free(W->res);
+	free(W->mem);
+	free(W);
+	W = NULL;
+	return 0;
+}
+
+/* Run @p h until done, in simulated ms; lwIP timers every 250 ms. */
+static int run(struct nb_http *h, uint64_t limit_ms)
+{
+	uint64_t next_tmr = W->now + 250;
+	int rc = -NB_EAGAIN;
+	for (uint64_t end = W->now + limit_ms; W->now < end; W->now++) {
+		nb_memlink_set_time(&W->m, W->now);
+		for (int r = 0; r < 64; r++) {
+			int a = nb_stack_poll(&W->s, W->now);
+			rc = nb_http_poll(h, W->now);
+			if (rc != -NB_EAGAIN)
+				return rc;
+			lw_input();
+			if (a == 0 && nb_memlink_pending(&W->m, 0) == 0 &&
+			    nb_memlink_pending(&W->m, 1) == 0)
+				break;
+		}
+		if (W->now >= next_tmr) {
+			tcp_tmr();
+			etharp_tmr();
+			next_tmr += 250;
+		}
+	}
+	return rc;
+}
+
+static uint8_t *dl_buf;
+
+static int get(const char *url, struct nb_http *h, struct nb_memsink *ms,
+	       unsigned parts, bool ranged, uint64_t a, uint64_t b)
+{
+	free(dl_buf);
+	dl_buf = calloc(1, RES_SIZE);
+	nb_memsink_init(ms, dl_buf, RES_SIZE);
+	struct nb_http_cfg cfg = {.url = url, .parts = parts,
+				  .has_range = ranged, .first = a, .last = b};
+	int rc = nb_http_start(h, &W->s, &W->t, &ms->sink, &cfg);
+	if (rc < 0)
+		return rc;
+	return run(h, 120000);
+}
+
+
+static void test_whole(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 1, false, 0, 0), 0);
+	assert_int_equal(ms.total, RES_SIZE);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.stats.requests, 1);
+	/* Keep-alive: the next download to the same server reuses it. */
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 1, true, 1000, 2999), 0);
+	assert_memory_equal(dl_buf, W->res + 1000, 2000);
+	assert_int_equal(ms.high, 2000);
+	assert_int_equal(H.stats.reused, 1);
+	assert_int_equal(W->requests, 2);
+	nb_http_close(&H);
+}
+
+static void test_lossy_parallel(void **st)
+{
+	(void)st;
+	struct nb_impair down = {.loss_ppm = 20000, .reorder_ppm = 10000,
+				 .dup_ppm = 5000, .corrupt_ppm = 5000,
+				 .delay_ms = 5, .queue_len = 256};
+	struct nb_impair up = {.loss_ppm = 20000, .delay_ms = 5, .queue_len = 256};
+	nb_memlink_set_impair(&W->m, 1, &down);
+	nb_memlink_set_impair(&W->m, 0, &up);
+	struct nb_memsink ms;
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.nparts, 4);
+	assert_int_equal(W->heads, 1);
+	assert_true(nb_memlink_stats(&W->m, 1)->lost > 0);
+	nb_http_close(&H);
+}
+
+static void test_resume(void **st)
+{
+	(void)st;
+	W->drops_left = 2;
+	struct nb_memsink ms;
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 1, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.stats.resumes, 2);
+	assert_int_equal(W->requests, 3);
+	/* No resumes allowed: the drop is final. */
+	W->drops_left = 1;
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file", .max_resumes = 255};
+	free(dl_buf);
+	dl_buf = calloc(1, RES_SIZE);
+	nb_memsink_init(&ms, dl_buf, RES_SIZE);
+	assert_int_equal(nb_http_start(&H, &W->s, &W->t, &ms.sink, &cfg), 0);
+	assert_int_equal(run(&H, 60000), -NB_ECONNRESET);
+	nb_http_close(&H);
+}
+
+static void test_errors_and_redirects(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	assert_int_equal(get("http://10.0.0.1/missing", &H, &ms, 1, false, 0, 0),
+			 -NB_ENOTFOUND);
+	assert_int_equal(H.http_status, 404);
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	assert_int_equal(get("http://10.0.0.1/redir1", &H, &ms, 1, false, 0, 0), 0);
+	assert_int_equal(H.stats.redirects, 2);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	assert_int_equal(get("http://10.0.0.1/chunked", &H, &ms, 1, false, 0, 0), 0);
+	assert_int_equal(ms.high, 100000);
+	assert_memory_equal(dl_buf, W->res, 100000);
+	nb_http_close(&H);
+	/* A sink too small for the announced size refuses the file. */
+	uint8_t small[100];
+	nb_memsink_init(&ms, small, sizeof(small));
+	nb_http_close(&H); /* a kept-alive connection stays linked */
+	memset(&H, 0, sizeof(H));
+	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file"};
+	assert_int_equal(nb_http_start(&H, &W->s, &W->t, &ms.sink, &cfg), 0);
+	assert_int_equal(run(&H, 60000), -NB_ETOOBIG);
+	nb_http_close(&H);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lossy_parallel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_and_redirects, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
