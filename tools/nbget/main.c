@@ -268,6 +268,8 @@ static int setup(struct nbget *g)
 	nb_stack_set_ipv4(&g->stack, g->ip, g->mask, g->gw);
 	for (int i = 0; i < g->ndns; i++)
 		g->stack.dns[i] = g->dns[i];
+	/* Give the stack a real time before anything is sent. */
+	nb_stack_poll(&g->stack, nbget_now(g));
 	return 0;
 }
 

@@ -1,0 +1,119 @@
+/* Timers: RFC 6298 RTO with backoff and give-up, ACKs, window updates. */
+#include "tcp/tcp_int.h"
+
+static uint32_t clamp_rto(uint64_t v)
+{
+	if (v < NB_TCP_RTO_MIN_MS)
+		return NB_TCP_RTO_MIN_MS;
+	if (v > NB_TCP_RTO_MAX_MS)
+		return NB_TCP_RTO_MAX_MS;
+	return (uint32_t)v;
+}
+
+/*
+ * RFC 6298 section 2 in fixed point: srtt is kept times 8 and rttvar
+ * times 4, so the 1/8 and 1/4 gains are shifts and no precision is lost
+ * at millisecond RTTs.
+ */
+void nb_tcp_rtt_sample(struct nb_tcp_conn *c, uint32_t r)
+{
+	if (r > NB_TCP_RTO_MAX_MS)
+		return; /* a wrapped or bogus echo, not a measurement */
+	if (c->srtt == 0) {
+		c->srtt = (r << 3) | 1; /* |1: a 0 ms LAN RTT still counts */
+		c->rttvar = r << 1;
+	} else {
+		int32_t delta = (int32_t)r - (int32_t)(c->srtt >> 3);
+		uint32_t mag = (uint32_t)(delta < 0 ? -delta : delta);
+		c->srtt = (uint32_t)((int32_t)c->srtt + delta);
+		if (c->srtt == 0)
+			c->srtt = 1;
+		c->rttvar = c->rttvar + mag - (c->rttvar >> 2);
+	}
+	/* RTO = SRTT + max(G, 4 * RTTVAR) with a 1 ms clock granularity. */
+	c->rto = clamp_rto((uint64_t)(c->srtt >> 3) +
+			   (c->rttvar > 1 ? c->rttvar : 1));
+}
+
+void nb_tcp_arm_rto(struct nb_tcp_conn *c)
+{
+	if (!c->rto_due)
+		c->rto_due = nb_tcp_now(c) + c->rto;
+}
+
+/*
+ * The retransmission timer fired.  Back off (RFC 6298 5.5), collapse the
+ * congestion window to one segment (RFC 5681 3.1) and go back to the
+ * oldest unacknowledged byte.  Returns false when the connection gave up.
+ */
+static bool rto_expired(struct nb_tcp_conn *c)
+{
+	bool syn = c->state == NB_TCP_SYN_SENT;
+	unsigned limit = syn ? NB_TCP_SYN_RETRIES : NB_TCP_MAX_RETRIES;
+	bool probing = c->snd_wnd == 0;
+
+	c->rto_due = 0;
+	if (!probing || syn)
+		c->retries++;
+	if (c->retries >= limit) {
+		if (!syn)
+			nb_tcp_send_rst(c);
+		nb_tcp_finish(c, -NB_ETIMEDOUT);
+		return false;
+	}
+	c->rto = clamp_rto((uint64_t)c->rto * 2);
+	c->rtt_start = 0; /* Karn: no samples from retransmissions */
+	if (syn) {
+		c->t->stats.tx_retransmits++;
+		c->retransmits++;
+		nb_tcp_output(c);
+		return true;
+	}
+	{
+		uint64_t flight = c->snd_max - c->snd_una;
+		uint32_t seg = tcp_seg_max(c);
+		uint64_t half = flight / 2;
+		c->ssthresh = (uint32_t)(half > 2u * seg ? (half > UINT32_MAX ? UINT32_MAX : half) : 2u * seg);
+		c->cwnd = seg;
+	}
+	c->snd_nxt = c->snd_una;
+	c->dupacks = 0;
+	/* Zero window: the timer is the persist timer and its segment a
+	 * one-byte probe (RFC 1122 4.2.2.17); pretend a window of one. */
+	if (c->snd_wnd == 0)
+		c->snd_wnd = 1;
+	nb_tcp_output(c);
+	return true;
+}
+
+int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
+{
+	uint64_t edge;
+
+	if (!c)
+		return -NB_EINVAL;
+	if (!c->t)
+		return c->status;
+	/* Connected before the stack ever saw a clock (s->now still 0): the
+	 * SYN's timer was armed on time 0 and would fire at once. */
+	if (c->last_now == 0 && now_ms > 0 && c->rto_due)
+		c->rto_due = now_ms + c->rto;
+	if (now_ms > c->last_now)
+		c->last_now = now_ms;
+	if (c->rto_due && now_ms >= c->rto_due && !rto_expired(c))
+		return c->status;
+	if (c->state == NB_TCP_SYN_SENT)
+		return -NB_EAGAIN;
+	/* Window update: the consumer made room (e.g. HTTP left the header
+	 * phase, or the sink drained).  Worth a segment once the edge moves
+	 * by two segments, or at all after a zero window. */
+	nb_tcp_rcv_window(c, &edge);
+	if (!c->fin_rcvd && edge > c->rcv_last &&
+	    (c->rcv_last <= c->rcv_off ||
+	     edge - c->rcv_last >= 2u * (uint64_t)c->rcv_mss))
+		c->ack_now = true;
+	if (c->ack_pending && now_ms >= c->ack_due)
+		c->ack_now = true;
+	nb_tcp_output(c);
+	return c->t ? -NB_EAGAIN : c->status;
+}

@@ -1,0 +1,672 @@
+/* Unit tests of lib/tcp: crafted segments and time, one concern each. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tcp_harness.h"
+
+static uint8_t pat[1 << 16];
+
+static int setup(void **state)
+{
+	struct th *h = th_new();
+	for (size_t i = 0; i < sizeof(pat); i++)
+		pat[i] = (uint8_t)(i * 7 + (i >> 8));
+	if (!h)
+		return -1;
+	*state = h;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	th_free(*state);
+	return 0;
+}
+
+/* A connected harness with every option negotiated. */
+static struct th *up(void **state)
+{
+	struct th *h = *state;
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, true, 65535);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_ESTABLISHED);
+	h->nout = 0;
+	return h;
+}
+
+static void test_syn_options(void **state)
+{
+	struct th *h = *state;
+	const struct th_out *o;
+
+	assert_int_equal(th_connect(h), 0);
+	assert_int_equal(h->nout, 1);
+	o = &h->out[0];
+	assert_int_equal(o->flags, 0x02);
+	assert_true(o->has_mss);
+	assert_int_equal(o->mss, 1460);
+	assert_true(o->has_ws);
+	assert_int_equal(o->ws, NB_TCP_WSCALE);
+	assert_true(o->sack_perm);
+	assert_true(o->has_ts);
+	assert_int_equal(o->dport, TH_PEER_PORT);
+	assert_true(o->sport >= NB_EPHEMERAL_LOW);
+	assert_int_equal(o->wnd, 65535); /* SYN window is unscaled */
+	assert_int_equal(th_poll(h, 10), -NB_EAGAIN);
+	assert_false(nb_tcp_established(&h->c));
+}
+
+static void test_handshake(void **state)
+{
+	struct th *h = *state;
+	const struct th_out *o;
+
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, true, 65535);
+	assert_true(nb_tcp_established(&h->c));
+	assert_int_equal(h->events[0], NB_TCP_EV_CONNECTED);
+	o = th_last(h);
+	assert_non_null(o);
+	assert_int_equal(o->flags, 0x10);
+	assert_int_equal(o->seq, h->our_isn + 1);
+	assert_int_equal(o->ack, TH_PEER_ISN + 1);
+	/* 1 MiB of space, scaled by 2^9. */
+	assert_int_equal(o->wnd, TH_SINK_CAP >> NB_TCP_WSCALE);
+	assert_true(o->has_ts);
+	assert_int_equal(o->tsecr, 5000);
+	assert_int_equal(h->c.mss, 1460);
+	assert_int_equal(h->c.snd_wscale, 7);
+	assert_true(h->c.sack_ok);
+}
+
+static void test_handshake_no_options(void **state)
+{
+	struct th *h = *state;
+	const struct th_out *o;
+
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, false, false, false, false, 8192);
+	assert_true(nb_tcp_established(&h->c));
+	assert_int_equal(h->c.mss, 536);
+	assert_int_equal(h->c.rcv_wscale, 0);
+	o = th_last(h);
+	assert_false(o->has_ts);
+	assert_int_equal(o->wnd, 65535); /* unscaled, clamped */
+}
+
+static void test_synack_wrong_ack(void **state)
+{
+	struct th *h = *state;
+	assert_int_equal(th_connect(h), 0);
+	h->nout = 0;
+	th_seg(h, 0x12, TH_PEER_ISN, h->our_isn + 5, 1000, NULL, 0, NULL, 0);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_SYN_SENT);
+	assert_int_equal(h->t.stats.rx_bad_ack, 1);
+	/* A RST that does not acknowledge our SYN is ignored too. */
+	th_seg(h, 0x04, 0, 0, 0, NULL, 0, NULL, 0);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_SYN_SENT);
+}
+
+static void test_refused(void **state)
+{
+	struct th *h = *state;
+	assert_int_equal(th_connect(h), 0);
+	th_seg(h, 0x14, 0, h->our_isn + 1, 0, NULL, 0, NULL, 0);
+	assert_int_equal(th_poll(h, 1), -NB_ECONNREFUSED);
+	assert_null(h->t.conns);
+}
+
+static void test_malformed_options(void **state)
+{
+	struct th *h = *state;
+	/* Option length 0 would loop forever in a careless parser. */
+	static const uint8_t zero_len[] = {2, 0, 1, 1};
+	/* Length runs past the header. */
+	static const uint8_t too_long[] = {1, 1, 8, 30};
+	/* A kind byte with no length byte at the very end. */
+	static const uint8_t truncated[] = {1, 1, 1, 3};
+	/* Wrong fixed lengths are ignored, unknown kinds skipped. */
+	static const uint8_t odd[] = {2, 3, 5, 99, 2, 0, 0, 0};
+
+	assert_int_equal(th_connect(h), 0);
+	th_seg(h, 0x12, TH_PEER_ISN, h->our_isn + 1, 1000, zero_len, 4, NULL, 0);
+	th_seg(h, 0x12, TH_PEER_ISN, h->our_isn + 1, 1000, too_long, 4, NULL, 0);
+	th_seg(h, 0x12, TH_PEER_ISN, h->our_isn + 1, 1000, truncated, 4, NULL, 0);
+	assert_int_equal(h->t.stats.rx_bad, 3);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_SYN_SENT);
+	th_seg(h, 0x12, TH_PEER_ISN, h->our_isn + 1, 1000, odd, 8, NULL, 0);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_ESTABLISHED);
+	assert_int_equal(h->c.mss, 536); /* malformed MSS option ignored */
+}
+
+static void test_tiny_mss_clamped(void **state)
+{
+	struct th *h = *state;
+	static const uint8_t o[] = {2, 4, 0, 1, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0};
+	assert_int_equal(th_connect(h), 0);
+	th_seg(h, 0x12, TH_PEER_ISN, h->our_isn + 1, 1000, o, sizeof(o), NULL, 0);
+	assert_true(nb_tcp_established(&h->c));
+	assert_int_equal(h->c.mss, 64);
+	assert_int_equal(nb_tcp_send(&h->c, pat, 500), 500);
+	assert_true(h->nout >= 3);
+	assert_int_equal(h->out[h->nout - 2].plen, 64 - 12);
+}
+
+static void test_in_order_and_ack_every_second(void **state)
+{
+	struct th *h = up(state);
+	size_t n0;
+
+	th_data(h, 0, pat, 1448);
+	assert_int_equal(h->nout, 0); /* first segment: ACK held */
+	th_data(h, 1448, pat + 1448, 1448);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(2896));
+	assert_int_equal(nb_tcp_rx_offset(&h->c), 2896);
+	assert_memory_equal(h->sink, pat, 2896);
+	n0 = h->nout;
+	th_data(h, 2896, pat + 2896, 100);
+	assert_int_equal(h->nout, n0);
+	/* ...and the odd one is acknowledged at the next poll, no stall. */
+	assert_int_equal(th_poll(h, 0), -NB_EAGAIN);
+	assert_int_equal(h->nout, n0 + 1);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(2996));
+}
+
+static void test_ooo_sack(void **state)
+{
+	struct th *h = up(state);
+	const struct th_out *o;
+
+	th_data(h, 2000, pat + 2000, 1000);
+	o = th_last(h);
+	assert_non_null(o); /* immediate ACK on out-of-order data */
+	assert_int_equal(o->ack, th_peer_seq(0));
+	assert_int_equal(o->nsack, 1);
+	assert_int_equal(o->sack[0][0], th_peer_seq(2000));
+	assert_int_equal(o->sack[0][1], th_peer_seq(3000));
+	/* Landed at its final offset already. */
+	assert_memory_equal(h->sink + 2000, pat + 2000, 1000);
+	assert_int_equal(nb_tcp_rx_offset(&h->c), 0);
+
+	th_data(h, 4000, pat + 4000, 500);
+	o = th_last(h);
+	assert_int_equal(o->nsack, 2);
+	assert_int_equal(o->sack[0][0], th_peer_seq(4000)); /* newest first */
+	/* Duplicate of held data: counted, ACKed, not delivered twice. */
+	th_data(h, 2000, pat + 2000, 1000);
+	assert_int_equal(h->t.stats.rx_dup, 1);
+
+	/* The hole fills: the in-order point jumps over held data. */
+	th_data(h, 0, pat, 1000);
+	th_data(h, 1000, pat + 1000, 1000);
+	o = th_last(h);
+	assert_int_equal(o->ack, th_peer_seq(3000));
+	assert_int_equal(o->nsack, 1);
+	th_data(h, 3000, pat + 3000, 1000);
+	o = th_last(h);
+	assert_int_equal(o->ack, th_peer_seq(4500));
+	assert_int_equal(o->nsack, 0);
+	assert_memory_equal(h->sink, pat, 4500);
+}
+
+static void test_scoreboard_bound(void **state)
+{
+	struct th *h = up(state);
+	unsigned i;
+
+	for (i = 0; i < NB_TCP_SACK_SLOTS + 1; i++)
+		th_data(h, 1000 + 2000 * i, pat, 100);
+	assert_int_equal(h->t.stats.rx_ooo, NB_TCP_SACK_SLOTS);
+	assert_int_equal(h->t.stats.rx_refused, 1);
+	/* Adjacent to a held range merges, so it still fits. */
+	th_data(h, 1100, pat, 100);
+	assert_int_equal(h->t.stats.rx_ooo, NB_TCP_SACK_SLOTS + 1);
+	assert_true(th_last(h)->nsack >= 1);
+	assert_int_equal(th_last(h)->nsack, 3); /* TS leaves room for 3 */
+}
+
+static void test_consumer_refuses_ooo(void **state)
+{
+	struct th *h = up(state);
+	h->refuse_ooo = 1;
+	th_data(h, 1000, pat, 500);
+	assert_int_equal(th_last(h)->nsack, 0); /* not held, not SACKed */
+	assert_int_equal(h->t.stats.rx_refused, 1);
+	assert_int_equal(h->delivered, 0);
+}
+
+static void test_window_is_space(void **state)
+{
+	struct th *h = up(state);
+	const struct th_out *o;
+
+	h->limit = 3000;
+	th_data(h, 0, pat, 1000);
+	th_poll(h, 0);
+	o = th_last(h);
+	/* 2000 bytes left, rounded up to the 512-byte unit (the least a
+	 * scaled window can say without hiding the last bytes). */
+	assert_int_equal(o->wnd, (2000 + 511) >> NB_TCP_WSCALE);
+	/* Data beyond the space is refused by the consumer, not acked. */
+	th_data(h, 1000, pat + 1000, 1448);
+	th_data(h, 2448, pat + 2448, 1000);
+	assert_int_equal(nb_tcp_rx_offset(&h->c), 3000);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(3000));
+	th_poll(h, 0);
+	assert_int_equal(th_last(h)->wnd, 0);
+	/* The consumer gets room: the poll announces it unasked. */
+	h->nout = 0;
+	h->limit = 200000;
+	th_poll(h, 1);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(th_last(h)->wnd, (200000 - 3000 + 511) >> NB_TCP_WSCALE);
+}
+
+static void test_window_megabytes(void **state)
+{
+	struct th *h = *state;
+	/* A consumer with 64 MiB of room: the largest scaled window, 32 MiB,
+	 * enough for 1 Gbit/s at 250 ms.  No memory of ours backs it. */
+	h->limit = 64ull << 20;
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, true, 65535);
+	assert_int_equal(th_last(h)->wnd, 65535);
+	assert_int_equal((uint64_t)th_last(h)->wnd << NB_TCP_WSCALE,
+			 (32ull << 20) - (1u << NB_TCP_WSCALE));
+	/* Data far ahead of the in-order point is accepted and SACKed. */
+	th_data(h, 900000, pat, 1000);
+	assert_int_equal(h->t.stats.rx_ooo, 1);
+	assert_int_equal(th_last(h)->sack[0][0], th_peer_seq(900000));
+	assert_memory_equal(h->sink + 900000, pat, 1000);
+}
+
+static void test_zero_window_drops_data(void **state)
+{
+	struct th *h = up(state);
+	h->limit = 0;
+	th_poll(h, 0); /* the edge already advertised stays: window shrinks */
+	th_data(h, 0, pat, 1000);
+	assert_int_equal(nb_tcp_rx_offset(&h->c), 0);
+	assert_int_equal(h->delivered, 0);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(0));
+}
+
+static void test_rst_validation(void **state)
+{
+	struct th *h = up(state);
+
+	/* In window but not exact: challenge ACK, connection stays. */
+	th_seg(h, 0x04, th_peer_seq(5000), 0, 0, NULL, 0, NULL, 0);
+	assert_int_equal(h->t.stats.rx_challenged, 1);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(0));
+	assert_true(nb_tcp_established(&h->c));
+	/* Outside the window: silently dropped. */
+	th_seg(h, 0x04, th_peer_seq(0) + 0x40000000u, 0, 0, NULL, 0, NULL, 0);
+	assert_int_equal(h->nout, 1);
+	assert_true(nb_tcp_established(&h->c));
+	/* A SYN in a synchronized state: challenge ACK as well. */
+	th_seg(h, 0x02, th_peer_seq(0), 0, 0, NULL, 0, NULL, 0);
+	assert_int_equal(h->t.stats.rx_challenged, 2);
+	assert_true(nb_tcp_established(&h->c));
+	/* Exactly at RCV.NXT: reset. */
+	th_seg(h, 0x04, th_peer_seq(0), 0, 0, NULL, 0, NULL, 0);
+	assert_int_equal(th_poll(h, 1), -NB_ECONNRESET);
+}
+
+static void test_blind_data_and_bad_ack(void **state)
+{
+	struct th *h = up(state);
+	/* ACK of data we never sent (RFC 5961 5.2): dropped, ACK sent. */
+	th_seg(h, 0x10, th_peer_seq(0), h->our_isn + 1 + 5000, 1000, NULL, 0,
+	       pat, 100);
+	assert_int_equal(h->t.stats.rx_bad_ack, 1);
+	assert_int_equal(h->delivered, 0);
+	/* Without ACK flag: dropped. */
+	th_seg(h, 0x00, th_peer_seq(0), 0, 1000, NULL, 0, pat, 100);
+	assert_int_equal(h->delivered, 0);
+	/* Far outside the window. */
+	th_seg(h, 0x10, th_peer_seq(0) + 0x7000000u, h->our_isn + 1, 1000,
+	       NULL, 0, pat, 100);
+	assert_int_equal(h->delivered, 0);
+	assert_int_equal(h->t.stats.rx_out_of_window, 1);
+}
+
+static void test_bad_checksum_and_no_conn(void **state)
+{
+	struct th *h = up(state);
+	uint8_t seg[20] = {0};
+
+	nb_put16(seg, TH_PEER_PORT);
+	nb_put16(seg + 2, h->c.src_port);
+	seg[12] = 5 << 4;
+	seg[13] = 0x10;
+	nb_put16(seg + 16, 0x1234);
+	th_raw(h, seg, 20, false);
+	assert_int_equal(h->t.stats.rx_bad_csum, 1);
+	/* Unknown port: answered with a RST whose seq is the ACK number. */
+	nb_put16(seg + 2, 1234);
+	nb_put32(seg + 8, 777);
+	th_raw(h, seg, 20, true);
+	assert_int_equal(h->t.stats.rx_no_conn, 1);
+	assert_int_equal(th_last(h)->flags & 0x04, 0x04);
+	assert_int_equal(th_last(h)->seq, 777);
+	/* A RST is never answered. */
+	h->nout = 0;
+	seg[13] = 0x04;
+	th_raw(h, seg, 20, true);
+	assert_int_equal(h->nout, 0);
+	/* Truncated header. */
+	th_raw(h, seg, 12, true);
+	assert_int_equal(h->t.stats.rx_bad, 1);
+}
+
+static void test_send_before_established(void **state)
+{
+	struct th *h = *state;
+	const struct th_out *o;
+
+	assert_int_equal(th_connect(h), 0);
+	assert_int_equal(nb_tcp_send(&h->c, "GET / HTTP/1.1\r\n\r\n", 18), 18);
+	assert_int_equal(h->nout, 1); /* still just the SYN */
+	th_synack(h, true, true, true, true, 65535);
+	o = th_last(h);
+	assert_int_equal(o->plen, 18);
+	assert_int_equal(o->seq, h->our_isn + 1);
+	assert_memory_equal(o->payload, "GET / HTTP/1.1\r\n\r\n", 18);
+	assert_int_equal(nb_tcp_send_space(&h->c), sizeof(h->sbuf) - 18);
+	h->nevents = 0;
+	th_data(h, 0, pat, 10); /* acks the request */
+	assert_int_equal(nb_tcp_tx_acked(&h->c), 18);
+	assert_int_equal(nb_tcp_send_space(&h->c), sizeof(h->sbuf));
+	assert_int_equal(h->events[0], NB_TCP_EV_SENT);
+}
+
+static void test_send_full_segments_with_sack(void **state)
+{
+	struct th *h = up(state);
+	static uint8_t big[3000];
+
+	th_data(h, 5000, pat, 100); /* now every ACK wants to carry SACK */
+	h->nout = 0;
+	assert_int_equal(nb_tcp_send(&h->c, big, sizeof(big)), (int)sizeof(big));
+	assert_int_equal(h->nout, 3);
+	/* Full segments leave no option room for SACK: data first, and the
+	 * stream stays contiguous. */
+	assert_int_equal(h->out[0].plen, 1448);
+	assert_int_equal(h->out[0].nsack, 0);
+	assert_int_equal(h->out[1].seq, h->out[0].seq + 1448);
+	assert_int_equal(h->out[1].plen, 1448);
+	assert_int_equal(h->out[2].seq, h->out[1].seq + 1448);
+	assert_int_equal(h->out[2].plen, 3000 - 2 * 1448);
+	assert_int_equal(h->out[2].nsack, 1);
+}
+
+static void test_send_ring_wraps(void **state)
+{
+	struct th *h = up(state);
+	size_t total = 0;
+	/* Push 3 ring-fulls through, acking as we go. */
+	while (total < 3 * sizeof(h->sbuf)) {
+		int n = nb_tcp_send(&h->c, pat + (total % 30000), 1000);
+		assert_true(n > 0);
+		total += (size_t)n;
+		th_seg(h, 0x10, th_peer_seq(0), th_our_seq(h, (uint32_t)total),
+		       65535, NULL, 0, NULL, 0);
+		assert_int_equal(nb_tcp_tx_acked(&h->c), total);
+		assert_memory_equal(th_last(h)->payload,
+				    pat + ((total - (size_t)n) % 30000),
+				    (size_t)n);
+	}
+}
+
+static void test_retransmit_backoff_giveup(void **state)
+{
+	struct th *h = up(state);
+	uint64_t t = 0, last = 0;
+	unsigned rtx = 0;
+	int rc;
+
+	assert_int_equal(nb_tcp_send(&h->c, "hello", 5), 5);
+	h->nout = 0;
+	for (t = 0; t < 10 * 60 * 1000; t += 10) {
+		rc = th_poll(h, 10);
+		if (h->nout > rtx) {
+			const struct th_out *o = th_last(h);
+			if (o->flags & 0x04)
+				break;
+			assert_int_equal(o->plen, 5);
+			assert_int_equal(o->seq, h->our_isn + 1);
+			/* Each interval at least doubles (RTO clamped). */
+			if (rtx >= 2)
+				assert_true(t - last >= 390);
+			last = t;
+			rtx = (unsigned)h->nout;
+		}
+		if (rc != -NB_EAGAIN)
+			break;
+	}
+	if (rc == -NB_EAGAIN)
+		rc = th_poll(h, 0);
+	assert_int_equal(rc, -NB_ETIMEDOUT);
+	assert_int_equal(h->c.retransmits, NB_TCP_MAX_RETRIES - 1);
+	assert_true(t < 5 * 60 * 1000);
+}
+
+static void test_connect_before_first_poll(void **state)
+{
+	struct th *h = *state;
+	/* The stack has no time yet (never polled): the SYN's timer must
+	 * not count from time 0 and fire at the first real poll. */
+	h->s.now = 0;
+	h->now = 0;
+	assert_int_equal(th_connect(h), 0);
+	h->now = 100000; /* within the ARP entry's lifetime */
+	assert_int_equal(nb_tcp_poll(&h->c, h->now), -NB_EAGAIN);
+	assert_int_equal(h->nout, 1); /* no spurious retransmission */
+	assert_int_equal(th_poll(h, 999), -NB_EAGAIN);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(th_poll(h, 2), -NB_EAGAIN);
+	assert_int_equal(h->nout, 2);
+}
+
+static void test_syn_giveup(void **state)
+{
+	struct th *h = *state;
+	int rc = -NB_EAGAIN;
+	uint64_t t;
+
+	assert_int_equal(th_connect(h), 0);
+	for (t = 0; t < 200000 && rc == -NB_EAGAIN; t += 50)
+		rc = th_poll(h, 50);
+	assert_int_equal(rc, -NB_ETIMEDOUT);
+	assert_int_equal(h->nout, NB_TCP_SYN_RETRIES);
+	/* 1 + 2 + 4 + 8 + 16 s of RTO before giving up. */
+	assert_true(t >= 31000 && t <= 32000);
+}
+
+static void test_fast_retransmit(void **state)
+{
+	struct th *h = up(state);
+	static uint8_t big[4000];
+
+	assert_int_equal(nb_tcp_send(&h->c, big, sizeof(big)), (int)sizeof(big));
+	h->nout = 0;
+	/* The first ACK sets the scaled window, so it is no duplicate. */
+	for (int i = 0; i < 4; i++)
+		th_seg(h, 0x10, th_peer_seq(0), h->our_isn + 1, 65535, NULL, 0,
+		       NULL, 0);
+	assert_true(h->nout >= 1);
+	assert_int_equal(h->out[0].seq, h->our_isn + 1);
+	assert_int_equal(h->t.stats.tx_retransmits, h->nout);
+}
+
+static void test_zero_window_probe(void **state)
+{
+	struct th *h = *state;
+	uint64_t t;
+
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, false, false, false, 0);
+	h->nout = 0;
+	assert_int_equal(nb_tcp_send(&h->c, "abc", 3), 3);
+	assert_int_equal(h->nout, 0); /* window closed: nothing sent */
+	for (t = 0; t < 2000 && h->nout == 0; t += 10)
+		th_poll(h, 10);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(h->out[0].plen, 1); /* a one-byte probe */
+	/* The peer keeps answering with window 0: probes go on past the
+	 * retry limit, since the peer is alive. */
+	for (t = 0; t < 20 * 60000; t += 100) {
+		if (th_last(h) && th_last(h)->plen == 1)
+			th_seg(h, 0x10, th_peer_seq(0), h->our_isn + 1, 0,
+			       NULL, 0, NULL, 0);
+		assert_int_equal(th_poll(h, 100), -NB_EAGAIN);
+	}
+	/* Window opens: everything goes (refresh the ARP entry, which
+	 * expired during the 20 minutes). */
+	nb_arp_add(&h->s, TH_PEER_IP, (const uint8_t[6]){2, 0, 0, 0, 0, 1});
+	h->nout = 0;
+	th_seg(h, 0x10, th_peer_seq(0), h->our_isn + 1, 1000, NULL, 0, NULL, 0);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(th_last(h)->seq, h->our_isn + 1);
+	assert_int_equal(th_last(h)->plen, 3);
+}
+
+static void test_peer_fin_then_close(void **state)
+{
+	struct th *h = up(state);
+
+	th_seg(h, 0x11, th_peer_seq(0), h->our_isn + 1, 65535, NULL, 0,
+	       pat, 100);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_CLOSE_WAIT);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(101));
+	assert_int_equal(h->events[h->nevents - 1], NB_TCP_EV_FIN);
+	assert_int_equal(nb_tcp_close(&h->c), 0);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_LAST_ACK);
+	assert_int_equal(th_last(h)->flags & 0x01, 0x01);
+	assert_int_equal(th_poll(h, 1), -NB_EAGAIN);
+	th_seg(h, 0x10, th_peer_seq(101), h->our_isn + 2, 65535, NULL, 0,
+	       NULL, 0);
+	assert_int_equal(th_poll(h, 1), 0);
+}
+
+static void test_fin_out_of_order(void **state)
+{
+	struct th *h = up(state);
+	th_seg(h, 0x11, th_peer_seq(100), h->our_isn + 1, 65535, NULL, 0,
+	       pat + 100, 100);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_ESTABLISHED);
+	th_data(h, 0, pat, 100);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_CLOSE_WAIT);
+	assert_int_equal(nb_tcp_rx_offset(&h->c), 200);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(201));
+}
+
+static void test_our_close_first(void **state)
+{
+	struct th *h = up(state);
+
+	assert_int_equal(nb_tcp_send(&h->c, "x", 1), 1);
+	assert_int_equal(nb_tcp_close(&h->c), 0);
+	assert_int_equal(nb_tcp_send(&h->c, "y", 1), -NB_EINVAL);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_FIN_WAIT_1);
+	th_seg(h, 0x10, th_peer_seq(0), h->our_isn + 3, 65535, NULL, 0, NULL, 0);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_FIN_WAIT_2);
+	/* Data still flows to us until the peer's FIN. */
+	th_seg(h, 0x11, th_peer_seq(0), h->our_isn + 3, 65535, NULL, 0, pat, 50);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(51));
+	assert_int_equal(th_poll(h, 1), 0);
+	assert_int_equal(h->delivered, 50);
+}
+
+static void test_consumer_error_aborts(void **state)
+{
+	struct th *h = up(state);
+	h->deliver_rc = -NB_ENOSPC;
+	th_data(h, 0, pat, 100);
+	assert_int_equal(th_last(h)->flags & 0x04, 0x04);
+	assert_int_equal(th_poll(h, 1), -NB_ENOSPC);
+}
+
+static void test_abort(void **state)
+{
+	struct th *h = up(state);
+	nb_tcp_abort(&h->c);
+	assert_int_equal(th_last(h)->flags & 0x04, 0x04);
+	assert_int_equal(th_poll(h, 1), -NB_ECANCELED);
+	assert_null(h->t.conns);
+	nb_tcp_abort(&h->c); /* harmless twice */
+}
+
+static void test_rtt_estimate(void **state)
+{
+	struct th *h = up(state);
+	uint8_t o[12] = {1, 1, 8, 10};
+
+	assert_int_equal(nb_tcp_send(&h->c, "abc", 3), 3);
+	nb_put32(o + 4, 6000);
+	nb_put32(o + 8, th_last(h)->tsval);
+	h->now += 40;
+	th_seg(h, 0x10, th_peer_seq(0), h->our_isn + 4, 65535, o, 12, NULL, 0);
+	/* Samples 0 ms (handshake) then 40 ms: SRTT = 0 + 40/8. */
+	assert_int_equal(h->c.srtt >> 3, 5);
+	assert_int_equal(h->c.rttvar, 40); /* 4 * RTTVAR = 4 * 10 */
+	assert_int_equal(h->c.rto, 200); /* 5 + 40, clamped to the floor */
+	assert_int_equal(h->c.ts_recent, 6000);
+}
+
+static void test_connect_args(void **state)
+{
+	struct th *h = *state;
+	struct nb_tcp_rx rx = {0};
+	assert_int_equal(nb_tcp_connect(&h->c, &h->t, TH_PEER_IP, 80, &rx,
+					h->sbuf, 10), -NB_EINVAL);
+	assert_int_equal(nb_tcp_poll(NULL, 0), -NB_EINVAL);
+	assert_int_equal(nb_tcp_init(&h->t, &h->s), -NB_EADDRINUSE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_syn_options),
+		T(test_handshake),
+		T(test_handshake_no_options),
+		T(test_synack_wrong_ack),
+		T(test_refused),
+		T(test_malformed_options),
+		T(test_tiny_mss_clamped),
+		T(test_in_order_and_ack_every_second),
+		T(test_ooo_sack),
+		T(test_scoreboard_bound),
+		T(test_consumer_refuses_ooo),
+		T(test_window_is_space),
+		T(test_window_megabytes),
+		T(test_zero_window_drops_data),
+		T(test_rst_validation),
+		T(test_blind_data_and_bad_ack),
+		T(test_bad_checksum_and_no_conn),
+		T(test_send_before_established),
+		T(test_send_full_segments_with_sack),
+		T(test_send_ring_wraps),
+		T(test_retransmit_backoff_giveup),
+		T(test_connect_before_first_poll),
+		T(test_syn_giveup),
+		T(test_fast_retransmit),
+		T(test_zero_window_probe),
+		T(test_peer_fin_then_close),
+		T(test_fin_out_of_order),
+		T(test_our_close_first),
+		T(test_consumer_error_aborts),
+		T(test_abort),
+		T(test_rtt_estimate),
+		T(test_connect_args),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
