@@ -13,6 +13,47 @@
 	.set CODE16, 0x18
 	.set DATA16, 0x20
 
+/*
+ * Mode switches shared by every gateway.  to_real: from 32-bit protected
+ * mode (code32) to real mode with DS=ES=SS=0 (ends in code16).  to_prot:
+ * back to flat 32-bit protected mode (ends in code32); the caller then
+ * reloads its own stack pointer.
+ */
+	.macro to_real
+	ljmp	$CODE16, $.Lr16\@
+	.code16
+.Lr16\@:
+	movw	$DATA16, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	%cr0, %eax
+	andl	$~1, %eax
+	movl	%eax, %cr0
+	ljmp	$0, $.Lrm\@
+.Lrm\@:
+	xorw	%ax, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	.endm
+
+	.macro to_prot
+	lgdtl	gdt_desc
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0
+	ljmpl	$CODE32, $.Lp32\@
+	.code32
+.Lp32\@:
+	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	.endm
+
 	.section .text.entry, "awx"
 	.code16
 	.globl _start
@@ -89,20 +130,7 @@ pm_pxe_call:
 	shrl	$4, %edx
 	movw	%dx, rm_param_seg
 	movl	%esp, pm_saved_esp
-	ljmp	$CODE16, $1f
-	.code16
-1:	movw	$DATA16, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movl	%cr0, %eax
-	andl	$~1, %eax
-	movl	%eax, %cr0
-	ljmp	$0, $2f
-2:	xorw	%ax, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
+	to_real
 	movw	$rm_stack_top, %sp
 	sti
 	pushw	rm_param_seg
@@ -114,18 +142,7 @@ pm_pxe_call:
 	xorw	%bx, %bx
 	movw	%bx, %ds
 	movw	%ax, rm_result
-	lgdtl	gdt_desc
-	movl	%cr0, %eax
-	orl	$1, %eax
-	movl	%eax, %cr0
-	ljmpl	$CODE32, $3f
-	.code32
-3:	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movw	%ax, %ss
+	to_prot
 	movl	pm_saved_esp, %esp
 	movzwl	rm_result, %eax
 	popl	%edi
@@ -152,19 +169,7 @@ pm_rm_int:
 	movl	24(%esp), %eax
 	movl	%eax, rm_regs_ptr
 	movl	%esp, pm_saved_esp
-	ljmp	$CODE16, $1f
-	.code16
-1:	movw	$DATA16, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movl	%cr0, %eax
-	andl	$~1, %eax
-	movl	%eax, %cr0
-	ljmp	$0, $2f
-2:	xorw	%ax, %ax
-	movw	%ax, %ds
-	movw	%ax, %ss
+	to_real
 	movw	$rm_stack_top, %sp
 	movw	rm_regs_ptr, %si
 	movw	32(%si), %ax		/* es */
@@ -196,18 +201,7 @@ rm_int_insn:
 	popl	%eax
 	movl	%eax, 28(%si)		/* eflags */
 	movw	%es, 32(%si)
-	lgdtl	gdt_desc
-	movl	%cr0, %eax
-	orl	$1, %eax
-	movl	%eax, %cr0
-	ljmpl	$CODE32, $3f
-	.code32
-3:	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movw	%ax, %ss
+	to_prot
 	movl	pm_saved_esp, %esp
 	popl	%edi
 	popl	%esi
@@ -256,18 +250,7 @@ linux_gdt_desc:
 	.globl pm_exit_to_rom
 pm_exit_to_rom:
 	cli
-	ljmp	$CODE16, $1f
-	.code16
-1:	movw	$DATA16, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movl	%cr0, %eax
-	andl	$~1, %eax
-	movl	%eax, %cr0
-	ljmp	$0, $2f
-2:	xorw	%ax, %ax
-	movw	%ax, %ds
+	to_real
 	movw	rom_ss, %ss
 	movw	rom_sp, %sp
 	popw	%gs
