@@ -1,17 +1,7 @@
 #include "bios/console.h"
+#include "bios/io.h"
 
 #define COM1 0x3f8
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static void put(char c)
 {

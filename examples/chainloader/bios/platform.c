@@ -11,31 +11,17 @@
 #include "bios/platform.h"
 
 #include "bios/console.h"
+#include "bios/io.h"
 #include "bios/linux.h"
 #include "bios/pxe.h"
 #include "core/mem.h"
+#include "tsc.h"
 #include "netboot/undi.h"
 
 #define ARENA_BASE 0x1000000u
 #define ARENA_BYTES (8u << 20)
 #define IMAGE_BASE 0x2000000u
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 static struct {
 	uint64_t tsc0;
@@ -57,18 +43,18 @@ static void calibrate(void)
 	outb(0x43, 0xb0);
 	outb(0x42, 11932 & 0xff);
 	outb(0x42, 11932 >> 8);
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = cl_rdtsc();
 	for (uint32_t i = 0; i < 50000000u && !(inb(0x61) & 0x20); i++)
 		;
-	uint64_t t = rdtsc() - t0;
+	uint64_t t = cl_rdtsc() - t0;
 	bp.tsc_per_ms = (uint32_t)(t / 10) ? (uint32_t)(t / 10) : 1000000;
-	bp.tsc0 = rdtsc();
+	bp.tsc0 = cl_rdtsc();
 }
 
 static uint64_t p_now(void *ctx)
 {
 	(void)ctx;
-	return (rdtsc() - bp.tsc0) / bp.tsc_per_ms;
+	return (cl_rdtsc() - bp.tsc0) / bp.tsc_per_ms;
 }
 
 /* No hardware RNG is guaranteed under PXE: mix the TSC (whose low bits
@@ -77,17 +63,7 @@ static uint64_t p_now(void *ctx)
 static int p_rng(void *ctx, void *buf, size_t len)
 {
 	(void)ctx;
-	uint8_t *o = buf;
-	while (len) {
-		bp.rng_state += 0x9e3779b97f4a7c15ull ^ rdtsc();
-		uint64_t z = bp.rng_state;
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
-		for (int i = 0; i < 8 && len; i++, len--)
-			*o++ = (uint8_t)(z >> (8 * i));
-	}
-	return 0;
+	return cl_tsc_entropy(&bp.rng_state, buf, len);
 }
 
 static void p_print(void *ctx, const char *t)

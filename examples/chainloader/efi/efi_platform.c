@@ -10,6 +10,7 @@
 #include "efi/boot.h"
 #include "efi/efi_platform.h"
 #include "netboot/snp.h"
+#include "tsc.h"
 
 #define ARENA_BYTES (8u << 20)
 /* An image of unknown size (chunked HTTP) gets this much address space. */
@@ -28,43 +29,27 @@ static struct {
 	CHAR16 wide[512];
 } ep;
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 /* A monotonic ms clock from the TSC, calibrated once on Stall (10 ms). */
 static void calibrate(void)
 {
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = cl_rdtsc();
 	uefi_call_wrapper(BS->Stall, 1, 10000);
-	uint64_t d = (rdtsc() - t0) / 10;
+	uint64_t d = (cl_rdtsc() - t0) / 10;
 	ep.tsc_per_ms = d ? d : 1000000;
-	ep.tsc0 = rdtsc();
+	ep.tsc0 = cl_rdtsc();
 }
 
 static uint64_t p_now(void *ctx)
 {
 	(void)ctx;
-	return (rdtsc() - ep.tsc0) / ep.tsc_per_ms;
+	return (cl_rdtsc() - ep.tsc0) / ep.tsc_per_ms;
 }
 
 static int p_rng(void *ctx, void *buf, size_t len)
 {
 	(void)ctx;
-	uint8_t *o = buf;
-	while (len) {
-		ep.rng_state += 0x9e3779b97f4a7c15ull ^ rdtsc();
-		uint64_t z = ep.rng_state;
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
-		for (int i = 0; i < 8 && len; i++, len--)
-			*o++ = (uint8_t)(z >> (8 * i));
-	}
-	return 0;
+	return cl_tsc_entropy(&ep.rng_state, buf, len);
 }
 
 static void p_print(void *ctx, const char *t)
@@ -244,7 +229,7 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 	SetMem(p, sizeof(*p), 0);
 	ep.image = image;
 	calibrate();
-	ep.rng_state = rdtsc();
+	ep.rng_state = cl_rdtsc();
 	rc = uefi_call_wrapper(BS->HandleProtocol, 3, image,
 			       &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(rc))
