@@ -192,8 +192,10 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 			g->blksize = (int)v;
 			break;
 		case OPT_WINDOWSIZE:
-			if (nbget_parse_u32(optarg, 65535, &v) < 0)
-				return bad_usage("bad --windowsize");
+			/* A 16-bit block number cannot tell a stale block
+			 * from a new one in a larger window. */
+			if (nbget_parse_u32(optarg, 32767, &v) < 0)
+				return bad_usage("bad --windowsize (0..32767)");
 			g->windowsize = (int)v;
 			break;
 		case OPT_RANGE:
