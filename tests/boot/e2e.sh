@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # End to end: real firmware PXE-boots our chainloader in QEMU, which adopts
 # the firmware's lease and fetches a kernel and initrd over HTTP.
-#   e2e.sh bios|efi ok|missing LOADER FIXTURE_DIR
+#   e2e.sh bios|efi ok|missing|chain LOADER FIXTURE_DIR
 # ok:      the kernel prints the marker; the capture shows no DHCP packet
 #          from the guest after the loader was fetched; nginx served both
 #          files to our loader.
 # missing: option 210 points at a missing directory; the loader prints the
 #          404 and returns control to the firmware, which moves on.
+# chain:   (BIOS) the loader's script chains Debian's pxelinux.0 fetched
+#          over HTTP; pxelinux then uses the ROM's PXE API (TFTP) for its
+#          config, kernel and initrd, and the kernel prints the marker.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -36,7 +39,16 @@ if [ "$mode" = efi ]; then
 		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
 else
 	name=nbchain.kpxe
-	bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
+	if [ "$case" = chain ]; then
+		cp /usr/lib/PXELINUX/pxelinux.0 "$work/http/" || fail "pxelinux is not installed"
+		cp /usr/lib/syslinux/modules/bios/ldlinux.c32 "$kernel" "$initrd" "$work/tftp/"
+		mkdir -p "$work/tftp/pxelinux.cfg"
+		printf 'DEFAULT linux\nLABEL linux\n  KERNEL vmlinuz\n  APPEND initrd=initrd.gz console=ttyS0 quiet\n' \
+			>"$work/tftp/pxelinux.cfg/default"
+		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER
+	else
+		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
+	fi
 fi
 cp "$loader" "$work/tftp/$name"
 
@@ -59,7 +71,14 @@ wait_log() {
 }
 
 t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"
-if [ "$case" = ok ]; then
+if [ "$case" = chain ]; then
+	wait_log 'chain: starting the NBP' 90 >/dev/null || fail "the loader did not chain"
+	wait_log 'PXELINUX' 30 >/dev/null || fail "pxelinux did not start"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker after pxelinux"
+	grep -q 'GET /pxelinux.0 HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+		fail "nginx did not serve pxelinux.0 to our loader"
+	echo "ok: bios chain: pxelinux.0 fetched by HTTP and started as the ROM would; marker at ${t_mark} ms"
+elif [ "$case" = ok ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
 	wait "$qpid"; qpid=
 	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||

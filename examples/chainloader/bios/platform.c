@@ -105,9 +105,24 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 			const char *args)
 {
-	(void)ctx, (void)img, (void)len, (void)args;
-	con_puts("chain: handing an NBP our PXE API is not built yet\n");
-	return -NB_ENOTSUP;
+	(void)ctx, (void)args;
+	/* The NBP runs from 0000:7C00 up to the top of base memory the BIOS
+	 * reports (40:13, in KiB), which the ROM has already lowered. */
+	uintptr_t bda = 0x413;
+	__asm__("" : "+r"(bda)); /* a fixed BIOS address, not an object */
+	uint32_t top = (uint32_t)(*(volatile uint16_t *)bda) * 1024u;
+	if (!len || len > top - 0x7c00u) {
+		con_puts("chain: the image does not fit in base memory\n");
+		return -NB_ETOOBIG;
+	}
+	nb_undi_quiesce(&bp.undi);
+	/* Give the NIC back to the ROM's own stack: while UNDI is in use a
+	 * ROM may hold received frames for the UNDI ISR (iPXE freezes its
+	 * own receive path), and the chained NBP uses the PXE TFTP/UDP API. */
+	static uint16_t close_block[8];
+	(void)pxe_call(PXENV_UNDI_CLOSE, close_block);
+	con_puts("chain: starting the NBP with the ROM's PXE API\n");
+	pm_chain_nbp((uint32_t)(uintptr_t)img, (uint32_t)len);
 }
 
 static int u_call(void *c, uint16_t op, void *b)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #define PXENV_GET_CACHED_INFO 0x0071
+#define PXENV_UNDI_CLOSE 0x0007
 #define PXENV_PACKET_TYPE_DHCP_DISCOVER 1
 #define PXENV_PACKET_TYPE_DHCP_ACK 2
 #define PXENV_PACKET_TYPE_CACHED_REPLY 3
@@ -49,3 +50,6 @@ extern uint8_t low_buf[1024];
  * may be above 1 MiB).  Returns the size, or a negative NB_E* code. */
 long pxe_rom_tftp_read(uint32_t server, const char *name, uint32_t phys,
 		       uint32_t cap);
+/* Start another NBP (image at src, len bytes) at 0000:7C00 as the ROM
+ * started us; never returns. */
+void pm_chain_nbp(uint32_t src, uint32_t len) __attribute__((noreturn));

@@ -246,6 +246,99 @@ linux_gdt_desc:
 	.word	linux_gdt_end - linux_gdt - 1
 	.long	linux_gdt
 
+/*
+ * void pm_chain_nbp(uint32_t src, uint32_t len): start another NBP as the
+ * ROM started us.  The image must land at 0000:7C00, on top of our own
+ * code, so a small stub is first copied to CHAIN_BASE (below 7C00) and
+ * does the rest from there: copy the image (from above 1 MiB, so still in
+ * protected mode, with its own copy of the GDT), drop to real mode, put
+ * the ROM's stack back exactly as it was when it called us (return
+ * address, then the !PXE pointer at SS:SP+4), ES:BX -> PXENV+, and jump.
+ * If the chained NBP returns, it returns straight to the ROM.
+ */
+	.set CHAIN_BASE, 0x7000
+	.set CHAIN_SEG, 0x0700
+	.code32
+	.globl pm_chain_nbp
+pm_chain_nbp:
+	cli
+	movl	4(%esp), %eax
+	movl	%eax, chain_src
+	movl	8(%esp), %eax
+	movl	%eax, chain_len
+	movw	rom_ss, %ax
+	movw	%ax, chain_ss
+	movw	rom_sp, %ax
+	addw	$40, %ax		/* the ROM's SP before our pushes */
+	movw	%ax, chain_sp
+	movw	pxenv_seg, %ax
+	movw	%ax, chain_es
+	movw	pxenv_off, %ax
+	movw	%ax, chain_bx
+	cld
+	movl	$chain_stub, %esi
+	movl	$CHAIN_BASE, %edi
+	movl	$(chain_stub_end - chain_stub), %ecx
+	rep movsb
+	ljmp	$CODE32, $(CHAIN_BASE + (chain_pm - chain_stub))
+
+	.balign 16
+chain_stub:
+chain_pm:
+	lgdtl	CHAIN_BASE + (chain_gdt_desc - chain_stub)
+	movl	CHAIN_BASE + (chain_src - chain_stub), %esi
+	movl	CHAIN_BASE + (chain_len - chain_stub), %ecx
+	movl	$0x7c00, %edi
+	rep movsb
+	ljmp	$CODE16, $(CHAIN_BASE + (chain_16 - chain_stub))
+	.code16
+chain_16:
+	movw	$DATA16, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	%cr0, %eax
+	andl	$~1, %eax
+	movl	%eax, %cr0
+	ljmp	$CHAIN_SEG, $(chain_rm - chain_stub)
+chain_rm:
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movw	(chain_ss - chain_stub), %ss
+	movw	(chain_sp - chain_stub), %sp
+	movw	(chain_es - chain_stub), %es
+	movw	(chain_bx - chain_stub), %bx
+	xorl	%eax, %eax
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	xorl	%esi, %esi
+	xorl	%edi, %edi
+	xorl	%ebp, %ebp
+	movw	%ax, %ds
+	movw	%ax, %fs
+	movw	%ax, %gs
+	sti
+	ljmp	$0, $0x7c00
+	.balign 8
+chain_gdt:
+	.quad	0
+	.quad	0x00cf9a000000ffff
+	.quad	0x00cf92000000ffff
+	.quad	0x00009a000000ffff
+	.quad	0x000092000000ffff
+chain_gdt_end:
+chain_gdt_desc:
+	.word	chain_gdt_end - chain_gdt - 1
+	.long	CHAIN_BASE + (chain_gdt - chain_stub)
+chain_src:	.long 0
+chain_len:	.long 0
+chain_ss:	.word 0
+chain_sp:	.word 0
+chain_es:	.word 0
+chain_bx:	.word 0
+chain_stub_end:
+	.code32
+
 /* void pm_exit_to_rom(void): restore the ROM's stack and registers, lret. */
 	.globl pm_exit_to_rom
 pm_exit_to_rom:
