@@ -48,6 +48,7 @@ struct cl_img {
 	uint8_t *buf;
 	uint64_t cap, len;
 	bool loaded;
+	bool hashed;                  /* digest is valid */
 	uint8_t digest[NB_SHA256_LEN];
 };
 

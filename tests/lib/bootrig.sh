@@ -57,6 +57,7 @@ bootrig_dnsmasq() {
 		--dhcp-range=fd90::,ra-only --enable-ra \
 		--enable-tftp --tftp-root="$RIG_DIR/tftp" \
 		--pid-file="$RIG_DIR/dnsmasq.pid" --log-dhcp \
+		--dhcp-leasefile="$RIG_DIR/dnsmasq.leases" \
 		--log-facility="$RIG_DIR/dnsmasq.log" "$@" &
 	RIG_PIDS+=($!)
 	sleep 0.3
@@ -90,6 +91,9 @@ bootrig_qemu_bios() {
 
 bootrig_down() {
 	for p in "${RIG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	# $! above is the subshell of `rig`, not dnsmasq itself.
+	[ -n "${RIG_DIR:-}" ] && [ -s "$RIG_DIR/dnsmasq.pid" ] &&
+		kill "$(cat "$RIG_DIR/dnsmasq.pid")" 2>/dev/null
 	[ -n "${RIG_DIR:-}" ] && [ -f "$RIG_DIR/nginx/nginx.pid" ] &&
 		kill "$(cat "$RIG_DIR/nginx/nginx.pid")" 2>/dev/null
 	ip netns del "$RIG_NS" 2>/dev/null

@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# Boot benchmark (issues 6 and 7): the same kernel + initrd booted by real
+# firmware in QEMU (TCG) on the namespace rig, three ways per firmware:
+#   BIOS: our NBP (UNDI, HTTP) | Debian undionly.kkpxe + HTTP script |
+#         pxelinux.0 over TFTP
+#   UEFI: our nbchain.efi (SNP, HTTP) | Debian snponly.efi + HTTP script |
+#         OVMF's own TFTP of one combined image (systemd-boot's EFI stub
+#         with .linux/.initrd/.cmdline sections: a UKI)
+# and prints phase times from QEMU start plus the kernel's download rate.
+#
+#   bench.sh [BUILD_DIR]            (root; default BUILD_DIR: ./build)
+#   env: NB_BENCH_RUNS (3), NB_BENCH_WAYS (all; e.g. "bios-ours efi-ours"),
+#        NB_BENCH_CACHE (/var/tmp/nbbench-cache: fixtures, unpacked debs),
+#        NB_BENCH_KEEP=1 keeps the work dir (serial logs, captures).
+#
+# Where each phase comes from, so the ways are measured alike:
+#   fw DHCP  the first DHCPACK to the guest in a capture on the tap
+#            (dumpcap, host clock; the serial reader notes its wall-clock
+#            start, which is QEMU's start: they run in one pipeline);
+#   loader   the loader's own first line ("nbp: started"/"nbchain:
+#            started"); for Debian's iPXE its first line ("PXE->EB" under
+#            BIOS, "iPXE initialising devices" under UEFI); pxelinux
+#            prints only on VGA, so the ROM's "[PXE-NBP]" line, printed
+#            just before it jumps to the NBP; for the UKI, OVMF's
+#            "Downloading NBP file" (the loader *is* the download);
+#   kernel   the kernel's last data frame in the capture (HTTP payload or
+#            TFTP DATA before the initrd.gz request); for the UKI, OVMF's
+#            "NBP file downloaded successfully";
+#   marker   the initramfs' marker line on the serial console.
+#   rate     kernel bytes / (last kernel data frame - kernel request),
+#            from the capture (includes connection setup and the request:
+#            a slight underestimate; for the UKI the whole image over the
+#            download's serial lines); ours also print their own figure,
+#            shown as "own".
+# Serial lines are timestamped as they arrive by tsread.pl.
+#
+# Rig notes: the QEMU NIC ROM is iPXE, and so is undionly.kkpxe: their
+# DHCP packets are byte-identical but for xid and the broadcast flag, so
+# no dnsmasq match tells them apart.  The server therefore keeps per-client
+# state as a real deployment would: once dnsmasq logs that it sent
+# undionly.kkpxe, this script drops a host entry into dnsmasq's
+# --dhcp-hostsdir (re-read by inotify) that tags the MAC "stage2", and a
+# stage2 client is handed the HTTP script.  undionly's 2 s banner leaves
+# ample time.  Under UEFI, OVMF sends no user class, so user class "iPXE"
+# picks out snponly.efi.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd) || { echo "no build dir" >&2; exit 1; }
+runs=${NB_BENCH_RUNS:-3}
+ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux efi-ours efi-snponly efi-uki"}
+cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
+boot_secs=120
+source "$top/tests/lib/fixtures.sh"
+source "$top/tests/lib/bootrig.sh"
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
+for t in qemu-system-x86_64 dnsmasq nginx tshark dumpcap perl objcopy apt-get dpkg; do
+	command -v "$t" >/dev/null || { echo "bench: $t missing (see scripts/deps.d/bench-boot.txt)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/nbbench.XXXXXX)
+cap_pid=
+cleanup() {
+	[ -n "$cap_pid" ] && kill -INT "$cap_pid" 2>/dev/null
+	# bootrig_down kills the rig helper's subshell, not dnsmasq itself.
+	[ -s "$work/dnsmasq.pid" ] && kill "$(cat "$work/dnsmasq.pid")" 2>/dev/null
+	bootrig_down
+	[ -n "${NB_BENCH_KEEP:-}" ] && echo "bench: kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+die() { echo "bench: $*" >&2; exit 1; }
+
+# --- inputs -------------------------------------------------------------
+nbp=$build/examples/chainloader/bios/nbchain.kpxe
+efi=$build/examples/chainloader/efi/nbchain.efi
+kernel=$(nbfx_kernel "$cache/fx") && initrd=$(nbfx_initrd "$cache/fx") || die "fixtures"
+
+# Debian packages unpacked, never installed (ipxe must not be installed:
+# it would not change the ROM, but the point is Debian's binaries as-is).
+unpack() {
+	local pkg=$1 dir=$cache/deb
+	mkdir -p "$dir/root"
+	if [ ! -f "$dir/$pkg.done" ]; then
+		(cd "$dir" && rm -f "${pkg}"_*.deb && apt-get download "$pkg" >/dev/null 2>&1) ||
+			die "apt-get download $pkg failed"
+		dpkg -x "$dir/${pkg}"_*.deb "$dir/root" && touch "$dir/$pkg.done" || die "unpack $pkg"
+	fi
+}
+for p in ipxe pxelinux syslinux-common systemd-boot-efi; do unpack "$p"; done
+D=$cache/deb/root
+undionly=$D/usr/lib/ipxe/undionly.kkpxe
+snponly=$D/usr/lib/ipxe/snponly.efi
+pxelinux=$D/usr/lib/PXELINUX/pxelinux.0
+ldlinux=$D/usr/lib/syslinux/modules/bios/ldlinux.c32
+stub=$D/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+for f in "$undionly" "$snponly" "$pxelinux" "$ldlinux" "$stub"; do
+	[ -s "$f" ] || die "missing $f"
+done
+
+bootrig_up "$work" || die "rig"
+S=$RIG_SERVER
+http=$work/http tftp=$work/tftp
+cp "$kernel" "$http/vmlinuz"; cp "$initrd" "$http/initrd.gz"
+cp "$kernel" "$tftp/vmlinuz"; cp "$initrd" "$tftp/initrd.gz"
+ksize=$(stat -c %s "$kernel")
+[ -f "$nbp" ] && cp "$nbp" "$tftp/nbchain.kpxe"
+[ -f "$efi" ] && cp "$efi" "$tftp/nbchain.efi"
+cp "$undionly" "$snponly" "$pxelinux" "$ldlinux" "$tftp/"
+mkdir -p "$tftp/pxelinux.cfg"
+cat >"$tftp/pxelinux.cfg/default" <<CFG
+SERIAL 0 115200
+DEFAULT linux
+LABEL linux
+  KERNEL vmlinuz
+  APPEND console=ttyS0 quiet initrd=initrd.gz
+CFG
+# The old iPXE needs initrd=NAME to hand the initrd to the EFI stub; on
+# BIOS the kernel ignores it, so one script serves both.
+cat >"$http/boot.ipxe" <<SCRIPT
+#!ipxe
+kernel http://$S/vmlinuz console=ttyS0 quiet initrd=initrd.gz
+initrd http://$S/initrd.gz
+boot
+SCRIPT
+echo "console=ttyS0 quiet" >"$work/cmdline"
+# Section addresses from systemd-boot's documented objcopy recipe (v252
+# has no ukify); the stub finds the sections by name.
+objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000 \
+	--add-section .cmdline="$work/cmdline" --change-section-vma .cmdline=0x30000 \
+	--add-section .linux="$kernel" --change-section-vma .linux=0x2000000 \
+	--add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
+	"$stub" "$tftp/uki.efi" || die "building the UKI failed"
+ukisize=$(stat -c %s "$tftp/uki.efi")
+chmod -R a+rX "$tftp" "$http"
+
+# --- one boot -----------------------------------------------------------
+dns_pid=
+dns_start() {
+	local i pid
+	# $! of the rig helper is a subshell: stop dnsmasq itself by its pid
+	# file, and wait (bounded) until it has released its sockets.
+	if [ -s "$work/dnsmasq.pid" ]; then
+		pid=$(cat "$work/dnsmasq.pid")
+		kill "$pid" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		rm -f "$work/dnsmasq.pid"
+	fi
+	[ -n "$dns_pid" ] && wait "$dns_pid" 2>/dev/null
+	rm -rf "$work/hosts.d"; mkdir -p "$work/hosts.d"
+	: >"$work/dnsmasq.log"
+	bootrig_dnsmasq --dhcp-leasefile="$work/leases" --dhcp-hostsdir="$work/hosts.d" "$@"
+	dns_pid=${RIG_PIDS[-1]}
+}
+dns_config() {
+	local m='--dhcp-match=set:efi64,option:client-arch,7'
+	local m2='--dhcp-match=set:efi64,option:client-arch,9'
+	case $1 in
+	bios-ours) dns_start --dhcp-boot=nbchain.kpxe,,$S --dhcp-option-force=210,http://$S/ ;;
+	bios-undionly) dns_start --dhcp-boot=tag:stage2,http://$S/boot.ipxe \
+		--dhcp-boot=tag:!stage2,undionly.kkpxe,,$S ;;
+	bios-pxelinux) dns_start --dhcp-boot=pxelinux.0,,$S ;;
+	efi-ours) dns_start $m $m2 --dhcp-boot=tag:efi64,nbchain.efi,,$S \
+		--dhcp-option-force=210,http://$S/ ;;
+	efi-snponly) dns_start $m $m2 --dhcp-userclass=set:ipxe,iPXE \
+		--dhcp-boot=tag:ipxe,http://$S/boot.ipxe \
+		--dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi,,$S ;;
+	efi-uki) dns_start $m $m2 --dhcp-boot=tag:efi64,uki.efi,,$S ;;
+	esac
+}
+
+# undionly's second stage: tag the guest once it has been sent the NBP.
+stage2_watch() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		if grep -q 'dnsmasq-tftp.*sent .*undionly.kkpxe' "$work/dnsmasq.log" 2>/dev/null; then
+			echo "52:54:00:90:00:43,set:stage2" >"$work/hosts.d/stage2"
+			return 0
+		fi
+		sleep 0.1
+	done
+}
+
+# boot WAY N: serial -> $work/WAY-N.ts, capture -> $work/WAY-N.pcap,
+# QEMU start (wall clock, s) -> $work/WAY-N.t0
+# shellcheck disable=SC2054  # commas in QEMU arguments are its syntax
+boot() {
+	local way=$1 n=$2 base=$work/$1-$2 fw=${1%%-*} wpid='' i
+	dns_config "$way"
+	[ "$way" = bios-undionly ] && { stage2_watch & wpid=$!; }
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+	local q=(qemu-system-x86_64 -accel tcg -nodefaults -nographic -serial stdio -no-reboot
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off)
+	if [ "$fw" = bios ]; then
+		q+=(-M pc -m 256 -boot n -device virtio-net-pci,netdev=n0,mac=52:54:00:90:00:43)
+	else
+		q+=(-M q35 -m 512
+			-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+			-drive if=pflash,format=raw,unit=1,file="$work/vars.fd"
+			-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:90:00:43)
+	fi
+	# Capture on the tap with host timestamps (QEMU's filter-dump stamps
+	# packets with the guest clock plus a whole-second start, up to 1 s
+	# off).  Not via rig(): $! must be dumpcap itself to stop it.
+	ip netns exec "$RIG_NS" dumpcap -q -i tap0 -w "$base.pcap" 2>"$base.dumpcap.log" &
+	cap_pid=$!
+	for ((i = 0; i < 50; i++)); do grep -q 'Capturing on' "$base.dumpcap.log" && break; sleep 0.1; done
+	rig timeout "$boot_secs" "${q[@]}" </dev/null 2>&1 | perl "$here/tsread.pl" >"$base.ts"
+	awk '$1 == "#" && $2 == "t0" { print $3; exit }' "$base.ts" >"$base.t0"
+	sleep 0.2
+	kill -INT "$cap_pid" 2>/dev/null; wait "$cap_pid" 2>/dev/null; cap_pid=
+	[ -n "$wpid" ] && { kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; }
+	cp "$work/dnsmasq.log" "$base.dnsmasq.log"
+}
+
+# --- phases of one boot ---------------------------------------------------
+# first_ts FILE REGEX start|end: ms of the first serial segment matching.
+first_ts() {
+	awk -v re="$2" -v col="$3" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+		t ~ re { print (col == "end" ? $2 : $1); exit }' "$1"
+}
+# analyse WAY N -> "fwdhcp loader kernel marker rate own" (ms, MB/s; - = n/a)
+analyse() {
+	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- kreq ireq kend
+	t0=$(cat "$base.t0")
+	# One capture pass: epoch, DHCP type, HTTP URI, TFTP file.
+	# Data frames (HTTP payload from port 80, TFTP DATA) are marked "d".
+	pk=$(tshark -r "$base.pcap" -Y 'dhcp.option.dhcp == 5 || http.request || tftp.opcode == 1 ||
+		(tcp.srcport == 80 && tcp.len > 0) || tftp.opcode == 3' \
+		-T fields -E separator='|' -e frame.time_epoch -e dhcp.option.dhcp \
+		-e http.request.uri -e tftp.source_file -e tcp.len -e tftp.opcode 2>/dev/null)
+	ms() { awk -v t="$1" -v z="$t0" 'BEGIN { if (t == "") print "-"; else printf "%d\n", (t - z) * 1000 }'; }
+	fwd=$(ms "$(awk -F'|' '$2 == 5 { print $1; exit }' <<<"$pk")")
+	kreq=$(awk -F'|' '$3 == "/vmlinuz" || $4 == "vmlinuz" { print $1; exit }' <<<"$pk")
+	ireq=$(awk -F'|' '$3 == "/initrd.gz" || $4 == "initrd.gz" { print $1; exit }' <<<"$pk")
+	# The kernel's last data frame: the last one before the initrd request.
+	kend=$(awk -F'|' -v b="$ireq" '$1 >= b { exit } $5 != "" || $6 == 3 { t = $1 } END { print t }' <<<"$pk")
+	kf=$(ms "$kend")
+	if [ -n "$kreq" ] && [ -n "$ireq" ] && [ -n "$kend" ]; then
+		rate=$(awk -v s="$ksize" -v a="$kreq" -v b="$kend" 'BEGIN { printf "%.1f", s / (b - a) / 1e6 }')
+	fi
+	case $way in
+	*-ours) ld=$(first_ts "$base.ts" 'nbp: started|nbchain: started' end)
+		# The kernel's last progress figure before the initrd's line.
+		own=$(awk '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+			t ~ /fetching .*initrd.gz/ { print r; exit }
+			t ~ /MB\/s/ { m = t; sub(/ *MB\/s.*/, "", m); sub(/.* /, "", m); r = m }' "$base.ts") ;;
+	bios-undionly) ld=$(first_ts "$base.ts" 'PXE->EB' start) ;;
+	bios-pxelinux) ld=$(first_ts "$base.ts" 'pxelinux.0 : [0-9]+ bytes' end) ;;
+	efi-snponly) ld=$(first_ts "$base.ts" 'iPXE initialising devices' start) ;;
+	efi-uki) ld=$(first_ts "$base.ts" 'Downloading NBP file' start)
+		kf=$(first_ts "$base.ts" 'NBP file downloaded successfully' end)
+		if [ -n "$ld" ] && [ -n "$kf" ]; then
+			rate=$(awk -v s="$ukisize" -v a="$ld" -v b="$kf" 'BEGIN { printf "%.1f", s / (b - a) / 1e3 }')
+		fi ;;
+	esac
+	mk=$(first_ts "$base.ts" "$NB_BOOT_MARKER" end)
+	echo "${fwd:--} ${ld:--} ${kf:--} ${mk:--} $rate ${own:--}"
+}
+
+# --- run ----------------------------------------------------------------
+echo "# libnetboot boot benchmark: $(date -u '+%F %T UTC'), $(nproc) cpus," \
+	"load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+echo "# kernel $(basename "$(readlink -f "$kernel")") $ksize B, initrd $(stat -c %s "$initrd") B," \
+	"UKI $ukisize B; $runs boots per way; times in ms from QEMU start"
+res=$work/results
+: >"$res"
+for way in $ways; do
+	case $way in
+	bios-ours) [ -f "$nbp" ] || { echo "# skip $way: no $nbp"; continue; } ;;
+	efi-ours) [ -f "$efi" ] || { echo "# skip $way: no $efi"; continue; } ;;
+	esac
+	for ((n = 1; n <= runs; n++)); do
+		boot "$way" "$n"
+		r=$(analyse "$way" "$n")
+		echo "$way $n $r" >>"$res"
+		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s\n' \
+			"$way" "$n" $r
+	done
+done
+echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
+
+# Medians per way; start->marker and fetch ratios against the others.
+echo
+awk '
+function med(w, k,   n, i, j, v, t) {
+	n = 0
+	for (i = 1; i <= cnt[w]; i++) if (val[w, i, k] != "-") v[++n] = val[w, i, k] + 0
+	if (n == 0) return "-"
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+	return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+{ w = $1; if (!(w in cnt)) order[++nw] = w; i = ++cnt[w]
+  for (k = 3; k <= 8; k++) val[w, i, k] = $k
+  val[w, i, 9] = ($4 != "-" && $6 != "-") ? $6 - $4 : "-"
+  if ($6 != "-") ok[w]++ }
+END {
+	printf "%-14s %8s %8s %8s %8s %12s %10s %9s %5s\n", "way (median)", "fwDHCP", "loader", "kernel",
+		"marker", "ld->marker", "rate MB/s", "own MB/s", "ok"
+	for (o = 1; o <= nw; o++) {
+		w = order[o]
+		for (k = 3; k <= 9; k++) m[w, k] = med(w, k)
+		printf "%-14s %8s %8s %8s %8s %12s %10s %9s %3d/%d\n", w, m[w, 3], m[w, 4], m[w, 5], m[w, 6],
+			m[w, 9], m[w, 7], m[w, 8], ok[w], cnt[w]
+	}
+	print ""
+	ratio("bios-ours", "bios-undionly", 9, "NBP start->marker / undionly.kkpxe start->marker (goal <= 0.35)")
+	ratio("bios-ours", "bios-pxelinux", 9, "NBP start->marker / pxelinux.0 start->marker (goal < 1)")
+	ratio("bios-ours", "bios-undionly", 7, "NBP kernel rate / undionly.kkpxe rate (goal >= 3)")
+	ratio("bios-ours", "bios-pxelinux", 7, "NBP kernel rate / pxelinux.0 rate")
+	ratio("efi-ours", "efi-snponly", 9, "nbchain.efi start->marker / snponly.efi start->marker (goal <= 0.6)")
+	ratio("efi-ours", "efi-snponly", 7, "nbchain.efi kernel rate / snponly.efi rate (goal >= 1)")
+	ratio("efi-ours", "efi-uki", 6, "nbchain.efi QEMU->marker / OVMF TFTP UKI QEMU->marker")
+}
+function ratio(a, b, k, what) {
+	if (!((a, k) in m) || !((b, k) in m) || m[a, k] == "-" || m[b, k] == "-" || m[b, k] == 0)
+		printf "  %-75s n/a\n", what
+	else
+		printf "  %-75s %.2f\n", what, m[a, k] / m[b, k]
+}' "$res"
