@@ -1,3 +1,4 @@
+#include "core/hex.h"
 #include "core/mem.h"
 #include "netboot/sha256.h"
 
@@ -99,24 +100,13 @@ void nb_sha256_final(struct nb_sha256 *c, uint8_t out[NB_SHA256_LEN])
 		nb_put32(out + 4 * i, c->h[i]);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 int nb_sha256_parse_hex(const char *hex, uint8_t out[NB_SHA256_LEN])
 {
 	if (!hex)
 		return -NB_EINVAL;
 	for (int i = 0; i < NB_SHA256_LEN; i++) {
-		int hi = hexval(hex[2 * i]);
-		int lo = hi < 0 ? -1 : hexval(hex[2 * i + 1]);
+		int hi = nb_hex_digit(hex[2 * i]);
+		int lo = hi < 0 ? -1 : nb_hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -NB_EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);

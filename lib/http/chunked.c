@@ -1,3 +1,4 @@
+#include "core/hex.h"
 #include "http/http_int.h"
 
 /* Longest chunk-extension or trailer line: real ones are a few dozen
@@ -31,17 +32,6 @@ void nb_http_chunked_init(struct nb_http_chunked *c)
 bool nb_http_chunked_done(const struct nb_http_chunked *c)
 {
 	return c->state == S_DONE;
-}
-
-static int hexval(uint8_t ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 /* End of a size line: data follows, or the trailer section. */
@@ -78,7 +68,7 @@ int nb_http_chunked_step(struct nb_http_chunked *c, const uint8_t *in,
 		int hv;
 		switch (c->state) {
 		case S_SIZE:
-			hv = hexval(ch);
+			hv = nb_hex_digit(ch);
 			if (hv < 0)
 				return -NB_EPROTO;
 			c->left = (uint64_t)hv;
@@ -86,7 +76,7 @@ int nb_http_chunked_step(struct nb_http_chunked *c, const uint8_t *in,
 			c->state = S_SIZE_MORE;
 			break;
 		case S_SIZE_MORE:
-			hv = hexval(ch);
+			hv = nb_hex_digit(ch);
 			if (hv >= 0) {
 				if (++c->digits > NB_HTTP_CHUNK_DIGITS)
 					return -NB_EPROTO;

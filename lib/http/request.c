@@ -1,3 +1,4 @@
+#include "core/hex.h"
 #include "core/mem.h"
 #include "http/http_int.h"
 
@@ -63,17 +64,6 @@ static void put_u64(struct wr *w, uint64_t v)
 	put(w, d + i, sizeof(d) - i);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Authorization: Basic of the percent-decoded userinfo. */
 static int put_auth(struct wr *w, const char *ui, size_t n)
 {
@@ -84,8 +74,8 @@ static int put_auth(struct wr *w, const char *ui, size_t n)
 		return -NB_EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		if (ui[i] == '%') {
-			int hi = i + 2 < n ? hexval(ui[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(ui[i + 2]) : -1;
+			int hi = i + 2 < n ? nb_hex_digit(ui[i + 1]) : -1;
+			int lo = i + 2 < n ? nb_hex_digit(ui[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
 				return -NB_EINVAL;
 			raw[r++] = (uint8_t)(hi << 4 | lo);
