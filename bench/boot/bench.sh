@@ -148,7 +148,7 @@ dns_start() {
 	[ -n "$dns_pid" ] && wait "$dns_pid" 2>/dev/null
 	rm -rf "$work/hosts.d"; mkdir -p "$work/hosts.d"
 	: >"$work/dnsmasq.log"
-	bootrig_dnsmasq --dhcp-leasefile="$work/leases" --dhcp-hostsdir="$work/hosts.d" "$@"
+	bootrig_dnsmasq --dhcp-hostsdir="$work/hosts.d" "$@"
 	dns_pid=${RIG_PIDS[-1]}
 }
 dns_config() {
