@@ -1,6 +1,7 @@
 #include "loader.h"
 
 #include "core/mem.h"
+#include "fmt.h"
 
 /* Redraw the progress line at most this often (a serial console is slow). */
 #define PROGRESS_MS 500
@@ -29,13 +30,7 @@ static void add(char *dst, size_t cap, const char *t)
 static void add_dec(char *dst, size_t cap, uint64_t v)
 {
 	char d[21];
-	int i = 20;
-	d[i] = 0;
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	add(dst, cap, d + i);
+	add(dst, cap, cl_dec(d, v));
 }
 
 static void add_ip(char *dst, size_t cap, uint32_t ip)

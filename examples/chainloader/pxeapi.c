@@ -7,6 +7,7 @@
  */
 #include "pxeapi.h"
 
+#include "fmt.h"
 #include "core/mem.h"
 
 /* ---- block access ---- */
@@ -1034,13 +1035,7 @@ static size_t put_str(uint8_t *out, size_t at, const char *s)
 static size_t put_dec(uint8_t *out, size_t at, uint64_t v)
 {
 	char d[21];
-	int i = 20;
-	d[i] = 0;
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return put_str(out, at, d + i);
+	return put_str(out, at, cl_dec(d, v));
 }
 
 /* The packet due for @p g into a->gw_pkt: its length, or 0 for none yet. */

@@ -1,6 +1,7 @@
 #include "script.h"
 
 #include "core/mem.h"
+#include "fmt.h"
 #include "netboot/err.h"
 #include "netboot/sha256.h"
 
@@ -45,14 +46,8 @@ static void msg_add(struct cl_script *s, const char *t)
 
 static void msg_num(struct cl_script *s, unsigned v)
 {
-	char d[12];
-	int i = (int)sizeof(d) - 1;
-	d[i] = 0;
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && i);
-	msg_add(s, d + i);
+	char d[21];
+	msg_add(s, cl_dec(d, v));
 }
 
 static int fail(struct cl_script *s, const char *what, const char *detail,

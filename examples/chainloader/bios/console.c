@@ -1,5 +1,6 @@
 #include "bios/console.h"
 #include "bios/io.h"
+#include "fmt.h"
 
 #define COM1 0x3f8
 
@@ -22,14 +23,8 @@ void con_puts(const char *s)
 
 void con_put_dec(uint32_t v)
 {
-	char b[11];
-	int i = 10;
-	b[i] = 0;
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	con_puts(b + i);
+	char d[21];
+	con_puts(cl_dec(d, v));
 }
 
 void con_put_ip(const uint8_t *a)
