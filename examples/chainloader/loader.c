@@ -328,10 +328,10 @@ static int op_get(void *ctx, const char *name, char *out, size_t cap)
 
 static int op_set_option(void *ctx, unsigned tag, const char *value)
 {
-	/* The script keeps the value; the PXE API for a chained NBP (BIOS,
-	 * a later issue) reads it from there. */
-	(void)ctx, (void)tag, (void)value;
-	return 0;
+	struct cl_loader *l = ctx;
+	if (!l->p->set_option)
+		return 0;
+	return l->p->set_option(l->p->ctx, tag, value);
 }
 
 static struct cl_img *image_for(struct cl_loader *l, const char *url)

@@ -34,6 +34,9 @@ struct cl_platform {
 	/* Start another boot program (NBP / EFI app); returns on error. */
 	int (*boot_chain)(void *ctx, const uint8_t *img, uint64_t len,
 			  const char *args);
+	/* Optional: the script set DHCP option tag (set NNN:string) for
+	 * a program chained next; 0 or a negative NB_E* code. */
+	int (*set_option)(void *ctx, unsigned tag, const char *value);
 	struct nb_link *link;
 	struct nb_rng rng;
 	/* The firmware's packets (may be NULL/0). */

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # End to end: real firmware PXE-boots our chainloader in QEMU, which adopts
 # the firmware's lease and fetches a kernel and initrd over HTTP.
-#   e2e.sh bios|efi ok|missing|chain LOADER FIXTURE_DIR
+#   e2e.sh bios|efi ok|missing|chain|pxeapi LOADER FIXTURE_DIR
 # ok:      the kernel prints the marker; the capture shows no DHCP packet
 #          from the guest after the loader was fetched; nginx served both
 #          files to our loader.
 # missing: option 210 points at a missing directory; the loader prints the
 #          404 and returns control to the firmware, which moves on.
 # chain:   (BIOS) the loader's script chains Debian's pxelinux.0 fetched
-#          over HTTP; pxelinux then uses the ROM's PXE API (TFTP) for its
-#          config, kernel and initrd, and the kernel prints the marker.
+#          over HTTP; pxelinux runs on the PXE API our loader serves, which
+#          fetches its config, kernel and initrd by our own TFTP client
+#          from dnsmasq, and the kernel prints the marker.
+# pxeapi:  (BIOS) the article's script (209/210 set, 210 an http:// URL)
+#          chains pxelinux.0; pxelinux's TFTP over our PXE API becomes
+#          HTTP: nginx serves ldlinux.c32, the config, kernel and initrd to
+#          our loader, and the capture shows no TFTP after our NBP.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -23,6 +28,7 @@ trap cleanup EXIT
 fail() {
 	echo "FAIL: $*" >&2
 	echo "--- serial (last 40 lines)"; bootrig_clean_log "$work/serial.log" | tail -40
+	echo "--- nginx access log (last 10 lines)"; tail -10 "$work/nginx/access.log" 2>/dev/null
 	exit 1
 }
 
@@ -39,12 +45,17 @@ if [ "$mode" = efi ]; then
 		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
 else
 	name=nbchain.kpxe
-	if [ "$case" = chain ]; then
+	if [ "$case" = chain ] || [ "$case" = pxeapi ]; then
+		# pxelinux's files: on the TFTP server for chain, on nginx only
+		# for pxeapi (dnsmasq then has nothing but our NBP).
+		files=$work/tftp; [ "$case" = pxeapi ] && files=$work/http
 		cp /usr/lib/PXELINUX/pxelinux.0 "$work/http/" || fail "pxelinux is not installed"
-		cp /usr/lib/syslinux/modules/bios/ldlinux.c32 "$kernel" "$initrd" "$work/tftp/"
-		mkdir -p "$work/tftp/pxelinux.cfg"
+		cp /usr/lib/syslinux/modules/bios/ldlinux.c32 "$files/"
+		cp "$kernel" "$files/vmlinuz"
+		cp "$initrd" "$files/initrd.gz"
+		mkdir -p "$files/pxelinux.cfg"
 		printf 'DEFAULT linux\nLABEL linux\n  KERNEL vmlinuz\n  APPEND initrd=initrd.gz console=ttyS0 quiet\n' \
-			>"$work/tftp/pxelinux.cfg/default"
+			>"$files/pxelinux.cfg/default"
 		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER
 	else
 		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
@@ -71,13 +82,31 @@ wait_log() {
 }
 
 t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"
-if [ "$case" = chain ]; then
-	wait_log 'chain: starting the NBP' 90 >/dev/null || fail "the loader did not chain"
+if [ "$case" = chain ] || [ "$case" = pxeapi ]; then
+	wait_log 'chain: serving the PXE API' 90 >/dev/null || fail "the loader did not chain"
 	wait_log 'PXELINUX' 30 >/dev/null || fail "pxelinux did not start"
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker after pxelinux"
+	wait "$qpid"; qpid=
+	[ -n "${NB_E2E_SHOW:-}" ] && bootrig_clean_log "$work/serial.log" | grep -a -v '^$'
+	unload=$(bootrig_clean_log "$work/serial.log" | grep -a -o 'PXE API unloaded after .*')
+	[ -n "$unload" ] || fail "pxelinux did not unload our PXE API before booting"
 	grep -q 'GET /pxelinux.0 HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
 		fail "nginx did not serve pxelinux.0 to our loader"
-	echo "ok: bios chain: pxelinux.0 fetched by HTTP and started as the ROM would; marker at ${t_mark} ms"
+	if [ "$case" = pxeapi ]; then
+		for f in ldlinux.c32 pxelinux.cfg/default vmlinuz initrd.gz; do
+			grep -q "GET /$f HTTP/1.1\" 200 .*libnetboot-pxeapi" "$work/nginx/access.log" ||
+				fail "nginx did not serve $f through our loader"
+		done
+		# Our NBP's first TCP SYN marks it running: no TFTP request
+		# (nor DHCP) may leave the guest after that.
+		syn=$(tshark -r "$work/guest.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e frame.number 2>/dev/null | head -1)
+		[ -n "$syn" ] || fail "no TCP connection in the capture"
+		late=$(tshark -r "$work/guest.pcap" -Y "(udp.dstport == 69 || udp.srcport == 68) && frame.number > $syn" 2>/dev/null | wc -l)
+		[ "$late" = 0 ] || fail "$late TFTP/DHCP requests left the guest after our NBP started"
+		echo "ok: bios pxeapi: pxelinux.0, ldlinux.c32, config, kernel and initrd by HTTP through our PXE API, no TFTP after our NBP; $unload; marker at ${t_mark} ms"
+	else
+		echo "ok: bios chain: pxelinux.0 by HTTP, its files by TFTP through our PXE API; $unload; marker at ${t_mark} ms"
+	fi
 elif [ "$case" = ok ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
 	wait "$qpid"; qpid=

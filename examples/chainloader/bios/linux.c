@@ -7,6 +7,7 @@
 #include "bios/linux.h"
 
 #include "bios/console.h"
+#include "bios/layout.h"
 #include "bios/pxe.h"
 #include "core/mem.h"
 #include "netboot/core.h"
@@ -32,10 +33,10 @@
 #define CAN_USE_HEAP 0x80
 #define KERNEL_LOAD 0x100000u
 
-/* The zero page and command line live in base memory below the NBP's
- * limit, away from anything the kernel decompresses into. */
-static uint8_t zero_page[4096] __attribute__((aligned(4096)));
-static char cmd_line[2048];
+/* The zero page and command line: fixed low addresses (nbp.ld), away
+ * from anything the kernel decompresses into. */
+extern uint8_t zero_page[4096];
+extern char cmd_line[2048];
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -79,22 +80,23 @@ int linux_check(const uint8_t *img, size_t len, const char **why)
 /* BIOS E820 into the zero page; returns the entry count. */
 static unsigned read_e820(void)
 {
-	struct rm_regs *r = &rm_regs_area;
+	struct rm_regs regs, *r = &regs;
+	uint8_t *buf = bios_low->buf;
 	uint32_t cont = 0;
 	unsigned n = 0;
 	do {
 		memset(r, 0, sizeof(*r));
-		memset(low_buf, 0, 24);
+		memset(buf, 0, 24);
 		r->eax = 0xe820;
 		r->edx = 0x534d4150; /* "SMAP" */
 		r->ebx = cont;
 		r->ecx = 20;
-		r->es = (uint16_t)((uint32_t)(uintptr_t)low_buf >> 4);
-		r->edi = (uint32_t)(uintptr_t)low_buf & 0xf;
+		r->es = (uint16_t)((uint32_t)(uintptr_t)buf >> 4);
+		r->edi = (uint32_t)(uintptr_t)buf & 0xf;
 		pm_rm_int(0x15, r);
 		if ((r->eflags & 1) || r->eax != 0x534d4150)
 			break;
-		memcpy(zero_page + BP_E820_TABLE + 20 * n, low_buf, 20);
+		memcpy(zero_page + BP_E820_TABLE + 20 * n, buf, 20);
 		n++;
 		cont = r->ebx;
 	} while (cont && n < E820_MAX);
@@ -136,6 +138,9 @@ int linux_boot(const uint8_t *img, size_t len, const uint8_t *initrd,
 	unsigned sects = img[HDR_SETUP_SECTS] ? img[HDR_SETUP_SECTS] : 4;
 	size_t setup_len = (size_t)(sects + 1) * 512;
 	size_t kernel_len = len - setup_len;
+	/* The copy to 1 MiB must stop short of the code doing it. */
+	if (kernel_len > CORE_BASE - KERNEL_LOAD)
+		return -NB_ETOOBIG;
 
 	memset(zero_page, 0, sizeof(zero_page));
 	/* The setup header runs from 0x1f1 to 0x202 + the byte at 0x201. */

@@ -22,6 +22,7 @@ void nbp_main(void)
 		return;
 	}
 	struct nb_arena unused;
+	platform.ctx = &loader;
 	int rc = bios_platform_init(&platform, &unused);
 	if (rc == 0) {
 		/* The stack takes its memory from the same high arena. */

@@ -3,24 +3,20 @@
  * real-mode gateway, a TSC clock calibrated on the PIT, image memory above
  * the stack's arena, and the Linux handoff.
  *
- * Memory map (flat protected mode):
- *   0x07c00  the NBP image, then .bss (parameter blocks, UNDI scratch)
- *   16 MiB   the stack's arena (ARENA_BYTES)
- *   32 MiB   images, bump-allocated up to the top of RAM from E820
+ * Memory: bios/layout.h; base memory for UNDI's bounce buffers and the
+ * parameter blocks comes from bios_low_alloc().
  */
 #include "bios/platform.h"
 
 #include "bios/console.h"
 #include "bios/io.h"
+#include "bios/layout.h"
 #include "bios/linux.h"
 #include "bios/pxe.h"
+#include "bios/pxeserve.h"
 #include "core/mem.h"
 #include "tsc.h"
 #include "netboot/undi.h"
-
-#define ARENA_BASE 0x1000000u
-#define ARENA_BYTES (8u << 20)
-#define IMAGE_BASE 0x2000000u
 
 
 static struct {
@@ -31,8 +27,6 @@ static struct {
 	struct nb_undi undi;
 	uint8_t ack[1500], proxy[1500];
 } bp;
-
-static uint8_t undi_scratch[NB_UNDI_SCRATCH_BYTES] __attribute__((aligned(16)));
 
 /* PIT channel 2 counts 10 ms (11932 ticks of 1.193182 MHz) while we read
  * the TSC: interrupts are off in protected mode, so the BIOS tick counter
@@ -51,10 +45,20 @@ static void calibrate(void)
 	bp.tsc0 = cl_rdtsc();
 }
 
+uint64_t bios_now_ms(void)
+{
+	return (cl_rdtsc() - bp.tsc0) / bp.tsc_per_ms;
+}
+
+uint32_t bios_ram_top(void)
+{
+	return bp.ram_top;
+}
+
 static uint64_t p_now(void *ctx)
 {
 	(void)ctx;
-	return (cl_rdtsc() - bp.tsc0) / bp.tsc_per_ms;
+	return bios_now_ms();
 }
 
 /* No hardware RNG is guaranteed under PXE: mix the TSC (whose low bits
@@ -105,24 +109,22 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 			const char *args)
 {
-	(void)ctx, (void)args;
-	/* The NBP runs from 0000:7C00 up to the top of base memory the BIOS
-	 * reports (40:13, in KiB), which the ROM has already lowered. */
-	uintptr_t bda = 0x413;
-	__asm__("" : "+r"(bda)); /* a fixed BIOS address, not an object */
-	uint32_t top = (uint32_t)(*(volatile uint16_t *)bda) * 1024u;
+	(void)args;
+	/* The NBP runs from 0000:7C00 up to the base memory still free. */
+	uint32_t top = (uint32_t)(uintptr_t)bios_low;
 	if (!len || len > top - 0x7c00u) {
 		con_puts("chain: the image does not fit in base memory\n");
 		return -NB_ETOOBIG;
 	}
-	nb_undi_quiesce(&bp.undi);
-	/* Give the NIC back to the ROM's own stack: while UNDI is in use a
-	 * ROM may hold received frames for the UNDI ISR (iPXE freezes its
-	 * own receive path), and the chained NBP uses the PXE TFTP/UDP API. */
-	static uint16_t close_block[8];
-	(void)pxe_call(PXENV_UNDI_CLOSE, close_block);
-	con_puts("chain: starting the NBP with the ROM's PXE API\n");
-	pm_chain_nbp((uint32_t)(uintptr_t)img, (uint32_t)len);
+	/* Frames that arrive while the NBP runs wait in the ROM until its
+	 * next PXE call reaches our stack, which keeps UNDI open. */
+	return pxeserve_chain(ctx, img, (uint32_t)len);
+}
+
+static int p_set_option(void *ctx, unsigned tag, const char *value)
+{
+	(void)ctx;
+	return pxeserve_set_option(tag, value);
 }
 
 static int u_call(void *c, uint16_t op, void *b)
@@ -152,13 +154,19 @@ static const void *u_from(void *c, uint16_t s, uint16_t o, size_t n)
 int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 {
 	calibrate();
+	if (!bios_low_alloc()) {
+		con_puts("nbp: not enough base memory\n");
+		return -NB_ENOMEM;
+	}
 	bp.ram_top = linux_ram_top();
 	bp.image_next = IMAGE_BASE;
 	if (bp.ram_top < IMAGE_BASE + (16u << 20)) {
 		con_puts("nbp: not enough memory above 32 MiB\n");
 		return -NB_ENOMEM;
 	}
+	void *ctx = p->ctx;
 	memset(p, 0, sizeof(*p));
+	p->ctx = ctx;
 	uint16_t len = 0;
 	const uint8_t *pkt = pxe_cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, &len);
 	if (pkt && len >= 240) {
@@ -178,7 +186,8 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	nb_arena_init(arena, (void *)(uintptr_t)ARENA_BASE, ARENA_BYTES);
 	struct nb_undi_env env = {
 		.call = u_call, .to_segoff = u_to, .from_segoff = u_from,
-		.scratch = undi_scratch, .scratch_len = sizeof(undi_scratch),
+		.scratch = bios_low->undi_scratch,
+		.scratch_len = sizeof(bios_low->undi_scratch),
 	};
 	int rc = nb_undi_init(&bp.undi, &env, NB_UNDI_RING_DEFAULT, 0, arena);
 	if (rc < 0)
@@ -190,6 +199,7 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	p->image_mem = p_image_mem;
 	p->boot_kernel = p_boot_kernel;
 	p->boot_chain = p_boot_chain;
+	p->set_option = p_set_option;
 	return 0;
 }
 

@@ -3,26 +3,67 @@
 #include "core/mem.h"
 #include "netboot/err.h"
 
-/* Parameter blocks are packed little-endian structures in base memory;
- * .bss of the NBP is below 640 KiB, so any static block qualifies. */
-struct __attribute__((packed)) get_cached_info {
-	uint16_t status;
-	uint16_t packet_type;
-	uint16_t buffer_size;
-	uint16_t buffer_off;
-	uint16_t buffer_seg;
-	uint16_t buffer_limit;
-};
+#define BDA_FBM 0x413
 
-static struct get_cached_info gci;
+struct bios_low *bios_low;
+
+/* The BIOS data area is not a C object: reach it through an opaque
+ * pointer so the compiler does not reason about its bounds. */
+static volatile uint16_t *bda_fbm(void)
+{
+	uintptr_t a = BDA_FBM;
+	__asm__("" : "+r"(a));
+	return (volatile uint16_t *)a;
+}
+
+struct bios_low *bios_low_alloc(void)
+{
+	volatile uint16_t *fbm = bda_fbm();
+	uint32_t kib = (sizeof(struct bios_low) + 1023) / 1024;
+	/* Keep clear of the NBP area and the real-mode IVT/BDA. */
+	if (*fbm < kib + 64)
+		return NULL;
+	*fbm = (uint16_t)(*fbm - kib);
+	bios_low = (struct bios_low *)(uintptr_t)((uint32_t)*fbm * 1024);
+	memset(bios_low, 0, sizeof(*bios_low));
+	return bios_low;
+}
+
+void bios_exit_to_rom(void)
+{
+	/* The ROM gets its base memory back (the .rm block stays usable
+	 * until the far return below). */
+	*bda_fbm() = rm_fbm_orig;
+	rm_call((uint16_t)rm_off(rm_do_exit));
+	__builtin_unreachable();
+}
+
+void pm_rm_int(uint8_t vector, struct rm_regs *r)
+{
+	memcpy(rm_var(rm_regs), r, sizeof(*r));
+	/* The vector is an immediate of the int instruction. */
+	((uint8_t *)rm_var(rm_int_insn))[1] = vector;
+	rm_call((uint16_t)rm_off(rm_do_int));
+	memcpy(r, rm_var(rm_regs), sizeof(*r));
+}
+
+uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)
+{
+	*(uint16_t *)rm_var(rm_opcode) = opcode;
+	*(uint16_t *)rm_var(rm_param_seg) = (uint16_t)(param_linear >> 4);
+	*(uint16_t *)rm_var(rm_param_off) = (uint16_t)(param_linear & 15);
+	rm_call((uint16_t)rm_off(rm_do_pxe));
+	return *(uint16_t *)rm_var(rm_result);
+}
 
 int pxe_init(void)
 {
-	const uint8_t *bang = (const uint8_t *)segoff_linear(bangpxe_seg, bangpxe_off);
-	if (!bangpxe_seg || memcmp(bang, "!PXE", 4) != 0)
+	const uint8_t *bang =
+		(const uint8_t *)segoff_linear(rom_bang_seg, rom_bang_off);
+	if (!rom_bang_seg || memcmp(bang, "!PXE", 4) != 0)
 		return -1;
 	/* EntryPointSP (real-mode entry) is the far pointer at offset 0x10. */
-	memcpy(&pxe_entry, bang + 0x10, 4);
+	memcpy(rm_var(pxe_entry), bang + 0x10, 4);
 	return 0;
 }
 
@@ -34,48 +75,24 @@ uint16_t pxe_call(uint16_t opcode, void *block)
 	return ax ? (status ? status : 0xffff) : status;
 }
 
-const uint8_t *pxe_cached_packet(uint16_t type, uint16_t *len)
-{
-	memset(&gci, 0, sizeof(gci));
-	gci.packet_type = type;
-	/* BufferSize 0: the ROM answers with a pointer to its own copy. */
-	if (pxe_call(PXENV_GET_CACHED_INFO, &gci) != 0 || !gci.buffer_size)
-		return NULL;
-	*len = gci.buffer_size;
-	return (const uint8_t *)segoff_linear(gci.buffer_seg, gci.buffer_off);
-}
-
-struct __attribute__((packed)) tftp_read_file {
+/* Parameter blocks are packed little-endian structures in base memory. */
+struct __attribute__((packed)) get_cached_info {
 	uint16_t status;
-	char name[128];
-	uint32_t buffer_size;
-	uint32_t buffer;
-	uint32_t server_ip;
-	uint32_t gateway_ip;
-	uint32_t mcast_ip;
-	uint16_t client_port;
-	uint16_t server_port;
-	uint16_t open_timeout;
-	uint16_t reopen_delay;
+	uint16_t packet_type;
+	uint16_t buffer_size;
+	uint16_t buffer_off;
+	uint16_t buffer_seg;
+	uint16_t buffer_limit;
 };
 
-static struct tftp_read_file trf;
-
-long pxe_rom_tftp_read(uint32_t server, const char *name, uint32_t phys,
-		       uint32_t cap)
+const uint8_t *pxe_cached_packet(uint16_t type, uint16_t *len)
 {
-	memset(&trf, 0, sizeof(trf));
-	size_t n = 0;
-	while (name[n] && n + 1 < sizeof(trf.name)) {
-		trf.name[n] = name[n];
-		n++;
-	}
-	trf.buffer_size = cap;
-	trf.buffer = phys;
-	/* PXE keeps IP addresses in network order. */
-	trf.server_ip = (server >> 24) | ((server >> 8) & 0xff00) |
-			((server << 8) & 0xff0000) | (server << 24);
-	if (pxe_call(PXENV_TFTP_READ_FILE, &trf) != 0)
-		return -NB_ENOTFOUND;
-	return (long)trf.buffer_size;
+	struct get_cached_info *gci = (struct get_cached_info *)bios_low->block;
+	memset(gci, 0, sizeof(*gci));
+	gci->packet_type = type;
+	/* BufferSize 0: the ROM answers with a pointer to its own copy. */
+	if (pxe_call(PXENV_GET_CACHED_INFO, gci) != 0 || !gci->buffer_size)
+		return NULL;
+	*len = gci->buffer_size;
+	return (const uint8_t *)segoff_linear(gci->buffer_seg, gci->buffer_off);
 }

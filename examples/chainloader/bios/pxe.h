@@ -1,55 +1,95 @@
-/* PXE API access for the BIOS NBP (32-bit protected mode side). */
+/* The real-mode side seen from the 32-bit core: the .rm block start.S
+ * keeps at the top of base memory, PXE API calls into the ROM and BIOS
+ * interrupts through it, and base memory for parameter blocks. */
 #ifndef CL_BIOS_PXE_H
 #define CL_BIOS_PXE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#define PXENV_GET_CACHED_INFO 0x0071
+#include "netboot/undi.h"
+#include "pxeapi.h"
+
 #define PXENV_UNDI_CLOSE 0x0007
 #define PXENV_PACKET_TYPE_DHCP_DISCOVER 1
 #define PXENV_PACKET_TYPE_DHCP_ACK 2
 #define PXENV_PACKET_TYPE_CACHED_REPLY 3
 
-/* Set by start.S in real mode. */
-extern uint16_t pxenv_off, pxenv_seg, bangpxe_off, bangpxe_seg;
-extern uint32_t pxe_entry;
+/* Set by start.S: where the .rm block lives, 40:13 before we took its
+ * memory, and the structures the ROM handed us. */
+extern uint32_t rm_base;
+extern uint16_t rm_fbm_orig;
+extern uint16_t rom_pxenv_off, rom_pxenv_seg, rom_bang_off, rom_bang_seg;
 
-/* The gateway in start.S: far-call !PXE in real mode. */
-uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear);
-void pm_exit_to_rom(void) __attribute__((noreturn));
+/* Symbols of the .rm block: their addresses are offsets into it. */
+extern char rm_seg[], rom_ss[], rom_sp[], pxe_entry[], rm_opcode[],
+	rm_param_off[], rm_param_seg[], rm_result[], rm_regs[], rm_int_insn[],
+	chain_bang_off[], chain_bang_seg[], chain_pxenv_off[],
+	chain_pxenv_seg[], old_int1a[], old_int15[], hide_lo[], hide_hi[],
+	api_entry_sp[], api_entry_pxenv[], int1a_hook[], int15_hook[],
+	api_stack[], __rm_total[];
+/* Routines for rm_call(). */
+extern char rm_do_pxe[], rm_do_int[], rm_do_exit[], rm_do_chain[];
+
+/* Run a .rm routine in real mode (start.S). */
+void rm_call(uint16_t fn);
+void pm_boot_linux32(uint32_t entry, uint32_t boot_params)
+	__attribute__((noreturn));
+
+static inline uint32_t rm_off(const char *sym)
+{
+	return (uint32_t)(uintptr_t)sym;
+}
+
+/* A variable of the .rm block, by its symbol. */
+static inline void *rm_var(const char *sym)
+{
+	return (void *)(uintptr_t)(rm_base + rm_off(sym));
+}
+
+static inline uint16_t rm_segment(void)
+{
+	return (uint16_t)(rm_base >> 4);
+}
 
 static inline uint32_t segoff_linear(uint16_t seg, uint16_t off)
 {
 	return ((uint32_t)seg << 4) + off;
 }
 
-/* Find !PXE's entry point; 0 when the ROM gave us no usable structure. */
+/* Registers for a BIOS interrupt through pm_rm_int(). */
+struct rm_regs {
+	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, eflags;
+	uint16_t es;
+} __attribute__((packed));
+
+/* Base memory the core needs below 1 MiB, taken below the .rm block. */
+struct bios_low {
+	uint8_t undi_scratch[NB_UNDI_SCRATCH_BYTES];
+	uint8_t buf[1024];       /* buffers BIOS calls fill (E820) */
+	uint8_t block[256];      /* our own PXE parameter blocks */
+	uint8_t cached[3 * CL_PXEAPI_BOOTPLAYER_SIZE]; /* for the NBP */
+	uint8_t pxenv[CL_PXENV_SIZE] __attribute__((aligned(16)));
+	uint8_t bangpxe[CL_BANGPXE_SIZE] __attribute__((aligned(16)));
+} __attribute__((aligned(16)));
+
+/* Take base memory for struct bios_low (lowers 40:13); NULL if short. */
+struct bios_low *bios_low_alloc(void);
+extern struct bios_low *bios_low;
+
+/* Run BIOS interrupt @p vector with the registers in *r, results back. */
+void pm_rm_int(uint8_t vector, struct rm_regs *r);
+/* Far-call the ROM's !PXE with a block in base memory; returns AX. */
+uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear);
+
+/* Find !PXE's entry point; -1 when the ROM gave us no usable structure. */
 int pxe_init(void);
 /* One API call with a parameter block in base memory; returns the
  * block's PXENV_STATUS (0 = success). */
 uint16_t pxe_call(uint16_t opcode, void *block);
 /* The ROM's copy of a cached packet: pointer and length, or NULL. */
 const uint8_t *pxe_cached_packet(uint16_t type, uint16_t *len);
+/* Give base memory back and return to the ROM that started us. */
+void bios_exit_to_rom(void) __attribute__((noreturn));
 
 #endif
-
-/* Registers for a BIOS interrupt through pm_rm_int(); the struct must sit
- * in the first 64 KiB (start.S keeps one there: rm_regs_area). */
-struct rm_regs {
-	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, eflags;
-	uint16_t es;
-} __attribute__((packed));
-void pm_rm_int(uint8_t vector, struct rm_regs *r);
-void pm_boot_linux32(uint32_t entry, uint32_t boot_params) __attribute__((noreturn));
-/* In the first 64 KiB (start.S): scratch for real-mode BIOS calls. */
-extern struct rm_regs rm_regs_area;
-extern uint8_t low_buf[1024];
-
-#define PXENV_TFTP_READ_FILE 0x0023
-/* Read a whole file with the ROM's own TFTP into memory at phys (which
- * may be above 1 MiB).  Returns the size, or a negative NB_E* code. */
-long pxe_rom_tftp_read(uint32_t server, const char *name, uint32_t phys,
-		       uint32_t cap);
-/* Start another NBP (image at src, len bytes) at 0000:7C00 as the ROM
- * started us; never returns. */
-void pm_chain_nbp(uint32_t src, uint32_t len) __attribute__((noreturn));

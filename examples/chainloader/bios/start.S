@@ -1,59 +1,26 @@
 /*
- * BIOS NBP entry and the real-mode gateway.
+ * BIOS NBP entry and the real-mode side of the chainloader.
  *
- * The PXE ROM far-calls us at 0000:7C00 in real mode with ES:BX -> PXENV+
- * and the !PXE far pointer at SS:[SP+4].  We save the ROM's registers and
- * stack (to return to it on failure), switch to 32-bit flat protected
- * mode, zero .bss and run the C core.  Every PXE API call goes back to
- * real mode through pm_pxe_call(), which lives here in the first 64 KiB
- * so real-mode code can address it with segment 0.
+ * The image has three parts (see nbp.ld):
+ *  - .text.entry, run once at 0000:7C00 where the ROM loaded us;
+ *  - .rm, real-mode code and data assembled at offset 0 and copied to the
+ *    top of base memory (taken from the BIOS free-memory word at 40:13),
+ *    so it survives a chained NBP being loaded at 7C00 and keeps serving
+ *    it the PXE API; it runs with CS = DS = SS = its own segment;
+ *  - the C core, linked at CORE_BASE (16 MiB) and copied there.
+ *
+ * Protected-mode code reaches real mode only through rm_call(fn): it
+ * drops to real mode in the .rm block, near-calls fn there on the .rm
+ * stack and comes back.  Real-mode callers (the chained NBP's PXE calls)
+ * enter through api_entry_sp/api_entry_pxenv, which switch the other way.
  */
 	.set CODE32, 0x08
 	.set DATA32, 0x10
 	.set CODE16, 0x18
 	.set DATA16, 0x20
+	.set BDA_FBM, 0x413		/* free base memory in KiB */
 
-/*
- * Mode switches shared by every gateway.  to_real: from 32-bit protected
- * mode (code32) to real mode with DS=ES=SS=0 (ends in code16).  to_prot:
- * back to flat 32-bit protected mode (ends in code32); the caller then
- * reloads its own stack pointer.
- */
-	.macro to_real
-	ljmp	$CODE16, $.Lr16\@
-	.code16
-.Lr16\@:
-	movw	$DATA16, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movl	%cr0, %eax
-	andl	$~1, %eax
-	movl	%eax, %cr0
-	ljmp	$0, $.Lrm\@
-.Lrm\@:
-	xorw	%ax, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	.endm
-
-	.macro to_prot
-	lgdtl	gdt_desc
-	movl	%cr0, %eax
-	orl	$1, %eax
-	movl	%eax, %cr0
-	ljmpl	$CODE32, $.Lp32\@
-	.code32
-.Lp32\@:
-	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movw	%ax, %ss
-	.endm
-
+/* ------------------------------------------------------------------ */
 	.section .text.entry, "awx"
 	.code16
 	.globl _start
@@ -68,29 +35,107 @@ _start:
 	/* After 8 dwords and 4 words: the ROM's return address at +40,
 	 * the !PXE pointer at +44. */
 	movw	%ss:44(%bp), %ax
-	movw	%ax, %cs:bangpxe_off
+	movw	%ax, %cs:boot_bang_off
 	movw	%ss:46(%bp), %ax
-	movw	%ax, %cs:bangpxe_seg
-	movw	%bx, %cs:pxenv_off
-	movw	%es, %cs:pxenv_seg
-	movw	%ss, %cs:rom_ss
-	movw	%sp, %cs:rom_sp
+	movw	%ax, %cs:boot_bang_seg
+	movw	%bx, %cs:boot_pxenv_off
+	movw	%es, %cs:boot_pxenv_seg
+	movw	%ss, %cs:boot_rom_ss
+	movw	%sp, %cs:boot_rom_sp
 	cli
 	xorw	%ax, %ax
 	movw	%ax, %ds
-	/* Fast A20: the image buffers live above 1 MiB. */
+	/* Fast A20: the core lives above 1 MiB. */
 	inb	$0x92, %al
 	orb	$0x02, %al
 	andb	$0xfe, %al
 	outb	%al, $0x92
-	lgdtl	gdt_desc
+	lgdtl	boot_gdt_desc
 	movl	%cr0, %eax
 	orl	$1, %eax
 	movl	%eax, %cr0
-	ljmpl	$CODE32, $pm_start
+	ljmpl	$CODE32, $boot_pm
 
 	.code32
-pm_start:
+boot_pm:
+	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	cld
+	/* The core: copy to CORE_BASE, zero its .bss. */
+	movl	$__high_lma, %esi
+	movl	$__high_start, %edi
+	movl	$__high_len, %ecx
+	rep movsb
+	movl	$__bss_start, %edi
+	movl	$__bss_len, %ecx
+	xorl	%eax, %eax
+	rep stosb
+	/* The .rm block: take its KiB from the top of base memory. */
+	movzwl	BDA_FBM, %eax
+	movw	%ax, rm_fbm_orig
+	subl	$__rm_kib, %eax
+	movw	%ax, BDA_FBM
+	shll	$10, %eax
+	movl	%eax, rm_base
+	movl	%eax, %edi
+	movl	$__rm_lma, %esi
+	movl	$__rm_size, %ecx
+	rep movsb
+	movl	$__rm_bss_len, %ecx
+	xorl	%eax, %eax
+	rep stosb
+	/* What the ROM handed us, for the C side. */
+	movw	boot_pxenv_off, %ax
+	movw	%ax, rom_pxenv_off
+	movw	boot_pxenv_seg, %ax
+	movw	%ax, rom_pxenv_seg
+	movw	boot_bang_off, %ax
+	movw	%ax, rom_bang_off
+	movw	boot_bang_seg, %ax
+	movw	%ax, rom_bang_seg
+	/* Point the .rm block's GDT and 16-bit descriptors at where it
+	 * now lives, and describe it to itself. */
+	movl	rm_base, %ebx
+	movl	%ebx, %eax
+	shrl	$4, %eax
+	movw	%ax, rm_seg(%ebx)
+	movw	boot_rom_ss, %ax
+	movw	%ax, rom_ss(%ebx)
+	movw	boot_rom_sp, %ax
+	movw	%ax, rom_sp(%ebx)
+	leal	gdt(%ebx), %eax
+	movl	%eax, gdt_desc+2(%ebx)
+	movl	%ebx, %eax
+	movw	%ax, gdt+CODE16+2(%ebx)
+	movw	%ax, gdt+DATA16+2(%ebx)
+	shrl	$16, %eax
+	movb	%al, gdt+CODE16+4(%ebx)
+	movb	%al, gdt+DATA16+4(%ebx)
+	lgdtl	gdt_desc(%ebx)
+	ljmpl	$CODE32, $core_start
+
+	.balign 8
+boot_gdt:
+	.quad	0
+	.quad	0x00cf9a000000ffff	/* 0x08: 32-bit code, flat */
+	.quad	0x00cf92000000ffff	/* 0x10: 32-bit data, flat */
+boot_gdt_end:
+boot_gdt_desc:
+	.word	boot_gdt_end - boot_gdt - 1
+	.long	boot_gdt
+boot_pxenv_off:	.word 0
+boot_pxenv_seg:	.word 0
+boot_bang_off:	.word 0
+boot_bang_seg:	.word 0
+boot_rom_ss:	.word 0
+boot_rom_sp:	.word 0
+
+/* ------------------------------------------------------------------ */
+	.text
+	.code32
+core_start:
 	movw	$DATA32, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
@@ -98,116 +143,66 @@ pm_start:
 	movw	%ax, %gs
 	movw	%ax, %ss
 	movl	$pm_stack_top, %esp
-	cld
-	movl	$__bss_start, %edi
-	movl	$__bss_end, %ecx
-	subl	%edi, %ecx
-	xorl	%eax, %eax
-	rep stosb
 	call	nbp_main
 	/* nbp_main returned: hand control back to the ROM. */
-	jmp	pm_exit_to_rom
+	call	bios_exit_to_rom
 
 /*
- * uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)
- * Far-calls the !PXE entry point (pxe_entry, seg:off) in real mode with
- * the parameter block's segment:offset and the opcode on the stack, as the
- * PXE specification defines; returns AX.  Interrupts are enabled during
- * the call (UNDI drivers may need them) and disabled again after.
+ * void rm_call(uint16_t fn): run the .rm routine at offset fn in real
+ * mode (CS = DS = SS = the block's segment, interrupts off unless fn
+ * enables them) and come back.  fn may also never return.
  */
-	.globl pm_pxe_call
-pm_pxe_call:
+	.globl rm_call
+rm_call:
 	pushl	%ebp
 	pushl	%ebx
 	pushl	%esi
 	pushl	%edi
+	movl	rm_base, %edx
 	movl	20(%esp), %eax
-	movw	%ax, rm_opcode
-	movl	24(%esp), %eax
-	movl	%eax, %edx
-	andw	$0x000f, %ax
-	movw	%ax, rm_param_off
-	shrl	$4, %edx
-	movw	%dx, rm_param_seg
+	movw	%ax, rm_target(%edx)
 	movl	%esp, pm_saved_esp
-	to_real
-	movw	$rm_stack_top, %sp
-	sti
-	pushw	rm_param_seg
-	pushw	rm_param_off
-	pushw	rm_opcode
-	lcall	*pxe_entry
-	addw	$6, %sp
-	cli
-	xorw	%bx, %bx
-	movw	%bx, %ds
-	movw	%ax, rm_result
-	to_prot
-	movl	pm_saved_esp, %esp
-	movzwl	rm_result, %eax
-	popl	%edi
-	popl	%esi
-	popl	%ebx
-	popl	%ebp
-	ret
-
-/*
- * void pm_rm_int(uint8_t vector, struct rm_regs *r)
- * Run a BIOS interrupt in real mode with the general registers and ES
- * from *r (which must be in the first 64 KiB so real mode can address it
- * with DS=0), and store the results and FLAGS back.  The vector is patched
- * into the int instruction: the code lives in writable base memory.
- */
-	.globl pm_rm_int
-pm_rm_int:
-	pushl	%ebp
-	pushl	%ebx
-	pushl	%esi
-	pushl	%edi
-	movl	20(%esp), %eax
-	movb	%al, rm_int_insn + 1
-	movl	24(%esp), %eax
-	movl	%eax, rm_regs_ptr
-	movl	%esp, pm_saved_esp
-	to_real
-	movw	$rm_stack_top, %sp
-	movw	rm_regs_ptr, %si
-	movw	32(%si), %ax		/* es */
+	ljmp	$CODE16, $rm_tramp
+pm_return:
+	movw	$DATA32, %ax
+	movw	%ax, %ds
 	movw	%ax, %es
-	movl	0(%si), %eax
-	movl	4(%si), %ebx
-	movl	8(%si), %ecx
-	movl	12(%si), %edx
-	movl	20(%si), %edi
-	movl	24(%si), %ebp
-	movl	16(%si), %esi
-	sti
-rm_int_insn:
-	int	$0x00
-	cli
-	pushfl
-	pushl	%esi
-	xorw	%si, %si
-	movw	%si, %ds
-	movw	rm_regs_ptr, %si
-	movl	%eax, 0(%si)
-	movl	%ebx, 4(%si)
-	movl	%ecx, 8(%si)
-	movl	%edx, 12(%si)
-	popl	%eax
-	movl	%eax, 16(%si)
-	movl	%edi, 20(%si)
-	movl	%ebp, 24(%si)
-	popl	%eax
-	movl	%eax, 28(%si)		/* eflags */
-	movw	%es, 32(%si)
-	to_prot
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
 	movl	pm_saved_esp, %esp
 	popl	%edi
 	popl	%esi
 	popl	%ebx
 	popl	%ebp
 	ret
+
+/*
+ * A PXE API call from the chained NBP, now in protected mode on our own
+ * stack (nothing of ours is live on it: chaining never returns).  The C
+ * dispatcher gets the opcode and the flat address of the caller's block.
+ */
+pm_api:
+	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	movl	$pm_stack_top, %esp
+	movl	rm_base, %ebx
+	movzwl	api_seg(%ebx), %eax
+	shll	$4, %eax
+	movzwl	api_off(%ebx), %ecx
+	addl	%ecx, %eax
+	movzwl	api_opcode(%ebx), %ecx
+	pushl	%eax
+	pushl	%ecx
+	call	bios_pxe_api
+	movl	rm_base, %ebx
+	movw	%ax, api_result(%ebx)
+	movw	$api_return, rm_target(%ebx)
+	ljmp	$CODE16, $rm_tramp
 
 /*
  * void pm_boot_linux32(uint32_t entry, uint32_t boot_params)
@@ -235,6 +230,7 @@ pm_boot_linux32:
 	xorl	%ebx, %ebx
 	lret
 
+	.data
 	.balign 8
 linux_gdt:
 	.quad	0
@@ -245,69 +241,136 @@ linux_gdt_end:
 linux_gdt_desc:
 	.word	linux_gdt_end - linux_gdt - 1
 	.long	linux_gdt
+	.globl rm_base, rm_fbm_orig
+	.globl rom_pxenv_off, rom_pxenv_seg, rom_bang_off, rom_bang_seg
+rm_base:	.long 0			/* linear address of the .rm block */
+pm_saved_esp:	.long 0
+rm_fbm_orig:	.word 0			/* 40:13 before we took our KiB */
+rom_pxenv_off:	.word 0
+rom_pxenv_seg:	.word 0
+rom_bang_off:	.word 0
+rom_bang_seg:	.word 0
 
-/*
- * void pm_chain_nbp(uint32_t src, uint32_t len): start another NBP as the
- * ROM started us.  The image must land at 0000:7C00, on top of our own
- * code, so a small stub is first copied to CHAIN_BASE (below 7C00) and
- * does the rest from there: copy the image (from above 1 MiB, so still in
- * protected mode, with its own copy of the GDT), drop to real mode, put
- * the ROM's stack back exactly as it was when it called us (return
- * address, then the !PXE pointer at SS:SP+4), ES:BX -> PXENV+, and jump.
- * If the chained NBP returns, it returns straight to the ROM.
- */
-	.set CHAIN_BASE, 0x7000
-	.set CHAIN_SEG, 0x0700
-	.code32
-	.globl pm_chain_nbp
-pm_chain_nbp:
-	cli
-	movl	4(%esp), %eax
-	movl	%eax, chain_src
-	movl	8(%esp), %eax
-	movl	%eax, chain_len
-	movw	rom_ss, %ax
-	movw	%ax, chain_ss
-	movw	rom_sp, %ax
-	addw	$40, %ax		/* the ROM's SP before our pushes */
-	movw	%ax, chain_sp
-	movw	pxenv_seg, %ax
-	movw	%ax, chain_es
-	movw	pxenv_off, %ax
-	movw	%ax, chain_bx
-	cld
-	movl	$chain_stub, %esi
-	movl	$CHAIN_BASE, %edi
-	movl	$(chain_stub_end - chain_stub), %ecx
-	rep movsb
-	ljmp	$CODE32, $(CHAIN_BASE + (chain_pm - chain_stub))
-
+	.bss
 	.balign 16
-chain_stub:
-chain_pm:
-	lgdtl	CHAIN_BASE + (chain_gdt_desc - chain_stub)
-	movl	CHAIN_BASE + (chain_src - chain_stub), %esi
-	movl	CHAIN_BASE + (chain_len - chain_stub), %ecx
-	movl	$0x7c00, %edi
-	rep movsb
-	ljmp	$CODE16, $(CHAIN_BASE + (chain_16 - chain_stub))
+pm_stack:	.space 32768
+pm_stack_top:
+
+/* ------------------------------------------------------------------ */
+	.section .rm, "awx"
 	.code16
-chain_16:
+	.ascii	"NBRM"			/* no symbol at offset 0 */
+
+/* 16-bit protected mode, CS/DS bases = the block: leave for real mode,
+ * call the routine, and go back to 32-bit protected mode. */
+rm_tramp:
 	movw	$DATA16, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
 	movw	%ax, %ss
 	movl	%cr0, %eax
 	andl	$~1, %eax
 	movl	%eax, %cr0
-	ljmp	$CHAIN_SEG, $(chain_rm - chain_stub)
-chain_rm:
+	ljmp	*%cs:rm_tramp_fp
+rm_tramp_rm:
 	movw	%cs, %ax
 	movw	%ax, %ds
-	movw	(chain_ss - chain_stub), %ss
-	movw	(chain_sp - chain_stub), %sp
-	movw	(chain_es - chain_stub), %es
-	movw	(chain_bx - chain_stub), %bx
+	movw	%ax, %es
+	movw	%ax, %ss
+	movw	$rm_stack_top, %sp
+	call	*rm_target
+	cli
+	movw	%cs, %ax
+	movw	%ax, %ds
+	lgdtl	gdt_desc
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0
+	ljmpl	$CODE32, $pm_return
+
+/* Routines for rm_call().  Each runs with DS = SS = the block. */
+
+/* Far-call the ROM's !PXE entry: opcode and block on the stack (PXE 2.1
+ * section 3.1); AX comes back.  Interrupts on: UNDI drivers may need
+ * them while they work. */
+	.globl rm_do_pxe
+rm_do_pxe:
+	sti
+	pushw	rm_param_seg
+	pushw	rm_param_off
+	pushw	rm_opcode
+	lcall	*pxe_entry
+	addw	$6, %sp
+	cli
+	movw	%cs, %bx
+	movw	%bx, %ds
+	movw	%ax, rm_result
+	ret
+
+/* A BIOS interrupt with the registers in rm_regs (vector patched into
+ * the instruction by the caller). */
+	.globl rm_do_int, rm_int_insn
+rm_do_int:
+	movw	rm_regs+32, %ax		/* es */
+	movw	%ax, %es
+	movl	rm_regs+0, %eax
+	movl	rm_regs+4, %ebx
+	movl	rm_regs+8, %ecx
+	movl	rm_regs+12, %edx
+	movl	rm_regs+16, %esi
+	movl	rm_regs+20, %edi
+	movl	rm_regs+24, %ebp
+	sti
+rm_int_insn:
+	int	$0x00
+	cli
+	pushfl
+	pushw	%cs
+	popw	%ds
+	movl	%eax, rm_regs+0
+	movl	%ebx, rm_regs+4
+	movl	%ecx, rm_regs+8
+	movl	%edx, rm_regs+12
+	movl	%esi, rm_regs+16
+	movl	%edi, rm_regs+20
+	movl	%ebp, rm_regs+24
+	popl	%eax
+	movl	%eax, rm_regs+28	/* eflags */
+	movw	%es, rm_regs+32
+	ret
+
+/* Back to the ROM that called us: its stack still holds our pushes. */
+	.globl rm_do_exit
+rm_do_exit:
+	movw	rom_ss, %ss
+	movw	rom_sp, %sp
+	popw	%gs
+	popw	%fs
+	popw	%es
+	popw	%ds
+	popal
+	sti
+	lret
+
+/* Start the NBP already copied to 0000:7C00 as a ROM starts one: on the
+ * stack the ROM called us with (its return address on top, so a
+ * returning NBP goes back to the ROM), our !PXE far pointer at SS:SP+4
+ * and ES:BX -> our PXENV+. */
+	.globl rm_do_chain
+rm_do_chain:
+	movw	chain_bang_off, %cx
+	movw	chain_bang_seg, %dx
+	movw	chain_pxenv_off, %bx
+	movw	chain_pxenv_seg, %es
+	movw	rom_sp, %ax
+	addw	$40, %ax		/* the ROM's SP before our pushes */
+	movw	rom_ss, %ss
+	movw	%ax, %sp
+	movw	%sp, %bp
+	movw	%cx, 4(%bp)
+	movw	%dx, 6(%bp)
 	xorl	%eax, %eax
 	xorl	%ecx, %ecx
 	xorl	%edx, %edx
@@ -319,77 +382,248 @@ chain_rm:
 	movw	%ax, %gs
 	sti
 	ljmp	$0, $0x7c00
-	.balign 8
-chain_gdt:
-	.quad	0
-	.quad	0x00cf9a000000ffff
-	.quad	0x00cf92000000ffff
-	.quad	0x00009a000000ffff
-	.quad	0x000092000000ffff
-chain_gdt_end:
-chain_gdt_desc:
-	.word	chain_gdt_end - chain_gdt - 1
-	.long	CHAIN_BASE + (chain_gdt - chain_stub)
-chain_src:	.long 0
-chain_len:	.long 0
-chain_ss:	.word 0
-chain_sp:	.word 0
-chain_es:	.word 0
-chain_bx:	.word 0
-chain_stub_end:
-	.code32
 
-/* void pm_exit_to_rom(void): restore the ROM's stack and registers, lret. */
-	.globl pm_exit_to_rom
-pm_exit_to_rom:
+/*
+ * Our PXE API, far-called by the chained NBP in real mode.
+ *   !PXE EntryPointSP: opcode, block offset, block segment on the stack.
+ *   PXENV+ RMEntry:    BX = opcode, ES:DI = block.
+ * Every register, segment and the GDTR come back as they were, except
+ * AX = PXENV_EXIT_* and CF set on failure (syslinux tests CF).
+ */
+	.globl api_entry_sp, api_entry_pxenv
+api_entry_sp:
+	pushfw
 	cli
-	to_real
-	movw	rom_ss, %ss
-	movw	rom_sp, %sp
+	pushw	%bp
+	movw	%sp, %bp
+	pushw	%ax
+	movw	8(%bp), %ax
+	movw	%ax, %cs:api_opcode
+	movw	10(%bp), %ax
+	movw	%ax, %cs:api_off
+	movw	12(%bp), %ax
+	movw	%ax, %cs:api_seg
+	popw	%ax
+	popw	%bp
+	jmp	api_common
+api_entry_pxenv:
+	pushfw
+	cli
+	movw	%bx, %cs:api_opcode
+	movw	%di, %cs:api_off
+	movw	%es, %cs:api_seg
+api_common:
+	/* The caller's stack may be small: only FLAGS went there. */
+	movw	%ss, %cs:api_caller_ss
+	movw	%sp, %cs:api_caller_sp
+	pushw	%cs
+	popw	%ss
+	movw	$api_stack_top, %sp
+	pushal
+	pushw	%ds
+	pushw	%es
+	pushw	%fs
+	pushw	%gs
+	pushw	%cs
+	popw	%ds
+	sgdtl	api_gdtr
+	lgdtl	gdt_desc
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0
+	ljmpl	$CODE32, $pm_api
+
+/* Routine for rm_call() from pm_api: unwind to the caller. */
+api_return:
+	lgdtl	api_gdtr
+	movw	$(api_stack_top - 40), %sp
 	popw	%gs
 	popw	%fs
 	popw	%es
 	popw	%ds
 	popal
-	sti
+	movw	%cs:api_caller_ss, %ss
+	movw	%cs:api_caller_sp, %sp
+	movw	%cs:api_result, %ax
+	popfw
+	testw	%ax, %ax
+	jz	1f
+	stc
 	lret
+1:	clc
+	lret
+
+/* INT 1Ah, AX=5650h: the PXE installation check finds our PXENV+. */
+	.globl int1a_hook
+int1a_hook:
+	cmpw	$0x5650, %ax
+	jne	1f
+	movw	$0x564e, %ax
+	movw	%cs:chain_pxenv_seg, %bx
+	movw	%bx, %es
+	movw	%cs:chain_pxenv_off, %bx
+	jmp	iret_cf_clear
+1:	ljmp	*%cs:old_int1a
+
+/*
+ * INT 15h, E820: the chained NBP (and the kernel it loads) must not use
+ * the memory our core lives in while it serves them, so the usable
+ * entries lose [hide_lo, hide_hi).  An entry that straddles it comes back
+ * as two: the lower part now, with EBX = E820_SPLIT, and the upper part
+ * on the next call, which then resumes the BIOS's own sequence.
+ */
+	.set E820_SPLIT, 0x4e42e820
+	.set SMAP, 0x534d4150
+	.globl int15_hook
+int15_hook:
+	cmpl	$0xe820, %eax
+	jne	9f
+	cmpl	$SMAP, %edx
+	jne	9f
+	cmpl	$E820_SPLIT, %ebx
+	je	e820_upper
+	pushfw
+	lcall	*%cs:old_int15
+	jc	iret_cf_set
+	pushal
+	movw	%sp, %bp
+	cmpl	$1, %es:16(%di)
+	jne	8f
+	cmpl	$0, %es:4(%di)		/* starts above 4 GiB: not ours */
+	jne	8f
+	movl	%es:0(%di), %esi	/* start */
+	movl	%es:8(%di), %ecx
+	movl	%es:12(%di), %edx
+	addl	%esi, %ecx		/* end in EDX:ECX */
+	adcl	$0, %edx
+	cmpl	%cs:hide_hi, %esi
+	jae	8f			/* starts above the hole */
+	testl	%edx, %edx
+	jnz	1f
+	cmpl	%cs:hide_lo, %ecx
+	jbe	8f			/* ends below it */
+1:	/* Overlaps.  Upper part left over? */
+	xorw	%bx, %bx
+	testl	%edx, %edx
+	jnz	2f
+	cmpl	%cs:hide_hi, %ecx
+	jbe	3f
+2:	incw	%bx
+3:	cmpl	%cs:hide_lo, %esi
+	jae	5f
+	/* A lower part: report it (length hide_lo - start). */
+	movl	%cs:hide_lo, %eax
+	subl	%esi, %eax
+	movl	%eax, %es:8(%di)
+	movl	$0, %es:12(%di)
+	testw	%bx, %bx
+	jz	8f
+	/* ... and keep the upper part for the next call. */
+	movl	%ecx, %cs:split_end_lo
+	movl	%edx, %cs:split_end_hi
+	movl	16(%bp), %eax		/* the BIOS's EBX (pushal slot) */
+	movl	%eax, %cs:split_ebx
+	movl	$E820_SPLIT, 16(%bp)
+	jmp	8f
+5:	testw	%bx, %bx
+	jnz	6f
+	movl	$2, %es:16(%di)		/* all inside: reserved */
+	jmp	8f
+6:	movl	%cs:hide_hi, %eax	/* only an upper part */
+	movl	%eax, %es:0(%di)
+	subl	%eax, %ecx
+	sbbl	$0, %edx
+	movl	%ecx, %es:8(%di)
+	movl	%edx, %es:12(%di)
+8:	popal
+	jmp	iret_cf_clear
+9:	ljmp	*%cs:old_int15
+
+e820_upper:
+	movl	%cs:hide_hi, %eax
+	movl	%eax, %es:0(%di)
+	movl	$0, %es:4(%di)
+	movl	%cs:split_end_lo, %ecx
+	movl	%cs:split_end_hi, %edx
+	subl	%eax, %ecx
+	sbbl	$0, %edx
+	movl	%ecx, %es:8(%di)
+	movl	%edx, %es:12(%di)
+	movl	$1, %es:16(%di)
+	movl	%cs:split_ebx, %ebx
+	movl	$SMAP, %eax
+	movl	$20, %ecx
+	jmp	iret_cf_clear
+
+/* Return from an interrupt with CF in the caller's FLAGS set/clear. */
+iret_cf_clear:
+	pushw	%bp
+	movw	%sp, %bp
+	andw	$~1, 6(%bp)
+	popw	%bp
+	iret
+iret_cf_set:
+	pushw	%bp
+	movw	%sp, %bp
+	orw	$1, 6(%bp)
+	popw	%bp
+	iret
 
 	.balign 8
 gdt:
 	.quad	0
 	.quad	0x00cf9a000000ffff	/* 0x08: 32-bit code, flat */
 	.quad	0x00cf92000000ffff	/* 0x10: 32-bit data, flat */
-	.quad	0x00009a000000ffff	/* 0x18: 16-bit code, base 0, 64 KiB */
-	.quad	0x000092000000ffff	/* 0x20: 16-bit data, base 0, 64 KiB */
+	.quad	0x00009a000000ffff	/* 0x18: 16-bit code, base = the block */
+	.quad	0x000092000000ffff	/* 0x20: 16-bit data, base = the block */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
-	.long	gdt
+	.long	0			/* patched: linear address of gdt */
+rm_tramp_fp:
+	.word	rm_tramp_rm
+	.globl rm_seg
+rm_seg:	.word	0			/* must follow rm_tramp_fp */
 
-	.globl pxenv_off, pxenv_seg, bangpxe_off, bangpxe_seg, pxe_entry
-pxenv_off:	.word 0
-pxenv_seg:	.word 0
-bangpxe_off:	.word 0
-bangpxe_seg:	.word 0
-pxe_entry:	.long 0			/* !PXE EntryPointSP, off then seg */
+	.globl rom_ss, rom_sp, pxe_entry, rm_opcode, rm_param_off, rm_param_seg
+	.globl rm_result, rm_regs, chain_bang_off, chain_bang_seg
+	.globl chain_pxenv_off, chain_pxenv_seg, old_int1a, old_int15
+	.globl hide_lo, hide_hi, api_stack
 rom_ss:		.word 0
 rom_sp:		.word 0
+rm_target:	.word 0
+pxe_entry:	.long 0			/* the ROM's !PXE EntryPointSP */
 rm_opcode:	.word 0
 rm_param_off:	.word 0
 rm_param_seg:	.word 0
 rm_result:	.word 0
-pm_saved_esp:	.long 0
-rm_regs_ptr:	.long 0
-	.globl rm_regs_area, low_buf
-	.balign 16
-rm_regs_area:	.space 48		/* struct rm_regs for pm_rm_int() */
-low_buf:	.space 1024		/* buffers BIOS calls fill (E820...) */
+chain_bang_off:	.word 0			/* our !PXE and PXENV+ */
+chain_bang_seg:	.word 0
+chain_pxenv_off: .word 0
+chain_pxenv_seg: .word 0
+old_int1a:	.long 0
+old_int15:	.long 0
+hide_lo:	.long 0
+hide_hi:	.long 0
+split_end_lo:	.long 0
+split_end_hi:	.long 0
+split_ebx:	.long 0
+api_opcode:	.word 0
+api_off:	.word 0
+api_seg:	.word 0
+api_result:	.word 0
+api_caller_ss:	.word 0
+api_caller_sp:	.word 0
+api_gdtr:	.word 0
+		.long 0
+	.balign 4
+rm_regs:	.space 48		/* struct rm_regs for rm_do_int */
+
+	.section .rmbss, "aw", @nobits
 	.balign 16
 rm_stack:	.space 2048		/* the ROM's calls run on this */
 rm_stack_top:
+api_stack:	.space 256		/* the caller's registers */
+api_stack_top:
 
-	.section .bss
-	.balign 16
-pm_stack:	.space 32768
-pm_stack_top:
 	.section .note.GNU-stack, "", @progbits
