@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Boot benchmark (issues 6 and 7): the same kernel + initrd booted by real
-# firmware in QEMU (TCG) on the namespace rig, three ways per firmware:
+# Boot benchmark (issues 6, 7 and 8): the same kernel + initrd booted by
+# real firmware in QEMU (TCG) on the namespace rig:
 #   BIOS: our NBP (UNDI, HTTP) | Debian undionly.kkpxe + HTTP script |
-#         pxelinux.0 over TFTP
+#         pxelinux.0 over TFTP | lpxelinux.0 over HTTP (210 = http://S/) |
+#         pxelinux.0 chained by our NBP with the article's script, its
+#         TFTP turned into HTTP by our PXE API (bios-pxapi)
 #   UEFI: our nbchain.efi (SNP, HTTP) | Debian snponly.efi + HTTP script |
 #         OVMF's own TFTP of one combined image (systemd-boot's EFI stub
 #         with .linux/.initrd/.cmdline sections: a UKI)
@@ -48,7 +50,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd) || { echo "no build dir" >&2; exit 1; }
 runs=${NB_BENCH_RUNS:-3}
-ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux efi-ours efi-snponly efi-uki"}
+ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki"}
 cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
 boot_secs=120
 source "$top/tests/lib/fixtures.sh"
@@ -72,6 +74,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 # --- inputs -------------------------------------------------------------
 nbp=$build/examples/chainloader/bios/nbchain.kpxe
+nbp_article=$build/examples/chainloader/bios/nbchain-article.kpxe
 efi=$build/examples/chainloader/efi/nbchain.efi
 kernel=$(nbfx_kernel "$cache/fx") && initrd=$(nbfx_initrd "$cache/fx") || die "fixtures"
 
@@ -91,9 +94,10 @@ D=$cache/deb/root
 undionly=$D/usr/lib/ipxe/undionly.kkpxe
 snponly=$D/usr/lib/ipxe/snponly.efi
 pxelinux=$D/usr/lib/PXELINUX/pxelinux.0
+lpxelinux=$D/usr/lib/PXELINUX/lpxelinux.0
 ldlinux=$D/usr/lib/syslinux/modules/bios/ldlinux.c32
 stub=$D/usr/lib/systemd/boot/efi/linuxx64.efi.stub
-for f in "$undionly" "$snponly" "$pxelinux" "$ldlinux" "$stub"; do
+for f in "$undionly" "$snponly" "$pxelinux" "$lpxelinux" "$ldlinux" "$stub"; do
 	[ -s "$f" ] || die "missing $f"
 done
 
@@ -104,8 +108,11 @@ cp "$kernel" "$http/vmlinuz"; cp "$initrd" "$http/initrd.gz"
 cp "$kernel" "$tftp/vmlinuz"; cp "$initrd" "$tftp/initrd.gz"
 ksize=$(stat -c %s "$kernel")
 [ -f "$nbp" ] && cp "$nbp" "$tftp/nbchain.kpxe"
+[ -f "$nbp_article" ] && cp "$nbp_article" "$tftp/nbchain-article.kpxe"
 [ -f "$efi" ] && cp "$efi" "$tftp/nbchain.efi"
-cp "$undionly" "$snponly" "$pxelinux" "$ldlinux" "$tftp/"
+cp "$undionly" "$snponly" "$pxelinux" "$lpxelinux" "$ldlinux" "$tftp/"
+# lpxelinux and pxelinux through our PXE API take theirs from nginx.
+cp "$pxelinux" "$ldlinux" "$http/"
 mkdir -p "$tftp/pxelinux.cfg"
 cat >"$tftp/pxelinux.cfg/default" <<CFG
 SERIAL 0 115200
@@ -114,6 +121,7 @@ LABEL linux
   KERNEL vmlinuz
   APPEND console=ttyS0 quiet initrd=initrd.gz
 CFG
+cp -r "$tftp/pxelinux.cfg" "$http/"
 # The old iPXE needs initrd=NAME to hand the initrd to the EFI stub; on
 # BIOS the kernel ignores it, so one script serves both.
 cat >"$http/boot.ipxe" <<SCRIPT
@@ -159,6 +167,10 @@ dns_config() {
 	bios-undionly) dns_start --dhcp-boot=tag:stage2,http://$S/boot.ipxe \
 		--dhcp-boot=tag:!stage2,undionly.kkpxe,,$S ;;
 	bios-pxelinux) dns_start --dhcp-boot=pxelinux.0,,$S ;;
+	bios-lpxelinux) dns_start --dhcp-boot=lpxelinux.0,,$S \
+		--dhcp-option-force=209,pxelinux.cfg/default --dhcp-option-force=210,http://$S/ ;;
+	# The article's script sets 209 and 210 itself.
+	bios-pxapi) dns_start --dhcp-boot=nbchain-article.kpxe,,$S ;;
 	efi-ours) dns_start $m $m2 --dhcp-boot=tag:efi64,nbchain.efi,,$S \
 		--dhcp-option-force=210,http://$S/ ;;
 	efi-snponly) dns_start $m $m2 --dhcp-userclass=set:ipxe,iPXE \
@@ -246,6 +258,8 @@ analyse() {
 			t ~ /MB\/s/ { m = t; sub(/ *MB\/s.*/, "", m); sub(/.* /, "", m); r = m }' "$base.ts") ;;
 	bios-undionly) ld=$(first_ts "$base.ts" 'PXE->EB' start) ;;
 	bios-pxelinux) ld=$(first_ts "$base.ts" 'pxelinux.0 : [0-9]+ bytes' end) ;;
+	bios-lpxelinux) ld=$(first_ts "$base.ts" 'lpxelinux.0 : [0-9]+ bytes' end) ;;
+	bios-pxapi) ld=$(first_ts "$base.ts" 'nbp: started' end) ;;
 	efi-snponly) ld=$(first_ts "$base.ts" 'iPXE initialising devices' start) ;;
 	efi-uki) ld=$(first_ts "$base.ts" 'Downloading NBP file' start)
 		kf=$(first_ts "$base.ts" 'NBP file downloaded successfully' end)
@@ -267,6 +281,7 @@ res=$work/results
 for way in $ways; do
 	case $way in
 	bios-ours) [ -f "$nbp" ] || { echo "# skip $way: no $nbp"; continue; } ;;
+	bios-pxapi) [ -f "$nbp_article" ] || { echo "# skip $way: no $nbp_article"; continue; } ;;
 	efi-ours) [ -f "$efi" ] || { echo "# skip $way: no $efi"; continue; } ;;
 	esac
 	for ((n = 1; n <= runs; n++)); do
@@ -307,6 +322,9 @@ END {
 	ratio("bios-ours", "bios-pxelinux", 9, "NBP start->marker / pxelinux.0 start->marker (goal < 1)")
 	ratio("bios-ours", "bios-undionly", 7, "NBP kernel rate / undionly.kkpxe rate (goal >= 3)")
 	ratio("bios-ours", "bios-pxelinux", 7, "NBP kernel rate / pxelinux.0 rate")
+	ratio("bios-pxapi", "bios-pxelinux", 6, "pxelinux.0 via our PXE API QEMU->marker / pxelinux.0 TFTP QEMU->marker")
+	ratio("bios-pxapi", "bios-lpxelinux", 6, "pxelinux.0 via our PXE API QEMU->marker / lpxelinux.0 HTTP QEMU->marker")
+	ratio("bios-pxapi", "bios-lpxelinux", 7, "pxelinux.0 via our PXE API kernel rate / lpxelinux.0 rate")
 	ratio("efi-ours", "efi-snponly", 9, "nbchain.efi start->marker / snponly.efi start->marker (goal <= 0.6)")
 	ratio("efi-ours", "efi-snponly", 7, "nbchain.efi kernel rate / snponly.efi rate (goal >= 1)")
 	ratio("efi-ours", "efi-uki", 6, "nbchain.efi QEMU->marker / OVMF TFTP UKI QEMU->marker")

@@ -1110,9 +1110,16 @@ static bool gw_read(struct cl_pxeapi *a, uint16_t dport, uint8_t *b)
 			continue;
 		struct cl_pxeapi_file *f = g->file >= 0 ? &a->files[g->file]
 							: NULL;
-		/* Keep the download ahead of the NBP while it drains us. */
-		if (f && f->status == -NB_EAGAIN && ready(f) < f->cap / 2)
+		/* Keep the download ahead of the NBP while it drains us, but
+		 * while plenty has arrived poll the network only every few
+		 * reads: each poll is a trip through the ROM, and the frames
+		 * that came meanwhile are all taken in that one trip. */
+		if (f && f->status == -NB_EAGAIN &&
+		    (ready(f) < CL_PXEAPI_GW_LOW ||
+		     ++a->gw_reads >= CL_PXEAPI_GW_POLL_EVERY)) {
+			a->gw_reads = 0;
 			pump(a);
+		}
 		uint16_t nbp_port = g->nbp_port, tid = g->tid;
 		uint32_t server = g->server;
 		size_t len = gw_make(a, g);

@@ -33,20 +33,16 @@
  * there for PXENV_FILE_READ (which never blocks: "would block" is status
  * PXENV_STATUS_TFTP_OPEN, as iPXE reports it and pxelinux expects).
  *
- * ## How the BIOS side enters it (what start.S needs)
+ * ## How the BIOS side enters it (bios/start.S, bios/pxeserve.c)
  *
  * 1. **Where the code lives.**  The chained NBP is loaded at 0000:7C00,
- *    on top of our own image, so everything that stays resident (the
- *    real-mode entry stubs and INT 1Ah hook, the protected-mode core with
- *    this dispatcher and the stack, the low buffers pm_pxe_call() and
- *    pm_rm_int() use, and the base-memory block of item 6) must move
- *    before chaining: copy it to the top of base memory, below the ROM's
- *    UNDI/base code, and lower the free-memory word at 0040:0013 (KiB) by
- *    our size, so neither the NBP (pxelinux reads that word) nor Linux
- *    (SeaBIOS's E820 follows it) reuses it.  The real-mode code then runs
- *    with a non-zero segment; today's gateway assumes segment 0 (first
- *    64 KiB), which the move breaks.  A core linked above 1 MiB works too
- *    if it is E820-reserved from the kernel pxelinux loads there.
+ *    on top of where the ROM loaded us, so nothing of ours stays there:
+ *    the protected-mode core (this dispatcher, the stack, their memory)
+ *    runs at 16 MiB and is hidden from the NBP and the kernel it loads by
+ *    an INT 15h E820 hook while we serve; the real-mode entry stubs, INT
+ *    hooks, gateways and the base-memory blocks (item 6, UNDI bounce
+ *    buffers) sit at the top of base memory, taken by lowering the
+ *    free-memory word at 0040:0013, and run with their own segment.
  *
  * 2. **Structures**, in base memory, 16-byte aligned, built by
  *    cl_pxeapi_make_structs() (checksums included):
@@ -225,6 +221,17 @@ enum cl_pxe_packet {
 #ifndef CL_PXEAPI_GW
 #define CL_PXEAPI_GW 2
 #endif
+/**
+ * While a gateway download has at least CL_PXEAPI_GW_LOW bytes ready, the
+ * NBP's reads poll the network only every CL_PXEAPI_GW_POLL_EVERY reads
+ * (fewer trips through a BIOS ROM; the NIC's receive ring must hold what
+ * arrives in between: a few blocks' worth).
+ */
+#ifndef CL_PXEAPI_GW_POLL_EVERY
+#define CL_PXEAPI_GW_POLL_EVERY 8
+#endif
+/** See CL_PXEAPI_GW_POLL_EVERY. */
+#define CL_PXEAPI_GW_LOW (64u * 1024)
 /** Largest TFTP block the gateway hands the NBP (fits one UDP_READ). */
 #define CL_PXEAPI_GW_BLK (CL_PXEAPI_UDP_MAX - 4)
 /** Bytes readable/writable at every parameter block the platform hands in. */
@@ -372,6 +379,7 @@ struct cl_pxeapi {
 	uint16_t gw_next_tid;       /**< Next pretend server port. */
 	struct cl_pxeapi_gw gw[CL_PXEAPI_GW]; /**< Gateway transfers. */
 	uint32_t gw_served;         /**< RRQs the gateway answered. */
+	uint32_t gw_reads;          /**< Gateway reads since the last poll. */
 	uint8_t gw_pkt[CL_PXEAPI_UDP_MAX]; /**< Packet being handed out. */
 	uint32_t calls;             /**< API calls served. */
 	uint32_t unsupported;       /**< Of which unsupported. */

@@ -47,8 +47,11 @@ void pm_rm_int(uint8_t vector, struct rm_regs *r)
 	memcpy(r, rm_var(rm_regs), sizeof(*r));
 }
 
+uint32_t pxe_rom_calls;
+
 uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)
 {
+	pxe_rom_calls++;
 	*(uint16_t *)rm_var(rm_opcode) = opcode;
 	*(uint16_t *)rm_var(rm_param_seg) = (uint16_t)(param_linear >> 4);
 	*(uint16_t *)rm_var(rm_param_off) = (uint16_t)(param_linear & 15);

@@ -79,7 +79,9 @@ extern struct bios_low *bios_low;
 
 /* Run BIOS interrupt @p vector with the registers in *r, results back. */
 void pm_rm_int(uint8_t vector, struct rm_regs *r);
-/* Far-call the ROM's !PXE with a block in base memory; returns AX. */
+/* Far-call the ROM's !PXE with a block in base memory; returns AX.
+ * pxe_rom_calls counts them (each is a trip through real mode). */
+extern uint32_t pxe_rom_calls;
 uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear);
 
 /* Find !PXE's entry point; -1 when the ROM gave us no usable structure. */

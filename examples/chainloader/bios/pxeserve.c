@@ -258,7 +258,9 @@ uint16_t bios_pxe_api(uint16_t opcode, uint32_t block)
 		char d[21];
 		con_puts("nbp: PXE API unloaded after ");
 		con_puts(cl_dec(d, api.calls));
-		con_puts(" calls, ");
+		con_puts(" calls (");
+		con_puts(cl_dec(d, pxe_rom_calls));
+		con_puts(" into the ROM), ");
 		con_puts(cl_dec(d, api.gw_served));
 		con_puts(" files\n");
 	}
