@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end: real firmware PXE-boots our chainloader in QEMU, which adopts
 # the firmware's lease and fetches a kernel and initrd over HTTP.
-#   e2e.sh bios|efi ok|missing|chain|pxeapi LOADER FIXTURE_DIR
+#   e2e.sh bios|efi ok|missing|chain|pxeapi|probe LOADER FIXTURE_DIR [PROBE]
 # ok:      the kernel prints the marker; the capture shows no DHCP packet
 #          from the guest after the loader was fetched; nginx served both
 #          files to our loader.
@@ -18,6 +18,8 @@
 #          chains pxelinux.0; pxelinux's TFTP over our PXE API becomes
 #          HTTP: nginx serves ldlinux.c32, the config, kernel and initrd to
 #          our loader, and the capture shows no TFTP after our NBP.
+# probe:   (BIOS) the loader chains PROBE (tests/boot/pxeprobe.S), which
+#          checks our PXE API the way a chained program finds it.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -60,7 +62,10 @@ if [ "$mode" = efi ]; then
 		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
 else
 	name=nbchain.kpxe
-	if [ "$case" = chain ] || [ "$case" = pxeapi ]; then
+	if [ "$case" = probe ]; then
+		cp "${5:?probe NBP}" "$work/http/pxeprobe.0"
+		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER
+	elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 		# pxelinux's files: on the TFTP server for chain, on nginx only
 		# for pxeapi (dnsmasq then has nothing but our NBP).
 		files=$work/tftp; [ "$case" = pxeapi ] && files=$work/http
@@ -107,6 +112,18 @@ if [ "$mode" = efi ] && [ "$case" = chain ]; then
 	rrq=$(tshark -r "$work/guest.pcap" -Y 'tftp.source_file == "uki.efi"' 2>/dev/null | wc -l)
 	[ "$rrq" -gt 0 ] || fail "no TFTP request for uki.efi in the capture"
 	echo "ok: efi chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
+elif [ "$case" = probe ]; then
+	wait_log 'probe: (done|FAIL)' 120 >/dev/null || fail "the probe did not finish"
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a '^probe' <<<"$log"
+	grep -a -q 'probe: FAIL' <<<"$log" && fail "$(grep -a 'probe: FAIL' <<<"$log")"
+	for want in 'probe: !PXE at SS:SP\+4 ok' 'probe: INT 1Ah finds PXENV\+ ok' \
+		'probe: GET_CACHED_INFO via PXENV\+ ok' 'probe: option 209=pxelinux.cfg/default$' \
+		'probe: option 210=/boot/$' 'probe: unsupported opcode via !PXE ok' \
+		'probe: E820 hides 16-32 MiB ok'; do
+		grep -a -q -E "$want" <<<"$log" || fail "missing: $want"
+	done
+	echo "ok: bios probe: !PXE, INT 1Ah, PXENV+ entry, cached info with the script's 209/210, CF on failure, E820 hiding all as a chained NBP sees them"
 elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	wait_log 'chain: serving the PXE API' 90 >/dev/null || fail "the loader did not chain"
 	wait_log 'PXELINUX' 30 >/dev/null || fail "pxelinux did not start"
