@@ -83,9 +83,16 @@ else
 fi
 cp "$loader" "$work/tftp/$name"
 
+# The BIOS missing case also has a VGA card: the error must reach the
+# screen, read back through the QEMU monitor (a pipe pair).
+qemu_extra=()
+if [ "$mode" = bios ] && [ "$case" = missing ]; then
+	mkfifo "$work/mon.in" "$work/mon.out"
+	qemu_extra=(-device VGA -monitor "pipe:$work/mon")
+fi
 start=$(date +%s%N)
 ( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150
-  else bootrig_qemu_bios "$work/serial.log" 150; fi ) &
+  else bootrig_qemu_bios "$work/serial.log" 150 "${qemu_extra[@]}"; fi ) &
 qpid=$!
 # Wait (bounded) for the serial log to show a pattern; prints elapsed s.
 wait_log() {
@@ -176,6 +183,16 @@ else
 	if [ "$mode" = efi ]; then back='returning to the firmware'; after='BdsDxe: failed to start Boot0001|Start PXE over IPv6|BdsDxe: loading Boot0'
 	else back='returning to the ROM'; after='No more network devices|Booting from'; fi
 	wait_log "$back" 30 >/dev/null || fail "the loader did not say it returns to the firmware"
+	if [ "$mode" = bios ]; then
+		# Drain the monitor's replies so it never blocks writing them.
+		timeout 10 cat "$work/mon.out" >/dev/null 2>&1 </dev/null &
+		timeout 5 bash -c "echo 'pmemsave 0xb8000 4000 \"$work/vga.bin\"' >'$work/mon.in'"
+		for ((i = 0; i < 50; i++)); do [ -s "$work/vga.bin" ] && break; sleep 0.1; done
+		# Text mode: a character byte, then an attribute byte.
+		screen=$(od -An -v -tu1 -w2 "$work/vga.bin" 2>/dev/null | awk '{ printf "%c", ($1 >= 32 && $1 < 127) ? $1 : 32 }')
+		grep -q 'fetch failed: .*missing/vmlinuz: not found' <<<"$screen" ||
+			fail "the 404 is not on the screen"
+	fi
 	t_back=$(wait_log "$after" 60) || fail "the firmware did not take control back"
 	echo "ok: $mode missing URL: error shown, firmware resumed at ${t_back} ms"
 fi

@@ -1,4 +1,4 @@
-/* Console of the BIOS NBP: COM1, which QEMU and most BMCs show. */
+/* Console of the BIOS NBP: COM1 (QEMU, BMCs, logs) and the screen. */
 #ifndef CL_BIOS_CONSOLE_H
 #define CL_BIOS_CONSOLE_H
 #include <stdint.h>
