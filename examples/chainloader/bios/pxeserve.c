@@ -196,6 +196,14 @@ static void unhook(uint32_t vec, const char *save, const char *handler)
 		*ivt = *(uint32_t *)rm_var(save);
 }
 
+/* One of the ROM's structures, if it is there (its UNDI segments are
+ * passed on to the NBP so it can free them). */
+static const uint8_t *rom_struct(uint16_t seg, uint16_t off, const char *sig)
+{
+	const uint8_t *p = flat(segoff_linear(seg, off));
+	return seg && memcmp(p, sig, slen(sig)) == 0 ? p : NULL;
+}
+
 int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 {
 	struct bios_low *low = bios_low;
@@ -227,8 +235,8 @@ int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 		.code_size = (uint16_t)(ours > 0xffff ? 0xffff : ours),
 		.stack_seg = rm_segment(),
 		.stack_size = (uint16_t)rm_off(api_stack),
-		.rom_pxenv = flat(segoff_linear(rom_pxenv_seg, rom_pxenv_off)),
-		.rom_bangpxe = flat(segoff_linear(rom_bang_seg, rom_bang_off)),
+		.rom_pxenv = rom_struct(rom_pxenv_seg, rom_pxenv_off, "PXENV+"),
+		.rom_bangpxe = rom_struct(rom_bang_seg, rom_bang_off, "!PXE"),
 	};
 	cl_pxeapi_make_structs(&s, low->pxenv, low->bangpxe);
 	set16(chain_pxenv_seg, s.pxenv_seg);
