@@ -150,17 +150,17 @@ struct nb_ip_info;
  * syscall and a trip through the host's bridge (tap).  Linux, the usual
  * server, grows its congestion window by the segments an ACK covers
  * (RFC 3465 without the L limit), so fewer ACKs do not slow it down;
- * kernel receivers acknowledge whole GRO batches of 40+ segments.  8
- * keeps a sender that counts ACKs instead (RFC 3465, L = 2) growing by a
- * quarter per round trip, and the held ACK still leaves at the end of
- * each receive batch (NB_TCP_DELACK_MS), so a sender is never stalled.
+ * kernel receivers acknowledge whole GRO batches of 40+ segments.  16
+ * keeps a sender that counts ACKs instead (RFC 3465, L = 2) growing by
+ * an eighth per round trip, and the held ACK leaves after
+ * NB_TCP_STRETCH_DELACK_MS at the latest, so a sender is never stalled.
  * Stretching applies only while the advertised window holds at least
  * 4 x NB_TCP_ACK_STRETCH full segments and after NB_TCP_QUICKACK_BYTES;
  * out-of-order data, a filled hole and a segment with PSH are
  * acknowledged at once.  Set it to NB_TCP_ACK_EVERY to turn it off.
  */
 #ifndef NB_TCP_ACK_STRETCH
-#define NB_TCP_ACK_STRETCH 8
+#define NB_TCP_ACK_STRETCH 16
 #endif
 
 /**
