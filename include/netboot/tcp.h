@@ -164,14 +164,6 @@ struct nb_ip_info;
 #endif
 
 /**
- * Bytes at the start of a connection acknowledged every
- * NB_TCP_ACK_EVERY segments, whatever the window: a sender's slow start
- * from the RFC 6928 initial window (10 segments) needs about four round
- * trips of frequent ACKs to reach 256 KiB in flight, and its first RTT
- * samples come from them.
- */
-#ifndef NB_TCP_STRETCH_DELACK_MS
-/**
  * Longest a stretched ACK is held (see NB_TCP_ACK_STRETCH).  Unlike a
  * plain held ACK (NB_TCP_DELACK_MS) it does not go out at the very next
  * poll: on firmware the loop polls far faster than frames arrive, which
@@ -181,9 +173,17 @@ struct nb_ip_info;
  * only delays the ACK of the tail of a burst, by under 1 ms on average
  * with a millisecond clock.
  */
+#ifndef NB_TCP_STRETCH_DELACK_MS
 #define NB_TCP_STRETCH_DELACK_MS 1
 #endif
 
+/**
+ * Bytes at the start of a connection acknowledged every
+ * NB_TCP_ACK_EVERY segments, whatever the window: a sender's slow start
+ * from the RFC 6928 initial window (10 segments) needs about four round
+ * trips of frequent ACKs to reach 256 KiB in flight, and its first RTT
+ * samples come from them.
+ */
 #ifndef NB_TCP_QUICKACK_BYTES
 #define NB_TCP_QUICKACK_BYTES (256u * 1024u)
 #endif
