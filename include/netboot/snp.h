@@ -17,11 +17,14 @@
  * - Transmit is asynchronous in SNP: the firmware owns the buffer until
  *   `GetStatus` hands it back.  The driver therefore copies each frame
  *   into one of its own transmit buffers (taken from an arena at init)
- *   and recycles them through `GetStatus`; when all are in flight,
- *   transmit returns -NB_ENOBUFS and the stack counts a drop.
+ *   and recycles them through `GetStatus` only when it has none free
+ *   (each firmware call can be a VM exit, so none is made that a frame
+ *   does not need); when all are still in flight, transmit returns
+ *   -NB_ENOBUFS and the stack counts a drop.
  * - Receive calls `Receive` straight into the stack's buffer until
- *   `EFI_NOT_READY` (returns 0).  A frame the buffer cannot hold
- *   (`EFI_BUFFER_TOO_SMALL`) is dropped and counted, never truncated.
+ *   `EFI_NOT_READY` (returns 0), and nothing else.  A frame the buffer
+ *   cannot hold (`EFI_BUFFER_TOO_SMALL`) is dropped and counted, never
+ *   truncated.
  *
  * Firmware calls use the EFI calling convention: the Microsoft x64 ABI
  * on x86_64 (see #NB_EFIAPI), the platform's C convention on i386.

@@ -16,7 +16,21 @@
  * full.  Pass @ref nb_tap::fd to nb_hosted_clock() to sleep until a frame
  * arrives.
  *
- * Worst-case memory: sizeof(struct nb_tap) (about 100 bytes); no arena.
+ * **Offloads.**  The device is attached with a virtio-net header
+ * (IFF_VNET_HDR) and TCP/IPv4 segmentation and checksum offload
+ * (TUN_F_TSO4, TUN_F_CSUM), so the kernel hands over a whole TSO/GRO
+ * super-frame (up to 64 KiB) in one read() instead of segmenting it into
+ * ~45 frames and as many reads; the driver cuts it into wire-sized frames
+ * itself (each with complete IP and TCP checksums) and finishes any
+ * checksum the kernel left pending, so the stack only ever sees ordinary
+ * frames.  At 1 Gbit/s the per-frame read() was most of the cost of a
+ * download.  A kernel that refuses the offloads gets the plain mode;
+ * nb_tap_close() turns the offloads off again, because they stay with the
+ * persistent device and a later reader without the header would receive
+ * super-frames.
+ *
+ * Worst-case memory: sizeof(struct nb_tap) (about 65 KiB: one
+ * super-frame); no arena.
  */
 #ifndef NETBOOT_TAP_H
 #define NETBOOT_TAP_H
@@ -27,19 +41,40 @@
 /** Longest interface name, with its NUL (Linux IFNAMSIZ). */
 #define NB_TAP_NAME_MAX 16
 
+/**
+ * Largest frame read at once with offloads on: a 64 KiB GSO packet (the
+ * kernel's default gso_max_size) with its Ethernet and VLAN headers.
+ */
+#define NB_TAP_SUPER_MAX (65536 + 64)
+
 /** A tap driver instance.  Caller-owned; must not move while in use. */
 struct nb_tap {
 	int fd;                      /**< The /dev/net/tun descriptor, -1
 					  when closed. */
 	char name[NB_TAP_NAME_MAX];  /**< Interface name. */
+	bool vnet;                   /**< Offloads on: frames carry a
+					  virtio-net header. */
 	uint32_t rx_oversize;        /**< Frames dropped: larger than the
 					  stack's buffer. */
 	uint32_t rx_errors;          /**< read() failures. */
 	uint32_t tx_errors;          /**< write() failures other than a full
 					  queue. */
 	uint32_t tx_full;            /**< write()s refused with EAGAIN. */
+	uint32_t rx_super;           /**< Super-frames received (offloads). */
+	uint32_t rx_segments;        /**< Frames cut from them. */
+	uint32_t rx_bad_gso;         /**< Super-frames dropped: not a TCP/IPv4
+					  packet the driver can cut. */
+	/* Private: the super-frame being cut (offloads). */
+	uint32_t seg_len;            /**< Its length; 0 when none is pending. */
+	uint32_t seg_pos;            /**< Payload offset of the next frame. */
+	uint16_t seg_hl;             /**< Header bytes repeated per frame. */
+	uint16_t seg_l3;             /**< Offset of the IPv4 header. */
+	uint16_t seg_l4;             /**< Offset of the TCP header. */
+	uint16_t seg_mss;            /**< Payload bytes per frame. */
+	uint16_t seg_i;              /**< Index of the next frame. */
 	uint8_t spill[64];           /**< Catches the tail of an oversized
 					  frame so it is seen and dropped. */
+	uint8_t super[NB_TAP_SUPER_MAX]; /**< Receive buffer (offloads). */
 };
 
 /**

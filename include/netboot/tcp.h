@@ -142,6 +142,52 @@ struct nb_ip_info;
 #define NB_TCP_ACK_EVERY 2
 #endif
 
+/**
+ * In-order segments one ACK may cover once a transfer is under way
+ * (stretch ACKs).  Every ACK costs a transmit, and on the links this
+ * stack is for a transmit is expensive: a real-mode round trip (UNDI,
+ * twice with its completion), a firmware call plus a VM exit (SNP), or a
+ * syscall and a trip through the host's bridge (tap).  Linux, the usual
+ * server, grows its congestion window by the segments an ACK covers
+ * (RFC 3465 without the L limit), so fewer ACKs do not slow it down;
+ * kernel receivers acknowledge whole GRO batches of 40+ segments.  16
+ * keeps a sender that counts ACKs instead (RFC 3465, L = 2) growing by
+ * an eighth per round trip, and the held ACK leaves after
+ * NB_TCP_STRETCH_DELACK_MS at the latest, so a sender is never stalled.
+ * Stretching applies only while the advertised window holds at least
+ * 4 x NB_TCP_ACK_STRETCH full segments and after NB_TCP_QUICKACK_BYTES;
+ * out-of-order data, a filled hole and a segment with PSH are
+ * acknowledged at once.  Set it to NB_TCP_ACK_EVERY to turn it off.
+ */
+#ifndef NB_TCP_ACK_STRETCH
+#define NB_TCP_ACK_STRETCH 16
+#endif
+
+/**
+ * Longest a stretched ACK is held (see NB_TCP_ACK_STRETCH).  Unlike a
+ * plain held ACK (NB_TCP_DELACK_MS) it does not go out at the very next
+ * poll: on firmware the loop polls far faster than frames arrive, which
+ * would make every poll with one new segment send an ACK.  The sender
+ * has at least 4 x NB_TCP_ACK_STRETCH segments of window and marks the
+ * end of what it has to send with PSH (acknowledged at once), so this
+ * only delays the ACK of the tail of a burst, by under 1 ms on average
+ * with a millisecond clock.
+ */
+#ifndef NB_TCP_STRETCH_DELACK_MS
+#define NB_TCP_STRETCH_DELACK_MS 1
+#endif
+
+/**
+ * Bytes at the start of a connection acknowledged every
+ * NB_TCP_ACK_EVERY segments, whatever the window: a sender's slow start
+ * from the RFC 6928 initial window (10 segments) needs about four round
+ * trips of frequent ACKs to reach 256 KiB in flight, and its first RTT
+ * samples come from them.
+ */
+#ifndef NB_TCP_QUICKACK_BYTES
+#define NB_TCP_QUICKACK_BYTES (256u * 1024u)
+#endif
+
 /** Connection states (RFC 793 names; no LISTEN, no TIME-WAIT). */
 enum nb_tcp_state {
 	NB_TCP_CLOSED = 0,   /**< Not connected (initial and final). */

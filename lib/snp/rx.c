@@ -1,5 +1,6 @@
 /*
- * SNP receive: straight into the stack's buffer, one frame per call.
+ * SNP receive: straight into the stack's buffer, one frame per call, and
+ * nothing but Receive on this path.
  */
 #include "snp_int.h"
 
@@ -25,10 +26,11 @@ int nb_snp_receive(void *drv, void *buf, size_t cap)
 			return (int)size;
 		}
 		if (st == NB_EFI_NOT_READY) {
-			/* Idle: a good moment to take finished transmit
-			 * buffers back, so transmit rarely has to. */
-			if (d->tx_busy)
-				nb_snp_reclaim(d);
+			/* No GetStatus here: a stack asks for frames until
+			 * there are none, so this path runs once per poll,
+			 * and a firmware call (a VM exit on virtio) per poll
+			 * cost more than the recycling it did.  Transmit
+			 * takes buffers back when it runs out. */
 			return 0;
 		}
 		if (st == NB_EFI_BUFFER_TOO_SMALL) {

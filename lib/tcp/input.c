@@ -226,9 +226,28 @@ static void consumer_failed(struct nb_tcp_conn *c, int rc)
 	nb_tcp_finish(c, rc);
 }
 
-/* Hand payload at stream offset @p off to the consumer. */
+_Static_assert(NB_TCP_ACK_EVERY >= 1 && NB_TCP_ACK_EVERY <= 255 &&
+		       NB_TCP_ACK_STRETCH <= 255,
+	       "ack_pending is 8 bits");
+
+/* In-order segments the next ACK may cover (see NB_TCP_ACK_STRETCH). */
+static unsigned ack_every(const struct nb_tcp_conn *c)
+{
+	uint64_t wnd = c->rcv_last > c->rcv_off ? c->rcv_last - c->rcv_off : 0;
+
+	if (NB_TCP_ACK_STRETCH <= NB_TCP_ACK_EVERY ||
+	    c->rcv_off < NB_TCP_QUICKACK_BYTES ||
+	    wnd < 4u * (uint64_t)NB_TCP_ACK_STRETCH * c->rcv_mss)
+		return NB_TCP_ACK_EVERY;
+	return NB_TCP_ACK_STRETCH;
+}
+
+/*
+ * Hand payload at stream offset @p off to the consumer.  @p push: the
+ * segment carried PSH, so its sender may now wait for our ACK.
+ */
 static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
-		    size_t n)
+		    size_t n, bool push)
 {
 	struct nb_tcp_stats *st = &c->t->stats;
 	int k;
@@ -272,6 +291,7 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 	{
 		uint64_t start = c->rcv_off;
 		bool more = nb_tcp_ooo_any(c);
+		unsigned every;
 
 		while (n > 0) {
 			size_t piece = n > 0x7fffffff ? 0x7fffffff : n;
@@ -298,10 +318,13 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 			return;
 		if (nb_tcp_ooo_advance(c) || more)
 			c->ack_now = true; /* a hole filled: SACK news */
-		if (++c->ack_pending >= NB_TCP_ACK_EVERY)
+		every = ack_every(c);
+		if (++c->ack_pending >= every || push)
 			c->ack_now = true;
 		else if (c->ack_pending == 1)
-			c->ack_due = nb_tcp_now(c) + NB_TCP_DELACK_MS;
+			c->ack_due = nb_tcp_now(c) +
+				     (every > NB_TCP_ACK_EVERY ? NB_TCP_STRETCH_DELACK_MS
+							       : NB_TCP_DELACK_MS);
 		event(c, NB_TCP_EV_DATA);
 	}
 }
@@ -389,7 +412,7 @@ static void synchronized(struct nb_tcp_conn *c, const struct tcp_seg *g)
 			n -= skip;
 			off = c->rcv_off;
 		}
-		do_data(c, off, d, n);
+		do_data(c, off, d, n, (g->flags & TCP_PSH) != 0);
 		if (!c->t)
 			return;
 	}

@@ -105,12 +105,16 @@ int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
 	if (c->state == NB_TCP_SYN_SENT)
 		return -NB_EAGAIN;
 	/* Window update: the consumer made room (e.g. HTTP left the header
-	 * phase, or the sink drained).  Worth a segment once the edge moves
-	 * by two segments, or at all after a zero window. */
+	 * phase, or the sink drained).  Worth a segment after a zero window,
+	 * or once the edge moved by two segments and by at least as much as
+	 * the sender may still send: with a window of megabytes the edge
+	 * moves with every segment received, and an update for that would
+	 * undo the stretched ACKs while telling the sender nothing useful. */
 	nb_tcp_rcv_window(c, &edge);
 	if (!c->fin_rcvd && edge > c->rcv_last &&
 	    (c->rcv_last <= c->rcv_off ||
-	     edge - c->rcv_last >= 2u * (uint64_t)c->rcv_mss))
+	     (edge - c->rcv_last >= 2u * (uint64_t)c->rcv_mss &&
+	      edge - c->rcv_last >= c->rcv_last - c->rcv_off)))
 		c->ack_now = true;
 	if (c->ack_pending && now_ms >= c->ack_due)
 		c->ack_now = true;

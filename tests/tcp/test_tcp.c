@@ -177,6 +177,60 @@ static void test_in_order_and_ack_every_second(void **state)
 	assert_int_equal(th_last(h)->ack, th_peer_seq(2996));
 }
 
+/* Feed in-order full segments from @p off up to @p end; returns @p end. */
+static uint64_t feed(struct th *h, uint64_t off, uint64_t end, uint8_t flags)
+{
+	for (; off < end; off += 1448)
+		th_seg(h, flags, th_peer_seq(off), h->c.iss + 1 + (uint32_t)h->c.snd_max,
+		       65535, NULL, 0, pat, 1448);
+	return end;
+}
+
+static void test_stretch_acks(void **state)
+{
+	struct th *h = up(state);
+	uint64_t off = 0;
+
+	/* Start of the connection: every second segment, whatever the
+	 * window. */
+	off = feed(h, off, 16 * 1448, 0x10);
+	assert_int_equal(h->nout, 8);
+	/* Past NB_TCP_QUICKACK_BYTES with a window of ~800 KiB: one ACK
+	 * covers NB_TCP_ACK_STRETCH segments. */
+	off = feed(h, off, 182 * 1448, 0x10); /* 263536 bytes */
+	assert_int_equal(th_poll(h, 0), -NB_EAGAIN);
+	h->nout = 0;
+	off = feed(h, off, off + 2 * NB_TCP_ACK_STRETCH * 1448, 0x10);
+	assert_int_equal(h->nout, 2);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
+	/* A held stretched ACK does not leave at a poll at the same time
+	 * (firmware polls far faster than frames arrive)... */
+	off = feed(h, off, off + 3 * 1448, 0x10);
+	assert_int_equal(th_poll(h, 0), -NB_EAGAIN);
+	assert_int_equal(h->nout, 2);
+	/* ...but after NB_TCP_STRETCH_DELACK_MS. */
+	assert_int_equal(th_poll(h, NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
+	assert_int_equal(h->nout, 3);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
+	/* PSH: the sender may be waiting, acknowledge at once. */
+	off = feed(h, off, off + 1448, 0x18);
+	assert_int_equal(h->nout, 4);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
+	/* Out of order: at once, with SACK. */
+	feed(h, off + 1448, off + 2 * 1448, 0x10);
+	assert_int_equal(h->nout, 5);
+	assert_int_equal(th_last(h)->nsack, 1);
+	/* A small window (the consumer is nearly full): every second. */
+	h->limit = off + 20 * 1448;
+	assert_int_equal(th_poll(h, 0), -NB_EAGAIN);
+	h->nout = 0;
+	feed(h, off, off + 1448, 0x10);
+	assert_int_equal(h->nout, 1); /* the hole filled */
+	off += 2 * 1448;
+	off = feed(h, off, off + 4 * 1448, 0x10);
+	assert_int_equal(h->nout, 3);
+}
+
 static void test_ooo_sack(void **state)
 {
 	struct th *h = up(state);
@@ -643,6 +697,7 @@ int main(void)
 		T(test_malformed_options),
 		T(test_tiny_mss_clamped),
 		T(test_in_order_and_ack_every_second),
+		T(test_stretch_acks),
 		T(test_ooo_sack),
 		T(test_scoreboard_bound),
 		T(test_consumer_refuses_ooo),

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,22 +29,53 @@ static void draw(struct nbget_filesink *fs, uint64_t now)
 	}
 }
 
-static int fs_write(void *ctx, uint64_t off, const void *data, size_t len)
+static int put(int fd, uint64_t off, const void *data, size_t len)
 {
-	struct nbget_filesink *fs = ctx;
 	const char *p = data;
-	uint64_t o = off;
-	size_t left = len;
-	while (left) {
-		ssize_t n = pwrite(fs->fd, p, left, (off_t)o);
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return errno == ENOSPC ? -NB_ENOSPC : -NB_EIO;
 		p += n;
-		o += (uint64_t)n;
-		left -= (size_t)n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
 	}
+	return 0;
+}
+
+static int flush(struct nbget_filesink *fs)
+{
+	int rc = put(fs->fd, fs->buf_off, fs->buf, fs->buf_len);
+	fs->buf_len = 0;
+	return rc;
+}
+
+static int fs_write(void *ctx, uint64_t off, const void *data, size_t len)
+{
+	struct nbget_filesink *fs = ctx;
+	int rc = 0;
+	if (!fs->buf) {
+		rc = put(fs->fd, off, data, len);
+	} else {
+		/* Anything but the continuation of the gathered run (out of
+		 * order, a retransmission, a parallel part) ends the run;
+		 * rewrites carry the same bytes, so order does not matter. */
+		if (fs->buf_len && (off != fs->buf_off + fs->buf_len ||
+				    len > NBGET_SINK_BUF - fs->buf_len))
+			rc = flush(fs);
+		if (rc == 0 && len >= NBGET_SINK_BUF) {
+			rc = put(fs->fd, off, data, len);
+		} else if (rc == 0) {
+			if (!fs->buf_len)
+				fs->buf_off = off;
+			memcpy(fs->buf + fs->buf_len, data, len);
+			fs->buf_len += len;
+		}
+	}
+	if (rc < 0)
+		return rc;
 	fs->written += len;
 	if (off + len > fs->high)
 		fs->high = off + len;
@@ -72,6 +104,7 @@ int nbget_filesink_open(struct nbget_filesink *fs, struct nbget *g,
 	if (fs->fd < 0)
 		return -NB_EACCES;
 	fs->g = g;
+	fs->buf = malloc(NBGET_SINK_BUF); /* NULL: write through, still correct */
 	fs->tty = isatty(STDERR_FILENO);
 	fs->start_ms = nbget_now(g);
 	fs->sink.write = fs_write;
@@ -108,6 +141,13 @@ int nbget_filesink_finish(struct nbget_filesink *fs, int rc, long retrans)
 	if (fs->tty && !fs->g->quiet) {
 		draw(fs, now);
 		fputc('\n', stderr);
+	}
+	if (fs->buf) {
+		int frc = fs->buf_len ? flush(fs) : 0;
+		if (frc < 0 && rc == 0)
+			rc = frc;
+		free(fs->buf);
+		fs->buf = NULL;
 	}
 	/* A sink only learns the end from its writes; a file shorter than
 	 * the announced size (e.g. an empty body) must still be that long. */
