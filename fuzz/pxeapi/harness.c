@@ -24,7 +24,8 @@
  *         boot server's), 7 parameter block starts as 0xa5 garbage
  *     [1] clock step: every clock reading advances 10 + 4 * byte ms
  *     [2] cached-packet block offset (base_off = byte * 0x101)
- *     [3] ring size per file (index into ring_sizes)
+ *     [3] ring size per file (ring_sizes[byte % 8]; bit 7: the download
+ *         memory has 3 spare bytes after the rings)
  *     [4..5] length (LE) of an extra DHCP packet that follows, 0 = none
  *   then records [op][len LE16 & 0x7ff][len bytes], op % 5:
  *   0 call:  [sel][flags][block bytes]; sel < 0xf0 picks the opcode
@@ -41,6 +42,10 @@
  *   3 time:  [n] the clock jumps n * 250 ms.
  *   4 ctl:   [sub][...]: set_option / set_gateway / shutdown / link
  *            transmit failure.
+ *
+ * Seeds: `cd fuzz/pxeapi && ./gen_corpus.py`.  To see what a seed does,
+ * build this file with -DPXEAPI_FUZZ_TRACE: every call, frame sent and
+ * reply is printed.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -256,6 +261,16 @@ static void watch_tx(void)
 		H.last_len = fr->len;
 		H.fresh = true;
 		const uint8_t *tcp = fr->data + 14 + ihl;
+		TRACE(" sent %s %u -> %u, %zu bytes\n",
+		      !ihl ? "arp" : fr->data[23] == 6 ? "tcp" : "udp",
+		      ihl ? nb_get16(tcp) : 0, ihl ? nb_get16(tcp + 2) : 0,
+		      fr->len);
+		if (ihl && fr->data[23] == 17 && nb_get16(tcp + 2) == 69 &&
+		    memchr(tcp + 10, 0, fr->len - 14 - ihl - 10))
+			TRACE("   RRQ \"%s\"\n", (const char *)tcp + 10);
+		if (ihl && fr->data[23] == 6)
+			TRACE("   flags %02x seq %08x ack %08x\n", tcp[13],
+			      nb_get32(tcp + 4), nb_get32(tcp + 8));
 		/* A new connection: the server picks a new ISN. */
 		if (ihl && fr->data[23] == 6 && (tcp[13] & 0x12) == 0x02)
 			H.peer_seq = 0x10000000u + (uint32_t)H.t * 4096u;
@@ -283,7 +298,9 @@ static uint16_t tcp_csum(uint32_t src, uint32_t dst, const uint8_t *seg,
  * fixed).  Otherwise it answers the last frame we sent:
  *   ARP request: the reply (bit 0: from another MAC);
  *   UDP: payload from port p0p1 (0: the port we sent to) to the port we
- *        sent from (bit 1: to port p2p3 instead);
+ *        sent from (bit 1: to port p2p3 instead); bit 2: its first two
+ *        bytes copied from our datagram, so a DNS answer carries the
+ *        query's random ID;
  *   TCP: flags p0, seq = server's next + (int16)p1p2, ack = the end of
  *        our segment + (int16)p3p4, window p5 * 256 (0: 65535), an MSS
  *        option on a SYN.
@@ -300,7 +317,7 @@ static void reply(const uint8_t *body, size_t len)
 	if (ctl & 0x40) {
 		if (!pll)
 			return;
-		n = pll;
+		n = pll < NB_ETH_FRAME_MAX ? pll : NB_ETH_FRAME_MAX;
 		memcpy(f, pl, n);
 		if ((ctl & 1) && n >= 6)
 			memcpy(f, fl_our_mac, 6);
@@ -330,9 +347,14 @@ static void reply(const uint8_t *body, size_t len)
 	if (l[23] == 17) {
 		uint16_t sport = nb_get16(p + 1) ? nb_get16(p + 1) : their_port;
 		uint16_t dport = ctl & 2 ? nb_get16(p + 3) : our_port;
+		uint8_t d[NB_ETH_FRAME_MAX];
 		if (pll > NB_ETH_FRAME_MAX - 14 - 20 - 8)
 			pll = NB_ETH_FRAME_MAX - 14 - 20 - 8;
-		n = fb_udp_frame(f, fl_our_mac, them, us, sport, dport, pl, pll);
+		if (pll)
+			memcpy(d, pl, pll);
+		if ((ctl & 4) && pll >= 2 && nb_get16(l4 + 4) >= 8 + 2)
+			memcpy(d, l4 + 8, 2);
+		n = fb_udp_frame(f, fl_our_mac, them, us, sport, dport, d, pll);
 		TRACE("  udp %u -> %u, %zu bytes\n", sport, dport, pll);
 		(void)fl_push(&H.fl, f, n);
 		return;
@@ -443,6 +465,12 @@ static void call(const uint8_t *body, size_t len)
 	uint16_t rc = cl_pxeapi_call(&H.api, op, blk);
 	TRACE("t=%llu call %04x -> %u status 0x%02x\n", (unsigned long long)H.t,
 	      op, rc, blk[0] | blk[1] << 8);
+	for (int i = 0; i < CL_PXEAPI_FILES; i++)
+		if (H.api.files[i].kind)
+			TRACE("  file %d: kind %u status %d rd %llu have %llu\n", i,
+			      H.api.files[i].kind, H.api.files[i].status,
+			      (unsigned long long)H.api.files[i].rd,
+			      (unsigned long long)H.api.files[i].have);
 	if (rc != PXENV_EXIT_SUCCESS && rc != PXENV_EXIT_FAILURE)
 		abort();
 }
@@ -649,6 +677,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 6)
 		return 0;
+	TRACE("input of %zu bytes\n", size);
 	size_t extra_len = (size_t)(data[4] | data[5] << 8);
 	if (extra_len > size - 6)
 		extra_len = size - 6;

@@ -1,11 +1,23 @@
-/* The console: COM1 (for logs and tests) and the screen through the
- * BIOS teletype (what a person at the machine sees). */
+/*
+ * The console: COM1 (QEMU, BMCs, logs, tests) and the text screen.  The
+ * screen is written directly in VGA text memory, not through INT 10h:
+ * that costs no trip to real mode per line, and SeaBIOS without a VGA
+ * card turns INT 10h into serial output, which would print every line
+ * twice.  The cursor lives where the BIOS keeps it (BDA), so the ROM's
+ * and the next program's output continue below ours.
+ */
 #include "bios/console.h"
 #include "bios/io.h"
-#include "bios/pxe.h"
 #include "fmt.h"
 
+#include <stdbool.h>
+
 #define COM1 0x3f8
+#define BDA_MODE 0x449
+#define BDA_COLS 0x44a
+#define BDA_CURSOR 0x450 /* page 0: column, then row */
+#define BDA_ROWS 0x484   /* rows - 1 (EGA and later) */
+#define ATTR 0x07
 
 static void serial_put(char c)
 {
@@ -15,20 +27,87 @@ static void serial_put(char c)
 	outb(COM1, (uint8_t)c);
 }
 
-/* One trip to real mode per VGA_BUF_LEN bytes, not per character. */
-static void screen_puts(const char *s)
+/* Fixed BIOS and VGA addresses are not C objects. */
+static volatile uint8_t *at(uint32_t addr)
 {
-	char *buf = rm_var(vga_buf);
-	while (*s) {
-		size_t n = 0;
-		while (*s && n + 2 < VGA_BUF_LEN) {
-			if (*s == '\n')
-				buf[n++] = '\r';
-			buf[n++] = *s++;
-		}
-		buf[n] = 0;
-		rm_call((uint16_t)rm_off(rm_do_vga));
+	uintptr_t a = addr;
+	__asm__("" : "+r"(a));
+	return (volatile uint8_t *)a;
+}
+
+struct screen {
+	volatile uint16_t *mem;
+	uint16_t crtc;
+	unsigned cols, rows, col, row;
+};
+
+/* The text mode in use, or false in a graphics mode (nothing to do). */
+static bool screen_open(struct screen *s)
+{
+	uint8_t mode = *at(BDA_MODE);
+	if (mode == 7) {
+		s->mem = (volatile uint16_t *)at(0xb0000);
+		s->crtc = 0x3b4;
+	} else if (mode <= 3) {
+		s->mem = (volatile uint16_t *)at(0xb8000);
+		s->crtc = 0x3d4;
+	} else {
+		return false;
 	}
+	s->cols = at(BDA_COLS)[0] | (unsigned)at(BDA_COLS)[1] << 8;
+	s->rows = *at(BDA_ROWS) ? *at(BDA_ROWS) + 1u : 25u;
+	if (s->cols < 40 || s->cols > 132 || s->rows > 60)
+		return false;
+	s->col = at(BDA_CURSOR)[0];
+	s->row = at(BDA_CURSOR)[1];
+	if (s->col >= s->cols)
+		s->col = 0;
+	if (s->row >= s->rows)
+		s->row = s->rows - 1;
+	return true;
+}
+
+static void screen_newline(struct screen *s)
+{
+	s->col = 0;
+	if (++s->row < s->rows)
+		return;
+	s->row = s->rows - 1;
+	unsigned n = s->cols * (s->rows - 1);
+	for (unsigned i = 0; i < n; i++)
+		s->mem[i] = s->mem[i + s->cols];
+	for (unsigned i = 0; i < s->cols; i++)
+		s->mem[n + i] = ' ' | ATTR << 8;
+}
+
+static void screen_close(struct screen *s)
+{
+	at(BDA_CURSOR)[0] = (uint8_t)s->col;
+	at(BDA_CURSOR)[1] = (uint8_t)s->row;
+	unsigned pos = s->row * s->cols + s->col;
+	outb(s->crtc, 0x0e);
+	outb((uint16_t)(s->crtc + 1), (uint8_t)(pos >> 8));
+	outb(s->crtc, 0x0f);
+	outb((uint16_t)(s->crtc + 1), (uint8_t)pos);
+}
+
+static void screen_puts(const char *t)
+{
+	struct screen s;
+	if (!screen_open(&s))
+		return;
+	for (; *t; t++) {
+		if (*t == '\n') {
+			screen_newline(&s);
+		} else if (*t == '\r') {
+			s.col = 0;
+		} else {
+			s.mem[s.row * s.cols + s.col] = (uint8_t)*t | ATTR << 8;
+			if (++s.col == s.cols)
+				screen_newline(&s);
+		}
+	}
+	screen_close(&s);
 }
 
 void con_puts(const char *s)

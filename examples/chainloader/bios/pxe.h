@@ -29,9 +29,7 @@ extern char rm_seg[], rom_ss[], rom_sp[], pxe_entry[], rm_opcode[],
 	api_entry_sp[], api_entry_pxenv[], int1a_hook[], int15_hook[],
 	api_stack[], __rm_total[];
 /* Routines for rm_call(). */
-extern char rm_do_pxe[], rm_do_int[], rm_do_exit[], rm_do_chain[],
-	rm_do_vga[], vga_buf[];
-#define VGA_BUF_LEN 256
+extern char rm_do_pxe[], rm_do_int[], rm_do_exit[], rm_do_chain[];
 
 /* Run a .rm routine in real mode (start.S). */
 void rm_call(uint16_t fn);

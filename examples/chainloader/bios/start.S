@@ -341,27 +341,6 @@ rm_int_insn:
 	movw	%es, rm_regs+32
 	ret
 
-/* Print the NUL-terminated vga_buf on the screen by BIOS teletype. */
-	.globl rm_do_vga
-rm_do_vga:
-	sti
-	movw	$vga_buf, %si
-1:	lodsb
-	testb	%al, %al
-	jz	2f
-	pushw	%si
-	pushw	%ds
-	pushw	%bp
-	movb	$0x0e, %ah
-	movw	$0x0007, %bx
-	int	$0x10
-	popw	%bp
-	popw	%ds
-	popw	%si
-	jmp	1b
-2:	cli
-	ret
-
 /* Back to the ROM that called us: its stack still holds our pushes. */
 	.globl rm_do_exit
 rm_do_exit:
@@ -646,7 +625,5 @@ rm_stack:	.space 2048		/* the ROM's calls run on this */
 rm_stack_top:
 api_stack:	.space 256		/* the caller's registers */
 api_stack_top:
-	.globl vga_buf
-vga_buf:	.space 256		/* text for rm_do_vga */
 
 	.section .note.GNU-stack, "", @progbits
