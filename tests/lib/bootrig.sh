@@ -70,7 +70,7 @@ bootrig_qemu_efi() {
 	local log=$1 secs=$2; shift 2
 	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$RIG_DIR/vars.fd"
 	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M q35 -m 512 \
-		-nodefaults -nographic -serial stdio -no-reboot \
+		-nodefaults -nographic -serial stdio -no-reboot -pidfile "$RIG_DIR/qemu.pid" \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
 		-drive if=pflash,format=raw,unit=1,file="$RIG_DIR/vars.fd" \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off \
@@ -82,7 +82,7 @@ bootrig_qemu_efi() {
 bootrig_qemu_bios() {
 	local log=$1 secs=$2; shift 2
 	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M pc -m 256 \
-		-nodefaults -nographic -serial stdio -no-reboot -boot n \
+		-nodefaults -nographic -serial stdio -no-reboot -boot n -pidfile "$RIG_DIR/qemu.pid" \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off \
 		-device virtio-net-pci,netdev=n0,mac=52:54:00:90:00:43 \
 		-object filter-dump,id=f0,netdev=n0,file="$RIG_DIR/guest.pcap" \
@@ -91,6 +91,10 @@ bootrig_qemu_bios() {
 
 bootrig_down() {
 	for p in "${RIG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	# A guest left in its firmware (the missing-URL cases) would run on
+	# to its timeout: $! of a caller is a subshell, not QEMU.
+	[ -n "${RIG_DIR:-}" ] && [ -s "$RIG_DIR/qemu.pid" ] &&
+		kill "$(cat "$RIG_DIR/qemu.pid")" 2>/dev/null
 	# $! above is the subshell of `rig`, not dnsmasq itself.
 	[ -n "${RIG_DIR:-}" ] && [ -s "$RIG_DIR/dnsmasq.pid" ] &&
 		kill "$(cat "$RIG_DIR/dnsmasq.pid")" 2>/dev/null
