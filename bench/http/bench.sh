@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # HTTP download throughput, side by side: nbget (our stack on tap0, one
 # connection and --parallel 4) against curl (the kernel's TCP, in namespace
-# K), both fetching the same file from the same nginx over one emulated
-# path: RTT 0, 2, 20 and 80 ms from nbemu, and a 1 Gbit/s htb limit on the
-# server's interface.  Not a timed test: it prints a table with the ratio
+# K) and lwip-fetch (lwIP on the same tap), all fetching the same file
+# from the same nginx over one emulated path: RTT 0, 2, 20 and 80 ms from
+# nbemu, and a 1 Gbit/s htb limit on the server's interface.  Not a timed test: it prints a table with the ratio
 # to curl.  Goal: nbget >= 90 % of curl at every RTT.
 #
 #   bench/http/bench.sh BUILD_DIR        (root; after ninja)
 #
 # Env: RTTS ("0 2 20 80"), SIZE_MB (200), RATE (1gbit), REPEAT (2: best of),
+# LWIP (1; 0 leaves the lwIP column out),
 # CPUS (unset: all; e.g. CPUS=0 runs the whole rig on one CPU).  Pinned to
 # one CPU is the machine whose other core is busy (another QEMU): there
 # the kernel's receive path barely notices, while our stack's per-frame
@@ -24,13 +25,14 @@ fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(readlink -f "${1:?usage: $0 BUILD_DIR}")
 NBGET=$build/tools/nbget/nbget
+LWIPF=$build/tests/tcp/lwip-fetch
 export NBEMU=$build/tests/tools/nbemu
 RTTS=${RTTS:-"0 2 20 80"}
 SIZE_MB=${SIZE_MB:-200}
 RATE=${RATE:-1gbit}
 REPEAT=${REPEAT:-2}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-for t in curl ip timeout bc "$NGINX" "$NBGET" "$NBEMU"; do
+for t in curl ip timeout bc sha256sum "$NGINX" "$NBGET" "$NBEMU" "$LWIPF"; do
 	command -v "$t" >/dev/null || [ -x "$t" ] || { echo "missing: $t" >&2; exit 1; }
 done
 . "$top/tests/lib/netns.sh"
@@ -70,14 +72,30 @@ one() {
 	echo "$best"
 }
 ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --quiet --timeout 800)
-printf '%-6s %10s %10s %10s %8s %8s\n' "RTT" "curl" "nbget" "nbget-p4" "ratio" "ratio-p4"
+SUM=$(sha256sum "$W/f" | cut -d' ' -f1)
+BYTES=$(stat -c %s "$W/f")
+# lwIP (Debian's liblwip, raw API, TCP_WND 65535) on the same tap: one
+# run, since its fixed window makes it slow at long RTTs.  It checks the
+# SHA-256 itself; LWIP=0 leaves it out.
+lwip() {
+	[ "${LWIP:-1}" = 0 ] && { echo -; return; }
+	local t0 t1
+	t0=$(now)
+	ip netns exec "$NBNS_C" timeout 900 "$LWIPF" "$NBNS_TAP" "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" \
+		"$S" 8080 "$BYTES" "$SUM" 880 /f >/dev/null 2>&1 || { echo FAIL; return; }
+	t1=$(now)
+	echo "scale=1; $SIZE_MB * 1.048576 / ($t1 - $t0)" | bc
+}
+printf '%-6s %10s %10s %10s %10s %8s %8s %8s\n' "RTT" "curl" "nbget" "nbget-p4" "lwip" "ratio" "ratio-p4" "lwip/c"
 for rtt in $RTTS; do
 	half=$(echo "scale=1; $rtt / 2" | bc)
 	nbns_emu_restart --delay "$half" >/dev/null || exit 1
 	c=$(one "$D/c.out" ip netns exec "$NBNS_K" curl -s -o "$D/c.out" "http://$S:8080/f")
 	n=$(one "$D/n.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" get "http://$S:8080/f" -o "$D/n.out")
 	p=$(one "$D/p.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" --parallel 4 get "http://$S:8080/f" -o "$D/p.out")
-	ratio() { [ "$1" = FAIL ] || [ "$2" = FAIL ] && { echo -; return; }; echo "scale=2; $1 / $2" | bc; }
-	printf '%-6s %10s %10s %10s %8s %8s\n' "${rtt}ms" "$c" "$n" "$p" "$(ratio "$n" "$c")" "$(ratio "$p" "$c")"
+	l=$(lwip)
+	ratio() { case "$1$2" in *FAIL* | *-*) echo -; return ;; esac; echo "scale=2; $1 / $2" | bc; }
+	printf '%-6s %10s %10s %10s %10s %8s %8s %8s\n' "${rtt}ms" "$c" "$n" "$p" "$l" \
+		"$(ratio "$n" "$c")" "$(ratio "$p" "$c")" "$(ratio "$l" "$c")"
 done
 echo "(MB/s, best of $REPEAT, $SIZE_MB MiB file, server limited to $RATE by htb${CPUS:+, CPUs $CPUS only})"

@@ -5,7 +5,11 @@
  * use.  Debian builds lwIP with TCP_WND 65535, so this client shows what
  * a fixed small receive window costs at a given RTT.
  *
- *   lwip-fetch TAP IP/PREFIX SERVER PORT BYTES SHA256HEX [TIMEOUT_S]
+ *   lwip-fetch TAP IP/PREFIX SERVER PORT BYTES SHA256HEX [TIMEOUT_S [PATH]]
+ *
+ * With PATH it speaks HTTP/1.0 instead (GET PATH, the body is what is
+ * counted and hashed), so it can fetch from the same nginx as nbget and
+ * curl in bench/http.
  */
 #define _DEFAULT_SOURCE 1
 #include <limits.h>
@@ -56,6 +60,42 @@ static err_t nif_init(struct netif *n)
 	return ERR_OK;
 }
 
+static const char *http_path;
+static char head[8192];
+static size_t head_len;
+static int in_body;
+
+static void body(const uint8_t *d, size_t n)
+{
+	if (got + n <= cap)
+		memcpy(buf + got, d, n);
+	got += n;
+}
+
+/* HTTP mode: hold bytes until the blank line ends the header, which must
+ * announce a 200; the rest is body. */
+static void feed(const uint8_t *d, size_t n)
+{
+	while (!in_body && n) {
+		if (head_len + 1 >= sizeof(head)) {
+			failed = 1;
+			return;
+		}
+		head[head_len++] = (char)*d++;
+		n--;
+		head[head_len] = 0;
+		if (head_len >= 4 && !memcmp(head + head_len - 4, "\r\n\r\n", 4)) {
+			in_body = 1;
+			if (strncmp(head, "HTTP/1.", 7) || strncmp(head + 8, " 200", 4)) {
+				fprintf(stderr, "lwip-fetch: %.40s\n", head);
+				failed = 1;
+				return;
+			}
+		}
+	}
+	body(d, n);
+}
+
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	(void)arg, (void)err;
@@ -64,9 +104,12 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		done = 1;
 		return ERR_OK;
 	}
-	if (got + p->tot_len <= cap)
-		pbuf_copy_partial(p, buf + got, p->tot_len, 0);
-	got += p->tot_len;
+	for (struct pbuf *q = p; q; q = q->next) {
+		if (http_path)
+			feed(q->payload, q->len);
+		else
+			body(q->payload, q->len);
+	}
 	tcp_recved(pcb, p->tot_len);
 	pbuf_free(p);
 	return ERR_OK;
@@ -79,7 +122,7 @@ static void on_err(void *arg, err_t err)
 	failed = 1;
 }
 
-static char req[64];
+static char req[512];
 
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
@@ -111,7 +154,7 @@ int main(int argc, char **argv)
 
 	if (argc < 7 || parse_ip(argv[2], a) || parse_ip(argv[3], sv) ||
 	    nb_sha256_parse_hex(argv[6], want) < 0) {
-		fprintf(stderr, "usage: %s TAP IP/PREFIX SERVER PORT BYTES SHA256 [TIMEOUT_S]\n",
+		fprintf(stderr, "usage: %s TAP IP/PREFIX SERVER PORT BYTES SHA256 [TIMEOUT_S [PATH]]\n",
 			argv[0]);
 		return 2;
 	}
@@ -134,7 +177,12 @@ int main(int argc, char **argv)
 	netif_set_default(&nif);
 	netif_set_up(&nif);
 	netif_set_link_up(&nif);
-	snprintf(req, sizeof(req), "GET %s\n", argv[5]);
+	http_path = argc > 8 ? argv[8] : NULL;
+	if (http_path)
+		snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %s\r\n"
+			 "User-Agent: lwip-fetch\r\n\r\n", http_path, argv[3]);
+	else
+		snprintf(req, sizeof(req), "GET %s\n", argv[5]);
 
 	pcb = tcp_new();
 	tcp_recv(pcb, on_recv);
