@@ -64,6 +64,10 @@ else
 	name=nbchain.kpxe
 	if [ "$case" = probe ]; then
 		cp "${5:?probe NBP}" "$work/http/pxeprobe.0"
+		# What the probe reads through the file and TFTP APIs.
+		head -c 300001 /dev/urandom >"$work/http/probe.bin"
+		chmod a+r "$work/http/probe.bin"
+		probe_sum=$(od -An -v -tu1 "$work/http/probe.bin" | awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s % 65536 }')
 		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER
 	elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 		# pxelinux's files: on the TFTP server for chain, on nginx only
@@ -127,10 +131,13 @@ elif [ "$case" = probe ]; then
 	for want in 'probe: !PXE at SS:SP\+4 ok' 'probe: INT 1Ah finds PXENV\+ ok' \
 		'probe: GET_CACHED_INFO via PXENV\+ ok' 'probe: option 209=pxelinux.cfg/default$' \
 		'probe: option 210=/boot/$' 'probe: unsupported opcode via !PXE ok' \
-		'probe: E820 hides 16-32 MiB ok'; do
+		'probe: E820 hides 16-32 MiB ok' "probe: file API 300001 bytes sum $probe_sum\$" \
+		"probe: tftp API 300001 bytes sum $probe_sum\$"; do
 		grep -a -q -E "$want" <<<"$log" || fail "missing: $want"
 	done
-	echo "ok: bios probe: !PXE, INT 1Ah, PXENV+ entry, cached info with the script's 209/210, CF on failure, E820 hiding all as a chained NBP sees them"
+	grep -q 'GET /probe.bin HTTP/1.1" 200 .*libnetboot-pxeapi' "$work/nginx/access.log" ||
+		fail "nginx did not serve probe.bin through our PXE API"
+	echo "ok: bios probe: !PXE, INT 1Ah, PXENV+ entry, cached info with the script's 209/210, CF on failure, file and TFTP APIs reading an http:// URL exactly, E820 hiding all as a chained NBP sees them"
 elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	wait_log 'chain: serving the PXE API' 90 >/dev/null || fail "the loader did not chain"
 	wait_log 'PXELINUX' 30 >/dev/null || fail "pxelinux did not start"

@@ -9,6 +9,10 @@
  *     the DHCPACK reports the script's options 209 and 210;
  *   - !PXE EntryPointSP: an opcode nobody implements gives AX=1, CF set
  *     and status PXENV_STATUS_UNSUPPORTED;
+ *   - the file API (FILE_API_CHECK, FILE_OPEN/READ/CLOSE) and the TFTP
+ *     API (TFTP_GET_FSIZE, TFTP_OPEN/READ/CLOSE) read an http:// URL:
+ *     "probe: file API N bytes sum S" and "probe: tftp API N bytes sum
+ *     S" (S = the bytes' sum mod 65536, for e2e.sh to compare);
  *   - INT 15h E820 reports nothing usable in 16..32 MiB (our core).
  */
 	.code16
@@ -138,6 +142,80 @@ _start:
 	movw	$s_unsup, %si
 	call	ok
 
+	/* File API: check, then read the whole URL until a 0-byte read. */
+	movw	$0x00e6, %bx
+	movw	$fac, %di
+	call	api
+	testw	%ax, %ax
+	jnz	fail_fapi
+	cmpl	$0xe9c17b20, fac + 4
+	jne	fail_fapi
+	movw	$0x00e0, %bx
+	movw	$fopen, %di
+	call	api
+	testw	%ax, %ax
+	jnz	fail_fapi
+	movw	fopen + 2, %ax
+	movw	%ax, fread + 2
+	movw	%ax, fclose + 2
+	call	sum_reset
+	movl	$400000, loops
+11:	decl	loops
+	jz	fail_fapi
+	movw	$2048, fread + 4
+	movw	$0x00e3, %bx
+	movw	$fread, %di
+	call	api
+	testw	%ax, %ax
+	jz	12f
+	cmpw	$0x1b, fread		/* no data yet: ask again */
+	je	11b
+	jmp	fail_fapi
+12:	movw	fread + 4, %cx
+	jcxz	13f
+	call	sum_add
+	jmp	11b
+13:	movw	$0x00e1, %bx
+	movw	$fclose, %di
+	call	api
+	movw	$s_fapi, %si
+	call	print_sum
+
+	/* TFTP API on the same URL: size first, then 512-byte packets. */
+	movw	$0x0025, %bx
+	movw	$tfsize, %di
+	call	api
+	testw	%ax, %ax
+	jnz	fail_tapi
+	movl	tfsize + 138, %eax
+	movl	%eax, want_len
+	movw	$0x0020, %bx
+	movw	$topen, %di
+	call	api
+	testw	%ax, %ax
+	jnz	fail_tapi
+	call	sum_reset
+	movl	$400000, loops
+14:	decl	loops
+	jz	fail_tapi
+	movw	$0x0022, %bx
+	movw	$tread, %di
+	call	api
+	testw	%ax, %ax
+	jnz	fail_tapi
+	movw	tread + 4, %cx
+	call	sum_add
+	cmpw	$512, %cx
+	je	14b
+	movw	$0x0021, %bx
+	movw	$tclose, %di
+	call	api
+	movl	total, %eax
+	cmpl	want_len, %eax
+	jne	fail_tapi
+	movw	$s_tapi, %si
+	call	print_sum
+
 	/* E820: nothing usable may overlap [16 MiB, 32 MiB) */
 	xorl	%ebx, %ebx
 	movw	$64, count
@@ -178,6 +256,10 @@ halt:	cli
 	hlt
 	jmp	halt
 
+fail_fapi:	movw	$s_fapi, %si
+		jmp	fail
+fail_tapi:	movw	$s_tapi, %si
+		jmp	fail
 fail_bang:	movw	$s_bang, %si
 		jmp	fail
 fail_1a:	movw	$s_1a, %si
@@ -195,6 +277,73 @@ fail:	pushw	%si
 	movb	$'\n', %al
 	call	putc
 	jmp	halt
+
+/* A call through !PXE EntryPointSP: BX = opcode, DS:DI = block; AX back. */
+api:	pushw	%ds
+	pushw	%di
+	pushw	%bx
+	lcall	*sp_entry
+	addw	$6, %sp
+	ret
+
+sum_reset:
+	movl	$0, total
+	movw	$0, sum
+	ret
+
+/* Add CX bytes at buf to total and sum. */
+sum_add:
+	pushw	%cx
+	movzwl	%cx, %eax
+	addl	%eax, total
+	movw	$buf, %si
+	jcxz	2f
+1:	lodsb
+	movzbw	%al, %ax
+	addw	%ax, sum
+	loop	1b
+2:	popw	%cx
+	ret
+
+/* "probe: <si> <total> bytes sum <sum>\n" */
+print_sum:
+	pushw	%si
+	movw	$s_probe, %si
+	call	puts
+	popw	%si
+	call	puts
+	movb	$' ', %al
+	call	putc
+	movl	total, %eax
+	call	putdec32
+	movw	$s_bytes, %si
+	call	puts
+	movzwl	sum, %eax
+	call	putdec32
+	movb	$'\n', %al
+	jmp	putc
+
+/* EAX in decimal. */
+putdec32:
+	pushl	%ecx
+	pushl	%edx
+	xorw	%cx, %cx
+1:	xorl	%edx, %edx
+	pushl	%ebx
+	movl	$10, %ebx
+	divl	%ebx
+	popl	%ebx
+	pushw	%dx
+	incw	%cx
+	testl	%eax, %eax
+	jnz	1b
+2:	popw	%ax
+	addb	$'0', %al
+	call	putc
+	loop	2b
+	popl	%edx
+	popl	%ecx
+	ret
 
 /* "probe: <si> ok\n" */
 ok:	pushw	%si
@@ -260,6 +409,10 @@ s_gci:		.asciz	"GET_CACHED_INFO via PXENV+"
 s_opt:		.asciz	"probe: option "
 s_unsup:	.asciz	"unsupported opcode via !PXE"
 s_e820:		.asciz	"E820 hides 16-32 MiB"
+s_fapi:		.asciz	"file API"
+s_tapi:		.asciz	"tftp API"
+s_bytes:	.asciz	" bytes sum "
+s_url:		.asciz	"http://10.90.0.1/probe.bin"
 s_done:		.asciz	"probe: done\n"
 
 	.balign 4
@@ -275,3 +428,34 @@ entries:	.word 0
 gci:		.word 0, 2, 0, 0, 0, 0
 blk:		.space 64
 e820:		.space 24
+loops:		.long 0
+total:		.long 0
+want_len:	.long 0
+sum:		.word 0
+/* FILE_API_CHECK: status, size, magic in; provider, mask, flags out */
+fac:		.word 0, 20
+		.long 0x91d447b2, 0, 0, 0
+/* FILE_OPEN: status, handle, name (off, seg), reserved */
+fopen:		.word 0, 0, s_url, 0
+		.long 0
+/* FILE_READ: status, handle, size, buffer (off, seg) */
+fread:		.word 0, 0, 0, buf, 0
+fclose:		.word 0, 0
+/* TFTP_OPEN and TFTP_GET_FSIZE: status, server, gateway, name[128], then
+ * port and packet size (OPEN) or the size (GET_FSIZE) */
+	.macro tftp_name
+		.word 0
+		.byte 10, 90, 0, 1
+		.long 0
+		.ascii "http://10.90.0.1/probe.bin"
+		.fill 128 - 26, 1, 0
+	.endm
+topen:		tftp_name
+		.byte 0, 69
+		.word 512
+tfsize:		tftp_name
+		.long 0
+/* TFTP_READ: status, packet number, size, buffer (off, seg) */
+tread:		.word 0, 0, 0, buf, 0
+tclose:		.word 0
+buf:		.space 2048
