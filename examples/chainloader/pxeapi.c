@@ -62,8 +62,9 @@ static bool prefix(const char *s, const char *p)
 	return true;
 }
 
-/* Copy a NUL-terminated name of at most cap - 1 bytes; false if longer
- * or empty. */
+/* Copy a name whose NUL lies within the max_src bytes at src; false if
+ * it is empty, unterminated there or longer than CL_PXEAPI_NAME_MAX - 1
+ * (a cut name would open the wrong file). */
 static bool take_name(char *dst, const char *src, size_t max_src)
 {
 	size_t n = 0;
@@ -72,7 +73,7 @@ static bool take_name(char *dst, const char *src, size_t max_src)
 		n++;
 	}
 	dst[n] = 0;
-	return n > 0 && (n == max_src || !src[n]);
+	return n > 0 && n < max_src && !src[n];
 }
 
 static uint64_t now(struct cl_pxeapi *a)
@@ -582,7 +583,9 @@ static uint16_t get_cached_info(struct cl_pxeapi *a, uint8_t *b)
 	uint8_t *dst = far_ptr(a, b + 6, size);
 	if (!dst)
 		return fail(b, PXENV_STATUS_BAD_FUNC);
-	memcpy(dst, info, size);
+	/* memmove: the caller may point into our own copy (the address
+	 * BufferSize 0 handed out), overlapping it. */
+	memmove(dst, info, size);
 	set16(b + 4, size);
 	return ok(b);
 }
@@ -758,17 +761,18 @@ static struct cl_pxeapi_file *by_handle(struct cl_pxeapi *a, uint16_t h)
 
 static uint16_t file_open(struct cl_pxeapi *a, uint8_t *b)
 {
-	const char *name = far_ptr(a, b + 4, 1);
+	/* Only as far as the platform vouches for: the name may end
+	 * anywhere below that, e.g. near the top of base memory. */
+	size_t avail = CL_PXEAPI_NAME_MAX;
+	const char *name = NULL;
+	while (avail && !(name = far_ptr(a, b + 4, avail)))
+		avail--;
 	if (!name)
 		return fail(b, PXENV_STATUS_BAD_FUNC);
 	struct cl_pxeapi_file *f = file_alloc(a);
 	if (!f)
 		return fail(b, PXENV_STATUS_OUT_OF_RESOURCES);
-	/* Only as far as the platform vouches for: the name may end
-	 * anywhere below that. */
-	const char *whole = far_ptr(a, b + 4, CL_PXEAPI_NAME_MAX);
-	if (!take_name(f->name, whole ? whole : name,
-		       whole ? CL_PXEAPI_NAME_MAX : 1))
+	if (!take_name(f->name, name, avail))
 		return fail(b, PXENV_STATUS_BAD_FUNC);
 	int rc = open_and_start(a, f, 0, 0);
 	if (rc < 0) {
@@ -929,7 +933,7 @@ static void gw_rrq(struct cl_pxeapi *a, uint32_t dst, uint16_t sport,
 		struct cl_pxeapi_gw *c = &a->gw[i];
 		if (c->active && c->nbp_port == sport) {
 			/* The NBP resent its request: answer again. */
-			if (c->server == dst && !c->oack_acked && !c->acked) {
+			if (c->server == dst && !c->acked) {
 				c->pending = true;
 				return;
 			}
@@ -1104,6 +1108,13 @@ static size_t gw_make(struct cl_pxeapi *a, struct cl_pxeapi_gw *g)
 /* Serve UDP_READ from a gateway transfer bound to @p dport, if any. */
 static bool gw_read(struct cl_pxeapi *a, uint16_t dport, uint8_t *b)
 {
+	/* Making a packet consumes it: the caller's buffer must be good
+	 * first, or the packet would be lost. */
+	uint16_t cap = le16(b + 14);
+	size_t room = cap < CL_PXEAPI_UDP_MAX ? cap : CL_PXEAPI_UDP_MAX;
+	uint8_t *dst = room ? far_ptr(a, b + 16, room) : NULL;
+	if (room && !dst)
+		return false;
 	for (int i = 0; i < CL_PXEAPI_GW; i++) {
 		struct cl_pxeapi_gw *g = &a->gw[i];
 		if (!g->active || (dport && g->nbp_port != dport))
@@ -1125,11 +1136,7 @@ static bool gw_read(struct cl_pxeapi *a, uint16_t dport, uint8_t *b)
 		size_t len = gw_make(a, g);
 		if (!len)
 			continue;
-		uint16_t cap = le16(b + 14);
-		uint16_t n = (uint16_t)(len < cap ? len : cap);
-		uint8_t *dst = far_ptr(a, b + 16, n);
-		if (!dst && n)
-			return false; /* the caller's buffer is bad: keep it due */
+		uint16_t n = (uint16_t)(len < room ? len : room);
 		if (n)
 			memcpy(dst, a->gw_pkt, n);
 		nb_put32(b + 2, server);
@@ -1299,6 +1306,10 @@ static uint16_t udp_read(struct cl_pxeapi *a, uint8_t *b)
 	/* Our own address as the filter is the same as none. */
 	if (dst == a->cfg.stack->ip)
 		dst = 0;
+	uint16_t cap = le16(b + 14);
+	size_t room = cap < CL_PXEAPI_UDP_MAX ? cap : CL_PXEAPI_UDP_MAX;
+	if (room && !far_ptr(a, b + 16, room))
+		return fail(b, PXENV_STATUS_BAD_FUNC);
 	if (gw_read(a, dport, b))
 		return ok(b);
 	struct cl_pxeapi_dgram *hit = NULL;
@@ -1314,7 +1325,7 @@ static uint16_t udp_read(struct cl_pxeapi *a, uint8_t *b)
 	}
 	if (!hit)
 		return fail(b, PXENV_STATUS_FAILURE); /* nothing yet */
-	uint16_t len = (uint16_t)(hit->len - 1), cap = le16(b + 14);
+	uint16_t len = (uint16_t)(hit->len - 1);
 	uint16_t n = len < cap ? len : cap;
 	uint8_t *out = far_ptr(a, b + 16, n);
 	if (!out && n)

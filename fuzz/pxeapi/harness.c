@@ -142,7 +142,7 @@ struct harness {
 
 static struct harness H;
 static uint8_t arena_mem[NB_STACK_ARENA_BYTES];
-static uint8_t *blk, *low, *base, *high, *files;
+static uint8_t *blk, *low, *base, *high, *files, *pxenv_out, *bang_out;
 
 /* ---- platform ---- */
 
@@ -565,7 +565,9 @@ static bool once(void)
 	base = malloc(BASE_SIZE);
 	high = malloc(HIGH_SIZE);
 	files = malloc((size_t)CL_PXEAPI_FILES * RING_MAX);
-	if (!blk || !low || !base || !high || !files)
+	pxenv_out = malloc(CL_PXENV_SIZE);
+	bang_out = malloc(CL_BANGPXE_SIZE);
+	if (!blk || !low || !base || !high || !files || !pxenv_out || !bang_out)
 		return false;
 	fl_init(&H.fl, fl_our_mac, 1500, 7);
 	return true;
@@ -721,6 +723,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		check();
 	}
+	/* The PXENV+/!PXE builder copies from the ROM's structures, which
+	 * the NBP's memory stands in for here (the last bytes of base
+	 * memory, so a read past either size is caught). */
+	struct cl_pxeapi_structs st = {
+		.pxenv_seg = (uint16_t)H.t, .bang_seg = (uint16_t)(H.t >> 16),
+		.code_seg = (uint16_t)H.pos, .code_size = (uint16_t)size,
+		.rom_pxenv = data[0] & 1 ? low + LOW_SIZE - CL_PXENV_SIZE : NULL,
+		.rom_bangpxe = data[0] & 2 ? low + LOW_SIZE - CL_BANGPXE_SIZE
+					   : NULL,
+	};
+	cl_pxeapi_make_structs(&st, pxenv_out, bang_out);
 	/* UNLOAD_STACK must leave nothing of ours linked into the stack. */
 	cl_pxeapi_shutdown(&H.api);
 	if (H.s.udp || H.tcp.conns)

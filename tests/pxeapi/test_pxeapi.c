@@ -908,6 +908,70 @@ static void test_gateway(void **state)
 	assert_int_equal(call(PXENV_UDP_CLOSE), PXENV_EXIT_SUCCESS);
 }
 
+/* Found by fuzz/pxeapi: edges of what the caller hands in. */
+static void test_edges(void **state)
+{
+	(void)state;
+	/* UDP_OPEN sets our address (test_garbage gave it junk). */
+	clear();
+	nb_put32(blk + 2, CLIENT_IP);
+	assert_int_equal(call(PXENV_UDP_OPEN), PXENV_EXIT_SUCCESS);
+	/* A name running into the end of addressable memory (1 MiB + 64 KiB
+	 * here) is refused, not opened cut short... */
+	uint32_t edge = 0xffffu * 16 + 0xffe0u;
+	memset(phys + edge, 'x', 0x110000u - edge);
+	clear();
+	wr16(blk + 4, 0xffe0);
+	wr16(blk + 6, 0xffff);
+	assert_int_equal(call(PXENV_FILE_OPEN), PXENV_EXIT_FAILURE);
+	assert_int_equal(status(), PXENV_STATUS_BAD_FUNC);
+	/* ...while one whose NUL is the last byte there is taken whole. */
+	strcpy((char *)phys + 0xffffu * 16 + 0xfff8u, "http://10.0.0.1/big.bin");
+	clear();
+	wr16(blk + 4, 0xfff8);
+	wr16(blk + 6, 0xffff);
+	assert_int_equal(call(PXENV_FILE_OPEN), PXENV_EXIT_SUCCESS);
+	uint16_t h = rd16(blk + 2);
+	unsigned wb = 0;
+	assert_int_equal(file_read_all(h, &wb), sizeof(big));
+	clear();
+	wr16(blk + 2, h);
+	assert_int_equal(call(PXENV_FILE_CLOSE), PXENV_EXIT_SUCCESS);
+
+	/* GET_CACHED_INFO into a buffer overlapping our own copy. */
+	clear();
+	wr16(blk + 2, CL_PXE_PKT_ACK);
+	assert_int_equal(call(PXENV_GET_CACHED_INFO), PXENV_EXIT_SUCCESS);
+	uint8_t ack[CL_PXEAPI_BOOTPLAYER_SIZE];
+	memcpy(ack, phys + rd16(blk + 8) * 16 + rd16(blk + 6), sizeof(ack));
+	clear();
+	wr16(blk + 2, CL_PXE_PKT_ACK);
+	wr16(blk + 4, CL_PXEAPI_BOOTPLAYER_SIZE);
+	wr16(blk + 6, 0);
+	wr16(blk + 8, BASE_SEG + 1);
+	assert_int_equal(call(PXENV_GET_CACHED_INFO), PXENV_EXIT_SUCCESS);
+	assert_memory_equal(phys + (BASE_SEG + 1) * 16, ack, sizeof(ack));
+
+	/* A gateway packet is not lost to a UDP_READ with a bad buffer. */
+	assert_int_equal(cl_pxeapi_set_gateway(&W->api, true,
+					       "http://10.0.0.1/"), 0);
+	uint8_t rrq[] = "\0\1hello.txt\0octet";
+	assert_int_equal(udp_send(SERVER_IP, 2101, 69, rrq, sizeof(rrq)), 0);
+	clear();
+	nb_put16(blk + 12, 2101);
+	wr16(blk + 14, 1500);
+	wr16(blk + 16, 0xff00);
+	wr16(blk + 18, 0xffff);
+	assert_int_equal(call(PXENV_UDP_READ), PXENV_EXIT_FAILURE);
+	assert_int_equal(status(), PXENV_STATUS_BAD_FUNC);
+	uint32_t src;
+	uint16_t tid;
+	assert_int_equal(udp_wait(2101, &src, &tid), 4 + 512);
+	assert_int_equal(rd16(phys + BUF_LIN), NB_TFTP_DATA << 8);
+	clear();
+	assert_int_equal(call(PXENV_UDP_CLOSE), PXENV_EXIT_SUCCESS);
+}
+
 /* ---- everything else ---- */
 
 static void test_unsupported(void **state)
@@ -1019,6 +1083,7 @@ int main(void)
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_structs),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_edges),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
