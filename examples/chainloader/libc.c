@@ -8,9 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* gnu-efi's libefi already defines memcpy and memset. */
-#ifndef CL_FIRMWARE_LIB_HAS_MEMCPY
-void *memcpy(void *dst, const void *src, size_t n)
+/* gnu-efi's libefi defines memcpy and memset too, as byte loops, in the
+ * object that brings InitializeLib: the EFI link wraps both names
+ * (ld --wrap), so every call from our code lands here instead. */
+#ifdef CL_FIRMWARE_LIB_HAS_MEMCPY
+#define CL_MEMCPY __wrap_memcpy
+#define CL_MEMSET __wrap_memset
+void *CL_MEMCPY(void *dst, const void *src, size_t n);
+void *CL_MEMSET(void *dst, int c, size_t n);
+#else
+#define CL_MEMCPY memcpy
+#define CL_MEMSET memset
+#endif
+
+void *CL_MEMCPY(void *dst, const void *src, size_t n)
 {
 #if defined(__i386__) || defined(__x86_64__)
 	void *d = dst;
@@ -30,7 +41,6 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 #endif
 }
-#endif
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -46,15 +56,19 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-#ifndef CL_FIRMWARE_LIB_HAS_MEMCPY
-void *memset(void *dst, int c, size_t n)
+void *CL_MEMSET(void *dst, int c, size_t n)
 {
+#if defined(__i386__) || defined(__x86_64__)
+	void *d = dst;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return dst;
+#else
 	uint8_t *d = dst;
 	while (n--)
 		*d++ = (uint8_t)c;
 	return dst;
-}
 #endif
+}
 
 int memcmp(const void *a, const void *b, size_t n)
 {

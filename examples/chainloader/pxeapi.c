@@ -1129,13 +1129,16 @@ static bool gw_read(struct cl_pxeapi *a, uint16_t dport, uint8_t *b)
 		    (ready(f) < CL_PXEAPI_GW_LOW ||
 		     ++a->gw_reads >= CL_PXEAPI_GW_POLL_EVERY)) {
 			a->gw_reads = 0;
+			a->gw_polls++;
 			pump(a);
 		}
 		uint16_t nbp_port = g->nbp_port, tid = g->tid;
 		uint32_t server = g->server;
 		size_t len = gw_make(a, g);
-		if (!len)
+		if (!len) {
+			a->gw_empty++;
 			continue;
+		}
 		uint16_t n = (uint16_t)(len < room ? len : room);
 		if (n)
 			memcpy(dst, a->gw_pkt, n);

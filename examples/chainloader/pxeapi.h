@@ -380,6 +380,8 @@ struct cl_pxeapi {
 	struct cl_pxeapi_gw gw[CL_PXEAPI_GW]; /**< Gateway transfers. */
 	uint32_t gw_served;         /**< RRQs the gateway answered. */
 	uint32_t gw_reads;          /**< Gateway reads since the last poll. */
+	uint32_t gw_polls;          /**< Network polls made by gateway reads. */
+	uint32_t gw_empty;          /**< Gateway reads with no packet ready. */
 	uint8_t gw_pkt[CL_PXEAPI_UDP_MAX]; /**< Packet being handed out. */
 	uint32_t calls;             /**< API calls served. */
 	uint32_t unsupported;       /**< Of which unsupported. */

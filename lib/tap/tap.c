@@ -262,6 +262,22 @@ static int next_segment(struct nb_tap *t, uint8_t *buf, size_t cap)
 	return (int)tot;
 }
 
+/* One readv(): its byte count, 0 when nothing is waiting (or the device
+ * is gone), -NB_EAGAIN to retry at once (a signal), -NB_EIO on a real
+ * error. */
+static ssize_t read_one(struct nb_tap *t, struct iovec *iov, int n_iov)
+{
+	ssize_t n = readv(t->fd, iov, n_iov);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	if (errno == EINTR)
+		return -NB_EAGAIN;
+	t->rx_errors++;
+	return -NB_EIO;
+}
+
 /* Offloads on: one read() may bring a super-frame, handed out a wire
  * frame per call. */
 static int vnet_receive(struct nb_tap *t, uint8_t *buf, size_t cap)
@@ -275,17 +291,11 @@ static int vnet_receive(struct nb_tap *t, uint8_t *buf, size_t cap)
 			{ .iov_base = t->super, .iov_len = sizeof(t->super) },
 			{ .iov_base = t->spill, .iov_len = sizeof(t->spill) },
 		};
-		ssize_t n = readv(t->fd, iov, 3);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			if (errno == EINTR)
-				continue;
-			t->rx_errors++;
-			return -NB_EIO;
-		}
-		if (n == 0)
-			return 0;
+		ssize_t n = read_one(t, iov, 3);
+		if (n == -NB_EAGAIN)
+			continue;
+		if (n <= 0)
+			return (int)n;
 		if ((size_t)n < VH_LEN + 14 || (size_t)n > VH_LEN + sizeof(t->super)) {
 			t->rx_oversize++;
 			continue;
@@ -328,17 +338,11 @@ static int tap_receive(void *drv, void *buf, size_t cap)
 			{ .iov_base = buf, .iov_len = cap },
 			{ .iov_base = t->spill, .iov_len = sizeof(t->spill) },
 		};
-		ssize_t n = readv(t->fd, iov, 2);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			if (errno == EINTR)
-				continue;
-			t->rx_errors++;
-			return -NB_EIO;
-		}
-		if (n == 0)
-			return 0;
+		ssize_t n = read_one(t, iov, 2);
+		if (n == -NB_EAGAIN)
+			continue;
+		if (n <= 0)
+			return (int)n;
 		if ((size_t)n > cap) {
 			t->rx_oversize++;
 			continue;

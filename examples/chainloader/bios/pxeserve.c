@@ -270,7 +270,11 @@ uint16_t bios_pxe_api(uint16_t opcode, uint32_t block)
 		con_puts(cl_dec(d, pxe_rom_calls));
 		con_puts(" into the ROM), ");
 		con_puts(cl_dec(d, api.gw_served));
-		con_puts(" files\n");
+		con_puts(" files (gateway: ");
+		con_puts(cl_dec(d, api.gw_polls));
+		con_puts(" polls, ");
+		con_puts(cl_dec(d, api.gw_empty));
+		con_puts(" reads early)\n");
 	}
 	return rc;
 }

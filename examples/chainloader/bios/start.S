@@ -20,6 +20,16 @@
 	.set DATA16, 0x20
 	.set BDA_FBM, 0x413		/* free base memory in KiB */
 
+/* Flat 32-bit data selectors everywhere (after entering protected mode). */
+	.macro flat_data
+	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	.endm
+
 /* ------------------------------------------------------------------ */
 	.section .text.entry, "awx"
 	.code16
@@ -58,10 +68,7 @@ _start:
 
 	.code32
 boot_pm:
-	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
+	flat_data
 	cld
 	/* The core: copy to CORE_BASE, zero its .bss. */
 	movl	$__high_lma, %esi
@@ -136,12 +143,7 @@ boot_rom_sp:	.word 0
 	.text
 	.code32
 core_start:
-	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movw	%ax, %ss
+	flat_data
 	movl	$pm_stack_top, %esp
 	call	nbp_main
 	/* nbp_main returned: hand control back to the ROM. */
@@ -164,12 +166,7 @@ rm_call:
 	movl	%esp, pm_saved_esp
 	ljmp	$CODE16, $rm_tramp
 pm_return:
-	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movw	%ax, %ss
+	flat_data
 	movl	pm_saved_esp, %esp
 	popl	%edi
 	popl	%esi
@@ -183,12 +180,7 @@ pm_return:
  * dispatcher gets the opcode and the flat address of the caller's block.
  */
 pm_api:
-	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movw	%ax, %ss
+	flat_data
 	movl	$pm_stack_top, %esp
 	movl	rm_base, %ebx
 	movzwl	api_seg(%ebx), %eax
