@@ -7,12 +7,15 @@
 /* The stack's arena. */
 #define ARENA_BASE 0x1100000u
 #define ARENA_BYTES (8u << 20)
-/* Download rings of the PXE API served to a chained NBP. */
-#define FILE_MEM_BASE (ARENA_BASE + ARENA_BYTES)
-#define FILE_MEM_BYTES (7u << 20)
-/* End of what must survive while a chained NBP runs. */
-#define RESIDENT_END (FILE_MEM_BASE + FILE_MEM_BYTES)
 /* Downloaded images, bump-allocated up to the top of RAM. */
-#define IMAGE_BASE RESIDENT_END
+#define IMAGE_BASE 0x2000000u
+/*
+ * Once an NBP is chained our images are gone (it was copied to 7C00), and
+ * the PXE API's download rings take their place: half the RAM above
+ * IMAGE_BASE, up to FILE_MEM_MAX, so a whole kernel fits in one ring and
+ * the TCP window never closes while the NBP reads slowly.  From CORE_BASE
+ * to the rings' end is hidden from E820 while the NBP runs.
+ */
+#define FILE_MEM_MAX (64u << 20)
 
 #endif

@@ -28,6 +28,7 @@
 #define OPT_MAX 160
 
 static struct cl_pxeapi api;
+static uint32_t resident_end; /* CORE_BASE up to here is ours */
 static struct {
 	uint8_t tag;
 	char val[OPT_MAX];
@@ -91,7 +92,7 @@ static void *a_phys(void *ctx, uint32_t addr, uint32_t len)
 	uint32_t ours = (uint32_t)(uintptr_t)bios_low;
 	if (addr < 0x500 || end > bios_ram_top())
 		return NULL;
-	if (addr < RESIDENT_END && end > CORE_BASE)
+	if (addr < resident_end && end > CORE_BASE)
 		return NULL;
 	if (addr < 0x100000u && end > ours)
 		return NULL;
@@ -208,11 +209,16 @@ int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 {
 	struct bios_low *low = bios_low;
 	uint32_t lin = (uint32_t)(uintptr_t)low->cached;
+	uint32_t file_mem = (bios_ram_top() - IMAGE_BASE) / 2;
+	if (file_mem > FILE_MEM_MAX)
+		file_mem = FILE_MEM_MAX;
+	file_mem &= ~0xfffffu;
+	resident_end = IMAGE_BASE + file_mem;
 	struct cl_pxeapi_cfg cfg = {
 		.p = &plat, .stack = &l->stack, .tcp = &l->tcp, .dhcp = &l->dhcp,
 		.base = low->cached, .base_seg = (uint16_t)(lin >> 4),
 		.base_off = (uint16_t)(lin & 15),
-		.file_mem = flat(FILE_MEM_BASE), .file_mem_len = FILE_MEM_BYTES,
+		.file_mem = flat(IMAGE_BASE), .file_mem_len = file_mem,
 	};
 	int rc = cl_pxeapi_init(&api, &cfg);
 	if (rc == 0)
@@ -244,7 +250,7 @@ int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 	set16(chain_bang_seg, s.bang_seg);
 	set16(chain_bang_off, s.bang_off);
 	*(uint32_t *)rm_var(hide_lo) = CORE_BASE;
-	*(uint32_t *)rm_var(hide_hi) = RESIDENT_END;
+	*(uint32_t *)rm_var(hide_hi) = resident_end;
 	hook(IVT_INT1A, old_int1a, int1a_hook);
 	hook(IVT_INT15, old_int15, int15_hook);
 	serving = true;
