@@ -13,7 +13,9 @@
 #   bench.sh [BUILD_DIR]            (root; default BUILD_DIR: ./build)
 #   env: NB_BENCH_RUNS (3), NB_BENCH_WAYS (all; e.g. "bios-ours efi-ours"),
 #        NB_BENCH_CACHE (/var/tmp/nbbench-cache: fixtures, unpacked debs),
-#        NB_BENCH_KEEP=1 keeps the work dir (serial logs, captures).
+#        NB_BENCH_KEEP=1 keeps the work dir (serial logs, captures),
+#        NB_BENCH_RTT_MS (unset: the tap alone; N: nbemu adds N ms of
+#        round trip between the guest and the server, see bootrig.sh).
 #
 # Where each phase comes from, so the ways are measured alike:
 #   fw DHCP  the first DHCPACK to the guest in a capture on the tap
@@ -55,6 +57,10 @@ cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
 boot_secs=120
 source "$top/tests/lib/fixtures.sh"
 source "$top/tests/lib/bootrig.sh"
+if [ -n "${NB_BENCH_RTT_MS:-}" ]; then
+	RIG_DELAY_MS=$(awk -v r="$NB_BENCH_RTT_MS" 'BEGIN { print r / 2 }')
+	export NBEMU=$build/tests/tools/nbemu
+fi
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
 for t in qemu-system-x86_64 dnsmasq nginx tshark dumpcap perl objcopy apt-get dpkg; do
 	command -v "$t" >/dev/null || { echo "bench: $t missing (see scripts/deps.d/bench-boot.txt)" >&2; exit 1; }
@@ -274,6 +280,8 @@ analyse() {
 # --- run ----------------------------------------------------------------
 echo "# libnetboot boot benchmark: $(date -u '+%F %T UTC'), $(nproc) cpus," \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+if [ -n "${NB_BENCH_RTT_MS:-}" ]; then echo "# path: nbemu, RTT $NB_BENCH_RTT_MS ms"
+else echo "# path: the tap alone"; fi
 echo "# kernel $(basename "$(readlink -f "$kernel")") $ksize B, initrd $(stat -c %s "$initrd") B," \
 	"UKI $ukisize B; $runs boots per way; times in ms from QEMU start"
 res=$work/results

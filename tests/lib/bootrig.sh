@@ -9,8 +9,14 @@
 #   bootrig_down                (also run on EXIT by the caller's trap)
 # Traffic stays in the namespace.  Facts used here are in
 # shared/BOOT-RIG.md (no-ping, enable-ra, empty romfile for OVMF).
+#
+# With RIG_DELAY_MS set (one-way delay; NBEMU = the nbemu binary), the
+# server sits on a veth pair instead (rs, peer rm) and nbemu carries every
+# frame between tap0 and rm after that delay: the guest sees an RTT of
+# twice it, as on a real network, and so do its TFTP and TCP.
 RIG_NS=nbrig$$
 RIG_SERVER=10.90.0.1
+RIG_IF=tap0
 RIG_PIDS=()
 
 rig() { ip netns exec "$RIG_NS" "$@"; }
@@ -24,9 +30,26 @@ bootrig_up() {
 	rig ip link set lo up
 	rig sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	rig ip tuntap add dev tap0 mode tap
-	rig ip addr add $RIG_SERVER/24 dev tap0
-	rig ip addr add fd90::1/64 dev tap0 nodad
 	rig ip link set tap0 up
+	if [ -n "${RIG_DELAY_MS:-}" ]; then
+		RIG_IF=rs
+		# Only rs may answer ARP for the server: a reply from tap0
+		# would route the guest around nbemu.
+		rig sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.tap0.arp_ignore=1
+		rig ip link add rs type veth peer name rm
+		rig ip link set rm up
+		rig ip link set rs up
+		rm -f "$RIG_DIR/emu.ready"
+		rig timeout 3600 "${NBEMU:?NBEMU: the nbemu binary}" --a rm --b tap0 \
+			--delay "$RIG_DELAY_MS" --ready "$RIG_DIR/emu.ready" --rt 10 \
+			2>"$RIG_DIR/nbemu.log" &
+		RIG_PIDS+=($!)
+		local i
+		for ((i = 0; i < 100; i++)); do [ -s "$RIG_DIR/emu.ready" ] && break; sleep 0.05; done
+		[ -s "$RIG_DIR/emu.ready" ] || { cat "$RIG_DIR/nbemu.log" >&2; return 1; }
+	fi
+	rig ip addr add $RIG_SERVER/24 dev $RIG_IF
+	rig ip addr add fd90::1/64 dev $RIG_IF nodad
 	cat >"$RIG_DIR/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $RIG_DIR/nginx/nginx.pid;
@@ -52,7 +75,7 @@ CONF
 
 bootrig_dnsmasq() {
 	rig dnsmasq --keep-in-foreground --conf-file=/dev/null --user=root \
-		--interface=tap0 --bind-interfaces --no-ping --no-resolv \
+		--interface=$RIG_IF --bind-interfaces --no-ping --no-resolv \
 		--dhcp-range=10.90.0.100,10.90.0.150,1h \
 		--dhcp-range=fd90::,ra-only --enable-ra \
 		--enable-tftp --tftp-root="$RIG_DIR/tftp" \
@@ -100,6 +123,8 @@ bootrig_down() {
 		kill "$(cat "$RIG_DIR/dnsmasq.pid")" 2>/dev/null
 	[ -n "${RIG_DIR:-}" ] && [ -f "$RIG_DIR/nginx/nginx.pid" ] &&
 		kill "$(cat "$RIG_DIR/nginx/nginx.pid")" 2>/dev/null
+	[ -n "${RIG_DIR:-}" ] && [ -s "$RIG_DIR/emu.ready" ] &&
+		kill "$(cat "$RIG_DIR/emu.ready")" 2>/dev/null
 	ip netns del "$RIG_NS" 2>/dev/null
 	return 0
 }
