@@ -254,6 +254,8 @@ int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 	hook(IVT_INT1A, old_int1a, int1a_hook);
 	hook(IVT_INT15, old_int15, int15_hook);
 	serving = true;
+	/* img lies where the download rings start: it must be out before
+	 * the first API call downloads anything. */
 	memcpy(flat(0x7c00), img, len);
 	rm_call((uint16_t)rm_off(rm_do_chain));
 	__builtin_unreachable();
