@@ -19,7 +19,8 @@
 #          HTTP: nginx serves ldlinux.c32, the config, kernel and initrd to
 #          our loader, and the capture shows no TFTP after our NBP.
 # probe:   (BIOS) the loader chains PROBE (tests/boot/pxeprobe.S), which
-#          checks our PXE API the way a chained program finds it.
+#          checks our PXE API the way a chained program finds it, then
+#          returns; the ROM must carry on.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -137,7 +138,10 @@ elif [ "$case" = probe ]; then
 	done
 	grep -q 'GET /probe.bin HTTP/1.1" 200 .*libnetboot-pxeapi' "$work/nginx/access.log" ||
 		fail "nginx did not serve probe.bin through our PXE API"
-	echo "ok: bios probe: !PXE, INT 1Ah, PXENV+ entry, cached info with the script's 209/210, CF on failure, file and TFTP APIs reading an http:// URL exactly, E820 hiding all as a chained NBP sees them"
+	# The probe returns like a failing NBP: the ROM must carry on.
+	wait_log 'No more network devices|Booting from' 60 >/dev/null ||
+		fail "the ROM did not resume after the chained NBP returned"
+	echo "ok: bios probe: !PXE, INT 1Ah, PXENV+ entry, cached info with the script's 209/210, CF on failure, file and TFTP APIs reading an http:// URL exactly, E820 hiding all as a chained NBP sees them; the ROM resumed when it returned"
 elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	wait_log 'chain: serving the PXE API' 90 >/dev/null || fail "the loader did not chain"
 	wait_log 'PXELINUX' 30 >/dev/null || fail "pxelinux did not start"

@@ -2,7 +2,7 @@
  * A tiny NBP that checks the PXE API our BIOS chainloader serves the way
  * a chained program finds and uses it, printing one line per check on
  * COM1 ("probe: ... ok" or "probe: FAIL ..."), then "probe: done" and
- * halts.  Chained by tests/boot/probe.ipxe; e2e.sh bios probe reads it.
+ * returns as a failing NBP does (a failed check halts instead).  Chained by tests/boot/probe.ipxe; e2e.sh bios probe reads it.
  *   - the !PXE far pointer at SS:SP+4 and PXENV+ at ES:BX on entry;
  *   - INT 1Ah AX=5650h finds PXENV+ (AX=564Eh, CF clear);
  *   - PXENV+ RMEntry (BX = opcode, ES:DI = block): GET_CACHED_INFO of
@@ -252,6 +252,11 @@ _start:
 
 	movw	$s_done, %si
 	call	puts
+	/* Give up as a failing NBP would: back to whoever started us (the
+	 * chainloader passes that on to the ROM). */
+	xorw	%ax, %ax
+	movw	%ax, %ds
+	lret
 halt:	cli
 	hlt
 	jmp	halt

@@ -112,6 +112,8 @@ boot_pm:
 	movw	%ax, rom_ss(%ebx)
 	movw	boot_rom_sp, %ax
 	movw	%ax, rom_sp(%ebx)
+	movw	rm_fbm_orig, %ax
+	movw	%ax, fbm_orig(%ebx)
 	leal	gdt(%ebx), %eax
 	movl	%eax, gdt_desc+2(%ebx)
 	movl	%ebx, %eax
@@ -347,9 +349,9 @@ rm_do_exit:
 	lret
 
 /* Start the NBP already copied to 0000:7C00 as a ROM starts one: on the
- * stack the ROM called us with (its return address on top, so a
- * returning NBP goes back to the ROM), our !PXE far pointer at SS:SP+4
- * and ES:BX -> our PXENV+. */
+ * stack the ROM called us with, our !PXE far pointer at SS:SP+4 and
+ * ES:BX -> our PXENV+.  The return address on top is chain_return's, so
+ * an NBP that gives up passes through us on its way back to the ROM. */
 	.globl rm_do_chain
 rm_do_chain:
 	movw	chain_bang_off, %cx
@@ -363,6 +365,12 @@ rm_do_chain:
 	movw	%sp, %bp
 	movw	%cx, 4(%bp)
 	movw	%dx, 6(%bp)
+	movw	0(%bp), %ax
+	movw	%ax, rom_ret
+	movw	2(%bp), %ax
+	movw	%ax, rom_ret + 2
+	movw	$chain_return, 0(%bp)
+	movw	%cs, 2(%bp)
 	xorl	%eax, %eax
 	xorl	%ecx, %ecx
 	xorl	%edx, %edx
@@ -374,6 +382,40 @@ rm_do_chain:
 	movw	%ax, %gs
 	sti
 	ljmp	$0, $0x7c00
+
+/* The chained NBP returned (it failed): take our hooks out if they are
+ * still ours and give back the base memory, then continue in the ROM
+ * with the NBP's registers, as if it had returned there directly. */
+chain_return:
+	pushfw
+	cli
+	pushl	%eax
+	pushw	%ds
+	pushw	%es
+	pushw	%cs
+	popw	%ds
+	xorw	%ax, %ax
+	movw	%ax, %es
+	movw	%cs, %ax
+	cmpw	$int1a_hook, %es:0x1a*4
+	jne	1f
+	cmpw	%ax, %es:0x1a*4+2
+	jne	1f
+	pushl	old_int1a
+	popl	%es:0x1a*4
+1:	cmpw	$int15_hook, %es:0x15*4
+	jne	2f
+	cmpw	%ax, %es:0x15*4+2
+	jne	2f
+	pushl	old_int15
+	popl	%es:0x15*4
+2:	movw	fbm_orig, %ax
+	movw	%ax, %es:0x413
+	popw	%es
+	popw	%ds
+	popl	%eax
+	popfw
+	ljmp	*%cs:rom_ret
 
 /*
  * Our PXE API, far-called by the chained NBP in real mode.
@@ -583,6 +625,8 @@ rm_seg:	.word	0			/* must follow rm_tramp_fp */
 	.globl hide_lo, hide_hi, api_stack
 rom_ss:		.word 0
 rom_sp:		.word 0
+rom_ret:	.long 0			/* where the ROM called us from */
+fbm_orig:	.word 0			/* 40:13 as the ROM left it */
 rm_target:	.word 0
 pxe_entry:	.long 0			/* the ROM's !PXE EntryPointSP */
 rm_opcode:	.word 0
