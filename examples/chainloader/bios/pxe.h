@@ -10,8 +10,6 @@
 #include "netboot/undi.h"
 #include "pxeapi.h"
 
-#define PXENV_UNDI_CLOSE 0x0007
-#define PXENV_PACKET_TYPE_DHCP_DISCOVER 1
 #define PXENV_PACKET_TYPE_DHCP_ACK 2
 #define PXENV_PACKET_TYPE_CACHED_REPLY 3
 
