@@ -186,7 +186,18 @@ elif [ "$case" = ok ]; then
 	rate=$(bootrig_clean_log "$work/serial.log" | grep -a -A1 'fetching .*vmlinuz' |
 		tail -1 | grep -a -o '[0-9.]* MB/s' | tail -1)
 	[ -n "${NB_E2E_SHOW:-}" ] && bootrig_clean_log "$work/serial.log" | grep -a -v '^$'
-	echo "ok: $mode boot: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
+	rtt_note=
+	if [ -n "${RIG_DELAY_MS:-}" ]; then
+		# The delay line must really be in the path: the handshake of
+		# the kernel's connection, seen at the guest, takes a round trip.
+		hs=$(tshark -r "$work/guest.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 1' \
+			-T fields -e tcp.analysis.ack_rtt 2>/dev/null | head -1)
+		want=$(( 2 * RIG_DELAY_MS ))
+		awk -v h="${hs:-0}" -v w="$want" 'BEGIN { exit !(h * 1000 >= w * 0.9) }' ||
+			fail "the handshake took ${hs:-?} s, not the emulated ${want} ms round trip"
+		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
+	fi
+	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
 	wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
