@@ -1,3 +1,9 @@
+/*
+ * Dotted-quad parsing.  It lives beside the resolver because a host that
+ * is already an address must skip DNS, and strictness here (four parts,
+ * no leading junk, each at most 255) keeps a malformed URL host from
+ * being taken for an address.
+ */
 #include "netboot/dns.h"
 
 int nb_ipv4_parse(const char *str, size_t len, uint32_t *out)

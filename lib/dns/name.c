@@ -1,3 +1,10 @@
+/*
+ * DNS names on the wire: encoding a query name, building the query, and
+ * one bounded walker over (possibly compressed) names that both skips
+ * and compares them.  Compression pointers are the classic way to make a
+ * parser loop or read out of bounds, so every name goes through this one
+ * walker, which only follows pointers that lead strictly backwards.
+ */
 #include "dns/dns_int.h"
 
 static uint8_t lower(uint8_t c)

@@ -1,3 +1,10 @@
+/*
+ * The resolver's state machine: one UDP socket on a random port, a fresh
+ * random ID per attempt, retries with backoff rotating across the stack's
+ * servers, and a new query when a CNAME's target came without its
+ * address.  Replies are checked against the server, port and ID asked
+ * before the parser sees them.
+ */
 #include "core/mem.h"
 #include "dns/dns_int.h"
 #include "netboot/stack.h"

@@ -1,3 +1,9 @@
+/*
+ * Parsing one DNS response: header, the question echoed back exactly,
+ * then the answer records, following CNAMEs inside the packet.  Kept apart
+ * from the query side so the fuzz harness can drive it with raw bytes
+ * and no stack.
+ */
 #include "core/mem.h"
 #include "dns/dns_int.h"
 

@@ -1,3 +1,9 @@
+/*
+ * The chunked transfer-coding decoder (RFC 9112 section 7.1): a byte-at-
+ * a-time state machine that reports payload spans in place, so chunked
+ * bodies need no buffer of their own; size, extension and trailer lines
+ * are bounded so a server cannot feed framing forever.
+ */
 #include "core/hex.h"
 #include "http/http_int.h"
 

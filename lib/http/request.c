@@ -1,3 +1,9 @@
+/*
+ * Building request header blocks (GET/HEAD with Host, Range, If-Range,
+ * Authorization from URL userinfo, User-Agent) into a caller buffer, and
+ * the Base64 they need.  Requests are the only text we send, so one
+ * bounded writer here keeps every request within its buffer.
+ */
 #include "core/hex.h"
 #include "core/mem.h"
 #include "http/http_int.h"

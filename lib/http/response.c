@@ -1,3 +1,10 @@
+/*
+ * Parsing a response header block (status line, Content-Length,
+ * Content-Range, Transfer-Encoding, ETag and friends) from (pointer,
+ * length), with no state kept between calls, plus the mapping from
+ * status codes to error codes.  Stateless so it can be fuzzed and tested
+ * without a connection.
+ */
 #include "core/mem.h"
 #include "http/http_int.h"
 

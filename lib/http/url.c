@@ -1,3 +1,9 @@
+/*
+ * http:// URLs: parsing into host, port, path and userinfo views of the
+ * caller's string, and resolving a redirect's Location against the URL
+ * it came from.  Hosts are checked here so nothing malformed reaches DNS
+ * or the request line.
+ */
 #include "core/mem.h"
 #include "http/http_int.h"
 

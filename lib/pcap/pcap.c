@@ -1,3 +1,9 @@
+/*
+ * The pcap writer and recording link wrapper.  Freestanding on purpose:
+ * the bytes leave through a caller callback and time comes from the
+ * caller, so a firmware build can capture to memory or a serial line as
+ * easily as a hosted tool captures to a file.
+ */
 #include "core/mem.h"
 #include "netboot/pcap.h"
 

@@ -1,3 +1,9 @@
+/*
+ * Unit tests of the chainloader's script interpreter against a fake
+ * platform that records every call: the article's script and its gPXE
+ * twin, kernel/initrd/boot, unknown commands, ||, && and goto, sha256,
+ * and hostile scripts that must fail with an error code, never overflow.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,8 @@
+/*
+ * The fake link (see fakelink.h): queues frames for the stack to receive
+ * and records what it transmits, so unit tests and fuzz harnesses drive a
+ * stack with crafted frames and inspect its answers.
+ */
 #include "fakelink.h"
 
 #include <stdio.h>

@@ -1,3 +1,9 @@
+/*
+ * The frame builders of frames.h: Ethernet, ARP, IPv4 (with fragments),
+ * ICMP and UDP, with correct checksums unless a test asks for wrong ones.
+ * Checksums come from a naive reference implementation, not the
+ * library's, so a test does not check the code with itself.
+ */
 #include "frames.h"
 
 #include <string.h>

@@ -1,3 +1,8 @@
+/*
+ * The shared fuzz environment of fuzzenv.h: rebuilds a configured stack
+ * on a fake link from scratch for every input, so the eth, ip and stack
+ * harnesses start each run from the same interesting state.
+ */
 #include "fuzzenv.h"
 
 #include <stdlib.h>

@@ -1,3 +1,8 @@
+/*
+ * Byte-level builders for crafted DNS responses (dns_util.h), so the DNS
+ * tests can write compressed names, pointer loops and lying counts that
+ * no real server would send.
+ */
 #include "dns_util.h"
 
 #include <string.h>

@@ -7,8 +7,10 @@
 #   bootrig_qemu_efi LOG SECS [qemu args]  OVMF PXE boot, serial to LOG
 #   bootrig_qemu_bios LOG SECS [qemu args] SeaBIOS + NIC PXE ROM
 #   bootrig_down                (also run on EXIT by the caller's trap)
-# Traffic stays in the namespace.  Facts used here are in
-# shared/BOOT-RIG.md (no-ping, enable-ra, empty romfile for OVMF).
+# Traffic stays in the namespace.  dnsmasq runs with no-ping (else each
+# lease costs 3 s) and enable-ra with an IPv6 range (else the iPXE ROM
+# waits ~13 s for IPv6); OVMF gets an empty NIC romfile so its own PXE
+# stack, not iPXE's EFI ROM, boots the loader.
 #
 # With RIG_DELAY_MS set (one-way delay; NBEMU = the nbemu binary), the
 # server sits on a veth pair instead (rs, peer rm) and nbemu carries every

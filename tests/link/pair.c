@@ -1,3 +1,9 @@
+/*
+ * The in-process pair of pair.h: two stacks on a memlink with
+ * deterministic entropy, a UDP echo server on one side, and ping and
+ * UDP exchanges driven by simulated time, so pair tests replay exactly
+ * from a seed.
+ */
 #include "pair.h"
 
 #include "netboot/hosted.h"

@@ -1,3 +1,8 @@
+/*
+ * SHA-256 against the FIPS 180-4 example vectors (fed whole and in
+ * uneven pieces), a million 'a's, and malformed hex digests, which the
+ * chainloader's `sha256 URL HEX` check relies on.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,9 @@
+/*
+ * The two-stack rig of duo.h for the driver tests: stack A on the driver
+ * under test over emulated firmware, stack B straight on the memlink,
+ * both echoing UDP, so a driver is judged by traffic that actually
+ * crosses it.
+ */
 #include "duo.h"
 
 #include <stdlib.h>

@@ -1,3 +1,9 @@
+/*
+ * The emulated EFI Simple Network Protocol of emu_snp.h: a firmware
+ * function table backed by a queue or a memlink end, which checks state,
+ * sizes and buffer ownership the way firmware would and counts every
+ * violation for the SNP driver tests to assert on.
+ */
 #include "emu_snp.h"
 
 #include <string.h>

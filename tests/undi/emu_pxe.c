@@ -1,3 +1,9 @@
+/*
+ * The emulated PXE ROM of emu_pxe.h: base memory, the UNDI calls decoded
+ * from raw parameter blocks at the specification's offsets, received
+ * frames handed out in pieces, and a count of every rule the driver
+ * breaks, so the UNDI driver is tested without a real ROM.
+ */
 #include "emu_pxe.h"
 
 #include <string.h>

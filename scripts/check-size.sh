@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Footprint: print each figure next to its budget and fail when one is over.
+#   check-size.sh BUILD_DIR FREE_DIR
+# BUILD_DIR is a normal build (it holds nbchain.kpxe and nbchain.efi);
+# FREE_DIR is what scripts/check-freestanding.sh builds (built here first
+# when FREE_DIR/i386-Os is missing).  NB_SIZE_REPORT_ONLY=1 prints the
+# same lines but always exits 0, for budgets not yet enforced.
+# The budgets are what a boot loader can afford: a BIOS NBP must fit in
+# the base memory the PXE ROM leaves (64 KiB is the classic undionly
+# size), and the library has to stay small enough to link into someone
+# else's loader.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:?usage: check-size.sh BUILD_DIR FREE_DIR}
+free=${2:?usage: check-size.sh BUILD_DIR FREE_DIR}
+
+KPXE_MAX=65536
+EFI_MAX=163840
+TEXT_MAX=57344
+STACK_MAX=512
+
+fails=0
+# check NAME VALUE BUDGET [DETAIL]
+check() {
+	local verdict=PASS
+	if [ -z "$2" ]; then
+		verdict=FAIL; set -- "$1" "missing" "$3" "${4:-}"
+	elif [ "$2" -gt "$3" ]; then
+		verdict=FAIL
+	fi
+	[ $verdict = FAIL ] && fails=$((fails + 1))
+	printf '%-34s %8s / %8s bytes  %s%s\n' "$1" "$2" "$3" "$verdict" "${4:+  ($4)}"
+}
+
+# One image of the given name anywhere in the build (the chainloader's
+# folders may move); the first found, for a deterministic answer.
+image_size() {
+	local f
+	f=$(find "$build" -name "$1" -type f 2>/dev/null | sort | head -1)
+	[ -n "$f" ] && stat -c %s "$f"
+	return 0
+}
+
+check "nbchain.kpxe (BIOS NBP)" "$(image_size nbchain.kpxe)" $KPXE_MAX
+check "nbchain.efi (UEFI application)" "$(image_size nbchain.efi)" $EFI_MAX
+
+if [ ! -f "$free/i386-Os/libnetboot.a" ]; then
+	echo "building the freestanding library into $free ..." >&2
+	"$top/scripts/check-freestanding.sh" "$free" >/dev/null || true
+fi
+text=
+if [ -f "$free/i386-Os/libnetboot.a" ]; then
+	# Berkeley "text": code and read-only data, what the library adds to
+	# a loader's image.  The same measure check-freestanding.sh prints.
+	text=$(size -t "$free/i386-Os/libnetboot.a" | awk 'END{print $1}')
+fi
+check "libnetboot .text (i386 -Os)" "$text" $TEXT_MAX
+
+# The worst frame over every freestanding configuration built, named with
+# its function, file and configuration.
+# shellcheck disable=SC2016
+worst=$(find "$free" -name '*.su' -print0 2>/dev/null | sort -z |
+	xargs -0 -r awk -F'\t' -v root="${free%/}/" '{
+		cfg = substr(FILENAME, length(root) + 1); sub("/.*", "", cfg)
+		n = split($1, a, ":"); f = a[1]; sub(".*/lib/", "lib/", f)
+		print $2 "\t" a[n] " in " f ", " cfg ", " $3 }' |
+	sort -t$'\t' -k1,1n | tail -1)
+check "worst stack frame (lib/)" "$(cut -f1 <<<"$worst")" $STACK_MAX \
+	"$(cut -f2 <<<"$worst")"
+
+if [ "$fails" -gt 0 ]; then
+	if [ "${NB_SIZE_REPORT_ONLY:-0}" = 1 ]; then
+		echo "size: $fails over budget (report only)"
+		exit 0
+	fi
+	echo "size: $fails over budget"
+	exit 1
+fi
+echo "size: all within budget"
