@@ -1,4 +1,5 @@
 #include "core/mem.h"
+#include "core/strbuf.h"
 #include "http/http_int.h"
 
 bool nb_http_ieq(const char *p, size_t n, const char *s)
@@ -95,59 +96,34 @@ int nb_url_parse(const char *s, size_t len, struct nb_url *u)
 	return 0;
 }
 
-struct out {
-	char *p;
-	size_t cap, n;
-	bool over;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->over || n > o->cap - o->n) {
-		o->over = true;
-		return;
-	}
-	memcpy(o->p + o->n, s, n);
-	o->n += n;
-}
-
-static void put_port(struct out *o, uint16_t port)
-{
-	char d[6];
-	size_t i = sizeof(d);
-	do {
-		d[--i] = (char)('0' + port % 10);
-		port /= 10;
-	} while (port);
-	put(o, ":", 1);
-	put(o, d + i, sizeof(d) - i);
-}
-
 int nb_url_resolve(const struct nb_url *base, const char *base_str,
 		   const char *loc, size_t loc_len, char *out, size_t cap)
 {
 	if (!base || !base_str || !loc || !out || cap == 0 || loc_len == 0)
 		return -NB_EINVAL;
 	(void)base_str;
-	struct out o = {out, cap - 1, 0, false};
+	struct nb_sb o;
+	nb_sb_init(&o, out, cap - 1);
 	size_t i = 0;
 	while (i < loc_len && i < 10 && loc[i] != ':' && loc[i] != '/')
 		i++;
 	if (i < loc_len && loc[i] == ':') {
-		put(&o, loc, loc_len); /* absolute: validated by the caller */
+		nb_sb_put(&o, loc, loc_len); /* absolute: validated by the caller */
 	} else if (loc_len >= 2 && loc[0] == '/' && loc[1] == '/') {
-		put(&o, "http:", 5);
-		put(&o, loc, loc_len);
+		nb_sb_put(&o, "http:", 5);
+		nb_sb_put(&o, loc, loc_len);
 	} else {
-		put(&o, "http://", 7);
+		nb_sb_put(&o, "http://", 7);
 		/* Same server: credentials go along, as they did to it. */
 		if (base->userinfo) {
-			put(&o, base->userinfo, base->userinfo_len);
-			put(&o, "@", 1);
+			nb_sb_put(&o, base->userinfo, base->userinfo_len);
+			nb_sb_put(&o, "@", 1);
 		}
-		put(&o, base->host, base->host_len);
-		if (base->port != 80)
-			put_port(&o, base->port);
+		nb_sb_put(&o, base->host, base->host_len);
+		if (base->port != 80) {
+			nb_sb_put(&o, ":", 1);
+			nb_sb_dec(&o, base->port);
+		}
 		if (loc[0] != '/') {
 			/* Relative: keep the base path up to its last '/'
 			 * before any query. */
@@ -158,11 +134,11 @@ int nb_url_resolve(const struct nb_url *base, const char *base_str,
 				q++;
 			}
 			if (slash == 0)
-				put(&o, "/", 1);
+				nb_sb_put(&o, "/", 1);
 			else
-				put(&o, base->path, slash);
+				nb_sb_put(&o, base->path, slash);
 		}
-		put(&o, loc, loc_len);
+		nb_sb_put(&o, loc, loc_len);
 	}
 	if (o.over)
 		return -NB_EMSGSIZE;
