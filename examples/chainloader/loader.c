@@ -62,25 +62,12 @@ static void say(struct cl_loader *l, const char *t)
 
 /* ---- waiting on library objects ---- */
 
-static uint64_t clk_now(void *ctx)
-{
-	const struct cl_platform *p = ctx;
-	return p->now_ms(p->ctx);
-}
-
-static void clk_idle(void *ctx, uint32_t max_ms)
-{
-	const struct cl_platform *p = ctx;
-	(void)max_ms;
-	if (p->idle)
-		p->idle(p->ctx);
-}
-
 static int wait_for(struct cl_loader *l, nb_poll_fn fn, void *obj,
 		    uint64_t timeout_ms)
 {
-	struct nb_clock clk = {.now_ms = clk_now, .idle = clk_idle,
-			       .ctx = (void *)l->p};
+	/* The platform's hooks have nb_clock's shape already. */
+	struct nb_clock clk = {.now_ms = l->p->now_ms, .idle = l->p->idle,
+			       .ctx = l->p->ctx};
 	return nb_wait(&l->stack, fn, obj, &clk, timeout_ms);
 }
 

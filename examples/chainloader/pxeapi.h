@@ -108,9 +108,11 @@
 #include "netboot/dhcp.h"
 #include "netboot/http.h"
 #include "netboot/ip.h"
+#include "netboot/rangeset.h"
 #include "netboot/stack.h"
 #include "netboot/tcp.h"
 #include "netboot/tftp.h"
+#include "platform.h"
 
 /** @name PXE opcodes served (PXE 2.1, plus the gPXE/iPXE file API)
  * @{ */
@@ -237,39 +239,10 @@ enum cl_pxe_packet {
 /** Bytes readable/writable at every parameter block the platform hands in. */
 #define CL_PXEAPI_BLOCK_MAX 256
 
-/** What the platform supplies. */
-struct cl_pxeapi_platform {
-	void *ctx; /**< Passed to every callback. */
-	/** Monotonic time in ms. */
-	uint64_t (*now_ms)(void *ctx);
-	/** Optional: wait a little when nothing happened (e.g. `hlt`). */
-	void (*idle)(void *ctx);
-	/** Optional: extra work each time the dispatcher polls the stack. */
-	void (*poll)(void *ctx);
-	/**
-	 * Flat pointer to real-mode seg:off, valid for @p len bytes, or NULL
-	 * when that range is not addressable (beyond base memory).
-	 */
-	void *(*segoff_to_ptr)(void *ctx, uint16_t seg, uint16_t off,
-			       size_t len);
-	/**
-	 * Flat pointer to physical address @p addr, valid for @p len bytes
-	 * (TFTP_READ_FILE's buffer), or NULL when it must not be written
-	 * (our own memory, the ROM, holes).  May be NULL: READ_FILE then
-	 * fails with PXENV_STATUS_OUT_OF_RESOURCES.
-	 */
-	void *(*phys_to_ptr)(void *ctx, uint32_t addr, uint32_t len);
-	/**
-	 * Optional UNDI pass-through: perform @p opcode (0x0000..0x0015) on
-	 * the ROM with @p block (the caller's block, flat) and return its
-	 * PXENV_EXIT value.  NULL: UNDI calls are unsupported.
-	 */
-	uint16_t (*undi)(void *ctx, uint16_t opcode, void *block);
-};
-
 /** Setup for cl_pxeapi_init(). */
 struct cl_pxeapi_cfg {
-	const struct cl_pxeapi_platform *p; /**< Platform (outlives the API). */
+	/** Platform: clock, address translation, UNDI (outlives the API). */
+	const struct cl_platform *p;
 	struct nb_stack *stack;  /**< Configured stack (address set). */
 	struct nb_tcp *tcp;      /**< TCP of that stack (for HTTP). */
 	const struct nb_dhcp *dhcp; /**< Bound lease with its raw packets. */
@@ -307,7 +280,9 @@ struct cl_pxeapi_file {
 	size_t cap;            /**< Its size. */
 	uint64_t rd;           /**< Bytes the caller consumed. */
 	uint64_t have;         /**< Bytes received in order from offset 0. */
-	struct nb_tcp_range ooo[NB_TCP_SACK_SLOTS + 1]; /**< Out of order. */
+	/** Slots of @ref ooo: at most what TCP holds out of order, plus one. */
+	struct nb_range ooo_slot[NB_TCP_SACK_SLOTS + 1];
+	struct nb_rangeset ooo; /**< Data held in the ring beyond @ref have. */
 	uint64_t size;         /**< File size when @ref size_known. */
 	bool size_known;       /**< Size announced (tsize/Content-Length). */
 	uint16_t pkt;          /**< PacketSize for PXENV_TFTP_READ. */

@@ -2,7 +2,7 @@
  * The PXE API served to a chained NBP (pxelinux.0 and friends): our
  * PXENV+ and !PXE in base memory pointing at the .rm block's entries,
  * INT 1Ah answering the installation check, INT 15h E820 hiding the core
- * while it serves, and every call handed to the dispatcher in pxeapi.c,
+ * while it serves, and every call handed to the dispatcher in pxeapi/,
  * which runs it over our stack.
  *
  * Option 210 (path prefix) names where the NBP's files are.  An http://
@@ -70,12 +70,6 @@ int pxeserve_set_option(unsigned tag, const char *value)
 	return 0;
 }
 
-static uint64_t a_now(void *ctx)
-{
-	(void)ctx;
-	return bios_now_ms();
-}
-
 static void *a_segoff(void *ctx, uint16_t seg, uint16_t off, size_t len)
 {
 	(void)ctx;
@@ -105,12 +99,12 @@ static uint16_t a_undi(void *ctx, uint16_t opcode, void *block)
 	return pm_pxe_call(opcode, (uint32_t)(uintptr_t)block);
 }
 
-static const struct cl_pxeapi_platform plat = {
-	.now_ms = a_now,
-	.segoff_to_ptr = a_segoff,
-	.phys_to_ptr = a_phys,
-	.undi = a_undi,
-};
+void pxeserve_hooks(struct cl_platform *p)
+{
+	p->segoff_to_ptr = a_segoff;
+	p->phys_to_ptr = a_phys;
+	p->undi = a_undi;
+}
 
 static bool prefix(const char *s, const char *p)
 {
@@ -215,7 +209,7 @@ int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 	file_mem &= ~0xfffffu;
 	resident_end = IMAGE_BASE + file_mem;
 	struct cl_pxeapi_cfg cfg = {
-		.p = &plat, .stack = &l->stack, .tcp = &l->tcp, .dhcp = &l->dhcp,
+		.p = l->p, .stack = &l->stack, .tcp = &l->tcp, .dhcp = &l->dhcp,
 		.base = low->cached, .base_seg = (uint16_t)(lin >> 4),
 		.base_off = (uint16_t)(lin & 15),
 		.file_mem = flat(IMAGE_BASE), .file_mem_len = file_mem,

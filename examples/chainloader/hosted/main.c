@@ -44,10 +44,10 @@ static uint64_t h_now(void *ctx)
 	return h->clock.now_ms(h->clock.ctx);
 }
 
-static void h_idle(void *ctx)
+static void h_idle(void *ctx, uint32_t max_ms)
 {
 	struct host *h = ctx;
-	h->clock.idle(h->clock.ctx, 5);
+	h->clock.idle(h->clock.ctx, max_ms);
 }
 
 static uint8_t *h_image_mem(void *ctx, uint64_t size, uint64_t *cap)
