@@ -67,24 +67,14 @@ static void put_u64(struct wr *w, uint64_t v)
 /* Authorization: Basic of the percent-decoded userinfo. */
 static int put_auth(struct wr *w, const char *ui, size_t n)
 {
-	uint8_t raw[NB_HTTP_USERINFO_MAX];
+	char raw[NB_HTTP_USERINFO_MAX + 1];
 	char b64[(NB_HTTP_USERINFO_MAX + 2) / 3 * 4 + 1];
-	size_t r = 0;
 	if (n > NB_HTTP_USERINFO_MAX)
 		return -NB_EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (ui[i] == '%') {
-			int hi = i + 2 < n ? nb_hex_digit(ui[i + 1]) : -1;
-			int lo = i + 2 < n ? nb_hex_digit(ui[i + 2]) : -1;
-			if (hi < 0 || lo < 0)
-				return -NB_EINVAL;
-			raw[r++] = (uint8_t)(hi << 4 | lo);
-			i += 2;
-		} else {
-			raw[r++] = (uint8_t)ui[i];
-		}
-	}
-	int bl = nb_base64_encode(raw, r, b64, sizeof(b64));
+	int r = nb_url_decode(ui, n, raw, sizeof(raw));
+	if (r < 0)
+		return -NB_EINVAL;
+	int bl = nb_base64_encode(raw, (size_t)r, b64, sizeof(b64));
 	if (bl < 0)
 		return bl;
 	puts_(w, "Authorization: Basic ");
@@ -103,9 +93,13 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
 	if (u->path_len == 0 || u->path[0] != '/')
 		put(&w, "/", 1);
 	put(&w, u->path, u->path_len);
+	if (u->query) {
+		put(&w, "?", 1);
+		put(&w, u->query, u->query_len);
+	}
 	puts_(&w, " HTTP/1.1\r\nHost: ");
 	put(&w, u->host, u->host_len);
-	if (u->port != 80) {
+	if (u->port != nb_url_default_port(NB_URL_HTTP)) {
 		put(&w, ":", 1);
 		put_u64(&w, u->port);
 	}
