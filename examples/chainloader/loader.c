@@ -142,41 +142,27 @@ static uint64_t fetch_limit(void *ctx)
 	return f->img->buf ? f->img->cap : UINT64_MAX;
 }
 
-static int http_poll(void *obj, uint64_t now)
+/* One download through lib/fetch: http://, tftp://, or a bare name on the
+ * lease's next-server; *why says what went wrong in words. */
+static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
+		     const char **why)
 {
-	return nb_http_poll(obj, now);
-}
-
-static int tftp_poll(void *obj, uint64_t now)
-{
-	return nb_tftp_poll(obj, now);
-}
-
-/* tftp://host/path, or a bare name relative to the boot server. */
-static int fetch_tftp(struct cl_loader *l, const char *url, const char **why)
-{
-	uint32_t server = l->dhcp.lease.next_server;
-	const char *path = url;
-	if (prefix(url, "tftp://")) {
-		const char *host = url + 7, *slash = host;
-		while (*slash && *slash != '/')
-			slash++;
-		if (nb_ipv4_parse(host, (size_t)(slash - host), &server) < 0) {
-			*why = "tftp:// needs an IPv4 address";
-			return -NB_EINVAL;
-		}
-		path = *slash ? slash + 1 : slash;
+	struct nb_fetch_cfg cfg;
+	nb_fetch_cfg_init(&cfg);
+	cfg.user_agent = "libnetboot-chainloader";
+	cfg.tcp = &l->tcp;
+	cfg.tftp_server = l->dhcp.lease.next_server;
+	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
+				l->p->now_ms(l->p->ctx));
+	if (rc == 0) {
+		/* lib/http notices stalls itself; TFTP gets an overall bound. */
+		bool tftp = nb_fetch_kind(&l->dl) == NB_FETCH_TFTP;
+		rc = wait_for(l, nb_fetch_poll_fn, &l->dl,
+			      tftp ? FETCH_TIMEOUT_MS * 10 : 0);
 	}
-	if (!server) {
-		*why = "no TFTP server known";
-		return -NB_EUNREACH;
-	}
-	struct nb_tftp_cfg cfg;
-	nb_tftp_cfg_init(&cfg, &l->stack, server, path);
-	int rc = nb_tftp_start(&l->tftp, &l->stack, &cfg, &l->fetch.sink,
-			       l->p->now_ms(l->p->ctx));
-	if (rc == 0)
-		rc = wait_for(l, tftp_poll, &l->tftp, FETCH_TIMEOUT_MS * 10);
+	if (rc < 0 && nb_fetch_poll(&l->dl, l->p->now_ms(l->p->ctx)) == rc)
+		*why = nb_fetch_why(&l->dl);
+	nb_fetch_cancel(&l->dl);
 	return rc;
 }
 
@@ -198,26 +184,18 @@ static int fetch(struct cl_loader *l, struct cl_img *img)
 	add(b, sizeof(l->line), "\n");
 	say(l, b);
 	const char *why = NULL;
-	int rc;
-	if (prefix(img->url, "http://")) {
-		struct nb_http_cfg cfg = {.url = img->url,
-					  .user_agent = "libnetboot-chainloader"};
-		rc = nb_http_start(&l->http, &l->stack, &l->tcp, &f->sink, &cfg);
-		if (rc == 0)
-			rc = wait_for(l, http_poll, &l->http, 0);
-		nb_http_close(&l->http);
-	} else if (prefix(img->url, "https://")) {
-		why = "https is not supported";
-		rc = -NB_ENOTSUP;
-	} else {
-		rc = fetch_tftp(l, img->url, &why);
-	}
+	int rc = fetch_url(l, f, img->url, &why);
 	if (rc < 0) {
 		b[0] = 0;
 		add(b, sizeof(l->line), "\nfetch failed: ");
 		add(b, sizeof(l->line), img->url);
 		add(b, sizeof(l->line), ": ");
-		add(b, sizeof(l->line), why ? why : nb_strerror(rc));
+		add(b, sizeof(l->line), nb_strerror(rc));
+		if (why && why[0] && !streq(why, nb_strerror(rc))) {
+			add(b, sizeof(l->line), " (");
+			add(b, sizeof(l->line), why);
+			add(b, sizeof(l->line), ")");
+		}
 		add(b, sizeof(l->line), "\n");
 		say(l, b);
 		return rc;

@@ -9,6 +9,7 @@
 #define CL_LOADER_H
 
 #include "netboot/dhcp.h"
+#include "netboot/fetch.h"
 #include "netboot/http.h"
 #include "netboot/sha256.h"
 #include "netboot/stack.h"
@@ -46,8 +47,7 @@ struct cl_loader {
 	struct nb_stack stack;
 	struct nb_dhcp dhcp;
 	struct nb_tcp tcp;
-	struct nb_http http;
-	struct nb_tftp tftp;
+	struct nb_fetch dl;           /* the download in progress */
 	struct cl_fetch fetch;
 	struct cl_img images[CL_IMAGES];
 	struct cl_img *kernel, *initrd;

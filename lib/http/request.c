@@ -32,24 +32,14 @@ int nb_base64_encode(const void *in, size_t len, char *out, size_t cap)
 /* Authorization: Basic of the percent-decoded userinfo. */
 static int put_auth(struct nb_sb *w, const char *ui, size_t n)
 {
-	uint8_t raw[NB_HTTP_USERINFO_MAX];
+	char raw[NB_HTTP_USERINFO_MAX + 1];
 	char b64[(NB_HTTP_USERINFO_MAX + 2) / 3 * 4 + 1];
-	size_t r = 0;
 	if (n > NB_HTTP_USERINFO_MAX)
 		return -NB_EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (ui[i] == '%') {
-			int hi = i + 2 < n ? nb_hex_digit(ui[i + 1]) : -1;
-			int lo = i + 2 < n ? nb_hex_digit(ui[i + 2]) : -1;
-			if (hi < 0 || lo < 0)
-				return -NB_EINVAL;
-			raw[r++] = (uint8_t)(hi << 4 | lo);
-			i += 2;
-		} else {
-			raw[r++] = (uint8_t)ui[i];
-		}
-	}
-	int bl = nb_base64_encode(raw, r, b64, sizeof(b64));
+	int r = nb_url_decode(ui, n, raw, sizeof(raw));
+	if (r < 0)
+		return -NB_EINVAL;
+	int bl = nb_base64_encode(raw, (size_t)r, b64, sizeof(b64));
 	if (bl < 0)
 		return bl;
 	nb_sb_str(w, "Authorization: Basic ");
@@ -69,9 +59,13 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
 	if (u->path_len == 0 || u->path[0] != '/')
 		nb_sb_put(&w, "/", 1);
 	nb_sb_put(&w, u->path, u->path_len);
+	if (u->query) {
+		nb_sb_put(&w, "?", 1);
+		nb_sb_put(&w, u->query, u->query_len);
+	}
 	nb_sb_str(&w, " HTTP/1.1\r\nHost: ");
 	nb_sb_put(&w, u->host, u->host_len);
-	if (u->port != 80) {
+	if (u->port != nb_url_default_port(NB_URL_HTTP)) {
 		nb_sb_put(&w, ":", 1);
 		nb_sb_dec(&w, u->port);
 	}
