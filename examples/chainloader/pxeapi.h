@@ -106,7 +106,7 @@
 #include <stdint.h>
 
 #include "netboot/dhcp.h"
-#include "netboot/http.h"
+#include "netboot/fetch.h"
 #include "netboot/ip.h"
 #include "netboot/rangeset.h"
 #include "netboot/stack.h"
@@ -272,7 +272,7 @@ struct cl_pxeapi_opt {
 /** One open file (private). */
 struct cl_pxeapi_file {
 	struct cl_pxeapi *a;   /**< Back pointer. */
-	uint8_t kind;          /**< 0 free, 1 HTTP, 2 TFTP. */
+	uint8_t kind;          /**< 0 free, 1 in use. */
 	bool direct;           /**< Writes go to @ref mem (READ_FILE, FSIZE). */
 	bool want_size;        /**< GET_FSIZE probe: stop once the size is known. */
 	int status;            /**< -NB_EAGAIN running, 0 done, else error. */
@@ -290,12 +290,11 @@ struct cl_pxeapi_file {
 	uint32_t dropped;      /**< TFTP DATA dropped because the ring was full. */
 	struct nb_memsink mem; /**< Direct destination. */
 	struct nb_sink sink;   /**< The ring sink. */
-	struct nb_udp_sock sk; /**< TFTP transport socket. */
-	char name[CL_PXEAPI_NAME_MAX]; /**< Name or URL (TFTP keeps a pointer). */
-	union {
-		struct nb_http http; /**< HTTP download. */
-		struct nb_tftp tftp; /**< TFTP transfer. */
-	} u; /**< The transfer. */
+	struct nb_udp_sock sk; /**< TFTP transport socket (opened on first send). */
+	bool sk_open;          /**< @ref sk is bound. */
+	int sk_err;            /**< Why it could not be bound, or 0. */
+	char name[CL_PXEAPI_NAME_MAX]; /**< Name or URL. */
+	struct nb_fetch dl;    /**< The download (HTTP or TFTP, lib/fetch). */
 };
 
 /** A queued datagram for PXENV_UDP_READ (private). */

@@ -1,9 +1,10 @@
 /*
  * The PXE API's table of open files and the one loop that moves them:
  * every call family (TFTP_*, FILE_*, the UDP gateway) takes a slot here,
- * starts its download over our stack, and waits through pump()/wait_for(),
- * so there is a single place where the network is polled while an NBP is
- * served and a single mapping from our error codes to PXENV_STATUS values.
+ * starts its download through lib/fetch (which alone decides what a name
+ * or URL means) and waits through pump()/wait_for(), so there is a single
+ * place where the network is polled while an NBP is served and a single
+ * mapping from our error codes to PXENV_STATUS values.
  * TFTP downloads get their own socket (the transport below) so a full ring
  * can refuse a DATA packet unread.
  */
@@ -16,37 +17,52 @@ static void tio_rx(void *ctx, struct nb_udp_sock *sk,
 {
 	struct cl_pxeapi_file *f = ctx;
 	const uint8_t *p = data;
+	const struct nb_tftp *t = nb_fetch_tftp(&f->dl);
 	(void)sk;
-	if (!f->direct && len >= 4 && p[0] == 0 && p[1] == NB_TFTP_DATA &&
-	    f->rd + f->cap - f->have < f->u.tftp.blksize) {
+	if (t && !f->direct && len >= 4 && p[0] == 0 && p[1] == NB_TFTP_DATA &&
+	    f->rd + f->cap - f->have < t->blksize) {
 		/* No room: drop it unread.  The server resends the window
 		 * once our ACK timer (or its own) fires, by which time the
 		 * reader has made room. */
 		f->dropped++;
 		return;
 	}
-	nb_tftp_input(&f->u.tftp, m->src_ip, m->src_port, data, len,
-		      f->a->cfg.stack->now);
+	nb_fetch_input(&f->dl, m->src_ip, m->src_port, data, len,
+		       f->a->cfg.stack->now);
+}
+
+/* The socket is bound when TFTP first sends: only lib/fetch knows
+ * whether a name turns into TFTP at all. */
+static int tio_bind(struct cl_pxeapi_file *f)
+{
+	int rc = nb_udp_open(&f->sk, f->a->cfg.stack, 0, tio_rx, f);
+	f->sk_open = rc == 0;
+	if (rc < 0)
+		f->sk_err = rc;
+	return rc;
+}
+
+static void tio_close(void *ctx)
+{
+	struct cl_pxeapi_file *f = ctx;
+	if (f->sk_open)
+		nb_udp_close(&f->sk);
+	f->sk_open = false;
 }
 
 static int tio_send(void *ctx, uint32_t ip, uint16_t port, const void *pkt,
 		    size_t len)
 {
 	struct cl_pxeapi_file *f = ctx;
-	return nb_udp_sendto(&f->sk, ip, port, pkt, len);
+	int rc = f->sk_open ? 0 : tio_bind(f);
+	return rc < 0 ? rc : nb_udp_sendto(&f->sk, ip, port, pkt, len);
 }
 
 static int tio_rebind(void *ctx)
 {
 	struct cl_pxeapi_file *f = ctx;
-	nb_udp_close(&f->sk);
-	return nb_udp_open(&f->sk, f->a->cfg.stack, 0, tio_rx, f);
-}
-
-static void tio_close(void *ctx)
-{
-	struct cl_pxeapi_file *f = ctx;
-	nb_udp_close(&f->sk);
+	tio_close(f);
+	return tio_bind(f);
 }
 
 static const struct nb_tftp_io tftp_io = {
@@ -83,13 +99,9 @@ struct cl_pxeapi_file *cl_pxa_file_alloc(struct cl_pxeapi *a)
 
 void cl_pxa_file_close(struct cl_pxeapi_file *f)
 {
-	if (f->kind == F_HTTP)
-		nb_http_close(&f->u.http);
-	else if (f->kind == F_TFTP) {
-		if (f->status == -NB_EAGAIN)
-			nb_tftp_abort(&f->u.tftp);
-		nb_udp_close(&f->sk);
-	}
+	if (f->kind != F_FREE)
+		nb_fetch_cancel(&f->dl);
+	tio_close(f);
 	f->kind = F_FREE;
 }
 
@@ -100,45 +112,22 @@ int cl_pxa_file_start(struct cl_pxeapi_file *f, uint32_t server,
 	const struct nb_sink *sink = f->direct ? &f->mem.sink : &f->sink;
 	if (!f->direct && f->cap == 0)
 		return -NB_ENOMEM;
-	if (prefix(f->name, "http://")) {
-		struct nb_http_cfg hc;
-		memset(&hc, 0, sizeof(hc));
-		hc.url = f->name;
-		hc.user_agent = "libnetboot-pxeapi";
-		f->kind = F_HTTP;
-		int rc = nb_http_start(&f->u.http, a->cfg.stack, a->cfg.tcp,
-				       sink, &hc);
-		if (rc < 0)
-			f->kind = F_FREE;
-		return rc;
-	}
-	if (prefix(f->name, "https://") || prefix(f->name, "ftp://"))
-		return -NB_ENOTSUP;
-	const char *path = f->name;
-	if (prefix(f->name, "tftp://")) {
-		const char *host = f->name + 7, *slash = host;
-		while (*slash && *slash != '/' && *slash != ':')
-			slash++;
-		if (nb_ipv4_parse(host, (size_t)(slash - host), &server) < 0)
-			return -NB_EINVAL;
-		while (*slash && *slash != '/')
-			slash++;
-		path = *slash ? slash + 1 : slash;
-	}
-	if (!server)
-		server = a->cfg.dhcp->lease.next_server;
-	if (!server || !*path)
-		return -NB_EINVAL;
-	int rc = nb_udp_open(&f->sk, a->cfg.stack, 0, tio_rx, f);
-	if (rc < 0)
-		return rc;
-	struct nb_tftp_cfg tc;
-	nb_tftp_cfg_init(&tc, a->cfg.stack, server, path);
-	tc.server_port = port;
-	f->kind = F_TFTP;
-	rc = nb_tftp_start_io(&f->u.tftp, &tc, sink, &tftp_io, f, now(a));
+	struct nb_fetch_cfg fc;
+	nb_fetch_cfg_init(&fc);
+	fc.user_agent = "libnetboot-pxeapi";
+	fc.tcp = a->cfg.tcp;
+	fc.tftp_server = server ? server : a->cfg.dhcp->lease.next_server;
+	fc.tftp_port = port;
+	fc.tftp_io = &tftp_io;
+	fc.tftp_io_ctx = f;
+	f->kind = F_BUSY;
+	int rc = nb_fetch_start(&f->dl, a->cfg.stack, &fc, f->name, sink,
+				now(a));
+	if (rc == 0 && f->sk_err)
+		rc = f->sk_err; /* the request never left */
 	if (rc < 0) {
-		nb_udp_close(&f->sk);
+		nb_fetch_cancel(&f->dl);
+		tio_close(f);
 		f->kind = F_FREE;
 	}
 	return rc;
@@ -157,8 +146,7 @@ void cl_pxa_pump(struct cl_pxeapi *a)
 		struct cl_pxeapi_file *f = &a->files[i];
 		if (f->kind == F_FREE || f->status != -NB_EAGAIN)
 			continue;
-		int rc = f->kind == F_HTTP ? nb_http_poll(&f->u.http, t)
-					   : nb_tftp_poll(&f->u.tftp, t);
+		int rc = nb_fetch_poll(&f->dl, t);
 		if (rc == -NB_EAGAIN)
 			continue;
 		f->status = rc;
@@ -166,9 +154,9 @@ void cl_pxa_pump(struct cl_pxeapi *a)
 			f->size = f->have;
 			f->size_known = true;
 		}
-		if (f->kind == F_HTTP && f->u.http.size_known &&
-		    !f->size_known) {
-			f->size = f->u.http.size;
+		if (nb_fetch_kind(&f->dl) == NB_FETCH_HTTP &&
+		    nb_fetch_size_known(&f->dl) && !f->size_known) {
+			f->size = nb_fetch_total(&f->dl);
 			f->size_known = true;
 		}
 	}

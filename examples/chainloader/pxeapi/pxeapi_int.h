@@ -59,14 +59,6 @@ static inline size_t slen(const char *s)
 	return n;
 }
 
-static inline bool prefix(const char *s, const char *p)
-{
-	while (*p)
-		if (*s++ != *p++)
-			return false;
-	return true;
-}
-
 /* ASCII case-insensitive equality (TFTP option names). */
 static inline bool ieq(const char *x, const char *y)
 {
@@ -91,7 +83,7 @@ static inline uint32_t decimal(const char *s)
 
 /* ---- files (files.c, ring.c) ---- */
 
-enum { F_FREE = 0, F_HTTP = 1, F_TFTP = 2 };
+enum { F_FREE = 0, F_BUSY = 1 };
 
 /* What a blocking call waits for. */
 enum cl_pxa_want { W_STARTED, W_PACKET, W_DONE, W_SIZE };
@@ -117,8 +109,8 @@ void cl_pxa_ring_read(struct cl_pxeapi_file *f, uint8_t *dst, size_t n);
 /* A free slot with its ring, or NULL. */
 struct cl_pxeapi_file *cl_pxa_file_alloc(struct cl_pxeapi *a);
 void cl_pxa_file_close(struct cl_pxeapi_file *f);
-/* Start fetching f->name: http:// over HTTP, tftp://ip/path or a bare
- * name over TFTP (to @p server, or the lease's next server when 0). */
+/* Start fetching f->name with lib/fetch: a URL, or a bare name over TFTP
+ * from @p server (the lease's next server when 0) at @p port (0: 69). */
 int cl_pxa_file_start(struct cl_pxeapi_file *f, uint32_t server,
 		      uint16_t port);
 /* Open name (already in f->name) and wait until it is under way. */
