@@ -9,7 +9,7 @@
  */
 #include "pxeapi_int.h"
 
-#include "fmt.h"
+#include "core/strbuf.h"
 
 int cl_pxeapi_set_gateway(struct cl_pxeapi *a, bool on, const char *http_base)
 {
@@ -152,17 +152,12 @@ static void gw_input(struct cl_pxeapi *a, struct cl_pxeapi_gw *g,
 	g->pending = true;
 }
 
-static size_t put_str(uint8_t *out, size_t at, const char *s)
+/* An OACK option: its name and its value in decimal, each NUL-ended. */
+static void put_opt(struct nb_sb *b, const char *name, uint64_t v)
 {
-	size_t n = slen(s) + 1;
-	memcpy(out + at, s, n);
-	return at + n;
-}
-
-static size_t put_dec(uint8_t *out, size_t at, uint64_t v)
-{
-	char d[21];
-	return put_str(out, at, cl_dec(d, v));
+	nb_sb_put(b, name, slen(name) + 1);
+	nb_sb_dec(b, v);
+	nb_sb_put(b, "", 1);
 }
 
 /* The packet due for @p g into a->gw_pkt: its length, or 0 for none yet. */
@@ -178,12 +173,16 @@ static size_t gw_make(struct cl_pxeapi *a, struct cl_pxeapi_gw *g)
 		g->failed = true;
 		g->err_code = tftp_errcode(f->status);
 	}
+	struct nb_sb b;
 	if (g->failed || !f) {
+		const char *msg = g->err_code == 1 ? "file not found"
+						   : "transfer failed";
 		out[0] = 0;
 		out[1] = NB_TFTP_ERROR;
 		nb_put16(out + 2, g->err_code);
-		size_t n = put_str(out, 4, g->err_code == 1 ? "file not found"
-							   : "transfer failed");
+		nb_sb_init(&b, (char *)out + 4, CL_PXEAPI_UDP_MAX - 4);
+		nb_sb_put(&b, msg, slen(msg) + 1);
+		size_t n = 4 + b.n;
 		g->pending = false;
 		g->active = false; /* nothing follows an ERROR */
 		if (f)
@@ -196,17 +195,13 @@ static size_t gw_make(struct cl_pxeapi *a, struct cl_pxeapi_gw *g)
 			return 0;
 		out[0] = 0;
 		out[1] = NB_TFTP_OACK;
-		size_t n = 2;
-		if (g->opt_blksize) {
-			n = put_str(out, n, "blksize");
-			n = put_dec(out, n, g->blksize);
-		}
-		if (g->opt_tsize) {
-			n = put_str(out, n, "tsize");
-			n = put_dec(out, n, f->size);
-		}
+		nb_sb_init(&b, (char *)out + 2, CL_PXEAPI_UDP_MAX - 2);
+		if (g->opt_blksize)
+			put_opt(&b, "blksize", g->blksize);
+		if (g->opt_tsize)
+			put_opt(&b, "tsize", f->size);
 		g->pending = false;
-		return n;
+		return 2 + b.n;
 	}
 	uint32_t n_blk = g->acked + 1;
 	if (g->last_blk != n_blk) {
