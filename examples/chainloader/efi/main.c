@@ -24,9 +24,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		efi_platform_release();
 		return rc;
 	}
-	/* The loader is large (about 80 KiB, mostly its stack's state):
-	 * from the pool it costs no file bytes, where as a static it would
-	 * (gnu-efi's linker script folds .bss into the PE file's .data). */
+	/* The loader is large (about 80 KiB: its stack, TCP and download
+	 * state).  From the pool it costs no file bytes; as a static it
+	 * would, gnu-efi's linker script folding .bss into .data. */
 	struct cl_loader *loader = AllocatePool(sizeof(*loader));
 	int nrc = loader ? cl_loader_init(loader, &platform,
 					  arena.base + arena.used,
