@@ -11,17 +11,9 @@
 
 /* ---- small text helpers (no libc here) ---- */
 
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
 static void add(char *dst, size_t cap, const char *t)
 {
-	size_t n = slen(dst);
+	size_t n = cl_slen(dst);
 	while (*t && n + 1 < cap)
 		dst[n++] = *t++;
 	dst[n] = 0;
@@ -40,19 +32,6 @@ static void add_ip(char *dst, size_t cap, uint32_t ip)
 		if (i)
 			add(dst, cap, ".");
 	}
-}
-
-static bool prefix(const char *s, const char *p)
-{
-	while (*p)
-		if (*s++ != *p++)
-			return false;
-	return true;
-}
-
-static bool streq(const char *a, const char *b)
-{
-	return slen(a) == slen(b) && prefix(a, b);
 }
 
 static void say(struct cl_loader *l, const char *t)
@@ -191,7 +170,7 @@ static int fetch(struct cl_loader *l, struct cl_img *img)
 		add(b, sizeof(l->line), img->url);
 		add(b, sizeof(l->line), ": ");
 		add(b, sizeof(l->line), nb_strerror(rc));
-		if (why && why[0] && !streq(why, nb_strerror(rc))) {
+		if (why && why[0] && !cl_streq(why, nb_strerror(rc))) {
 			add(b, sizeof(l->line), " (");
 			add(b, sizeof(l->line), why);
 			add(b, sizeof(l->line), ")");
@@ -252,7 +231,7 @@ static int op_net_up(void *ctx, bool use_cached)
 
 static int copy_out(char *out, size_t cap, const char *v)
 {
-	size_t n = slen(v);
+	size_t n = cl_slen(v);
 	if (n + 1 > cap)
 		return -1;
 	memcpy(out, v, n + 1);
@@ -266,22 +245,24 @@ static int op_get(void *ctx, const char *name, char *out, size_t cap)
 	char tmp[20] = "";
 	if (!l->net_up)
 		return -1;
-	if (streq(name, "ip") || streq(name, "net0/ip")) {
+	if (cl_streq(name, "ip") || cl_streq(name, "net0/ip")) {
 		add_ip(tmp, sizeof(tmp), ls->ip);
 		return copy_out(out, cap, tmp);
 	}
-	if (streq(name, "next-server") || streq(name, "net0/next-server")) {
+	if (cl_streq(name, "next-server") ||
+	    cl_streq(name, "net0/next-server")) {
 		add_ip(tmp, sizeof(tmp), ls->next_server);
 		return copy_out(out, cap, tmp);
 	}
-	if (streq(name, "filename") || streq(name, "net0/filename"))
+	if (cl_streq(name, "filename") || cl_streq(name, "net0/filename"))
 		return copy_out(out, cap, ls->boot_file);
 	/* "NNN:string": any option, raw, from the most specific packet. */
 	unsigned tag = 0;
 	const char *p = name;
 	while (*p >= '0' && *p <= '9' && tag < 1000)
 		tag = tag * 10 + (unsigned)(*p++ - '0');
-	if (p == name || !streq(p, ":string") || !tag || tag > 254 || cap < 2)
+	if (p == name || !cl_streq(p, ":string") || !tag || tag > 254 ||
+	    cap < 2)
 		return -1;
 	int n = nb_dhcp_option(&l->dhcp, NB_DHCP_PKT_ANY, (uint8_t)tag, out,
 			       cap - 1);
@@ -304,7 +285,7 @@ static struct cl_img *image_for(struct cl_loader *l, const char *url)
 	struct cl_img *free_img = NULL;
 	for (int i = 0; i < CL_IMAGES; i++) {
 		struct cl_img *img = &l->images[i];
-		if (img->url[0] && streq(img->url, url))
+		if (img->url[0] && cl_streq(img->url, url))
 			return img;
 		if (!img->url[0] && !free_img)
 			free_img = img;
@@ -320,14 +301,14 @@ static int load(struct cl_loader *l, enum cl_image kind, const char *url,
 		if (rc < 0)
 			return rc;
 	}
-	if (slen(url) >= CL_URL_MAX || slen(args) >= CL_IMG_ARGS_MAX)
+	if (cl_slen(url) >= CL_URL_MAX || cl_slen(args) >= CL_IMG_ARGS_MAX)
 		return -NB_EMSGSIZE;
 	struct cl_img *img = image_for(l, url);
 	if (!img)
 		return -NB_ENOMEM;
 	if (!img->url[0])
-		memcpy(img->url, url, slen(url) + 1);
-	memcpy(img->args, args, slen(args) + 1);
+		memcpy(img->url, url, cl_slen(url) + 1);
+	memcpy(img->args, args, cl_slen(args) + 1);
 	img->kind = kind;
 	*out = img;
 	return img->loaded ? 0 : fetch(l, img);

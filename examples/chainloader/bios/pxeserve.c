@@ -43,17 +43,9 @@ static void *flat(uint32_t addr)
 	return (void *)a;
 }
 
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
 int pxeserve_set_option(unsigned tag, const char *value)
 {
-	size_t n = slen(value);
+	size_t n = cl_slen(value);
 	if (!tag || tag > 254 || n >= OPT_MAX)
 		return -NB_EINVAL;
 	int slot = -1;
@@ -106,14 +98,6 @@ void pxeserve_hooks(struct cl_platform *p)
 	p->undi = a_undi;
 }
 
-static bool prefix(const char *s, const char *p)
-{
-	while (*p)
-		if (*s++ != *p++)
-			return false;
-	return true;
-}
-
 static void put(const char *a, const char *b, const char *c)
 {
 	con_puts(a);
@@ -132,7 +116,7 @@ static int apply_options(struct cl_loader *l)
 		if (opts[i].tag == 210)
 			p210 = opts[i].val;
 		else if (cl_pxeapi_set_option(&api, opts[i].tag, opts[i].val,
-					      slen(opts[i].val)) < 0)
+					      cl_slen(opts[i].val)) < 0)
 			return -NB_ENOSPC;
 	}
 	if (!p210) {
@@ -143,7 +127,7 @@ static int apply_options(struct cl_loader *l)
 			p210 = lease210;
 		}
 	}
-	if (p210 && prefix(p210, "http://")) {
+	if (p210 && cl_prefix(p210, "http://")) {
 		const char *path = p210 + 7;
 		while (*path && *path != '/')
 			path++;
@@ -155,11 +139,11 @@ static int apply_options(struct cl_loader *l)
 		const char *shown = *path ? path : "/";
 		put("chain: serving the PXE API; files from ", base, "\n");
 		if (cl_pxeapi_set_gateway(&api, true, base) < 0 ||
-		    cl_pxeapi_set_option(&api, 210, shown, slen(shown)) < 0)
+		    cl_pxeapi_set_option(&api, 210, shown, cl_slen(shown)) < 0)
 			return -NB_EINVAL;
 		return 0;
 	}
-	if (p210 && cl_pxeapi_set_option(&api, 210, p210, slen(p210)) < 0)
+	if (p210 && cl_pxeapi_set_option(&api, 210, p210, cl_slen(p210)) < 0)
 		return -NB_EINVAL;
 	con_puts("chain: serving the PXE API; files by TFTP\n");
 	return cl_pxeapi_set_gateway(&api, true, "");
@@ -196,7 +180,7 @@ static void unhook(uint32_t vec, const char *save, const char *handler)
 static const uint8_t *rom_struct(uint16_t seg, uint16_t off, const char *sig)
 {
 	const uint8_t *p = flat(segoff_linear(seg, off));
-	return seg && memcmp(p, sig, slen(sig)) == 0 ? p : NULL;
+	return seg && memcmp(p, sig, cl_slen(sig)) == 0 ? p : NULL;
 }
 
 int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)

@@ -13,7 +13,7 @@
 
 int cl_pxeapi_set_gateway(struct cl_pxeapi *a, bool on, const char *http_base)
 {
-	size_t n = http_base ? slen(http_base) : 0;
+	size_t n = http_base ? cl_slen(http_base) : 0;
 	if (!a)
 		return -NB_EINVAL;
 	if (n >= CL_PXEAPI_NAME_MAX)
@@ -79,25 +79,26 @@ static void gw_rrq(struct cl_pxeapi *a, uint32_t dst, uint16_t sport,
 	g->tid = (uint16_t)(49152 + a->gw_next_tid++ % 16000);
 	a->gw_served++;
 	const char *name = (const char *)p + 2, *end = (const char *)p + len;
-	const char *q = name + slen(name) + 1; /* the NUL at end[-1] is checked */
+	/* The NUL at end[-1] is checked: every string here ends. */
+	const char *q = name + cl_slen(name) + 1;
 	if (q < end)
-		q += slen(q) + 1; /* mode: octet is all there is */
+		q += cl_slen(q) + 1; /* mode: octet is all there is */
 	while (q < end) {
-		const char *val = q + slen(q) + 1;
+		const char *val = q + cl_slen(q) + 1;
 		if (val >= end)
 			break;
-		if (ieq(q, "blksize")) {
-			uint32_t v = decimal(val);
+		if (cl_ieq(q, "blksize")) {
+			uint32_t v = cl_parse_dec(val);
 			if (v >= NB_TFTP_BLKSIZE_MIN) {
 				g->blksize = (uint16_t)(v > CL_PXEAPI_GW_BLK
 							? CL_PXEAPI_GW_BLK
 							: v);
 				g->opt_blksize = true;
 			}
-		} else if (ieq(q, "tsize")) {
+		} else if (cl_ieq(q, "tsize")) {
 			g->opt_tsize = true;
 		}
-		q = val + slen(val) + 1;
+		q = val + cl_slen(val) + 1;
 	}
 	g->oack_acked = !g->opt_blksize && !g->opt_tsize;
 	struct cl_pxeapi_file *f = cl_pxa_file_alloc(a);
@@ -106,7 +107,7 @@ static void gw_rrq(struct cl_pxeapi *a, uint32_t dst, uint16_t sport,
 		return;
 	}
 	f->name[0] = 0;
-	size_t bl = slen(a->gw_base), nl = slen(name);
+	size_t bl = cl_slen(a->gw_base), nl = cl_slen(name);
 	if (bl && *name == '/')
 		name++, nl--;
 	if (bl + nl + 1 > CL_PXEAPI_NAME_MAX || !nl) {
@@ -155,7 +156,7 @@ static void gw_input(struct cl_pxeapi *a, struct cl_pxeapi_gw *g,
 /* An OACK option: its name and its value in decimal, each NUL-ended. */
 static void put_opt(struct nb_sb *b, const char *name, uint64_t v)
 {
-	nb_sb_put(b, name, slen(name) + 1);
+	nb_sb_put(b, name, cl_slen(name) + 1);
 	nb_sb_dec(b, v);
 	nb_sb_put(b, "", 1);
 }
@@ -181,7 +182,7 @@ static size_t gw_make(struct cl_pxeapi *a, struct cl_pxeapi_gw *g)
 		out[1] = NB_TFTP_ERROR;
 		nb_put16(out + 2, g->err_code);
 		nb_sb_init(&b, (char *)out + 4, CL_PXEAPI_UDP_MAX - 4);
-		nb_sb_put(&b, msg, slen(msg) + 1);
+		nb_sb_put(&b, msg, cl_slen(msg) + 1);
 		size_t n = 4 + b.n;
 		g->pending = false;
 		g->active = false; /* nothing follows an ERROR */

@@ -14,6 +14,7 @@
 #include "pxeapi.h"
 
 #include "core/mem.h"
+#include "fmt.h"
 #include "netboot/bytes.h"
 
 /* ---- block access ---- */
@@ -48,38 +49,6 @@ static inline uint64_t now(struct cl_pxeapi *a)
  * it is empty, unterminated there or longer than CL_PXEAPI_NAME_MAX - 1
  * (a cut name would open the wrong file).  dispatch.c */
 bool cl_pxa_take_name(char *dst, const char *src, size_t max_src);
-
-/* ---- text (the names in blocks and in the NBP's TFTP requests) ---- */
-
-static inline size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
-/* ASCII case-insensitive equality (TFTP option names). */
-static inline bool ieq(const char *x, const char *y)
-{
-	for (;; x++, y++) {
-		char cx = *x >= 'A' && *x <= 'Z' ? (char)(*x + 32) : *x;
-		char cy = *y >= 'A' && *y <= 'Z' ? (char)(*y + 32) : *y;
-		if (cx != cy)
-			return false;
-		if (!cx)
-			return true;
-	}
-}
-
-/* A whole decimal string's value; 0 for anything else or too large. */
-static inline uint32_t decimal(const char *s)
-{
-	uint32_t v = 0;
-	for (; *s >= '0' && *s <= '9' && v < 100000000u; s++)
-		v = v * 10 + (uint32_t)(*s - '0');
-	return *s ? 0 : v;
-}
 
 /* ---- files (files.c, ring.c) ---- */
 

@@ -47,7 +47,7 @@ uint16_t cl_pxa_tftp_open(struct cl_pxeapi *a, uint8_t *b)
 	 * blocks are at most what fits the MTU; the ring serves the
 	 * caller's PacketSize from them regardless of the server's. */
 	size_t mtu_blk = nb_udp_max_payload(a->cfg.stack) - NB_TFTP_DATA_HLEN;
-	if (nb_url_scheme_of(f->name, slen(f->name), NULL) != NB_URL_HTTP &&
+	if (nb_url_scheme_of(f->name, cl_slen(f->name), NULL) != NB_URL_HTTP &&
 	    pkt > mtu_blk)
 		pkt = (uint16_t)mtu_blk;
 	if (pkt > f->cap / 2)
