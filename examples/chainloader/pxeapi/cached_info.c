@@ -10,21 +10,13 @@
 #define BOOTP_HDR 236
 #define DHCP_MAGIC 0x63825363u
 
-static const struct cl_pxeapi_opt *opt_find(const struct cl_pxeapi *a,
-					    uint8_t tag)
+/* The script's option slot holding @p tag (0: a free one), or -1. */
+static int opt_index(const struct cl_pxeapi *a, uint8_t tag)
 {
 	for (int i = 0; i < CL_PXEAPI_OPTS; i++)
 		if (a->opts[i].tag == tag)
-			return &a->opts[i];
-	return NULL;
-}
-
-static struct cl_pxeapi_opt *opt_slot(struct cl_pxeapi *a, uint8_t tag)
-{
-	for (int i = 0; i < CL_PXEAPI_OPTS; i++)
-		if (a->opts[i].tag == tag)
-			return &a->opts[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 /* Append one option at *at if it fits before the END byte; false if not. */
@@ -62,7 +54,7 @@ static void build_reply(const struct cl_pxeapi *a, uint8_t *out,
 			if (i + 2 > len || i + 2 + pkt[i + 1] > len)
 				break; /* truncated: keep what was whole */
 			uint8_t olen = pkt[i + 1];
-			if (room && !opt_find(a, tag))
+			if (room && opt_index(a, tag) < 0)
 				room = put_opt(out, &at, tag, pkt + i + 2, olen);
 			i += 2 + (size_t)olen;
 		}
@@ -153,11 +145,12 @@ int cl_pxeapi_set_option(struct cl_pxeapi *a, uint8_t tag, const void *val,
 {
 	if (!a || tag == 0 || tag == 255 || len > 255 || (len && !val))
 		return -NB_EINVAL;
-	struct cl_pxeapi_opt *o = opt_slot(a, tag);
-	if (!o)
-		o = opt_slot(a, 0);
-	if (!o)
+	int i = opt_index(a, tag);
+	if (i < 0)
+		i = opt_index(a, 0);
+	if (i < 0)
 		return -NB_ENOSPC;
+	struct cl_pxeapi_opt *o = &a->opts[i];
 	o->tag = tag;
 	o->len = (uint8_t)len;
 	if (len)
