@@ -5,7 +5,9 @@
  *
  * The dispatcher is platform independent and freestanding: the platform
  * turns a real-mode call into cl_pxeapi_call(opcode, flat pointer to the
- * parameter block), and supplies address translation, a clock and memory.
+ * parameter block), and supplies address translation, a clock and memory
+ * (its struct cl_platform, the table the loader uses too).  Every file is
+ * fetched with lib/fetch, so names mean what they mean to the loader.
  * Everything the chained program asks for travels through our stack:
  * - PXENV_TFTP_*: names that are absolute `http://` URLs over HTTP/TCP,
  *   other names over TFTP to the next server;
@@ -97,6 +99,13 @@
  * CL_PXEAPI_FILES download objects and the UDP receive queue), the
  * platform's file memory, and the 3780-byte base-memory block.  No
  * function uses more than a few hundred bytes of stack.
+ *
+ * The implementation lives in pxeapi/, one file per role: dispatch.c
+ * (entry, opcode routing), files.c (file table, the one polling loop,
+ * status codes), ring.c (download rings), cached_info.c, tftp_api.c,
+ * file_api.c, udp_api.c (the call families), gateway.c (the pretend TFTP
+ * server) and structs.c (PXENV+ and !PXE); pxeapi_int.h is what they
+ * share.
  */
 #ifndef CL_PXEAPI_H
 #define CL_PXEAPI_H
