@@ -124,7 +124,7 @@ static int parse_http_url(const char *s, size_t len, struct nb_url *u)
 		return rc;
 	if (u->scheme == NB_URL_HTTPS || u->is_ip6)
 		return -NB_ENOTSUP;
-	return u->scheme == NB_URL_HTTP ? 0 : -NB_EINVAL;
+	return u->scheme == NB_URL_HTTP ? 0 : -NB_ENOTSUP;
 }
 
 static int follow_redirect(struct nb_http *h)
