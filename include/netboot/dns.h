@@ -124,8 +124,6 @@ int nb_dns_encode_name(const char *name, uint8_t out[NB_DNS_WIRE_MAX]);
 int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
 		       const uint8_t *qname);
 
-/* nb_ipv4_parse() moved to netboot/url.h (lib/core). */
-
 /** One resolution in progress.  Caller-owned; fields private unless noted. */
 struct nb_dns {
 	struct nb_stack *s;       /**< Stack the query runs on. */

@@ -28,16 +28,18 @@
  * after each nb_stack_poll() nb_fetch_poll() until it stops returning
  * -NB_EAGAIN; nb_fetch_why() then says in English why it failed.
  *
- * Memory: sizeof(struct nb_fetch) is that of struct nb_http (about 58 KiB
- * with NB_HTTP_PARTS_MAX 8, under 10 KiB with 1) plus about 1.5 KiB (a DNS
- * query, the decoded TFTP name and the reason text); the HTTP and TFTP
- * transfers share storage.  No arena; stack use below 512 bytes.
+ * Memory: sizeof(struct nb_fetch) is that of struct nb_http plus under
+ * 1 KiB (the decoded TFTP name, a host name and the reason text): about
+ * 59 KiB with NB_HTTP_PARTS_MAX 8, 11 KiB with 1 (x86_64).  The TFTP
+ * transfer and its DNS query share storage with the HTTP one.  No arena;
+ * stack use below 512 bytes.
  *
  * Lifetimes: the struct nb_fetch is caller-owned, zeroed before its first
  * use, and must not move while a transfer runs or an idle HTTP connection
  * is kept (sockets point back into it).  The URL and the configuration
- * are copied by nb_fetch_start(); the stack, the TCP demultiplexer, the
- * sink and the tftp_io table must outlive the transfer.
+ * are copied by nb_fetch_start(); what the configuration points to (the
+ * User-Agent text, the TCP demultiplexer, the tftp_io table and its
+ * context), the stack and the sink must outlive the transfer.
  */
 #ifndef NETBOOT_FETCH_H
 #define NETBOOT_FETCH_H

@@ -368,8 +368,8 @@ struct nb_http {
  * @param cfg   Settings (copied; the URL is copied too).
  * @return 0; -NB_EINVAL for a bad URL or settings (parts >
  *         NB_HTTP_PARTS_MAX, a range with last < first); -NB_ENOTSUP for
- *         https; -NB_EMSGSIZE for a URL over NB_HTTP_URL_MAX; DNS start
- *         errors.
+ *         https, other schemes and IPv6 hosts; -NB_EMSGSIZE for a URL over
+ *         NB_HTTP_URL_MAX; DNS start errors.
  */
 int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 		  const struct nb_sink *sink, const struct nb_http_cfg *cfg);

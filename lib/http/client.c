@@ -122,9 +122,7 @@ static int parse_http_url(const char *s, size_t len, struct nb_url *u)
 	int rc = nb_url_parse(s, len, u);
 	if (rc < 0)
 		return rc;
-	if (u->scheme == NB_URL_HTTPS || u->is_ip6)
-		return -NB_ENOTSUP;
-	return u->scheme == NB_URL_HTTP ? 0 : -NB_EINVAL;
+	return u->scheme == NB_URL_HTTP && !u->is_ip6 ? 0 : -NB_ENOTSUP;
 }
 
 static int follow_redirect(struct nb_http *h)
