@@ -11,17 +11,9 @@
 
 /* ---- small text helpers (no libc here) ---- */
 
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
 static void add(char *dst, size_t cap, const char *t)
 {
-	size_t n = slen(dst);
+	size_t n = cl_slen(dst);
 	while (*t && n + 1 < cap)
 		dst[n++] = *t++;
 	dst[n] = 0;
@@ -42,19 +34,6 @@ static void add_ip(char *dst, size_t cap, uint32_t ip)
 	}
 }
 
-static bool prefix(const char *s, const char *p)
-{
-	while (*p)
-		if (*s++ != *p++)
-			return false;
-	return true;
-}
-
-static bool streq(const char *a, const char *b)
-{
-	return slen(a) == slen(b) && prefix(a, b);
-}
-
 static void say(struct cl_loader *l, const char *t)
 {
 	l->p->print(l->p->ctx, t);
@@ -62,25 +41,12 @@ static void say(struct cl_loader *l, const char *t)
 
 /* ---- waiting on library objects ---- */
 
-static uint64_t clk_now(void *ctx)
-{
-	const struct cl_platform *p = ctx;
-	return p->now_ms(p->ctx);
-}
-
-static void clk_idle(void *ctx, uint32_t max_ms)
-{
-	const struct cl_platform *p = ctx;
-	(void)max_ms;
-	if (p->idle)
-		p->idle(p->ctx);
-}
-
 static int wait_for(struct cl_loader *l, nb_poll_fn fn, void *obj,
 		    uint64_t timeout_ms)
 {
-	struct nb_clock clk = {.now_ms = clk_now, .idle = clk_idle,
-			       .ctx = (void *)l->p};
+	/* The platform's hooks have nb_clock's shape already. */
+	struct nb_clock clk = {.now_ms = l->p->now_ms, .idle = l->p->idle,
+			       .ctx = l->p->ctx};
 	return nb_wait(&l->stack, fn, obj, &clk, timeout_ms);
 }
 
@@ -155,41 +121,27 @@ static uint64_t fetch_limit(void *ctx)
 	return f->img->buf ? f->img->cap : UINT64_MAX;
 }
 
-static int http_poll(void *obj, uint64_t now)
+/* One download through lib/fetch: http://, tftp://, or a bare name on the
+ * lease's next-server; *why says what went wrong in words. */
+static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
+		     const char **why)
 {
-	return nb_http_poll(obj, now);
-}
-
-static int tftp_poll(void *obj, uint64_t now)
-{
-	return nb_tftp_poll(obj, now);
-}
-
-/* tftp://host/path, or a bare name relative to the boot server. */
-static int fetch_tftp(struct cl_loader *l, const char *url, const char **why)
-{
-	uint32_t server = l->dhcp.lease.next_server;
-	const char *path = url;
-	if (prefix(url, "tftp://")) {
-		const char *host = url + 7, *slash = host;
-		while (*slash && *slash != '/')
-			slash++;
-		if (nb_ipv4_parse(host, (size_t)(slash - host), &server) < 0) {
-			*why = "tftp:// needs an IPv4 address";
-			return -NB_EINVAL;
-		}
-		path = *slash ? slash + 1 : slash;
+	struct nb_fetch_cfg cfg;
+	nb_fetch_cfg_init(&cfg);
+	cfg.user_agent = "libnetboot-chainloader";
+	cfg.tcp = &l->tcp;
+	cfg.tftp_server = l->dhcp.lease.next_server;
+	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
+				l->p->now_ms(l->p->ctx));
+	if (rc == 0) {
+		/* lib/http notices stalls itself; TFTP gets an overall bound. */
+		bool tftp = nb_fetch_kind(&l->dl) == NB_FETCH_TFTP;
+		rc = wait_for(l, nb_fetch_poll_fn, &l->dl,
+			      tftp ? FETCH_TIMEOUT_MS * 10 : 0);
 	}
-	if (!server) {
-		*why = "no TFTP server known";
-		return -NB_EUNREACH;
-	}
-	struct nb_tftp_cfg cfg;
-	nb_tftp_cfg_init(&cfg, &l->stack, server, path);
-	int rc = nb_tftp_start(&l->tftp, &l->stack, &cfg, &l->fetch.sink,
-			       l->p->now_ms(l->p->ctx));
-	if (rc == 0)
-		rc = wait_for(l, tftp_poll, &l->tftp, FETCH_TIMEOUT_MS * 10);
+	if (rc < 0 && nb_fetch_poll(&l->dl, l->p->now_ms(l->p->ctx)) == rc)
+		*why = nb_fetch_why(&l->dl);
+	nb_fetch_cancel(&l->dl);
 	return rc;
 }
 
@@ -211,26 +163,18 @@ static int fetch(struct cl_loader *l, struct cl_img *img)
 	add(b, sizeof(l->line), "\n");
 	say(l, b);
 	const char *why = NULL;
-	int rc;
-	if (prefix(img->url, "http://")) {
-		struct nb_http_cfg cfg = {.url = img->url,
-					  .user_agent = "libnetboot-chainloader"};
-		rc = nb_http_start(&l->http, &l->stack, &l->tcp, &f->sink, &cfg);
-		if (rc == 0)
-			rc = wait_for(l, http_poll, &l->http, 0);
-		nb_http_close(&l->http);
-	} else if (prefix(img->url, "https://")) {
-		why = "https is not supported";
-		rc = -NB_ENOTSUP;
-	} else {
-		rc = fetch_tftp(l, img->url, &why);
-	}
+	int rc = fetch_url(l, f, img->url, &why);
 	if (rc < 0) {
 		b[0] = 0;
 		add(b, sizeof(l->line), "\nfetch failed: ");
 		add(b, sizeof(l->line), img->url);
 		add(b, sizeof(l->line), ": ");
-		add(b, sizeof(l->line), why ? why : nb_strerror(rc));
+		add(b, sizeof(l->line), nb_strerror(rc));
+		if (why && why[0] && !cl_streq(why, nb_strerror(rc))) {
+			add(b, sizeof(l->line), " (");
+			add(b, sizeof(l->line), why);
+			add(b, sizeof(l->line), ")");
+		}
 		add(b, sizeof(l->line), "\n");
 		say(l, b);
 		return rc;
@@ -287,7 +231,7 @@ static int op_net_up(void *ctx, bool use_cached)
 
 static int copy_out(char *out, size_t cap, const char *v)
 {
-	size_t n = slen(v);
+	size_t n = cl_slen(v);
 	if (n + 1 > cap)
 		return -1;
 	memcpy(out, v, n + 1);
@@ -301,22 +245,24 @@ static int op_get(void *ctx, const char *name, char *out, size_t cap)
 	char tmp[20] = "";
 	if (!l->net_up)
 		return -1;
-	if (streq(name, "ip") || streq(name, "net0/ip")) {
+	if (cl_streq(name, "ip") || cl_streq(name, "net0/ip")) {
 		add_ip(tmp, sizeof(tmp), ls->ip);
 		return copy_out(out, cap, tmp);
 	}
-	if (streq(name, "next-server") || streq(name, "net0/next-server")) {
+	if (cl_streq(name, "next-server") ||
+	    cl_streq(name, "net0/next-server")) {
 		add_ip(tmp, sizeof(tmp), ls->next_server);
 		return copy_out(out, cap, tmp);
 	}
-	if (streq(name, "filename") || streq(name, "net0/filename"))
+	if (cl_streq(name, "filename") || cl_streq(name, "net0/filename"))
 		return copy_out(out, cap, ls->boot_file);
 	/* "NNN:string": any option, raw, from the most specific packet. */
 	unsigned tag = 0;
 	const char *p = name;
 	while (*p >= '0' && *p <= '9' && tag < 1000)
 		tag = tag * 10 + (unsigned)(*p++ - '0');
-	if (p == name || !streq(p, ":string") || !tag || tag > 254 || cap < 2)
+	if (p == name || !cl_streq(p, ":string") || !tag || tag > 254 ||
+	    cap < 2)
 		return -1;
 	int n = nb_dhcp_option(&l->dhcp, NB_DHCP_PKT_ANY, (uint8_t)tag, out,
 			       cap - 1);
@@ -339,7 +285,7 @@ static struct cl_img *image_for(struct cl_loader *l, const char *url)
 	struct cl_img *free_img = NULL;
 	for (int i = 0; i < CL_IMAGES; i++) {
 		struct cl_img *img = &l->images[i];
-		if (img->url[0] && streq(img->url, url))
+		if (img->url[0] && cl_streq(img->url, url))
 			return img;
 		if (!img->url[0] && !free_img)
 			free_img = img;
@@ -355,14 +301,14 @@ static int load(struct cl_loader *l, enum cl_image kind, const char *url,
 		if (rc < 0)
 			return rc;
 	}
-	if (slen(url) >= CL_URL_MAX || slen(args) >= CL_IMG_ARGS_MAX)
+	if (cl_slen(url) >= CL_URL_MAX || cl_slen(args) >= CL_IMG_ARGS_MAX)
 		return -NB_EMSGSIZE;
 	struct cl_img *img = image_for(l, url);
 	if (!img)
 		return -NB_ENOMEM;
 	if (!img->url[0])
-		memcpy(img->url, url, slen(url) + 1);
-	memcpy(img->args, args, slen(args) + 1);
+		memcpy(img->url, url, cl_slen(url) + 1);
+	memcpy(img->args, args, cl_slen(args) + 1);
 	img->kind = kind;
 	*out = img;
 	return img->loaded ? 0 : fetch(l, img);

@@ -5,7 +5,9 @@
  *
  * The dispatcher is platform independent and freestanding: the platform
  * turns a real-mode call into cl_pxeapi_call(opcode, flat pointer to the
- * parameter block), and supplies address translation, a clock and memory.
+ * parameter block), and supplies address translation, a clock and memory
+ * (its struct cl_platform, the table the loader uses too).  Every file is
+ * fetched with lib/fetch, so names mean what they mean to the loader.
  * Everything the chained program asks for travels through our stack:
  * - PXENV_TFTP_*: names that are absolute `http://` URLs over HTTP/TCP,
  *   other names over TFTP to the next server;
@@ -97,6 +99,13 @@
  * CL_PXEAPI_FILES download objects and the UDP receive queue), the
  * platform's file memory, and the 3780-byte base-memory block.  No
  * function uses more than a few hundred bytes of stack.
+ *
+ * The implementation lives in pxeapi/, one file per role: dispatch.c
+ * (entry, opcode routing), files.c (file table, the one polling loop,
+ * status codes), ring.c (download rings), cached_info.c, tftp_api.c,
+ * file_api.c, udp_api.c (the call families), gateway.c (the pretend TFTP
+ * server) and structs.c (PXENV+ and !PXE); pxeapi_int.h is what they
+ * share.
  */
 #ifndef CL_PXEAPI_H
 #define CL_PXEAPI_H
@@ -106,11 +115,13 @@
 #include <stdint.h>
 
 #include "netboot/dhcp.h"
-#include "netboot/http.h"
+#include "netboot/fetch.h"
 #include "netboot/ip.h"
+#include "netboot/rangeset.h"
 #include "netboot/stack.h"
 #include "netboot/tcp.h"
 #include "netboot/tftp.h"
+#include "platform.h"
 
 /** @name PXE opcodes served (PXE 2.1, plus the gPXE/iPXE file API)
  * @{ */
@@ -237,39 +248,10 @@ enum cl_pxe_packet {
 /** Bytes readable/writable at every parameter block the platform hands in. */
 #define CL_PXEAPI_BLOCK_MAX 256
 
-/** What the platform supplies. */
-struct cl_pxeapi_platform {
-	void *ctx; /**< Passed to every callback. */
-	/** Monotonic time in ms. */
-	uint64_t (*now_ms)(void *ctx);
-	/** Optional: wait a little when nothing happened (e.g. `hlt`). */
-	void (*idle)(void *ctx);
-	/** Optional: extra work each time the dispatcher polls the stack. */
-	void (*poll)(void *ctx);
-	/**
-	 * Flat pointer to real-mode seg:off, valid for @p len bytes, or NULL
-	 * when that range is not addressable (beyond base memory).
-	 */
-	void *(*segoff_to_ptr)(void *ctx, uint16_t seg, uint16_t off,
-			       size_t len);
-	/**
-	 * Flat pointer to physical address @p addr, valid for @p len bytes
-	 * (TFTP_READ_FILE's buffer), or NULL when it must not be written
-	 * (our own memory, the ROM, holes).  May be NULL: READ_FILE then
-	 * fails with PXENV_STATUS_OUT_OF_RESOURCES.
-	 */
-	void *(*phys_to_ptr)(void *ctx, uint32_t addr, uint32_t len);
-	/**
-	 * Optional UNDI pass-through: perform @p opcode (0x0000..0x0015) on
-	 * the ROM with @p block (the caller's block, flat) and return its
-	 * PXENV_EXIT value.  NULL: UNDI calls are unsupported.
-	 */
-	uint16_t (*undi)(void *ctx, uint16_t opcode, void *block);
-};
-
 /** Setup for cl_pxeapi_init(). */
 struct cl_pxeapi_cfg {
-	const struct cl_pxeapi_platform *p; /**< Platform (outlives the API). */
+	/** Platform: clock, address translation, UNDI (outlives the API). */
+	const struct cl_platform *p;
 	struct nb_stack *stack;  /**< Configured stack (address set). */
 	struct nb_tcp *tcp;      /**< TCP of that stack (for HTTP). */
 	const struct nb_dhcp *dhcp; /**< Bound lease with its raw packets. */
@@ -299,7 +281,7 @@ struct cl_pxeapi_opt {
 /** One open file (private). */
 struct cl_pxeapi_file {
 	struct cl_pxeapi *a;   /**< Back pointer. */
-	uint8_t kind;          /**< 0 free, 1 HTTP, 2 TFTP. */
+	uint8_t kind;          /**< 0 free, 1 in use. */
 	bool direct;           /**< Writes go to @ref mem (READ_FILE, FSIZE). */
 	bool want_size;        /**< GET_FSIZE probe: stop once the size is known. */
 	int status;            /**< -NB_EAGAIN running, 0 done, else error. */
@@ -307,7 +289,9 @@ struct cl_pxeapi_file {
 	size_t cap;            /**< Its size. */
 	uint64_t rd;           /**< Bytes the caller consumed. */
 	uint64_t have;         /**< Bytes received in order from offset 0. */
-	struct nb_tcp_range ooo[NB_TCP_SACK_SLOTS + 1]; /**< Out of order. */
+	/** Slots of @ref ooo: at most what TCP holds out of order, plus one. */
+	struct nb_range ooo_slot[NB_TCP_SACK_SLOTS + 1];
+	struct nb_rangeset ooo; /**< Data held in the ring beyond @ref have. */
 	uint64_t size;         /**< File size when @ref size_known. */
 	bool size_known;       /**< Size announced (tsize/Content-Length). */
 	uint16_t pkt;          /**< PacketSize for PXENV_TFTP_READ. */
@@ -315,12 +299,11 @@ struct cl_pxeapi_file {
 	uint32_t dropped;      /**< TFTP DATA dropped because the ring was full. */
 	struct nb_memsink mem; /**< Direct destination. */
 	struct nb_sink sink;   /**< The ring sink. */
-	struct nb_udp_sock sk; /**< TFTP transport socket. */
-	char name[CL_PXEAPI_NAME_MAX]; /**< Name or URL (TFTP keeps a pointer). */
-	union {
-		struct nb_http http; /**< HTTP download. */
-		struct nb_tftp tftp; /**< TFTP transfer. */
-	} u; /**< The transfer. */
+	struct nb_udp_sock sk; /**< TFTP transport socket (opened on first send). */
+	bool sk_open;          /**< @ref sk is bound. */
+	int sk_err;            /**< Why it could not be bound, or 0. */
+	char name[CL_PXEAPI_NAME_MAX]; /**< Name or URL. */
+	struct nb_fetch dl;    /**< The download (HTTP or TFTP, lib/fetch). */
 };
 
 /** A queued datagram for PXENV_UDP_READ (private). */

@@ -5,25 +5,10 @@
 #include "netboot/err.h"
 #include "netboot/sha256.h"
 
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
-static bool streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 /* Copy with truncation check: false when src does not fit. */
 static bool scopy(char *dst, size_t cap, const char *src)
 {
-	size_t n = slen(src);
+	size_t n = cl_slen(src);
 	if (n >= cap)
 		return false;
 	memcpy(dst, src, n + 1);
@@ -38,7 +23,7 @@ static bool is_space(char c)
 /* Append to s->msg, silently truncating: it is only ever printed. */
 static void msg_add(struct cl_script *s, const char *t)
 {
-	size_t have = slen(s->msg);
+	size_t have = cl_slen(s->msg);
 	while (*t && have + 1 < sizeof(s->msg))
 		s->msg[have++] = *t++;
 	s->msg[have] = 0;
@@ -68,7 +53,7 @@ static int fail(struct cl_script *s, const char *what, const char *detail,
 const char *cl_script_var(const struct cl_script *s, const char *name)
 {
 	for (size_t i = 0; i < CL_VARS; i++)
-		if (s->vars[i].name[0] && streq(s->vars[i].name, name))
+		if (s->vars[i].name[0] && cl_streq(s->vars[i].name, name))
 			return s->vars[i].value;
 	return NULL;
 }
@@ -77,7 +62,7 @@ static int set_var(struct cl_script *s, const char *name, const char *value)
 {
 	struct cl_var *slot = NULL;
 	for (size_t i = 0; i < CL_VARS && !slot; i++)
-		if (s->vars[i].name[0] && streq(s->vars[i].name, name))
+		if (s->vars[i].name[0] && cl_streq(s->vars[i].name, name))
 			slot = &s->vars[i];
 	for (size_t i = 0; i < CL_VARS && !slot; i++)
 		if (!s->vars[i].name[0])
@@ -95,7 +80,7 @@ static int set_var(struct cl_script *s, const char *name, const char *value)
 static void clear_var(struct cl_script *s, const char *name)
 {
 	for (size_t i = 0; i < CL_VARS; i++)
-		if (s->vars[i].name[0] && streq(s->vars[i].name, name))
+		if (s->vars[i].name[0] && cl_streq(s->vars[i].name, name))
 			s->vars[i].name[0] = 0;
 }
 
@@ -118,7 +103,7 @@ static int expand(struct cl_script *s)
 			name[n] = 0;
 			const char *v = cl_script_var(s, name);
 			if (v) {
-				size_t vl = slen(v);
+				size_t vl = cl_slen(v);
 				if (o + vl >= CL_LINE_MAX)
 					return -NB_EMSGSIZE;
 				memcpy(s->line + o, v, vl);
@@ -224,15 +209,15 @@ static int run_one(struct cl_script *s, int a, int n)
 	const char *c = s->argv[a];
 	char **v = &s->argv[a];
 	int rc;
-	if (streq(c, "echo")) {
-		bool nl = !(n > 1 && streq(v[1], "-n"));
+	if (cl_streq(c, "echo")) {
+		bool nl = !(n > 1 && cl_streq(v[1], "-n"));
 		int from = a + (nl ? 1 : 2);
 		s->ops->print(s->ctx, join(s, from, a + n));
 		if (nl)
 			s->ops->print(s->ctx, "\n");
 		return 0;
 	}
-	if (streq(c, "set")) {
+	if (cl_streq(c, "set")) {
 		unsigned tag;
 		if (n < 2)
 			return fail(s, c, "usage: set NAME [VALUE]", -NB_EINVAL);
@@ -246,45 +231,48 @@ static int run_one(struct cl_script *s, int a, int n)
 			rc = s->ops->set_option(s->ctx, tag, cl_script_var(s, name));
 		return rc < 0 ? fail(s, c, NULL, rc) : 0;
 	}
-	if (streq(c, "clear")) {
+	if (cl_streq(c, "clear")) {
 		if (n != 2)
 			return fail(s, c, "usage: clear NAME", -NB_EINVAL);
 		clear_var(s, v[1]);
 		return 0;
 	}
-	if (streq(c, "dhcp") || streq(c, "ifopen") || streq(c, "ifconf")) {
+	if (cl_streq(c, "dhcp") || cl_streq(c, "ifopen") ||
+	    cl_streq(c, "ifconf")) {
 		const char *uc = cl_script_var(s, "use-cached");
-		rc = s->ops->net_up(s->ctx, uc && streq(uc, "1"));
+		rc = s->ops->net_up(s->ctx, uc && cl_streq(uc, "1"));
 		return rc < 0 ? fail(s, c, NULL, rc) : 0;
 	}
-	if (streq(c, "kernel") || streq(c, "imgload") || streq(c, "initrd") ||
-	    streq(c, "module") || streq(c, "imgfetch")) {
-		enum cl_image k = (c[0] == 'k' || streq(c, "imgload")) ? CL_KERNEL
-				  : streq(c, "imgfetch")                 ? CL_FETCH
-									 : CL_INITRD;
+	if (cl_streq(c, "kernel") || cl_streq(c, "imgload") ||
+	    cl_streq(c, "initrd") || cl_streq(c, "module") ||
+	    cl_streq(c, "imgfetch")) {
+		bool kernel = c[0] == 'k' || cl_streq(c, "imgload");
+		enum cl_image k = kernel ? CL_KERNEL
+				  : cl_streq(c, "imgfetch") ? CL_FETCH
+				  : CL_INITRD;
 		if (n < 2)
 			return fail(s, c, "usage: URL [ARGS]", -NB_EINVAL);
 		rc = s->ops->load(s->ctx, k, v[1], join(s, a + 2, a + n));
 		return rc < 0 ? fail(s, c, NULL, rc) : 0;
 	}
-	if (streq(c, "chain") || streq(c, "imgexec")) {
+	if (cl_streq(c, "chain") || cl_streq(c, "imgexec")) {
 		if (n < 2)
 			return fail(s, c, "usage: chain URL [ARGS]", -NB_EINVAL);
 		rc = s->ops->chain(s->ctx, v[1], join(s, a + 2, a + n));
 		return fail(s, c, NULL, rc < 0 ? rc : -NB_EBADIMAGE);
 	}
-	if (streq(c, "boot")) {
+	if (cl_streq(c, "boot")) {
 		rc = s->ops->boot(s->ctx);
 		return fail(s, c, NULL, rc < 0 ? rc : -NB_EBADIMAGE);
 	}
-	if (streq(c, "sha256"))
+	if (cl_streq(c, "sha256"))
 		return cmd_sha256(s, a, n);
-	if (streq(c, "goto")) {
+	if (cl_streq(c, "goto")) {
 		if (n != 2)
 			return fail(s, c, "usage: goto LABEL", -NB_EINVAL);
 		return seek_label(s, v[1]);
 	}
-	if (streq(c, "exit")) {
+	if (cl_streq(c, "exit")) {
 		int code = 0;
 		if (n > 1)
 			for (const char *p = v[1]; *p >= '0' && *p <= '9'; p++)
@@ -309,8 +297,8 @@ static int run_line(struct cl_script *s)
 	bool run = true;
 	for (int i = 0; i <= s->argc; i++) {
 		bool end = i == s->argc;
-		bool is_or = !end && streq(s->argv[i], "||");
-		bool is_and = !end && streq(s->argv[i], "&&");
+		bool is_or = !end && cl_streq(s->argv[i], "||");
+		bool is_and = !end && cl_streq(s->argv[i], "&&");
 		if (!end && !is_or && !is_and)
 			continue;
 		if (i == start)
@@ -370,7 +358,7 @@ static int seek_label(struct cl_script *s, const char *label)
 		if (*p != ':')
 			continue;
 		p++;
-		size_t n = slen(want);
+		size_t n = cl_slen(want);
 		if (memcmp(p, want, n) == 0 && (!p[n] || is_space(p[n])))
 			return 0;
 	}
@@ -390,7 +378,7 @@ int cl_script_run(struct cl_script *s, const char *text, size_t len,
 	while (next_line(s)) {
 		const char *p = skip_space(s->raw);
 		if (s->lineno == 1 && p[0] == '#' && p[1] == '!') {
-			if (!streq(p, "#!ipxe") && !streq(p, "#!gpxe"))
+			if (!cl_streq(p, "#!ipxe") && !cl_streq(p, "#!gpxe"))
 				return fail(s, "script", "must start with #!ipxe or #!gpxe",
 					    -NB_EINVAL);
 			continue;

@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the chainloader's PXE API dispatcher
- * (examples/chainloader/pxeapi.c).  The input plays a chained NBP that
+ * (examples/chainloader/pxeapi/).  The input plays a chained NBP that
  * calls the API with arbitrary parameter blocks, scribbles into its own
  * base memory, and talks to a server whose answers the input also
  * writes.  Each input gets a fresh stack, lease and API.
@@ -121,7 +121,7 @@ struct harness {
 	struct nb_tcp tcp;
 	struct nb_dhcp dhcp;
 	struct cl_pxeapi api;
-	struct cl_pxeapi_platform plat;
+	struct cl_platform plat;
 
 	uint64_t t;
 	uint32_t step;
@@ -153,9 +153,10 @@ static uint64_t p_now(void *ctx)
 	return H.t;
 }
 
-static void p_idle(void *ctx)
+static void p_idle(void *ctx, uint32_t max_ms)
 {
 	(void)ctx;
+	(void)max_ms;
 }
 
 struct region {

@@ -46,20 +46,20 @@ static void check(struct th *h)
 		abort();
 	unsigned n = 0;
 	for (unsigned i = 0; i < NB_TCP_SACK_SLOTS; i++) {
-		const struct nb_tcp_range *a = &c->ooo[i];
+		const struct nb_range *a = &c->ooo.slot[i];
 		if (a->start == a->end)
 			continue;
 		n++;
 		if (a->start > a->end || a->start <= c->rcv_off)
 			abort();
 		for (unsigned j = i + 1; j < NB_TCP_SACK_SLOTS; j++) {
-			const struct nb_tcp_range *b = &c->ooo[j];
+			const struct nb_range *b = &c->ooo.slot[j];
 			if (b->start != b->end && a->start <= b->end &&
 			    b->start <= a->end)
 				abort();
 		}
 	}
-	if (n != c->ooo_used)
+	if (n != c->ooo.used)
 		abort();
 	if (h->delivered > TH_SINK_CAP * 64ull)
 		abort();

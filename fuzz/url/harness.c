@@ -1,12 +1,14 @@
 /*
- * libFuzzer harness for URLs: parse the input as a URL; if that works,
- * resolve a redirect target against it (the input's tail) and build a
+ * libFuzzer harness for the shared URL parser (lib/core/url.c): parse the
+ * input as a URL; if that works, percent-decode its path, resolve a
+ * redirect target against it (the input's tail) and build an HTTP
  * request from it; every pointer handed out must stay inside the input.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "netboot/http.h"
+#include "netboot/url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,7 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	inside(u.userinfo, u.userinfo_len, data, size);
 	if (u.path_len > 1 || u.path[0] != '/')
 		inside(u.path, u.path_len, data, size);
-	if (u.host_len == 0 || u.port == 0)
+	inside(u.query, u.query_len, data, size);
+	if (u.host_len == 0 || u.port == 0 || u.scheme == NB_URL_NONE)
+		__builtin_trap();
+	char dec[256];
+	int d = nb_url_decode(u.path, u.path_len, dec, sizeof(dec));
+	if (d >= (int)sizeof(dec) || (d >= 0 && dec[d] != 0))
 		__builtin_trap();
 	char req[1024];
 	struct nb_http_req rq = {.url = &u, .user_agent = "fuzz",

@@ -13,52 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netboot/bytes.h"
 #include "netboot/config.h"
 #include "netboot/err.h"
-
-/** @name Byte order
- * Loads and stores of big-endian (network order) fields at any alignment.
- * Wire formats are always accessed through these, never by casting a
- * packet pointer to a struct, so unaligned frames cannot fault or alias.
- * @{ */
-/** Read a 16-bit big-endian value.
- * @param p  Two readable bytes (any alignment).
- * @return The value in host order. */
-static inline uint16_t nb_get16(const void *p)
-{
-	const uint8_t *b = (const uint8_t *)p;
-	return (uint16_t)((b[0] << 8) | b[1]);
-}
-/** Read a 32-bit big-endian value.
- * @param p  Four readable bytes (any alignment).
- * @return The value in host order. */
-static inline uint32_t nb_get32(const void *p)
-{
-	const uint8_t *b = (const uint8_t *)p;
-	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
-	       ((uint32_t)b[2] << 8) | b[3];
-}
-/** Store a 16-bit value big-endian.
- * @param p  Two writable bytes (any alignment).
- * @param v  Value in host order. */
-static inline void nb_put16(void *p, uint16_t v)
-{
-	uint8_t *b = (uint8_t *)p;
-	b[0] = (uint8_t)(v >> 8);
-	b[1] = (uint8_t)v;
-}
-/** Store a 32-bit value big-endian.
- * @param p  Four writable bytes (any alignment).
- * @param v  Value in host order. */
-static inline void nb_put32(void *p, uint32_t v)
-{
-	uint8_t *b = (uint8_t *)p;
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
-/** @} */
 
 /**
  * Make an IPv4 address (host order, as the whole library keeps them)

@@ -24,6 +24,7 @@
 
 #include "netboot/core.h"
 #include "netboot/ip.h"
+#include "netboot/url.h"
 
 struct nb_stack;
 
@@ -122,16 +123,6 @@ int nb_dns_encode_name(const char *name, uint8_t out[NB_DNS_WIRE_MAX]);
  */
 int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
 		       const uint8_t *qname);
-
-/**
- * Parse a dotted-quad IPv4 literal ("10.0.0.1"): exactly four decimal
- * parts 0..255, no leading '+' or spaces, at most three digits each.
- * @param str  Text (need not be NUL-terminated).
- * @param len  Its length.
- * @param out  Receives the address in host order.
- * @return 0, or -NB_EINVAL if @p str is not a literal.
- */
-int nb_ipv4_parse(const char *str, size_t len, uint32_t *out);
 
 /** One resolution in progress.  Caller-owned; fields private unless noted. */
 struct nb_dns {

@@ -6,9 +6,8 @@
  * The module has two layers.
  *
  * **Parsers** (usable without TCP, each stateless or a small streaming
- * state machine over caller buffers): nb_url_parse(),
- * nb_http_parse_response(), the chunked decoder nb_http_chunked_step(),
- * nb_http_check_range(), nb_base64_encode() and nb_http_build_request().
+ * state machine over caller buffers): nb_http_parse_response(), the
+ * chunked decoder nb_http_chunked_step(), nb_http_check_range(), nb_base64_encode() and nb_http_build_request().
  * Every one takes (pointer, length), never reads outside it, and reports
  * malformed input with -NB_EPROTO (or -NB_EINVAL for caller input).
  *
@@ -39,6 +38,7 @@
 #include "netboot/dns.h"
 #include "netboot/sink.h"
 #include "netboot/tcp.h"
+#include "netboot/url.h"
 
 struct nb_stack;
 
@@ -75,7 +75,7 @@ struct nb_stack;
 
 /** Longest `user:pass` of a URL (before percent-decoding). */
 #ifndef NB_HTTP_USERINFO_MAX
-#define NB_HTTP_USERINFO_MAX 128
+#define NB_HTTP_USERINFO_MAX NB_URL_USERINFO_MAX
 #endif
 
 /**
@@ -118,55 +118,6 @@ struct nb_stack;
 #ifndef NB_HTTP_CHUNK_OVERHEAD
 #define NB_HTTP_CHUNK_OVERHEAD 16384
 #endif
-/** @} */
-
-/** @name URLs
- * @{ */
-/**
- * A parsed `http://[user:pass@]host[:port][/path]` URL.  Pointers refer
- * into the string that was parsed and are valid as long as it is.
- */
-struct nb_url {
-	const char *userinfo; /**< `user:pass` (still percent-encoded) or NULL. */
-	size_t userinfo_len;  /**< Its length. */
-	const char *host;     /**< Host name or IPv4 literal (not terminated). */
-	size_t host_len;      /**< Its length (1..253). */
-	const char *path;     /**< Path and query, starting with '/', or "/". */
-	size_t path_len;      /**< Its length (fragment excluded). */
-	uint16_t port;        /**< Port, 80 when absent. */
-	bool is_ip;           /**< The host is an IPv4 literal... */
-	uint32_t ip;          /**< ...with this address (host order). */
-};
-
-/**
- * Parse an absolute http URL.  The scheme is case-insensitive; a fragment
- * (`#...`) is dropped; an empty path becomes "/".
- * @param s    URL text (need not be NUL-terminated).
- * @param len  Its length.
- * @param u    Receives pointers into @p s.
- * @return 0; -NB_ENOTSUP for `https://` and IPv6 literals; -NB_EINVAL for
- *         anything else that is not such a URL (other schemes, empty or
- *         invalid host, port 0 or > 65535, spaces or control characters,
- *         over-long parts).
- */
-int nb_url_parse(const char *s, size_t len, struct nb_url *u);
-
-/**
- * Resolve a redirect target against the URL it came from, writing an
- * absolute URL.  Accepts an absolute URL, `//host/path`, `/path` and a
- * relative path (merged with the base's directory; no dot-segment
- * removal).
- * @param base      The absolute URL of the request (parsed by nb_url_parse()).
- * @param base_str  Its text (what @p base points into).
- * @param loc       The Location value.
- * @param loc_len   Its length.
- * @param out       Destination for the absolute URL (NUL-terminated).
- * @param cap       Its size.
- * @return Length written (without the NUL); -NB_EMSGSIZE when it does not
- *         fit; -NB_EINVAL for an empty or malformed target.
- */
-int nb_url_resolve(const struct nb_url *base, const char *base_str,
-		   const char *loc, size_t loc_len, char *out, size_t cap);
 /** @} */
 
 /** @name Response headers
@@ -417,8 +368,8 @@ struct nb_http {
  * @param cfg   Settings (copied; the URL is copied too).
  * @return 0; -NB_EINVAL for a bad URL or settings (parts >
  *         NB_HTTP_PARTS_MAX, a range with last < first); -NB_ENOTSUP for
- *         https; -NB_EMSGSIZE for a URL over NB_HTTP_URL_MAX; DNS start
- *         errors.
+ *         https, other schemes and IPv6 hosts; -NB_EMSGSIZE for a URL over
+ *         NB_HTTP_URL_MAX; DNS start errors.
  */
 int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 		  const struct nb_sink *sink, const struct nb_http_cfg *cfg);

@@ -52,6 +52,7 @@
 #define NETBOOT_TCP_H
 
 #include "netboot/core.h"
+#include "netboot/rangeset.h"
 
 struct nb_stack;
 struct nb_ip_info;
@@ -275,7 +276,8 @@ struct nb_tcp {
 	struct nb_tcp_stats stats;  /**< Counters (read freely). */
 };
 
-/** One out-of-order range [start, end) of stream offsets held by the consumer. */
+/** One range [start, end) of stream offsets; superseded by struct nb_range
+ * (kept while the PXE API's ring still names it). */
 struct nb_tcp_range {
 	uint64_t start; /**< First offset. */
 	uint64_t end;   /**< One past the last offset; start == end: unused. */
@@ -312,9 +314,8 @@ struct nb_tcp_conn {
 	uint8_t ack_pending;       /**< Full segments not yet acknowledged. */
 	bool ack_now;              /**< Send an ACK at the end of this input. */
 	uint64_t ack_due;          /**< When a held-back ACK must go out. */
-	struct nb_tcp_range ooo[NB_TCP_SACK_SLOTS]; /**< Out-of-order scoreboard. */
-	uint8_t ooo_recent;        /**< Slot touched last (first SACK block). */
-	uint8_t ooo_used;          /**< Slots in use (skips scans when 0). */
+	struct nb_range ooo_slot[NB_TCP_SACK_SLOTS]; /**< Scoreboard's slots. */
+	struct nb_rangeset ooo;    /**< Out-of-order scoreboard (SACK blocks). */
 
 	/* Send side. */
 	uint32_t iss;              /**< Our initial sequence number. */

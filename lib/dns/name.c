@@ -31,7 +31,7 @@ int nb_dns_name_walk(const uint8_t *p, size_t len, size_t off, size_t *end,
 		if ((l & 0xc0) == 0xc0) {
 			if (pos + 1 >= len)
 				return -NB_EPROTO;
-			size_t tgt = ((size_t)(l & 0x3f) << 8) | p[pos + 1];
+			size_t tgt = nb_get16(p + pos) & 0x3fffu;
 			if (tgt >= run || ++jumps > NB_DNS_JUMPS_MAX)
 				return -NB_EPROTO;
 			if (!jumped)

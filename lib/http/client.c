@@ -116,6 +116,15 @@ static int resolve_and_begin(struct nb_http *h)
 	return 0;
 }
 
+/* TLS and IPv6 are not here yet: such URLs parse but cannot be fetched. */
+static int parse_http_url(const char *s, size_t len, struct nb_url *u)
+{
+	int rc = nb_url_parse(s, len, u);
+	if (rc < 0)
+		return rc;
+	return u->scheme == NB_URL_HTTP && !u->is_ip6 ? 0 : -NB_ENOTSUP;
+}
+
 static int follow_redirect(struct nb_http *h)
 {
 	h->redirect_pending = false;
@@ -128,7 +137,7 @@ static int follow_redirect(struct nb_http *h)
 		n++;
 	memcpy(h->url, h->next_url, n);
 	h->url[n] = 0;
-	int rc = nb_url_parse(h->url, n, &h->u);
+	int rc = parse_http_url(h->url, n, &h->u);
 	if (rc < 0)
 		return fail(h, rc);
 	/* A new resource: its size and validator are yet unknown. */
@@ -186,7 +195,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 	if (len >= NB_HTTP_URL_MAX)
 		return -NB_EMSGSIZE;
 	struct nb_url nu;
-	int rc = nb_url_parse(cfg->url, len, &nu);
+	int rc = parse_http_url(cfg->url, len, &nu);
 	if (rc < 0)
 		return rc;
 
@@ -224,7 +233,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 						  : NB_HTTP_RESUME_MAX;
 	memcpy(h->url, cfg->url, len);
 	h->url[len] = 0;
-	rc = nb_url_parse(h->url, len, &h->u);
+	rc = parse_http_url(h->url, len, &h->u);
 	if (rc < 0)
 		return rc;
 	h->base = cfg->has_range ? cfg->first : 0;

@@ -2,6 +2,7 @@
 #ifndef NB_LIB_HTTP_INT_H
 #define NB_LIB_HTTP_INT_H
 
+#include "core/div.h"
 #include "netboot/http.h"
 
 static inline char nb_lc(char c)
@@ -14,24 +15,5 @@ bool nb_http_ieq(const char *p, size_t n, const char *s);
 
 /* Decimal digits only, no sign, no overflow. */
 int nb_http_parse_u64(const char *p, size_t n, uint64_t *out);
-
-/*
- * n / d for 0 < d < 65536 by 16-bit long division in 32-bit arithmetic:
- * a plain 64-bit division would need libgcc's __udivdi3 on i386, which a
- * freestanding embedder does not link.
- */
-static inline uint64_t nb_div_small(uint64_t n, uint32_t d, uint32_t *rem)
-{
-	uint64_t q = 0;
-	uint32_t r = 0;
-	for (int sh = 48; sh >= 0; sh -= 16) {
-		uint32_t cur = (r << 16) | (uint32_t)((n >> sh) & 0xffff);
-		q = (q << 16) | (cur / d);
-		r = cur % d;
-	}
-	if (rem)
-		*rem = r;
-	return q;
-}
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "core/hex.h"
 #include "core/mem.h"
+#include "core/strbuf.h"
 #include "http/http_int.h"
 
 int nb_base64_encode(const void *in, size_t len, char *out, size_t cap)
@@ -34,68 +35,22 @@ int nb_base64_encode(const void *in, size_t len, char *out, size_t cap)
 	return (int)o;
 }
 
-struct wr {
-	char *p;
-	size_t cap, n;
-	bool over;
-};
-
-static void put(struct wr *w, const char *s, size_t n)
-{
-	if (w->over || n > w->cap - w->n) {
-		w->over = true;
-		return;
-	}
-	memcpy(w->p + w->n, s, n);
-	w->n += n;
-}
-
-static void puts_(struct wr *w, const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	put(w, s, n);
-}
-
-static void put_u64(struct wr *w, uint64_t v)
-{
-	char d[20];
-	size_t i = sizeof(d);
-	do {
-		uint32_t r;
-		v = nb_div_small(v, 10, &r);
-		d[--i] = (char)('0' + r);
-	} while (v);
-	put(w, d + i, sizeof(d) - i);
-}
-
 /* Authorization: Basic of the percent-decoded userinfo. */
-static int put_auth(struct wr *w, const char *ui, size_t n)
+static int put_auth(struct nb_sb *w, const char *ui, size_t n)
 {
-	uint8_t raw[NB_HTTP_USERINFO_MAX];
+	char raw[NB_HTTP_USERINFO_MAX + 1];
 	char b64[(NB_HTTP_USERINFO_MAX + 2) / 3 * 4 + 1];
-	size_t r = 0;
 	if (n > NB_HTTP_USERINFO_MAX)
 		return -NB_EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (ui[i] == '%') {
-			int hi = i + 2 < n ? nb_hex_digit(ui[i + 1]) : -1;
-			int lo = i + 2 < n ? nb_hex_digit(ui[i + 2]) : -1;
-			if (hi < 0 || lo < 0)
-				return -NB_EINVAL;
-			raw[r++] = (uint8_t)(hi << 4 | lo);
-			i += 2;
-		} else {
-			raw[r++] = (uint8_t)ui[i];
-		}
-	}
-	int bl = nb_base64_encode(raw, r, b64, sizeof(b64));
+	int r = nb_url_decode(ui, n, raw, sizeof(raw));
+	if (r < 0)
+		return -NB_EINVAL;
+	int bl = nb_base64_encode(raw, (size_t)r, b64, sizeof(b64));
 	if (bl < 0)
 		return bl;
-	puts_(w, "Authorization: Basic ");
-	put(w, b64, (size_t)bl);
-	puts_(w, "\r\n");
+	nb_sb_str(w, "Authorization: Basic ");
+	nb_sb_put(w, b64, (size_t)bl);
+	nb_sb_str(w, "\r\n");
 	return 0;
 }
 
@@ -104,22 +59,27 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
 	if (!buf || !rq || !rq->url || !rq->url->host)
 		return -NB_EINVAL;
 	const struct nb_url *u = rq->url;
-	struct wr w = {buf, cap, 0, false};
-	puts_(&w, rq->head ? "HEAD " : "GET ");
+	struct nb_sb w;
+	nb_sb_init(&w, buf, cap);
+	nb_sb_str(&w, rq->head ? "HEAD " : "GET ");
 	if (u->path_len == 0 || u->path[0] != '/')
-		put(&w, "/", 1);
-	put(&w, u->path, u->path_len);
-	puts_(&w, " HTTP/1.1\r\nHost: ");
-	put(&w, u->host, u->host_len);
-	if (u->port != 80) {
-		put(&w, ":", 1);
-		put_u64(&w, u->port);
+		nb_sb_put(&w, "/", 1);
+	nb_sb_put(&w, u->path, u->path_len);
+	if (u->query) {
+		nb_sb_put(&w, "?", 1);
+		nb_sb_put(&w, u->query, u->query_len);
 	}
-	puts_(&w, "\r\n");
+	nb_sb_str(&w, " HTTP/1.1\r\nHost: ");
+	nb_sb_put(&w, u->host, u->host_len);
+	if (u->port != nb_url_default_port(NB_URL_HTTP)) {
+		nb_sb_put(&w, ":", 1);
+		nb_sb_dec(&w, u->port);
+	}
+	nb_sb_str(&w, "\r\n");
 	if (rq->user_agent) {
-		puts_(&w, "User-Agent: ");
-		puts_(&w, rq->user_agent);
-		puts_(&w, "\r\n");
+		nb_sb_str(&w, "User-Agent: ");
+		nb_sb_str(&w, rq->user_agent);
+		nb_sb_str(&w, "\r\n");
 	}
 	if (u->userinfo) {
 		int rc = put_auth(&w, u->userinfo, u->userinfo_len);
@@ -127,21 +87,21 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
 			return rc;
 	}
 	if (rq->has_range) {
-		puts_(&w, "Range: bytes=");
-		put_u64(&w, rq->first);
-		put(&w, "-", 1);
+		nb_sb_str(&w, "Range: bytes=");
+		nb_sb_dec(&w, rq->first);
+		nb_sb_put(&w, "-", 1);
 		if (rq->last != UINT64_MAX)
-			put_u64(&w, rq->last);
-		puts_(&w, "\r\n");
+			nb_sb_dec(&w, rq->last);
+		nb_sb_str(&w, "\r\n");
 		if (rq->if_range && rq->if_range_len) {
-			puts_(&w, "If-Range: ");
-			put(&w, rq->if_range, rq->if_range_len);
-			puts_(&w, "\r\n");
+			nb_sb_str(&w, "If-Range: ");
+			nb_sb_put(&w, rq->if_range, rq->if_range_len);
+			nb_sb_str(&w, "\r\n");
 		}
 	}
 	/* Identity only: the body must land byte-exact at its offsets. */
-	puts_(&w, "Accept-Encoding: identity\r\n");
-	puts_(&w, rq->close ? "Connection: close\r\n\r\n" :
+	nb_sb_str(&w, "Accept-Encoding: identity\r\n");
+	nb_sb_str(&w, rq->close ? "Connection: close\r\n\r\n" :
 			      "Connection: keep-alive\r\n\r\n");
 	if (w.over || w.n > INT32_MAX)
 		return -NB_EMSGSIZE;

@@ -8,6 +8,15 @@
 #include "core/mem.h"
 #include "http/http_int.h"
 
+bool nb_http_ieq(const char *p, size_t n, const char *s)
+{
+	size_t i = 0;
+	for (; i < n; i++)
+		if (!s[i] || nb_lc(p[i]) != s[i])
+			return false;
+	return s[i] == 0;
+}
+
 int nb_http_parse_u64(const char *p, size_t n, uint64_t *out)
 {
 	if (n == 0 || n > 20)

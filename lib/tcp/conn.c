@@ -100,6 +100,7 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	memset(c, 0, sizeof(*c));
 	c->t = t;
 	c->rx = *rx;
+	nb_rangeset_init(&c->ooo, c->ooo_slot, NB_TCP_SACK_SLOTS);
 	c->dst_ip = dst_ip;
 	c->dst_port = dst_port;
 	c->src_port = port;

@@ -263,11 +263,11 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 	}
 	if (off > c->rcv_off) {
 		c->ack_now = true; /* out of order: tell the sender now */
-		if (nb_tcp_ooo_covered(c, off, off + n)) {
+		if (nb_rangeset_contains(&c->ooo, off, off + n)) {
 			st->rx_dup++;
 			return;
 		}
-		if (!nb_tcp_ooo_can_hold(c, off, off + n)) {
+		if (!nb_rangeset_can_add(&c->ooo, off, off + n)) {
 			st->rx_refused++;
 			return;
 		}
@@ -284,13 +284,13 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 			k = (int)n;
 		st->rx_ooo++;
 		c->rx_bytes_ooo += (uint32_t)k;
-		nb_tcp_ooo_insert(c, off, off + (uint64_t)k);
+		(void)nb_rangeset_add(&c->ooo, off, off + (uint64_t)k);
 		return;
 	}
 	/* In order: offer what is left while the consumer takes some. */
 	{
 		uint64_t start = c->rcv_off;
-		bool more = nb_tcp_ooo_any(c);
+		bool more = c->ooo.used != 0;
 		unsigned every;
 
 		while (n > 0) {
@@ -316,7 +316,7 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 		}
 		if (c->rcv_off == start)
 			return;
-		if (nb_tcp_ooo_advance(c) || more)
+		if (nb_rangeset_absorb(&c->ooo, &c->rcv_off) || more)
 			c->ack_now = true; /* a hole filled: SACK news */
 		every = ack_every(c);
 		if (++c->ack_pending >= every || push)

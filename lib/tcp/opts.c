@@ -104,7 +104,7 @@ size_t nb_tcp_put_opts(struct nb_tcp_conn *c, uint8_t *p, size_t room)
 		nb_put32(p + 8, c->ts_recent);
 		n = TCP_TS_LEN;
 	}
-	if (!c->sack_ok || !nb_tcp_ooo_any(c) || room < n + 12)
+	if (!c->sack_ok || !c->ooo.used || room < n + 12)
 		return n;
 	max = (unsigned)((room - n - 4) / 8);
 	hdr = p + n;
@@ -113,15 +113,15 @@ size_t nb_tcp_put_opts(struct nb_tcp_conn *c, uint8_t *p, size_t room)
 	hdr[2] = TCPOPT_SACK;
 	n += 4;
 	for (i = 0; i <= NB_TCP_SACK_SLOTS && blocks < max; i++) {
-		/* Slot ooo_recent first, then the others in slot order. */
-		unsigned k = (i == 0) ? c->ooo_recent : i - 1;
-		const struct nb_tcp_range *r;
+		/* The slot added last first, then the others in slot order. */
+		unsigned k = (i == 0) ? c->ooo.recent : i - 1;
+		const struct nb_range *r;
 
-		if (i > 0 && k == c->ooo_recent)
+		if (i > 0 && k == c->ooo.recent)
 			continue;
 		if (k >= NB_TCP_SACK_SLOTS)
 			continue;
-		r = &c->ooo[k];
+		r = &c->ooo.slot[k];
 		if (r->start == r->end)
 			continue;
 		nb_put32(p + n, tcp_rcv_seq(c, r->start));

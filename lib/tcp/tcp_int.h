@@ -66,15 +66,6 @@ void nb_tcp_send_rst_reply(struct nb_tcp *t, const struct nb_ip_info *ip,
 			   const struct tcp_seg *g);
 uint32_t nb_tcp_rcv_window(struct nb_tcp_conn *c, uint64_t *edge);
 
-/* ooo.c: the out-of-order scoreboard. */
-bool nb_tcp_ooo_can_hold(const struct nb_tcp_conn *c, uint64_t start,
-			 uint64_t end);
-bool nb_tcp_ooo_covered(const struct nb_tcp_conn *c, uint64_t start,
-			uint64_t end);
-void nb_tcp_ooo_insert(struct nb_tcp_conn *c, uint64_t start, uint64_t end);
-bool nb_tcp_ooo_advance(struct nb_tcp_conn *c);
-bool nb_tcp_ooo_any(const struct nb_tcp_conn *c);
-
 /* timer.c */
 void nb_tcp_rtt_sample(struct nb_tcp_conn *c, uint32_t rtt_ms);
 void nb_tcp_arm_rto(struct nb_tcp_conn *c);

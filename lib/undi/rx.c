@@ -58,8 +58,8 @@ static int piece(struct nb_undi *d, uint8_t *buf, size_t cap, bool buf_free,
 		 bool discard)
 {
 	const uint8_t *b = scr(d, SCR_ISR);
-	uint16_t blen = le16(b + ISR_BUFLEN);
-	uint16_t flen = le16(b + ISR_FRAMELEN);
+	uint16_t blen = nb_load_le16(b + ISR_BUFLEN);
+	uint16_t flen = nb_load_le16(b + ISR_FRAMELEN);
 	d->stats.rx_pieces++;
 	/* A piece that does not continue the frame in progress means the
 	 * ROM moved on: that frame is lost, this one may start anew. */
@@ -80,8 +80,8 @@ static int piece(struct nb_undi *d, uint8_t *buf, size_t cap, bool buf_free,
 	}
 	if (d->asm_to != ASM_DISCARD) {
 		const void *src = d->env.from_segoff(d->env.ctx,
-						     le16(b + ISR_FRAME_SEG),
-						     le16(b + ISR_FRAME_OFF), blen);
+						     nb_load_le16(b + ISR_FRAME_SEG),
+						     nb_load_le16(b + ISR_FRAME_OFF), blen);
 		if (!src) {
 			/* Skip the rest of this frame too. */
 			d->stats.rx_bad_ptr++;
@@ -125,7 +125,7 @@ int nb_undi_drain(struct nb_undi *d, uint8_t *buf, size_t cap, bool discard)
 		    d->ring_count >= d->ring_n)
 			return got;
 		memset(isr, 0, ISR_SIZE);
-		put_le16(isr + ISR_FUNC, d->in_isr ? ISR_IN_GET_NEXT : ISR_IN_PROCESS);
+		nb_store_le16(isr + ISR_FUNC, d->in_isr ? ISR_IN_GET_NEXT : ISR_IN_PROCESS);
 		if (!d->in_isr)
 			d->stats.drains++;
 		int st = nb_undi_call(d, NB_PXENV_UNDI_ISR, SCR_ISR);
@@ -136,7 +136,7 @@ int nb_undi_drain(struct nb_undi *d, uint8_t *buf, size_t cap, bool discard)
 			return got ? got : -NB_EIO;
 		}
 		d->in_isr = 1;
-		switch (le16(isr + ISR_FUNC)) {
+		switch (nb_load_le16(isr + ISR_FUNC)) {
 		case ISR_OUT_RECEIVE: {
 			int n = piece(d, buf, cap, buf_free, discard);
 			if (n > 0)

@@ -38,10 +38,10 @@ static void fill_blocks(struct nb_undi *d, size_t wire)
 	x[XMIT_FLAG] = XMT_DESTADDR;
 	/* DestAddr: the frame's own destination field.  Unused with
 	 * P_UNKNOWN, but some stacks read it anyway. */
-	put_le16(x + XMIT_DEST_OFF, frame_off);
-	put_le16(x + XMIT_DEST_SEG, d->seg);
-	put_le16(x + XMIT_TBD_OFF, (uint16_t)(d->off + SCR_TBD));
-	put_le16(x + XMIT_TBD_SEG, d->seg);
+	nb_store_le16(x + XMIT_DEST_OFF, frame_off);
+	nb_store_le16(x + XMIT_DEST_SEG, d->seg);
+	nb_store_le16(x + XMIT_TBD_OFF, (uint16_t)(d->off + SCR_TBD));
+	nb_store_le16(x + XMIT_TBD_SEG, d->seg);
 	if (proto != P_UNKNOWN) {
 		/* The ROM builds the header: hand it the payload only. */
 		if (!memcmp(f, bcast, 6))
@@ -49,10 +49,10 @@ static void fill_blocks(struct nb_undi *d, size_t wire)
 		frame_off = (uint16_t)(frame_off + 14);
 		wire -= 14;
 	}
-	put_le16(t + TBD_IMMED_LEN, (uint16_t)wire);
-	put_le16(t + TBD_XMIT_OFF, frame_off);
-	put_le16(t + TBD_XMIT_SEG, d->seg);
-	put_le16(t + TBD_BLK_COUNT, 0);
+	nb_store_le16(t + TBD_IMMED_LEN, (uint16_t)wire);
+	nb_store_le16(t + TBD_XMIT_OFF, frame_off);
+	nb_store_le16(t + TBD_XMIT_SEG, d->seg);
+	nb_store_le16(t + TBD_BLK_COUNT, 0);
 }
 
 int nb_undi_transmit(void *drv, const void *frame, size_t len)

@@ -16,8 +16,8 @@ int nb_undi_call(struct nb_undi *d, uint16_t opcode, size_t at)
 	int st = d->env.call(d->env.ctx, opcode, scr(d, at));
 	/* Trust neither side alone: the block's status word and the call's
 	 * own result must both say success. */
-	if (st == 0 && le16(scr(d, at)) != 0)
-		st = le16(scr(d, at));
+	if (st == 0 && nb_load_le16(scr(d, at)) != 0)
+		st = nb_load_le16(scr(d, at));
 	return st;
 }
 
@@ -35,18 +35,18 @@ static int get_information(struct nb_undi *d)
 	memset(b, 0, INFO_SIZE);
 	if (nb_undi_call(d, NB_PXENV_UNDI_GET_INFORMATION, SCR_INFO) != 0)
 		return -NB_EIO;
-	if (le16(b + INFO_HWADDRLEN) != 6)
+	if (nb_load_le16(b + INFO_HWADDRLEN) != 6)
 		return -NB_ENOTSUP;
 	/* ROMs disagree on whether MaxTranUnit counts the Ethernet header
 	 * (1514) or not (1500), and some leave it 0: all mean Ethernet. */
-	uint16_t mtu = le16(b + INFO_MTU);
+	uint16_t mtu = nb_load_le16(b + INFO_MTU);
 	if (mtu == 0 || mtu > 1500)
 		mtu = 1500;
 	if (mtu < 68)
 		return -NB_ENOTSUP;
 	memcpy(d->link.mac, b + INFO_MAC, 6);
 	d->link.mtu = mtu;
-	d->hw_type = le16(b + INFO_HWTYPE);
+	d->hw_type = nb_load_le16(b + INFO_HWTYPE);
 	return 0;
 }
 
@@ -55,7 +55,7 @@ static int open_nic(struct nb_undi *d)
 	uint8_t *b = scr(d, SCR_INFO);
 	/* OpenFlag 0 and no multicast addresses: zeroed. */
 	memset(b, 0, OPEN_SIZE);
-	put_le16(b + OPEN_FILTER, FLTR_DIRECTED | FLTR_BRDCST);
+	nb_store_le16(b + OPEN_FILTER, FLTR_DIRECTED | FLTR_BRDCST);
 	return nb_undi_call(d, NB_PXENV_UNDI_OPEN, SCR_INFO) ? -NB_EIO : 0;
 }
 

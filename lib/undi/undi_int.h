@@ -95,16 +95,6 @@ enum { ASM_NONE, ASM_CALLER, ASM_RING, ASM_DISCARD };
  * frame anyway, so padding here spares us ROMs that send runts. */
 #define UNDI_MIN_FRAME 60
 
-static inline uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-static inline void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 static inline uint8_t *scr(const struct nb_undi *d, size_t at)
 {
 	return (uint8_t *)d->env.scratch + at;

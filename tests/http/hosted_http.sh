@@ -225,6 +225,6 @@ bad teapot "$H/teapot" "unexpected HTTP status"
 bad short-body "$H/short" "connection closed"
 bad stall "$H/stall" "timed out" --timeout 6
 bad stall-body "$H/stall-body" "timed out" --timeout 6
-# nbget itself refuses other schemes; lib/http answers https with -NB_ENOTSUP.
-bad https "https://$S/" "must start with"
+# lib/fetch answers https (no TLS yet) with -NB_ENOTSUP and says why.
+bad https "https://$S/" "https is not supported"
 echo "PASS"

@@ -1,4 +1,4 @@
-/* URL, response header, Content-Range, chunked, base64 and request tests. */
+/* Response header, Content-Range, chunked, base64 and request tests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,88 +13,6 @@
 static int url(const char *s, struct nb_url *u)
 {
 	return nb_url_parse(s, strlen(s), u);
-}
-
-static void test_url(void **st)
-{
-	(void)st;
-	struct nb_url u;
-	assert_int_equal(url("http://boot.lan/images/vmlinuz", &u), 0);
-	assert_int_equal(u.host_len, 8);
-	assert_memory_equal(u.host, "boot.lan", 8);
-	assert_int_equal(u.port, 80);
-	assert_false(u.is_ip);
-	assert_null(u.userinfo);
-	assert_int_equal(u.path_len, 15);
-	assert_memory_equal(u.path, "/images/vmlinuz", 15);
-
-	assert_int_equal(url("HTTP://user:p%40ss@10.0.0.1:8080/a?b=c#frag", &u), 0);
-	assert_true(u.is_ip);
-	assert_int_equal(u.ip, NB_IPV4(10, 0, 0, 1));
-	assert_int_equal(u.port, 8080);
-	assert_int_equal(u.userinfo_len, 11);
-	assert_memory_equal(u.userinfo, "user:p%40ss", 11);
-	assert_int_equal(u.path_len, 6);
-	assert_memory_equal(u.path, "/a?b=c", 6);
-
-	assert_int_equal(url("http://h", &u), 0);
-	assert_int_equal(u.path_len, 1);
-	assert_int_equal(u.path[0], '/');
-	assert_int_equal(url("http://h:65535", &u), 0);
-	assert_int_equal(u.port, 65535);
-	assert_int_equal(url("http://h?x", &u), 0);
-	assert_int_equal(u.path[0], '?');
-	/* '@' in the path is not userinfo. */
-	assert_int_equal(url("http://h/a@b", &u), 0);
-	assert_null(u.userinfo);
-
-	assert_int_equal(url("https://h/", &u), -NB_ENOTSUP);
-	assert_int_equal(url("http://[::1]/", &u), -NB_ENOTSUP);
-	const char *bad[] = {"", "http:/", "http://", "http:///x", "ftp://h/",
-			     "http://h:0/", "http://h:65536/", "http://h:/",
-			     "http://h:80a/", "http://h /", "http://h/a b",
-			     "http://h/\x01", "http://a..b/", "http://h!/",
-			     "http://:80/", "http://u@/", "tftp://h/x",
-			     "http://h:123456/"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int rc = url(bad[i], &u);
-		if (rc != -NB_EINVAL)
-			fail_msg("'%s' gave %d", bad[i], rc);
-	}
-	char lab[100];
-	snprintf(lab, sizeof(lab), "http://%064d/", 0);
-	assert_int_equal(url(lab, &u), -NB_EINVAL);
-}
-
-static void test_resolve(void **st)
-{
-	(void)st;
-	const char *base = "http://u:p@srv:8080/dir/file?q=1";
-	struct nb_url u;
-	char out[128];
-	assert_int_equal(url(base, &u), 0);
-	struct {
-		const char *loc, *want;
-	} t[] = {
-		{"http://other/x", "http://other/x"},
-		{"//other/y", "http://other/y"},
-		{"/abs/z", "http://u:p@srv:8080/abs/z"},
-		{"rel", "http://u:p@srv:8080/dir/rel"},
-		{"https://x/", "https://x/"},
-	};
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		int n = nb_url_resolve(&u, base, t[i].loc, strlen(t[i].loc),
-				       out, sizeof(out));
-		assert_int_equal(n, strlen(t[i].want));
-		assert_string_equal(out, t[i].want);
-	}
-	assert_int_equal(nb_url_resolve(&u, base, "/x", 2, out, 10),
-			 -NB_EMSGSIZE);
-	assert_int_equal(nb_url_resolve(&u, base, "", 0, out, sizeof(out)),
-			 -NB_EINVAL);
-	assert_int_equal(url("http://h", &u), 0);
-	assert_int_equal(nb_url_resolve(&u, "http://h", "a", 1, out, 64), 10);
-	assert_string_equal(out, "http://h/a");
 }
 
 static int resp(const char *s, struct nb_http_resp *r)
@@ -351,8 +269,6 @@ static void test_request(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_url),
-		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_response),
 		cmocka_unit_test(test_range_check),
 		cmocka_unit_test(test_status),

@@ -1,5 +1,5 @@
 /*
- * The chainloader's PXE API (examples/chainloader/pxeapi.c) driven call by
+ * The chainloader's PXE API (examples/chainloader/pxeapi/) driven call by
  * call, as a chained NBP would, against a real stack on a memlink whose
  * far end runs small TFTP, HTTP and UDP echo servers (peers.c).  Memory
  * is simulated: a 2 MiB "physical" array holds the parameter blocks and
@@ -101,7 +101,7 @@ static uint16_t p_undi(void *ctx, uint16_t opcode, void *block)
 	return PXENV_EXIT_SUCCESS;
 }
 
-static const struct cl_pxeapi_platform plat = {
+static const struct cl_platform plat = {
 	.now_ms = p_now,
 	.poll = p_poll,
 	.segoff_to_ptr = p_segoff,

@@ -128,6 +128,7 @@ int nbget_dhcp_setup(struct nbget *g)
 	if (rc)
 		return rc;
 	bound_ms = nbget_now(g) - t0;
+	g->next_server = dhcp.lease.next_server; /* for `get NAME` */
 	if (g->save_dhcp)
 		return save(g);
 	return 0;

@@ -1,3 +1,8 @@
+/*
+ * nbget's command line: options (before or after the command, as users
+ * type them), their validation, and the dispatch to a command.  Bringing
+ * the stack up and running it belong to runtime.c.
+ */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -20,39 +25,13 @@ static const char usage[] =
 	"  udp HOST:PORT MESSAGE      send a datagram, print the reply\n"
 	"  lease                      print the DHCP lease as key=value lines\n"
 	"  get URL -o FILE [--blksize N] [--windowsize N] [--range A-B]\n"
-	"          [--parallel N] [--sha256 HEX]   download (tftp:// or http://)\n";
-
-int nbget_fail(const char *what, int err)
-{
-	fprintf(stderr, "nbget: %s: %s\n", what, nb_strerror(err));
-	return 1;
-}
+	"          [--parallel N] [--sha256 HEX]   download: http://, tftp://,\n"
+	"                             or a bare name on the lease's next-server\n";
 
 static int bad_usage(const char *msg)
 {
 	fprintf(stderr, "nbget: %s\n%s", msg, usage);
 	return 2;
-}
-
-uint64_t nbget_now(struct nbget *g)
-{
-	return g->clock.now_ms(g->clock.ctx);
-}
-
-int nbget_wait(struct nbget *g, nb_poll_fn fn, void *obj)
-{
-	return nb_wait(&g->stack, fn, obj, &g->clock,
-		       (uint64_t)g->timeout_s * 1000);
-}
-
-int nbget_parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-	if (!*s || *end || v > max)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
 }
 
 static int parse_ip(const char *s, uint32_t *out)
@@ -241,40 +220,6 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 	return 0;
 }
 
-static int setup(struct nbget *g)
-{
-	int rc = nb_hosted_rng(&g->rng);
-	if (rc < 0)
-		return nbget_fail("entropy", rc);
-	rc = nb_tap_open_mac(&g->tapdev, g->tap, g->have_mac ? g->mac : NULL,
-			     &g->link);
-	if (rc < 0)
-		return nbget_fail(g->tap, rc);
-	nb_hosted_clock(&g->clock, g->tapdev.fd);
-	if (g->pcap_path) {
-		rc = nb_pcap_open_file(&g->pcapdev, &g->link, g->pcap_path);
-		if (rc < 0)
-			return nbget_fail(g->pcap_path, rc);
-		g->link_used = &g->pcapdev.link;
-	} else {
-		g->link_used = &g->link;
-	}
-	g->arena_len = NB_STACK_ARENA_BYTES + (64u << 20);
-	g->arena_mem = malloc(g->arena_len);
-	if (!g->arena_mem)
-		return nbget_fail("arena", -NB_ENOMEM);
-	nb_arena_init(&g->arena, g->arena_mem, g->arena_len);
-	rc = nb_stack_init(&g->stack, g->link_used, &g->rng, &g->arena);
-	if (rc < 0)
-		return nbget_fail("stack", rc);
-	nb_stack_set_ipv4(&g->stack, g->ip, g->mask, g->gw);
-	for (int i = 0; i < g->ndns; i++)
-		g->stack.dns[i] = g->dns[i];
-	/* Give the stack a real time before anything is sent. */
-	nb_stack_poll(&g->stack, nbget_now(g));
-	return 0;
-}
-
 static int run(struct nbget *g, char **cmd);
 
 int main(int argc, char **argv)
@@ -292,17 +237,14 @@ int main(int argc, char **argv)
 		return bad_usage("--tap is required");
 	if (!g.ip && !g.dhcp && !g.cached_dhcp)
 		return bad_usage("give --ip, --dhcp or --cached-dhcp");
-	if (setup(&g))
+	if (nbget_setup(&g))
 		return 1;
 	rc = 0;
 	if (g.dhcp || g.cached_dhcp)
 		rc = nbget_dhcp_setup(&g);
 	if (!rc)
 		rc = run(&g, cmd);
-	if (g.pcap_path && nb_pcap_close_file(&g.pcapdev) < 0 && !rc)
-		rc = nbget_fail(g.pcap_path, -NB_EIO);
-	nb_tap_close(&g.tapdev);
-	return rc;
+	return nbget_teardown(&g, rc);
 }
 
 static int run(struct nbget *g, char **cmd)
@@ -327,11 +269,7 @@ static int run(struct nbget *g, char **cmd)
 	if (!strcmp(cmd[0], "get")) {
 		if (!cmd[1] || cmd[2] || !g->out_path)
 			return bad_usage("get takes one URL and -o FILE");
-		if (!strncmp(cmd[1], "tftp://", 7))
-			return nbget_get_tftp(g, cmd[1], g->out_path);
-		if (!strncmp(cmd[1], "http://", 7))
-			return nbget_get_http(g, cmd[1], g->out_path);
-		return bad_usage("URL must start with tftp:// or http://");
+		return nbget_cmd_get(g, cmd[1]);
 	}
 	return bad_usage("unknown command");
 }

@@ -1,7 +1,8 @@
 /*
- * nbget: the hosted command-line front end of libnetboot.  main.c parses
- * options and sets up the stack on a tap device; each protocol module
- * implements its command in its own file (dhcp.c, tftp.c, http.c).
+ * nbget: the hosted command-line front end of libnetboot.  main.c is the
+ * CLI (options, command dispatch); runtime.c brings the stack up on a tap
+ * device and waits on library objects; each command family has its own
+ * file (get.c over lib/fetch, dhcp.c, diag.c, dns.c).
  */
 #ifndef NBGET_H
 #define NBGET_H
@@ -29,7 +30,7 @@ struct nbget {
 	int ndns;
 	const char *pcap_path;
 
-	/* DHCP (issue 3) */
+	/* DHCP */
 	bool dhcp;
 	const char *cached_dhcp;  /* raw DHCPACK file */
 	const char *cached_proxy; /* raw ProxyDHCP offer file */
@@ -37,7 +38,7 @@ struct nbget {
 	const char *user_class;
 	uint32_t dhcp_timeout_s;
 
-	/* get (TFTP issue 4, HTTP issue 5); -1 = library default */
+	/* get; -1 = library default */
 	const char *out_path;
 	int blksize;
 	int windowsize;
@@ -54,6 +55,7 @@ struct nbget {
 	uint16_t udp_echo_port;
 
 	/* runtime */
+	uint32_t next_server;      /* the lease's, for `get NAME` */
 	struct nb_tap tapdev;
 	struct nb_link link;       /* the tap driver's link */
 	struct nb_pcap pcapdev;    /* --pcap recorder around it */
@@ -66,20 +68,32 @@ struct nbget {
 	size_t arena_len;
 };
 
+/* Runtime (runtime.c). */
+/* Open the tap (and --pcap), allocate the arena, start the stack with
+ * --ip/--gw/--dns; 0, or 1 after printing why. */
+int nbget_setup(struct nbget *g);
+/* Close what nbget_setup() opened; returns rc, or 1 if closing failed. */
+int nbget_teardown(struct nbget *g, int rc);
 /* Print "nbget: <msg>: <error text>" on stderr; returns 1 (exit status). */
 int nbget_fail(const char *what, int err);
 /* Decimal number <= max; 0 on success, -1 on junk. */
 int nbget_parse_u32(const char *s, uint32_t max, uint32_t *out);
-/* Diagnostics (diag.c). */
-int nbget_cmd_ping(struct nbget *g, const char *host);
-int nbget_cmd_serve(struct nbget *g);
-int nbget_cmd_udp(struct nbget *g, const char *hostport, const char *msg);
 /* Monotonic milliseconds. */
 uint64_t nbget_now(struct nbget *g);
-/* Dotted quad, or a DNS name when the DNS module is built in. */
-int nbget_resolve(struct nbget *g, const char *host, uint32_t *ip);
 /* Block on an object's poll function within g->timeout_s. */
 int nbget_wait(struct nbget *g, nb_poll_fn fn, void *obj);
+
+/* Commands. */
+int nbget_cmd_ping(struct nbget *g, const char *host);  /* diag.c */
+int nbget_cmd_serve(struct nbget *g);                   /* diag.c */
+int nbget_cmd_udp(struct nbget *g, const char *hostport, const char *msg);
+int nbget_dhcp_setup(struct nbget *g);                  /* dhcp.c */
+int nbget_cmd_lease(struct nbget *g);                   /* dhcp.c */
+/* get.c: download URL (http://, tftp:// or a bare name on the lease's
+ * next-server) into g->out_path with lib/fetch. */
+int nbget_cmd_get(struct nbget *g, const char *url);
+/* dns.c: a dotted quad, or a name resolved with the --dns servers. */
+int nbget_resolve(struct nbget *g, const char *host, uint32_t *ip);
 
 /* A sink writing to a file with pwrite(), tracking progress. */
 struct nbget_filesink {
@@ -105,15 +119,5 @@ int nbget_filesink_open(struct nbget_filesink *fs, struct nbget *g,
  * retrans: protocol retransmissions to report (or -1 if not tracked).
  * Returns 0 or a negative NB_E* code (-NB_EDIGEST on mismatch). */
 int nbget_filesink_finish(struct nbget_filesink *fs, int rc, long retrans);
-
-/* Protocol commands, each in its module's file: dhcp.c, tftp.c, http.c,
- * dns.c.  meson.build defines NBGET_HAVE_<MODULE> for each file present;
- * stubs.c stands in for the missing ones. */
-/* dns.c: resolve a name with lib/dns using g->stack.dns servers. */
-int nbget_dns_resolve(struct nbget *g, const char *host, uint32_t *ip);
-int nbget_dhcp_setup(struct nbget *g);
-int nbget_cmd_lease(struct nbget *g);
-int nbget_get_tftp(struct nbget *g, const char *url, const char *out_path);
-int nbget_get_http(struct nbget *g, const char *url, const char *out_path);
 
 #endif

@@ -38,33 +38,14 @@
 extern uint8_t zero_page[4096];
 extern char cmd_line[2048];
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 int linux_check(const uint8_t *img, size_t len, const char **why)
 {
 	*why = "not a Linux bzImage";
-	if (len < 0x1000 || le16(img + HDR_BOOT_FLAG) != 0xaa55 ||
+	if (len < 0x1000 || nb_load_le16(img + HDR_BOOT_FLAG) != 0xaa55 ||
 	    memcmp(img + HDR_MAGIC, "HdrS", 4) != 0)
 		return -NB_EBADIMAGE;
 	*why = "boot protocol older than 2.03 (no initrd_addr_max)";
-	if (le16(img + HDR_VERSION) < 0x0203)
+	if (nb_load_le16(img + HDR_VERSION) < 0x0203)
 		return -NB_EBADIMAGE;
 	*why = "not loaded high (zImage)";
 	if (!(img[HDR_LOADFLAGS] & LOADED_HIGH))
@@ -110,9 +91,9 @@ static uint32_t top_of_ram(unsigned n)
 	uint64_t top = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *e = zero_page + BP_E820_TABLE + 20 * i;
-		uint64_t base = le32(e) | (uint64_t)le32(e + 4) << 32;
-		uint64_t size = le32(e + 8) | (uint64_t)le32(e + 12) << 32;
-		if (le32(e + 16) != 1 || base + size <= KERNEL_LOAD)
+		uint64_t base = nb_load_le64(e);
+		uint64_t size = nb_load_le64(e + 8);
+		if (nb_load_le32(e + 16) != 1 || base + size <= KERNEL_LOAD)
 			continue;
 		uint64_t end = base + size;
 		if (end > 0xfffff000u)
@@ -156,28 +137,28 @@ int linux_boot(const uint8_t *img, size_t len, const uint8_t *initrd,
 	zero_page[HDR_LOADFLAGS] =
 		(uint8_t)((zero_page[HDR_LOADFLAGS] & ~CAN_USE_HEAP));
 	size_t cl = 0;
-	uint32_t cl_max = le16(img + HDR_VERSION) >= 0x0206
-				  ? le32(img + HDR_CMDLINE_SIZE)
+	uint32_t cl_max = nb_load_le16(img + HDR_VERSION) >= 0x0206
+				  ? nb_load_le32(img + HDR_CMDLINE_SIZE)
 				  : 255;
 	while (cmdline && cmdline[cl] && cl < cl_max && cl + 1 < sizeof(cmd_line)) {
 		cmd_line[cl] = cmdline[cl];
 		cl++;
 	}
 	cmd_line[cl] = 0;
-	put32(zero_page + HDR_CMD_LINE_PTR, (uint32_t)(uintptr_t)cmd_line);
+	nb_store_le32(zero_page + HDR_CMD_LINE_PTR, (uint32_t)(uintptr_t)cmd_line);
 
 	if (initrd && initrd_len) {
-		uint32_t max = le32(img + HDR_INITRD_ADDR_MAX);
+		uint32_t max = nb_load_le32(img + HDR_INITRD_ADDR_MAX);
 		uint32_t limit = top < max ? top : max + 1;
 		uint32_t at = (uint32_t)((limit - initrd_len) & ~0xfffu);
 		if (initrd_len >= limit || at < KERNEL_LOAD + kernel_len)
 			return -NB_ENOMEM;
 		/* memmove: the download buffer may overlap the final place. */
 		memmove((void *)(uintptr_t)at, initrd, initrd_len);
-		put32(zero_page + HDR_RAMDISK_IMAGE, at);
-		put32(zero_page + HDR_RAMDISK_SIZE, (uint32_t)initrd_len);
+		nb_store_le32(zero_page + HDR_RAMDISK_IMAGE, at);
+		nb_store_le32(zero_page + HDR_RAMDISK_SIZE, (uint32_t)initrd_len);
 	}
 	memmove((void *)(uintptr_t)KERNEL_LOAD, img + setup_len, kernel_len);
-	put32(zero_page + HDR_CODE32_START, KERNEL_LOAD);
+	nb_store_le32(zero_page + HDR_CODE32_START, KERNEL_LOAD);
 	pm_boot_linux32(KERNEL_LOAD, (uint32_t)(uintptr_t)zero_page);
 }

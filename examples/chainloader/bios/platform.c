@@ -200,6 +200,7 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	p->boot_kernel = p_boot_kernel;
 	p->boot_chain = p_boot_chain;
 	p->set_option = p_set_option;
+	pxeserve_hooks(p);
 	return 0;
 }
 

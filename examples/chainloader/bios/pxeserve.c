@@ -2,7 +2,7 @@
  * The PXE API served to a chained NBP (pxelinux.0 and friends): our
  * PXENV+ and !PXE in base memory pointing at the .rm block's entries,
  * INT 1Ah answering the installation check, INT 15h E820 hiding the core
- * while it serves, and every call handed to the dispatcher in pxeapi.c,
+ * while it serves, and every call handed to the dispatcher in pxeapi/,
  * which runs it over our stack.
  *
  * Option 210 (path prefix) names where the NBP's files are.  An http://
@@ -43,17 +43,9 @@ static void *flat(uint32_t addr)
 	return (void *)a;
 }
 
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
 int pxeserve_set_option(unsigned tag, const char *value)
 {
-	size_t n = slen(value);
+	size_t n = cl_slen(value);
 	if (!tag || tag > 254 || n >= OPT_MAX)
 		return -NB_EINVAL;
 	int slot = -1;
@@ -68,12 +60,6 @@ int pxeserve_set_option(unsigned tag, const char *value)
 	opts[slot].tag = (uint8_t)tag;
 	memcpy(opts[slot].val, value, n + 1);
 	return 0;
-}
-
-static uint64_t a_now(void *ctx)
-{
-	(void)ctx;
-	return bios_now_ms();
 }
 
 static void *a_segoff(void *ctx, uint16_t seg, uint16_t off, size_t len)
@@ -105,19 +91,11 @@ static uint16_t a_undi(void *ctx, uint16_t opcode, void *block)
 	return pm_pxe_call(opcode, (uint32_t)(uintptr_t)block);
 }
 
-static const struct cl_pxeapi_platform plat = {
-	.now_ms = a_now,
-	.segoff_to_ptr = a_segoff,
-	.phys_to_ptr = a_phys,
-	.undi = a_undi,
-};
-
-static bool prefix(const char *s, const char *p)
+void pxeserve_hooks(struct cl_platform *p)
 {
-	while (*p)
-		if (*s++ != *p++)
-			return false;
-	return true;
+	p->segoff_to_ptr = a_segoff;
+	p->phys_to_ptr = a_phys;
+	p->undi = a_undi;
 }
 
 static void put(const char *a, const char *b, const char *c)
@@ -138,7 +116,7 @@ static int apply_options(struct cl_loader *l)
 		if (opts[i].tag == 210)
 			p210 = opts[i].val;
 		else if (cl_pxeapi_set_option(&api, opts[i].tag, opts[i].val,
-					      slen(opts[i].val)) < 0)
+					      cl_slen(opts[i].val)) < 0)
 			return -NB_ENOSPC;
 	}
 	if (!p210) {
@@ -149,7 +127,7 @@ static int apply_options(struct cl_loader *l)
 			p210 = lease210;
 		}
 	}
-	if (p210 && prefix(p210, "http://")) {
+	if (p210 && cl_prefix(p210, "http://")) {
 		const char *path = p210 + 7;
 		while (*path && *path != '/')
 			path++;
@@ -161,11 +139,11 @@ static int apply_options(struct cl_loader *l)
 		const char *shown = *path ? path : "/";
 		put("chain: serving the PXE API; files from ", base, "\n");
 		if (cl_pxeapi_set_gateway(&api, true, base) < 0 ||
-		    cl_pxeapi_set_option(&api, 210, shown, slen(shown)) < 0)
+		    cl_pxeapi_set_option(&api, 210, shown, cl_slen(shown)) < 0)
 			return -NB_EINVAL;
 		return 0;
 	}
-	if (p210 && cl_pxeapi_set_option(&api, 210, p210, slen(p210)) < 0)
+	if (p210 && cl_pxeapi_set_option(&api, 210, p210, cl_slen(p210)) < 0)
 		return -NB_EINVAL;
 	con_puts("chain: serving the PXE API; files by TFTP\n");
 	return cl_pxeapi_set_gateway(&api, true, "");
@@ -202,7 +180,7 @@ static void unhook(uint32_t vec, const char *save, const char *handler)
 static const uint8_t *rom_struct(uint16_t seg, uint16_t off, const char *sig)
 {
 	const uint8_t *p = flat(segoff_linear(seg, off));
-	return seg && memcmp(p, sig, slen(sig)) == 0 ? p : NULL;
+	return seg && memcmp(p, sig, cl_slen(sig)) == 0 ? p : NULL;
 }
 
 int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
@@ -215,7 +193,7 @@ int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 	file_mem &= ~0xfffffu;
 	resident_end = IMAGE_BASE + file_mem;
 	struct cl_pxeapi_cfg cfg = {
-		.p = &plat, .stack = &l->stack, .tcp = &l->tcp, .dhcp = &l->dhcp,
+		.p = l->p, .stack = &l->stack, .tcp = &l->tcp, .dhcp = &l->dhcp,
 		.base = low->cached, .base_seg = (uint16_t)(lin >> 4),
 		.base_off = (uint16_t)(lin & 15),
 		.file_mem = flat(IMAGE_BASE), .file_mem_len = file_mem,

@@ -6,6 +6,9 @@
 
 #include "loader.h"
 
+/* The PXE API's hooks of the BIOS platform table: real-mode and physical
+ * addresses, and the ROM's UNDI for the calls we pass through. */
+void pxeserve_hooks(struct cl_platform *p);
 /* Remember a DHCP option the script set, for the chained NBP. */
 int pxeserve_set_option(unsigned tag, const char *value);
 /* Install our PXE API over the stack of @p l, load the NBP at 0000:7C00

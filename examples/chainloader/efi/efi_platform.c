@@ -16,7 +16,10 @@
 /* An image of unknown size (chunked HTTP) gets this much address space. */
 #define UNKNOWN_IMAGE_BYTES (256u << 20)
 
-static struct {
+/* From the pool at init, like the loader (efi/main.c): as a static its
+ * zeros would be file bytes, gnu-efi's linker script putting .bss in
+ * .data. */
+static struct efi_state {
 	EFI_HANDLE image;
 	EFI_HANDLE snp_handle;
 	EFI_SIMPLE_NETWORK *snp_iface;
@@ -27,7 +30,7 @@ static struct {
 	uint64_t rng_state;
 	uint8_t ack[1472], proxy[1472], pxe_reply[1472];
 	CHAR16 wide[512];
-} ep;
+} *ep;
 
 
 /* A monotonic ms clock from the TSC, calibrated once on Stall (10 ms). */
@@ -36,20 +39,20 @@ static void calibrate(void)
 	uint64_t t0 = cl_rdtsc();
 	uefi_call_wrapper(BS->Stall, 1, 10000);
 	uint64_t d = (cl_rdtsc() - t0) / 10;
-	ep.tsc_per_ms = d ? d : 1000000;
-	ep.tsc0 = cl_rdtsc();
+	ep->tsc_per_ms = d ? d : 1000000;
+	ep->tsc0 = cl_rdtsc();
 }
 
 static uint64_t p_now(void *ctx)
 {
 	(void)ctx;
-	return (cl_rdtsc() - ep.tsc0) / ep.tsc_per_ms;
+	return (cl_rdtsc() - ep->tsc0) / ep->tsc_per_ms;
 }
 
 static int p_rng(void *ctx, void *buf, size_t len)
 {
 	(void)ctx;
-	return cl_tsc_entropy(&ep.rng_state, buf, len);
+	return cl_tsc_entropy(&ep->rng_state, buf, len);
 }
 
 static void p_print(void *ctx, const char *t)
@@ -58,13 +61,13 @@ static void p_print(void *ctx, const char *t)
 	while (*t) {
 		UINTN n = 0;
 		/* ConOut wants CRLF and UCS-2. */
-		while (*t && n + 3 < sizeof(ep.wide) / sizeof(ep.wide[0])) {
+		while (*t && n + 3 < sizeof(ep->wide) / sizeof(ep->wide[0])) {
 			if (*t == '\n')
-				ep.wide[n++] = L'\r';
-			ep.wide[n++] = (CHAR16)(unsigned char)*t++;
+				ep->wide[n++] = L'\r';
+			ep->wide[n++] = (CHAR16)(unsigned char)*t++;
 		}
-		ep.wide[n] = 0;
-		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, ep.wide);
+		ep->wide[n] = 0;
+		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, ep->wide);
 	}
 }
 
@@ -84,21 +87,26 @@ static uint8_t *p_image_mem(void *ctx, uint64_t size, uint64_t *cap)
 
 static void release_snp(void)
 {
+	if (!ep)
+		return;
 	/* Let the firmware finish what it is sending before we let go. */
-	for (int i = 0; ep.snp_open && i < 100; i++) {
-		if (nb_snp_close(&ep.snp) != -NB_EAGAIN)
+	for (int i = 0; ep->snp_open && i < 100; i++) {
+		if (nb_snp_close(&ep->snp) != -NB_EAGAIN)
 			break;
 		uefi_call_wrapper(BS->Stall, 1, 1000);
 	}
-	if (ep.snp_open)
-		uefi_call_wrapper(BS->CloseProtocol, 4, ep.snp_handle,
-				  &SimpleNetworkProtocol, ep.image, NULL);
-	ep.snp_open = false;
+	if (ep->snp_open)
+		uefi_call_wrapper(BS->CloseProtocol, 4, ep->snp_handle,
+				  &SimpleNetworkProtocol, ep->image, NULL);
+	ep->snp_open = false;
 }
 
 void efi_platform_release(void)
 {
 	release_snp();
+	if (ep)
+		FreePool(ep);
+	ep = NULL;
 }
 
 static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
@@ -115,7 +123,7 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 	}
 	release_snp();
 	p_print(NULL, "boot: starting the kernel\n");
-	rc = efi_boot_image(ep.image, k, klen, args);
+	rc = efi_boot_image(ep->image, k, klen, args);
 	Print(L"boot: the kernel did not start: %r\r\n", rc);
 	return -NB_EBADIMAGE;
 }
@@ -125,7 +133,7 @@ static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 {
 	(void)ctx;
 	release_snp();
-	EFI_STATUS rc = efi_boot_image(ep.image, img, len, args);
+	EFI_STATUS rc = efi_boot_image(ep->image, img, len, args);
 	Print(L"chain: the image did not start: %r\r\n", rc);
 	return -NB_EBADIMAGE;
 }
@@ -141,21 +149,21 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 	}
 	EFI_PXE_BASE_CODE_MODE *m = pxe->Mode;
 	if (m->DhcpAckReceived) {
-		CopyMem(ep.ack, &m->DhcpAck, sizeof(ep.ack));
-		p->ack = ep.ack;
-		p->ack_len = sizeof(ep.ack);
-		ep.rng_state ^= (uint64_t)ep.ack[4] << 24 | ep.ack[5] << 16 |
-				ep.ack[6] << 8 | ep.ack[7];
+		CopyMem(ep->ack, &m->DhcpAck, sizeof(ep->ack));
+		p->ack = ep->ack;
+		p->ack_len = sizeof(ep->ack);
+		ep->rng_state ^= (uint64_t)ep->ack[4] << 24 | ep->ack[5] << 16 |
+				ep->ack[6] << 8 | ep->ack[7];
 	}
 	if (m->ProxyOfferReceived) {
-		CopyMem(ep.proxy, &m->ProxyOffer, sizeof(ep.proxy));
-		p->proxy = ep.proxy;
-		p->proxy_len = sizeof(ep.proxy);
+		CopyMem(ep->proxy, &m->ProxyOffer, sizeof(ep->proxy));
+		p->proxy = ep->proxy;
+		p->proxy_len = sizeof(ep->proxy);
 	}
 	if (m->PxeReplyReceived) {
-		CopyMem(ep.pxe_reply, &m->PxeReply, sizeof(ep.pxe_reply));
-		p->boot_reply = ep.pxe_reply;
-		p->boot_reply_len = sizeof(ep.pxe_reply);
+		CopyMem(ep->pxe_reply, &m->PxeReply, sizeof(ep->pxe_reply));
+		p->boot_reply = ep->pxe_reply;
+		p->boot_reply_len = sizeof(ep->pxe_reply);
 	}
 	return EFI_SUCCESS;
 }
@@ -208,13 +216,13 @@ static EFI_STATUS find_nic_snp(EFI_DEVICE_PATH *boot, EFI_HANDLE *out)
 
 static EFI_STATUS open_snp(EFI_HANDLE image, EFI_DEVICE_PATH *path)
 {
-	EFI_STATUS rc = find_nic_snp(path, &ep.snp_handle);
+	EFI_STATUS rc = find_nic_snp(path, &ep->snp_handle);
 	if (EFI_ERROR(rc)) {
 		Print(L"nbchain: no Simple Network Protocol on the boot NIC: %r\r\n", rc);
 		return rc;
 	}
-	rc = uefi_call_wrapper(BS->OpenProtocol, 6, ep.snp_handle,
-			       &SimpleNetworkProtocol, (void **)&ep.snp_iface,
+	rc = uefi_call_wrapper(BS->OpenProtocol, 6, ep->snp_handle,
+			       &SimpleNetworkProtocol, (void **)&ep->snp_iface,
 			       image, NULL, EFI_OPEN_PROTOCOL_EXCLUSIVE);
 	if (EFI_ERROR(rc))
 		Print(L"nbchain: cannot take SNP for ourselves: %r\r\n", rc);
@@ -227,9 +235,12 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 	EFI_LOADED_IMAGE *li;
 	EFI_STATUS rc;
 	SetMem(p, sizeof(*p), 0);
-	ep.image = image;
+	ep = AllocateZeroPool(sizeof(*ep));
+	if (!ep)
+		return EFI_OUT_OF_RESOURCES;
+	ep->image = image;
 	calibrate();
-	ep.rng_state = cl_rdtsc();
+	ep->rng_state = cl_rdtsc();
 	rc = uefi_call_wrapper(BS->HandleProtocol, 3, image,
 			       &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(rc))
@@ -243,17 +254,17 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 	rc = open_snp(image, path);
 	if (EFI_ERROR(rc))
 		return rc;
-	ep.snp_open = true;
+	ep->snp_open = true;
 	void *mem = AllocatePool(ARENA_BYTES);
 	if (!mem)
 		return EFI_OUT_OF_RESOURCES;
 	nb_arena_init(arena, mem, ARENA_BYTES);
-	int nrc = nb_snp_init(&ep.snp, (struct nb_efi_snp *)ep.snp_iface, 0, arena);
+	int nrc = nb_snp_init(&ep->snp, (struct nb_efi_snp *)ep->snp_iface, 0, arena);
 	if (nrc < 0) {
 		Print(L"nbchain: SNP start failed: %a\r\n", nb_strerror(nrc));
 		return EFI_DEVICE_ERROR;
 	}
-	p->link = &ep.snp.link;
+	p->link = &ep->snp.link;
 	p->rng.fill = p_rng;
 	p->print = p_print;
 	p->now_ms = p_now;

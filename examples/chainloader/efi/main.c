@@ -12,7 +12,6 @@ extern const char cl_embedded_script[];
 extern const uint32_t cl_embedded_script_len;
 
 static struct cl_platform platform;
-static struct cl_loader loader;
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
@@ -25,12 +24,20 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		efi_platform_release();
 		return rc;
 	}
-	int nrc = cl_loader_init(&loader, &platform, arena.base + arena.used,
-				 arena.len - arena.used);
+	/* The loader is large (about 80 KiB: its stack, TCP and download
+	 * state).  From the pool it costs no file bytes; as a static it
+	 * would, gnu-efi's linker script folding .bss into .data. */
+	struct cl_loader *loader = AllocatePool(sizeof(*loader));
+	int nrc = loader ? cl_loader_init(loader, &platform,
+					  arena.base + arena.used,
+					  arena.len - arena.used)
+			 : -NB_ENOMEM;
 	if (nrc == 0)
-		nrc = cl_loader_run(&loader, cl_embedded_script,
+		nrc = cl_loader_run(loader, cl_embedded_script,
 				    cl_embedded_script_len);
 	Print(L"nbchain: %a; returning to the firmware\r\n", nb_strerror(nrc));
 	efi_platform_release();
+	if (loader)
+		FreePool(loader);
 	return EFI_ABORTED;
 }

@@ -1,0 +1,38 @@
+/*
+ * Bounded string building into a caller's buffer (internal): requests,
+ * URLs and other text the library emits are appended piece by piece, and
+ * one sticky flag at the end says whether everything fitted, so builders
+ * check once instead of after every piece.
+ */
+#ifndef NB_LIB_CORE_STRBUF_H
+#define NB_LIB_CORE_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nb_sb {
+	char *p;    /* caller's buffer */
+	size_t cap; /* bytes usable (no terminator is written) */
+	size_t n;   /* bytes appended */
+	bool over;  /* something did not fit: the content is cut */
+};
+
+static inline void nb_sb_init(struct nb_sb *b, char *buf, size_t cap)
+{
+	b->p = buf;
+	b->cap = buf ? cap : 0;
+	b->n = 0;
+	b->over = false;
+}
+
+/* Append @n bytes; once one piece does not fit, nothing more is added. */
+void nb_sb_put(struct nb_sb *b, const char *s, size_t n);
+/* Append a NUL-terminated string. */
+void nb_sb_str(struct nb_sb *b, const char *s);
+/* Append @v in decimal. */
+void nb_sb_dec(struct nb_sb *b, uint64_t v);
+/* Append @v in lower-case hex, at least @digits digits (at most 16). */
+void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits);
+
+#endif

@@ -1,0 +1,26 @@
+/* Internal interface between the files of lib/fetch. */
+#ifndef NB_LIB_FETCH_INT_H
+#define NB_LIB_FETCH_INT_H
+
+#include "netboot/fetch.h"
+
+/* nb_fetch::state */
+enum { F_IDLE = 0, F_RESOLVE, F_RUN, F_DONE };
+
+/* End the fetch with @p rc and, when non-NULL, the reason @p why.
+ * Returns rc. */
+int nb_fetch_fail(struct nb_fetch *f, int rc, const char *why);
+
+/* Reason text for a protocol failure (HTTP status, TFTP server message). */
+void nb_fetch_explain(struct nb_fetch *f, int rc);
+
+/* TFTP side (tftp.c): start a tftp:// URL (@p u parsed from it) or, with
+ * @p u NULL, the bare name @p name. */
+int nb_fetch_tftp_begin(struct nb_fetch *f, const struct nb_url *u,
+			const char *name, uint64_t now_ms);
+/* One poll of the TFTP side: -NB_EAGAIN, 0 or the error. */
+int nb_fetch_tftp_poll(struct nb_fetch *f, uint64_t now_ms);
+/* Abort whatever the TFTP side runs. */
+void nb_fetch_tftp_stop(struct nb_fetch *f);
+
+#endif

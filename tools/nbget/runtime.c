@@ -1,0 +1,80 @@
+/*
+ * nbget's runtime: everything between the parsed command line and a
+ * command.  It owns the tap device, the optional pcap recorder, the
+ * arena and the stack, the clock, and the one way commands block on a
+ * library object (nbget_wait), so the commands never reach back into the
+ * CLI.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nbget.h"
+
+int nbget_fail(const char *what, int err)
+{
+	fprintf(stderr, "nbget: %s: %s\n", what, nb_strerror(err));
+	return 1;
+}
+
+int nbget_parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+uint64_t nbget_now(struct nbget *g)
+{
+	return g->clock.now_ms(g->clock.ctx);
+}
+
+int nbget_wait(struct nbget *g, nb_poll_fn fn, void *obj)
+{
+	return nb_wait(&g->stack, fn, obj, &g->clock,
+		       (uint64_t)g->timeout_s * 1000);
+}
+
+int nbget_setup(struct nbget *g)
+{
+	int rc = nb_hosted_rng(&g->rng);
+	if (rc < 0)
+		return nbget_fail("entropy", rc);
+	rc = nb_tap_open_mac(&g->tapdev, g->tap, g->have_mac ? g->mac : NULL,
+			     &g->link);
+	if (rc < 0)
+		return nbget_fail(g->tap, rc);
+	nb_hosted_clock(&g->clock, g->tapdev.fd);
+	if (g->pcap_path) {
+		rc = nb_pcap_open_file(&g->pcapdev, &g->link, g->pcap_path);
+		if (rc < 0)
+			return nbget_fail(g->pcap_path, rc);
+		g->link_used = &g->pcapdev.link;
+	} else {
+		g->link_used = &g->link;
+	}
+	g->arena_len = NB_STACK_ARENA_BYTES + (64u << 20);
+	g->arena_mem = malloc(g->arena_len);
+	if (!g->arena_mem)
+		return nbget_fail("arena", -NB_ENOMEM);
+	nb_arena_init(&g->arena, g->arena_mem, g->arena_len);
+	rc = nb_stack_init(&g->stack, g->link_used, &g->rng, &g->arena);
+	if (rc < 0)
+		return nbget_fail("stack", rc);
+	nb_stack_set_ipv4(&g->stack, g->ip, g->mask, g->gw);
+	for (int i = 0; i < g->ndns; i++)
+		g->stack.dns[i] = g->dns[i];
+	/* Give the stack a real time before anything is sent. */
+	nb_stack_poll(&g->stack, nbget_now(g));
+	return 0;
+}
+
+int nbget_teardown(struct nbget *g, int rc)
+{
+	if (g->pcap_path && nb_pcap_close_file(&g->pcapdev) < 0 && !rc)
+		rc = nbget_fail(g->pcap_path, -NB_EIO);
+	nb_tap_close(&g->tapdev);
+	return rc;
+}
