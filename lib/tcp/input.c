@@ -318,8 +318,15 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 			return;
 		if (nb_tcp_ooo_advance(c) || more)
 			c->ack_now = true; /* a hole filled: SACK news */
+		/* PSH asks for an ACK at once only before stretching starts.
+		 * A server writing as fast as its send buffer drains (nginx's
+		 * sendfile) marks PSH on every refill, every few segments:
+		 * honouring it would ACK every 2-4 segments, a firmware trip
+		 * each, and the held ACK still leaves within
+		 * NB_TCP_STRETCH_DELACK_MS at the end of a burst. */
 		every = ack_every(c);
-		if (++c->ack_pending >= every || push)
+		if (++c->ack_pending >= every ||
+		    (push && every <= NB_TCP_ACK_EVERY))
 			c->ack_now = true;
 		else if (c->ack_pending == 1)
 			c->ack_due = nb_tcp_now(c) +

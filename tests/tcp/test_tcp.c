@@ -212,8 +212,12 @@ static void test_stretch_acks(void **state)
 	assert_int_equal(th_poll(h, NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
 	assert_int_equal(h->nout, 3);
 	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
-	/* PSH: the sender may be waiting, acknowledge at once. */
+	/* PSH while stretching: a server refilling its send buffer marks
+	 * one every few segments, so it is held like any other segment... */
 	off = feed(h, off, off + 1448, 0x18);
+	assert_int_equal(h->nout, 3);
+	/* ...and leaves after NB_TCP_STRETCH_DELACK_MS all the same. */
+	assert_int_equal(th_poll(h, 2 * NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
 	assert_int_equal(h->nout, 4);
 	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
 	/* Out of order: at once, with SACK. */
@@ -229,6 +233,19 @@ static void test_stretch_acks(void **state)
 	off += 2 * 1448;
 	off = feed(h, off, off + 4 * 1448, 0x10);
 	assert_int_equal(h->nout, 3);
+}
+
+/* Before stretching starts (a response's headers, a short file), PSH
+ * marks where the sender waits for us: acknowledged at once. */
+static void test_push_before_stretch(void **state)
+{
+	struct th *h = up(state);
+	uint64_t off = feed(h, 0, 2 * 1448, 0x10);
+
+	assert_int_equal(h->nout, 1);
+	off = feed(h, off, off + 1448, 0x18);
+	assert_int_equal(h->nout, 2);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
 }
 
 static void test_ooo_sack(void **state)
@@ -698,6 +715,7 @@ int main(void)
 		T(test_tiny_mss_clamped),
 		T(test_in_order_and_ack_every_second),
 		T(test_stretch_acks),
+		T(test_push_before_stretch),
 		T(test_ooo_sack),
 		T(test_scoreboard_bound),
 		T(test_consumer_refuses_ooo),
