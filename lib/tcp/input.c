@@ -80,6 +80,7 @@ static void syn_sent(struct nb_tcp_conn *c, const struct tcp_seg *g)
 		c->rcv_wscale = NB_TCP_WSCALE;
 	}
 	c->sack_ok = g->opt.sack_perm;
+	c->rcv_cap = NB_TCP_RWIN_MIN;
 	c->ts_ok = g->opt.has_ts;
 	c->ts_recent = g->opt.tsval;
 	if (c->retries == 0) {
@@ -243,6 +244,31 @@ static unsigned ack_every(const struct nb_tcp_conn *c)
 }
 
 /*
+ * Receive-window auto-tuning (NB_TCP_RWIN_MIN): once per smoothed round
+ * trip, let the window grow to twice what arrived in that round.  It
+ * never shrinks, so the advertised edge never moves back.
+ */
+static void rwin_autotune(struct nb_tcp_conn *c)
+{
+	uint64_t now = nb_tcp_now(c), rtt = c->srtt >> 3, got;
+
+	if (!c->rcv_cap)
+		return;
+	if (!c->rwin_mark_ms) {
+		c->rwin_mark_ms = now ? now : 1;
+		c->rwin_mark_off = c->rcv_off;
+		return;
+	}
+	if (now < c->rwin_mark_ms + (rtt ? rtt : 1))
+		return;
+	got = c->rcv_off - c->rwin_mark_off;
+	if (2u * got > c->rcv_cap)
+		c->rcv_cap = 2u * got;
+	c->rwin_mark_ms = now;
+	c->rwin_mark_off = c->rcv_off;
+}
+
+/*
  * Hand payload at stream offset @p off to the consumer.  @p push: the
  * segment carried PSH, so its sender may now wait for our ACK.
  */
@@ -316,6 +342,7 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 		}
 		if (c->rcv_off == start)
 			return;
+		rwin_autotune(c);
 		if (nb_tcp_ooo_advance(c) || more)
 			c->ack_now = true; /* a hole filled: SACK news */
 		/* PSH asks for an ACK at once only before stretching starts.
