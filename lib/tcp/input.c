@@ -245,25 +245,52 @@ static unsigned ack_every(const struct nb_tcp_conn *c)
 
 /*
  * Receive-window auto-tuning (NB_TCP_RWIN_MIN): once per smoothed round
- * trip, let the window grow to twice what arrived in that round.  It
+ * trip, let the window grow to twice what arrived per round trip.  The
+ * arrivals are scaled to one round trip because a firmware loop may come
+ * back late: a 60 ms gap at a 20 ms RTT must not triple the window.  It
  * never shrinks, so the advertised edge never moves back.
  */
+/*
+ * The round trip auto-tuning counts in: the smallest seen from data
+ * echoing our timestamps (what the path takes, without the queue our
+ * own window builds), else the sender-side estimate.  Not the SYN's
+ * sample alone: on firmware the first ARP can hold the SYN for hundreds
+ * of ms, and a round that long would let the window grow by megabytes.
+ */
+static void rwin_rtt_sample(struct nb_tcp_conn *c, uint32_t r)
+{
+	if (r > NB_TCP_RTO_MAX_MS)
+		return; /* a wrapped or bogus echo */
+	if (r == 0)
+		r = 1;
+	if (!c->rwin_rtt || r < c->rwin_rtt)
+		c->rwin_rtt = r;
+}
+
 static void rwin_autotune(struct nb_tcp_conn *c)
 {
-	uint64_t now = nb_tcp_now(c), rtt = c->srtt >> 3, got;
+	uint64_t now = nb_tcp_now(c), arrived;
+	uint32_t rtt = c->rwin_rtt ? c->rwin_rtt : c->srtt >> 3, took, got;
 
 	if (!c->rcv_cap)
 		return;
-	if (!c->rwin_mark_ms) {
+	if (!c->rwin_mark_ms || now < c->rwin_mark_ms) {
 		c->rwin_mark_ms = now ? now : 1;
 		c->rwin_mark_off = c->rcv_off;
 		return;
 	}
-	if (now < c->rwin_mark_ms + (rtt ? rtt : 1))
+	/* 32-bit arithmetic (no 64-bit division on i386 firmware): windows
+	 * past 1 GiB and rounds past a minute mean nothing here. */
+	rtt = rtt ? (rtt > 60000u ? 60000u : rtt) : 1u;
+	took = now - c->rwin_mark_ms > 60000u ? 60000u
+					       : (uint32_t)(now - c->rwin_mark_ms);
+	if (took < rtt)
 		return;
-	got = c->rcv_off - c->rwin_mark_off;
-	if (2u * got > c->rcv_cap)
-		c->rcv_cap = 2u * got;
+	arrived = c->rcv_off - c->rwin_mark_off;
+	got = arrived > (1u << 30) ? (1u << 30) : (uint32_t)arrived;
+	got = got / took * rtt + got % took * rtt / took;
+	if (2u * (uint64_t)got > c->rcv_cap)
+		c->rcv_cap = 2u * (uint64_t)got;
 	c->rwin_mark_ms = now;
 	c->rwin_mark_off = c->rcv_off;
 }
@@ -436,6 +463,8 @@ static void synchronized(struct nb_tcp_conn *c, const struct tcp_seg *g)
 		return;
 	if ((g->flags & TCP_FIN) && c->fin_off == UINT64_MAX)
 		c->fin_off = seg_off + g->plen;
+	if (g->plen && c->ts_ok && g->opt.has_ts && g->opt.tsecr)
+		rwin_rtt_sample(c, tcp_ts_now(c) - g->opt.tsecr);
 	if (g->plen) {
 		const uint8_t *d = g->payload;
 		size_t n = g->plen;

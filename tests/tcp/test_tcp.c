@@ -371,7 +371,8 @@ static void test_window_megabytes(void **state)
 static void test_rwin_autotune(void **state)
 {
 	struct th *h = *state;
-	uint64_t off = 0, round = 150 * 1448;
+	/* A round of 0.6 x NB_TCP_RWIN_MIN: twice it is past the floor. */
+	uint64_t off = 0, round = (NB_TCP_RWIN_MIN / 1448 * 3 / 5 + 1) * 1448;
 
 	h->limit = 64ull << 20;
 	assert_int_equal(th_connect(h), 0);
@@ -380,8 +381,8 @@ static void test_rwin_autotune(void **state)
 	/* Beyond the window: refused, not placed. */
 	th_data(h, NB_TCP_RWIN_MIN + 1448, pat, 1000);
 	assert_int_equal(h->t.stats.rx_ooo, 0);
-	/* One round trip (the handshake measured under 1 ms) brings 150
-	 * segments... */
+	/* One round trip (the handshake measured under 1 ms) brings a
+	 * round's worth of segments... */
 	th_data(h, off, pat, 1448);
 	off += 1448;
 	for (; off < round + 1448; off += 1448)
