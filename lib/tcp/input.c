@@ -80,6 +80,7 @@ static void syn_sent(struct nb_tcp_conn *c, const struct tcp_seg *g)
 		c->rcv_wscale = NB_TCP_WSCALE;
 	}
 	c->sack_ok = g->opt.sack_perm;
+	c->rcv_cap = NB_TCP_RWIN_MIN;
 	c->ts_ok = g->opt.has_ts;
 	c->ts_recent = g->opt.tsval;
 	if (c->retries == 0) {
@@ -243,6 +244,58 @@ static unsigned ack_every(const struct nb_tcp_conn *c)
 }
 
 /*
+ * Receive-window auto-tuning (NB_TCP_RWIN_MIN): once per smoothed round
+ * trip, let the window grow to twice what arrived per round trip.  The
+ * arrivals are scaled to one round trip because a firmware loop may come
+ * back late: a 60 ms gap at a 20 ms RTT must not triple the window.  It
+ * never shrinks, so the advertised edge never moves back.
+ */
+/*
+ * The round trip auto-tuning counts in: the smallest seen from data
+ * echoing our timestamps (what the path takes, without the queue our
+ * own window builds), else the sender-side estimate.  Not the SYN's
+ * sample alone: on firmware the first ARP can hold the SYN for hundreds
+ * of ms, and a round that long would let the window grow by megabytes.
+ */
+static void rwin_rtt_sample(struct nb_tcp_conn *c, uint32_t r)
+{
+	if (r > NB_TCP_RTO_MAX_MS)
+		return; /* a wrapped or bogus echo */
+	if (r == 0)
+		r = 1;
+	if (!c->rwin_rtt || r < c->rwin_rtt)
+		c->rwin_rtt = r;
+}
+
+static void rwin_autotune(struct nb_tcp_conn *c)
+{
+	uint64_t now = nb_tcp_now(c), arrived;
+	uint32_t rtt = c->rwin_rtt ? c->rwin_rtt : c->srtt >> 3, took, got;
+
+	if (!c->rcv_cap)
+		return;
+	if (!c->rwin_mark_ms || now < c->rwin_mark_ms) {
+		c->rwin_mark_ms = now ? now : 1;
+		c->rwin_mark_off = c->rcv_off;
+		return;
+	}
+	/* 32-bit arithmetic (no 64-bit division on i386 firmware): windows
+	 * past 1 GiB and rounds past a minute mean nothing here. */
+	rtt = rtt ? (rtt > 60000u ? 60000u : rtt) : 1u;
+	took = now - c->rwin_mark_ms > 60000u ? 60000u
+					       : (uint32_t)(now - c->rwin_mark_ms);
+	if (took < rtt)
+		return;
+	arrived = c->rcv_off - c->rwin_mark_off;
+	got = arrived > (1u << 30) ? (1u << 30) : (uint32_t)arrived;
+	got = got / took * rtt + got % took * rtt / took;
+	if (2u * (uint64_t)got > c->rcv_cap)
+		c->rcv_cap = 2u * (uint64_t)got;
+	c->rwin_mark_ms = now;
+	c->rwin_mark_off = c->rcv_off;
+}
+
+/*
  * Hand payload at stream offset @p off to the consumer.  @p push: the
  * segment carried PSH, so its sender may now wait for our ACK.
  */
@@ -318,8 +371,16 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 			return;
 		if (nb_rangeset_absorb(&c->ooo, &c->rcv_off) || more)
 			c->ack_now = true; /* a hole filled: SACK news */
+		rwin_autotune(c);
+		/* PSH asks for an ACK at once only before stretching starts.
+		 * A server writing as fast as its send buffer drains (nginx's
+		 * sendfile) marks PSH on every refill, every few segments:
+		 * honouring it would ACK every 2-4 segments, a firmware trip
+		 * each, and the held ACK still leaves within
+		 * NB_TCP_STRETCH_DELACK_MS at the end of a burst. */
 		every = ack_every(c);
-		if (++c->ack_pending >= every || push)
+		if (++c->ack_pending >= every ||
+		    (push && every <= NB_TCP_ACK_EVERY))
 			c->ack_now = true;
 		else if (c->ack_pending == 1)
 			c->ack_due = nb_tcp_now(c) +
@@ -402,6 +463,8 @@ static void synchronized(struct nb_tcp_conn *c, const struct tcp_seg *g)
 		return;
 	if ((g->flags & TCP_FIN) && c->fin_off == UINT64_MAX)
 		c->fin_off = seg_off + g->plen;
+	if (g->plen && c->ts_ok && g->opt.has_ts && g->opt.tsecr)
+		rwin_rtt_sample(c, tcp_ts_now(c) - g->opt.tsecr);
 	if (g->plen) {
 		const uint8_t *d = g->payload;
 		size_t n = g->plen;

@@ -74,8 +74,10 @@ static void test_handshake(void **state)
 	assert_int_equal(o->flags, 0x10);
 	assert_int_equal(o->seq, h->our_isn + 1);
 	assert_int_equal(o->ack, TH_PEER_ISN + 1);
-	/* 1 MiB of space, scaled by 2^9. */
-	assert_int_equal(o->wnd, TH_SINK_CAP >> NB_TCP_WSCALE);
+	/* 1 MiB of space, limited to NB_TCP_RWIN_MIN until the window has
+	 * grown with the transfer, scaled by 2^9. */
+	assert_int_equal(o->wnd, (NB_TCP_RWIN_MIN < TH_SINK_CAP ? NB_TCP_RWIN_MIN
+								 : TH_SINK_CAP) >> NB_TCP_WSCALE);
 	assert_true(o->has_ts);
 	assert_int_equal(o->tsecr, 5000);
 	assert_int_equal(h->c.mss, 1460);
@@ -212,8 +214,12 @@ static void test_stretch_acks(void **state)
 	assert_int_equal(th_poll(h, NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
 	assert_int_equal(h->nout, 3);
 	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
-	/* PSH: the sender may be waiting, acknowledge at once. */
+	/* PSH while stretching: a server refilling its send buffer marks
+	 * one every few segments, so it is held like any other segment... */
 	off = feed(h, off, off + 1448, 0x18);
+	assert_int_equal(h->nout, 3);
+	/* ...and leaves after NB_TCP_STRETCH_DELACK_MS all the same. */
+	assert_int_equal(th_poll(h, 2 * NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
 	assert_int_equal(h->nout, 4);
 	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
 	/* Out of order: at once, with SACK. */
@@ -229,6 +235,19 @@ static void test_stretch_acks(void **state)
 	off += 2 * 1448;
 	off = feed(h, off, off + 4 * 1448, 0x10);
 	assert_int_equal(h->nout, 3);
+}
+
+/* Before stretching starts (a response's headers, a short file), PSH
+ * marks where the sender waits for us: acknowledged at once. */
+static void test_push_before_stretch(void **state)
+{
+	struct th *h = up(state);
+	uint64_t off = feed(h, 0, 2 * 1448, 0x10);
+
+	assert_int_equal(h->nout, 1);
+	off = feed(h, off, off + 1448, 0x18);
+	assert_int_equal(h->nout, 2);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(off));
 }
 
 static void test_ooo_sack(void **state)
@@ -329,6 +348,13 @@ static void test_window_megabytes(void **state)
 	h->limit = 64ull << 20;
 	assert_int_equal(th_connect(h), 0);
 	th_synack(h, true, true, true, true, 65535);
+	assert_int_equal(th_last(h)->wnd, NB_TCP_RWIN_MIN >> NB_TCP_WSCALE);
+	/* Once auto-tuning has let it grow (or with it off), the window
+	 * update goes out unasked. */
+	h->c.rcv_cap = 0;
+	h->nout = 0;
+	th_poll(h, 1);
+	assert_int_equal(h->nout, 1);
 	assert_int_equal(th_last(h)->wnd, 65535);
 	assert_int_equal((uint64_t)th_last(h)->wnd << NB_TCP_WSCALE,
 			 (32ull << 20) - (1u << NB_TCP_WSCALE));
@@ -337,6 +363,47 @@ static void test_window_megabytes(void **state)
 	assert_int_equal(h->t.stats.rx_ooo, 1);
 	assert_int_equal(th_last(h)->sack[0][0], th_peer_seq(900000));
 	assert_memory_equal(h->sink + 900000, pat, 1000);
+}
+
+/* The window starts at NB_TCP_RWIN_MIN and grows to twice what arrived
+ * in a round trip, so a sender's slow start cannot overshoot by more
+ * than a round trip's worth; it never moves its edge back. */
+static void test_rwin_autotune(void **state)
+{
+	struct th *h = *state;
+	/* A round of 0.6 x NB_TCP_RWIN_MIN: twice it is past the floor. */
+	uint64_t off = 0, round = (NB_TCP_RWIN_MIN / 1448 * 3 / 5 + 1) * 1448;
+
+	h->limit = 64ull << 20;
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, true, 65535);
+	assert_int_equal(th_last(h)->wnd, NB_TCP_RWIN_MIN >> NB_TCP_WSCALE);
+	/* Beyond the window: refused, not placed. */
+	th_data(h, NB_TCP_RWIN_MIN + 1448, pat, 1000);
+	assert_int_equal(h->t.stats.rx_ooo, 0);
+	/* One round trip (the handshake measured under 1 ms) brings a
+	 * round's worth of segments... */
+	th_data(h, off, pat, 1448);
+	off += 1448;
+	for (; off < round + 1448; off += 1448)
+		th_data(h, off, pat, 1448);
+	th_poll(h, 1);
+	/* ...and the next segment after it lets the window grow to twice. */
+	h->nout = 0;
+	th_data(h, off, pat, 1448);
+	off += 1448;
+	th_poll(h, 2);
+	/* (The round is counted from the first segment's end.) */
+	round = off - 1448;
+	assert_int_equal(h->c.rcv_cap, 2 * round);
+	assert_non_null(th_last(h));
+	assert_int_equal(th_last(h)->wnd,
+			 (2 * round + (1u << NB_TCP_WSCALE) - 1) >> NB_TCP_WSCALE);
+	/* A slower round never shrinks it. */
+	th_data(h, off, pat, 1448);
+	th_poll(h, 5);
+	th_data(h, off + 1448, pat, 1448);
+	assert_int_equal(h->c.rcv_cap, 2 * round);
 }
 
 static void test_zero_window_drops_data(void **state)
@@ -698,11 +765,13 @@ int main(void)
 		T(test_tiny_mss_clamped),
 		T(test_in_order_and_ack_every_second),
 		T(test_stretch_acks),
+		T(test_push_before_stretch),
 		T(test_ooo_sack),
 		T(test_scoreboard_bound),
 		T(test_consumer_refuses_ooo),
 		T(test_window_is_space),
 		T(test_window_megabytes),
+		T(test_rwin_autotune),
 		T(test_zero_window_drops_data),
 		T(test_rst_validation),
 		T(test_blind_data_and_bad_ack),
