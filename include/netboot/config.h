@@ -96,6 +96,19 @@
 #define NB_POLL_BUDGET 64
 #endif
 
+/**
+ * Longest single sleep of nb_wait() in its clock's idle hook.  It sleeps
+ * until the stack's next deadline (nb_stack_next_deadline()), but the
+ * object it waits on may keep timers the stack does not know of (a UDP
+ * client that did not call nb_udp_set_timer()); 10 ms bounds how late
+ * those fire, far below any retransmission timeout, at 100 wake-ups a
+ * second.  A frame arriving ends the sleep at once on links that can
+ * tell (tap's poll(), an interrupt).
+ */
+#ifndef NB_WAIT_IDLE_MAX_MS
+#define NB_WAIT_IDLE_MAX_MS 10
+#endif
+
 /** Lowest and highest ephemeral port (RFC 6335 dynamic range). */
 #ifndef NB_EPHEMERAL_LOW
 #define NB_EPHEMERAL_LOW 49152

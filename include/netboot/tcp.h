@@ -461,16 +461,4 @@ uint64_t nb_tcp_rx_offset(const struct nb_tcp_conn *c);
  */
 uint64_t nb_tcp_tx_acked(const struct nb_tcp_conn *c);
 
-/**
- * Handle one TCP segment (registered with lib/ip by nb_tcp_init();
- * exposed for tests and fuzzing).
- * @param ctx   The struct nb_tcp.
- * @param s     Stack.
- * @param ip    IPv4 facts of the datagram.
- * @param data  TCP header and payload, valid during the call.
- * @param len   Their length.
- */
-void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
-		  const uint8_t *data, size_t len);
-
 #endif
