@@ -15,6 +15,7 @@
 #ifndef NETBOOT_STACK_H
 #define NETBOOT_STACK_H
 
+#include "netboot/abi.h"
 #include "netboot/core.h"
 #include "netboot/eth.h"
 #include "netboot/ip.h"
@@ -107,9 +108,17 @@ struct nb_stack {
  * @param arena  Arena providing NB_STACK_ARENA_BYTES; must outlive @p s.
  * @return 0; -NB_ENOMEM if the arena is too small (arena unchanged);
  *         -NB_EINVAL for NULL arguments or a link MTU outside 68..1500.
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_stack_init(struct nb_stack *s, struct nb_link *link,
 		  const struct nb_rng *rng, struct nb_arena *arena);
+/** @cond PRIVATE */
+#define NB_STACK_ABI_ID NB_ABI_ID(sizeof(struct nb_stack))
+#ifndef NB_LIB_BUILD
+#define nb_stack_init(...) NB_ABI_CALL(NB_ABI_STACK, NB_STACK_ABI_ID, nb_stack_init(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Configure IPv4.  Pass 0s to return to the unconfigured state.
