@@ -8,7 +8,9 @@
 #      lib/ resolves inside lib/ or include/;
 #   4. lib/ except lib/tap includes no hosted header: only the C11
 #      freestanding ones (<stdint.h> <stddef.h> <stdbool.h> <stdarg.h>
-#      <limits.h> <stdalign.h> <stdnoreturn.h> <float.h> <iso646.h>).
+#      <limits.h> <stdalign.h> <stdnoreturn.h> <float.h> <iso646.h>);
+#   5. tunables (#ifndef NB_X / #define NB_X) live only in
+#      include/netboot/config.h.in, where the build's overrides reach them.
 # (A header meson generates from include/<name>.in counts as in include/.)
 # Prints what it checked and every offending line; exits 1 on any.
 #   scripts/check-layering.sh [TOP]
@@ -79,6 +81,14 @@ for d in lib/*/; do
 	done
 done
 echo "check-layering: $n4 include lines of lib/ (lib/tap excepted): freestanding headers only"
+
+n5=$(find include/netboot -name '*.h' | wc -l)
+# A tunable is "#ifndef NB_X" directly followed by "#define NB_X value".
+awk '/^[ \t]*#[ \t]*ifndef[ \t]+NB_/ { name = $2; line = $0; n = FNR; next }
+	name != "" && $1 == "#define" && $2 == name && NF > 2 {
+		printf "tunable outside include/netboot/config.h.in: %s:%d:%s\n", FILENAME, n, line }
+	{ name = "" }' include/netboot/*.h >>"$bad"
+echo "check-layering: $n5 public headers: no tunable outside config.h.in"
 
 if [ -s "$bad" ]; then
 	cat "$bad"
