@@ -236,7 +236,8 @@ int nb_dhcp_start(struct nb_dhcp *d, struct nb_stack *s,
 /** @cond PRIVATE */
 #define NB_DHCP_ABI_ID NB_ABI_ID(sizeof(struct nb_dhcp))
 #ifndef NB_LIB_BUILD
-#define nb_dhcp_start(...) NB_ABI_CALL(NB_ABI_DHCP, NB_DHCP_ABI_ID, nb_dhcp_start(__VA_ARGS__))
+#define nb_dhcp_start(...)                                                    \
+	NB_ABI_CALL(NB_ABI_DHCP, NB_DHCP_ABI_ID, nb_dhcp_start(__VA_ARGS__))
 #endif
 /** @endcond */
 

@@ -140,7 +140,8 @@ int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name);
 /** @cond PRIVATE */
 #define NB_DNS_ABI_ID NB_ABI_ID(sizeof(struct nb_dns))
 #ifndef NB_LIB_BUILD
-#define nb_dns_start(...) NB_ABI_CALL(NB_ABI_DNS, NB_DNS_ABI_ID, nb_dns_start(__VA_ARGS__))
+#define nb_dns_start(...)                                                     \
+	NB_ABI_CALL(NB_ABI_DNS, NB_DNS_ABI_ID, nb_dns_start(__VA_ARGS__))
 #endif
 /** @endcond */
 

@@ -357,7 +357,8 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 /** @cond PRIVATE */
 #define NB_HTTP_ABI_ID NB_ABI_ID(sizeof(struct nb_http) + (sizeof(struct nb_http_cfg) << 16))
 #ifndef NB_LIB_BUILD
-#define nb_http_start(...) NB_ABI_CALL(NB_ABI_HTTP, NB_HTTP_ABI_ID, nb_http_start(__VA_ARGS__))
+#define nb_http_start(...)                                                    \
+	NB_ABI_CALL(NB_ABI_HTTP, NB_HTTP_ABI_ID, nb_http_start(__VA_ARGS__))
 #endif
 /** @endcond */
 

@@ -116,7 +116,8 @@ int nb_stack_init(struct nb_stack *s, struct nb_link *link,
 /** @cond PRIVATE */
 #define NB_STACK_ABI_ID NB_ABI_ID(sizeof(struct nb_stack))
 #ifndef NB_LIB_BUILD
-#define nb_stack_init(...) NB_ABI_CALL(NB_ABI_STACK, NB_STACK_ABI_ID, nb_stack_init(__VA_ARGS__))
+#define nb_stack_init(...)                                                    \
+	NB_ABI_CALL(NB_ABI_STACK, NB_STACK_ABI_ID, nb_stack_init(__VA_ARGS__))
 #endif
 /** @endcond */
 
@@ -155,9 +156,10 @@ uint8_t *nb_stack_tx_frame(struct nb_stack *s);
  * to do may sleep until then, or until a frame arrives, and then call
  * nb_stack_poll() and the *_poll() functions of its objects.
  * @param s       Stack.
- * @param now_ms  Current time (the answer is never earlier than the
- *                earliest deadline, which may already be past).
- * @return Absolute time in ms; UINT64_MAX when no timer is armed.
+ * @param now_ms  Current time (protocols may compute deadlines from it).
+ * @return The earliest deadline in absolute ms (it may already be past:
+ *         its owner has not been polled since); UINT64_MAX when no timer
+ *         is armed.
  */
 uint64_t nb_stack_next_deadline(const struct nb_stack *s, uint64_t now_ms);
 
