@@ -355,7 +355,8 @@ struct nb_http {
 int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 		  const struct nb_sink *sink, const struct nb_http_cfg *cfg);
 /** @cond PRIVATE */
-#define NB_HTTP_ABI_ID NB_ABI_ID(sizeof(struct nb_http) + (sizeof(struct nb_http_cfg) << 16))
+#define NB_HTTP_ABI_ID                                                        \
+	NB_ABI_ID(sizeof(struct nb_http) + (sizeof(struct nb_http_cfg) << 16))
 #ifndef NB_LIB_BUILD
 #define nb_http_start(...)                                                    \
 	NB_ABI_CALL(NB_ABI_HTTP, NB_HTTP_ABI_ID, nb_http_start(__VA_ARGS__))

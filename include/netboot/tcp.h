@@ -233,7 +233,8 @@ struct nb_tcp_conn {
  */
 int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s);
 /** @cond PRIVATE */
-#define NB_TCP_ABI_ID NB_ABI_ID(sizeof(struct nb_tcp) + (sizeof(struct nb_tcp_conn) << 16))
+#define NB_TCP_ABI_ID                                                         \
+	NB_ABI_ID(sizeof(struct nb_tcp) + (sizeof(struct nb_tcp_conn) << 16))
 #ifndef NB_LIB_BUILD
 #define nb_tcp_init(...)                                                      \
 	NB_ABI_CALL(NB_ABI_TCP, NB_TCP_ABI_ID, nb_tcp_init(__VA_ARGS__))
