@@ -6,12 +6,12 @@
 # briefly on its seed corpus.  Needs root (namespaces, taps).
 #   scripts/test.sh                 everything
 #   scripts/test.sh unit            only the named stages
-# Stages: unit asan freestanding doxygen fuzz
+# Stages: unit asan freestanding layering doxygen fuzz
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=${NB_TEST_OUT:-$top/build-test}
-stages=${*:-unit asan freestanding doxygen fuzz}
+stages=${*:-unit asan freestanding layering doxygen fuzz}
 fuzz_secs=${NB_FUZZ_SECONDS:-20}
 
 [ "$(id -u)" = 0 ] || { echo "test.sh: run as root (namespaces, tap devices, apt)" >&2; exit 1; }
@@ -59,6 +59,8 @@ for st in $stages; do
 		meson_counts "$out/asan.log" asan ;;
 	freestanding)
 		"$top/scripts/check-freestanding.sh" "$out/free"; record freestanding $? ;;
+	layering)
+		"$top/scripts/check-layering.sh" "$top"; record layering $? ;;
 	doxygen)
 		# Any warning fails the run (WARN_AS_ERROR in Doxyfile).
 		{ cat Doxyfile; echo "OUTPUT_DIRECTORY = $out/doc"; } | doxygen -

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fuzzenv.h"
+#include "stack/layers.h" /* nb_eth_input() */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fuzzenv.h"
+#include "stack/layers.h" /* nb_ip_input() */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

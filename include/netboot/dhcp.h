@@ -28,52 +28,11 @@
 #ifndef NETBOOT_DHCP_H
 #define NETBOOT_DHCP_H
 
+#include "netboot/abi.h"
 #include "netboot/core.h"
 #include "netboot/ip.h"
 
 struct nb_stack;
-
-/**
- * Largest DHCP message kept or parsed: a full Ethernet MTU minus the
- * IPv4 and UDP headers.  Firmware caches (EFI_PXE_BASE_CODE_PACKET) are
- * exactly this size; servers honouring option 57 never send more.
- */
-#ifndef NB_DHCP_PKT_MAX
-#define NB_DHCP_PKT_MAX 1472
-#endif
-
-/** Longest string kept in the lease (boot file, 209, 210, domain...). */
-#ifndef NB_DHCP_STR_MAX
-#define NB_DHCP_STR_MAX 256
-#endif
-
-/** PXE boot menu entries (option 43 sub-option 9) kept in the lease. */
-#ifndef NB_DHCP_MENU_MAX
-#define NB_DHCP_MENU_MAX 8
-#endif
-
-/** Length of a menu entry's description kept (longer ones are cut). */
-#ifndef NB_DHCP_MENU_DESC
-#define NB_DHCP_MENU_DESC 48
-#endif
-
-/** PXE boot servers (option 43 sub-option 8) kept in the lease. */
-#ifndef NB_DHCP_BOOTSRV_MAX
-#define NB_DHCP_BOOTSRV_MAX 4
-#endif
-
-/** Longest user class (option 77) that nb_dhcp_start() accepts. */
-#ifndef NB_DHCP_USER_CLASS_MAX
-#define NB_DHCP_USER_CLASS_MAX 64
-#endif
-
-/**
- * NAKs accepted before giving up with NB_ENAK.  A NAK restarts from
- * DISCOVER; a server that NAKs every request would otherwise loop.
- */
-#ifndef NB_DHCP_MAX_NAKS
-#define NB_DHCP_MAX_NAKS 4
-#endif
 
 /** UDP port of DHCP servers. */
 #define NB_DHCP_SERVER_PORT 67
@@ -269,9 +228,18 @@ struct nb_dhcp {
  * @param now_ms  Current time.
  * @return 0; -NB_EADDRINUSE if port 68 is taken; -NB_EINVAL for a bad
  *         argument; entropy or send errors.
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_dhcp_start(struct nb_dhcp *d, struct nb_stack *s,
 		  const struct nb_dhcp_cfg *cfg, uint64_t now_ms);
+/** @cond PRIVATE */
+#define NB_DHCP_ABI_ID NB_ABI_ID(sizeof(struct nb_dhcp))
+#ifndef NB_LIB_BUILD
+#define nb_dhcp_start(...)                                                    \
+	NB_ABI_CALL(NB_ABI_DHCP, NB_DHCP_ABI_ID, nb_dhcp_start(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Run timers: retransmit, end the offer window, give up.  Replies are

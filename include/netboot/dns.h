@@ -22,6 +22,7 @@
 #ifndef NETBOOT_DNS_H
 #define NETBOOT_DNS_H
 
+#include "netboot/abi.h"
 #include "netboot/core.h"
 #include "netboot/ip.h"
 #include "netboot/url.h"
@@ -33,41 +34,6 @@ struct nb_stack;
 
 /** Longest name in wire form, root label included (RFC 1035 2.3.4). */
 #define NB_DNS_WIRE_MAX 255
-
-/**
- * CNAME links followed before giving up with -NB_EPROTO.  Real chains
- * (CDNs) are 2-3 long; 8 gives room while ending a loop quickly.
- */
-#ifndef NB_DNS_CNAME_MAX
-#define NB_DNS_CNAME_MAX 8
-#endif
-
-/**
- * Compression pointers followed while reading one name.  A legal name has
- * at most 127 labels, and each pointer must lead to an earlier offset, so
- * this only cuts short pathological but loop-free chains.
- */
-#ifndef NB_DNS_JUMPS_MAX
-#define NB_DNS_JUMPS_MAX 32
-#endif
-
-/** First retry timeout; it doubles at each attempt (RFC 1536 advice). */
-#ifndef NB_DNS_RETRY_MS
-#define NB_DNS_RETRY_MS 1000
-#endif
-
-/** Ceiling of the doubling retry timeout. */
-#ifndef NB_DNS_RETRY_MAX_MS
-#define NB_DNS_RETRY_MAX_MS 4000
-#endif
-
-/**
- * Attempts per query, spread round-robin over the servers.  Four attempts
- * with 1+2+4+4 s of waiting fail an unreachable name in about 11 s.
- */
-#ifndef NB_DNS_TRIES
-#define NB_DNS_TRIES 4
-#endif
 
 /** What one response said, from nb_dns_parse_response(). */
 struct nb_dns_answer {
@@ -158,8 +124,17 @@ struct nb_dns {
  * @param name  Host name, NUL-terminated; copied.
  * @return 0; -NB_EINVAL for a malformed name; -NB_EUNREACH when the
  *         stack has no DNS server; socket/entropy errors.
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name);
+/** @cond PRIVATE */
+#define NB_DNS_ABI_ID NB_ABI_ID(sizeof(struct nb_dns))
+#ifndef NB_LIB_BUILD
+#define nb_dns_start(...)                                                     \
+	NB_ABI_CALL(NB_ABI_DNS, NB_DNS_ABI_ID, nb_dns_start(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Drive the resolution: send (re)tries when due.  Responses are handled

@@ -44,6 +44,8 @@ enum nb_err {
 	NB_ENOTSUP,         /**< Feature not supported by this build/peer. */
 	NB_EBADIMAGE,       /**< A downloaded image failed validation. */
 	NB_ECANCELED,       /**< Operation aborted by the caller. */
+	NB_EABI,            /**< Caller compiled with other tunables or struct
+				 layouts than the library (netboot/abi.h). */
 	NB_ERR_COUNT        /**< Number of codes (not an error). */
 };
 

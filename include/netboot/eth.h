@@ -99,17 +99,4 @@ bool nb_arp_lookup(struct nb_stack *s, uint32_t ip, uint8_t *mac);
  */
 int nb_arp_add(struct nb_stack *s, uint32_t ip, const uint8_t *mac);
 
-/**
- * Handle one received Ethernet frame (called by nb_stack_poll(); exposed
- * for fuzzing and for drivers that deliver frames by push).
- * @param s    Stack.
- * @param f    Frame, valid during the call only.  The stack may modify it.
- * @param len  Its length.
- */
-void nb_eth_input(struct nb_stack *s, uint8_t *f, size_t len);
-
-/** Run ARP retry and expiry timers (called by nb_stack_poll()).
- * @param s  Stack; uses its time of the last poll. */
-void nb_arp_timers(struct nb_stack *s);
-
 #endif

@@ -29,11 +29,12 @@
  * Worst-case memory: sizeof(struct nb_http), dominated by
  * NB_HTTP_PARTS_MAX x (NB_HTTP_HDR_BUF + NB_HTTP_SEND_BUF + a TCP
  * connection, ~7 KiB) plus two URL buffers: about 58 KiB with the
- * defaults (8 parts), under 10 KiB with -DNB_HTTP_PARTS_MAX=1.  No arena; stack use below 512 bytes.
+ * defaults (8 parts), under 10 KiB with NB_HTTP_PARTS_MAX=1 (netboot/config.h).  No arena; stack use below 512 bytes.
  */
 #ifndef NETBOOT_HTTP_H
 #define NETBOOT_HTTP_H
 
+#include "netboot/abi.h"
 #include "netboot/core.h"
 #include "netboot/dns.h"
 #include "netboot/sink.h"
@@ -42,82 +43,11 @@
 
 struct nb_stack;
 
-/** @name Tunables
+/** @name Limits
  * @{ */
-/**
- * Header block buffer per connection.  nginx and lighttpd send 200-400
- * bytes of headers; 4 KiB leaves room for long ETags, cookies and
- * Location URLs while a hostile server that never ends its headers is
- * cut off after 4 KiB with -NB_EMSGSIZE.
- */
-#ifndef NB_HTTP_HDR_BUF
-#define NB_HTTP_HDR_BUF 4096
-#endif
-
-/**
- * Send ring per connection.  The longest request we build is about 1.8 KiB
- * (a NB_HTTP_URL_MAX path, a 253-byte host, Basic credentials, Range and
- * If-Range, with a short User-Agent), so 2 KiB always holds a request.
- */
-#ifndef NB_HTTP_SEND_BUF
-#define NB_HTTP_SEND_BUF 2048
-#endif
-
-/** Longest URL kept (the original or a redirect target). */
-#ifndef NB_HTTP_URL_MAX
-#define NB_HTTP_URL_MAX 1024
-#endif
-
-/** Longest ETag/Last-Modified validator remembered for If-Range. */
-#ifndef NB_HTTP_VALIDATOR_MAX
-#define NB_HTTP_VALIDATOR_MAX 128
-#endif
-
-/** Longest `user:pass` of a URL (before percent-decoding). */
-#ifndef NB_HTTP_USERINFO_MAX
-#define NB_HTTP_USERINFO_MAX NB_URL_USERINFO_MAX
-#endif
-
-/**
- * Parallel parts (connections) one download may use.  8 saturates any
- * server a boot client meets; each part costs ~7 KiB.
- */
-#ifndef NB_HTTP_PARTS_MAX
-#define NB_HTTP_PARTS_MAX 8
-#endif
-
-/** Redirects followed before -NB_EREDIRECT (browsers use 20; 8 is plenty). */
-#ifndef NB_HTTP_REDIRECTS_MAX
-#define NB_HTTP_REDIRECTS_MAX 8
-#endif
-
-/**
- * Reconnections (resumes) per download after a dropped or stalled
- * connection, summed over all parts, before the error is final.
- */
-#ifndef NB_HTTP_RESUME_MAX
-#define NB_HTTP_RESUME_MAX 8
-#endif
-
-/**
- * A connection that moves no byte for this long is treated as dropped
- * (and resumed).  20 s outlasts TCP's own recovery from heavy loss.
- */
-#ifndef NB_HTTP_STALL_MS
-#define NB_HTTP_STALL_MS 20000
-#endif
-
 /** Hex digits accepted in a chunk size (16 would be 2^64 bytes). */
 #define NB_HTTP_CHUNK_DIGITS 15
 
-/**
- * Chunked framing overhead allowed beyond the payload: a body whose chunk
- * headers, extensions and trailers exceed this many bytes plus the
- * payload so far is refused (1-byte chunks and endless trailers).
- */
-#ifndef NB_HTTP_CHUNK_OVERHEAD
-#define NB_HTTP_CHUNK_OVERHEAD 16384
-#endif
 /** @} */
 
 /** @name Response headers
@@ -370,9 +300,19 @@ struct nb_http {
  *         NB_HTTP_PARTS_MAX, a range with last < first); -NB_ENOTSUP for
  *         https, other schemes and IPv6 hosts; -NB_EMSGSIZE for a URL over
  *         NB_HTTP_URL_MAX; DNS start errors.
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 		  const struct nb_sink *sink, const struct nb_http_cfg *cfg);
+/** @cond PRIVATE */
+#define NB_HTTP_ABI_ID                                                        \
+	NB_ABI_ID(sizeof(struct nb_http) + (sizeof(struct nb_http_cfg) << 16))
+#ifndef NB_LIB_BUILD
+#define nb_http_start(...)                                                    \
+	NB_ABI_CALL(NB_ABI_HTTP, NB_HTTP_ABI_ID, nb_http_start(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Drive the download: DNS, connections, timers, resumes.  Call after each

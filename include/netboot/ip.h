@@ -116,20 +116,6 @@ uint32_t nb_ip_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
  */
 int nb_ip_route(const struct nb_stack *s, uint32_t dst, uint32_t *hop);
 
-/**
- * Handle one IPv4 packet (called by nb_eth_input()).
- * @param s               Stack.
- * @param p               IPv4 header and payload; valid during the call.
- * @param len             Bytes available after the Ethernet header.
- * @param link_broadcast  Whether the frame was an Ethernet broadcast.
- */
-void nb_ip_input(struct nb_stack *s, const uint8_t *p, size_t len,
-		 bool link_broadcast);
-
-/** Expire stale reassembly slots (called by nb_stack_poll()).
- * @param s  Stack. */
-void nb_ip_timers(struct nb_stack *s);
-
 /** One datagram being reassembled (part of struct nb_stack; private). */
 struct nb_ip_reasm {
 	uint32_t src;     /**< Source address. */
@@ -220,6 +206,7 @@ struct nb_udp_sock {
 	nb_udp_rx_fn rx;          /**< Receive callback. */
 	void *ctx;                /**< Passed to @ref rx. */
 	uint32_t unreachables;    /**< ICMP port-unreachables about our sends. */
+	const struct nb_timer *timer; /**< Owner's timer (nb_udp_set_timer()). */
 };
 /**
  * Open a socket.
@@ -234,6 +221,15 @@ struct nb_udp_sock {
  */
 int nb_udp_open(struct nb_udp_sock *sk, struct nb_stack *s, uint16_t port,
 		nb_udp_rx_fn rx, void *ctx);
+/**
+ * Tell the stack about the timer that drives this socket's owner (e.g. a
+ * retransmission deadline), so nb_stack_next_deadline() and nb_wait()
+ * include it.  The timer is read, never changed, while the socket is
+ * open; nb_udp_open() clears it.
+ * @param sk     Open socket.
+ * @param timer  The owner's timer (must outlive the socket), or NULL.
+ */
+void nb_udp_set_timer(struct nb_udp_sock *sk, const struct nb_timer *timer);
 /** Unbind a socket.  Safe to call twice and from its own callback.
  * @param sk  Socket. */
 void nb_udp_close(struct nb_udp_sock *sk);

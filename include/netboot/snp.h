@@ -202,26 +202,8 @@ struct nb_efi_snp {
 };
 /** @} */
 
-/**
- * Transmit buffers used when nb_snp_init() is given 0.  Eight frames in
- * flight cover a TCP ACK burst plus a few data frames; the firmware
- * usually recycles a buffer within microseconds, so more only cost arena.
- */
-#ifndef NB_SNP_TX_BUFS_DEFAULT
-#define NB_SNP_TX_BUFS_DEFAULT 8
-#endif
-
 /** Largest number of transmit buffers (bounds the recycle scan). */
 #define NB_SNP_TX_BUFS_MAX 32
-
-/**
- * Firmware Receive calls one receive() makes at most when frames have to
- * be dropped (too big, zero length).  Bounds the work of a call even when
- * a firmware keeps returning the same oversized frame.
- */
-#ifndef NB_SNP_RX_TRIES
-#define NB_SNP_RX_TRIES 8
-#endif
 
 /**
  * Size of one transmit buffer: a full frame rounded up to a cache line,

@@ -15,6 +15,7 @@
 #ifndef NETBOOT_STACK_H
 #define NETBOOT_STACK_H
 
+#include "netboot/abi.h"
 #include "netboot/core.h"
 #include "netboot/eth.h"
 #include "netboot/ip.h"
@@ -71,13 +72,6 @@ struct nb_stats {
 	uint32_t udp_rx;          /**< Datagrams delivered to a socket. */
 };
 
-/** A registered upper-layer protocol (private). */
-struct nb_ip_hook {
-	uint8_t proto;     /**< Protocol number, 0 = free. */
-	nb_ip_input_fn fn; /**< Input function. */
-	void *ctx;         /**< Its context. */
-};
-
 /** The stack.  Caller-owned; fields are private unless documented. */
 struct nb_stack {
 	struct nb_link *link;  /**< The link (caller-owned, outlives the stack). */
@@ -93,10 +87,17 @@ struct nb_stack {
 	struct nb_arp_entry arp[NB_ARP_CACHE_SIZE];  /**< ARP cache. */
 	struct nb_arp_wait arp_wait[NB_ARP_QUEUE_LEN]; /**< Frames waiting. */
 	struct nb_ip_reasm reasm[NB_IP_REASM_SLOTS];  /**< Reassembly. */
-	struct nb_ip_hook hooks[NB_IP_PROTO_HOOKS];   /**< TCP and others. */
 	struct nb_udp_sock *udp; /**< Open UDP sockets. */
 	struct nb_ping *pings;   /**< Outstanding echo requests. */
 	struct nb_stats stats;   /**< Counters (read freely). */
+	/** @cond PRIVATE */
+	/* Protocols above IP (nb_ip_register()): TCP and others.  A slot
+	 * is free while its input function is NULL. */
+	uint8_t hook_proto[NB_IP_PROTO_HOOKS];
+	nb_ip_input_fn hook_input[NB_IP_PROTO_HOOKS];
+	uint64_t (*hook_deadline[NB_IP_PROTO_HOOKS])(void *ctx, uint64_t now);
+	void *hook_ctx[NB_IP_PROTO_HOOKS];
+	/** @endcond */
 };
 
 /**
@@ -107,9 +108,18 @@ struct nb_stack {
  * @param arena  Arena providing NB_STACK_ARENA_BYTES; must outlive @p s.
  * @return 0; -NB_ENOMEM if the arena is too small (arena unchanged);
  *         -NB_EINVAL for NULL arguments or a link MTU outside 68..1500.
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_stack_init(struct nb_stack *s, struct nb_link *link,
 		  const struct nb_rng *rng, struct nb_arena *arena);
+/** @cond PRIVATE */
+#define NB_STACK_ABI_ID NB_ABI_ID(sizeof(struct nb_stack))
+#ifndef NB_LIB_BUILD
+#define nb_stack_init(...)                                                    \
+	NB_ABI_CALL(NB_ABI_STACK, NB_STACK_ABI_ID, nb_stack_init(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Configure IPv4.  Pass 0s to return to the unconfigured state.
@@ -123,7 +133,8 @@ void nb_stack_set_ipv4(struct nb_stack *s, uint32_t ip, uint32_t mask,
 
 /**
  * Receive and dispatch pending frames (at most NB_POLL_BUDGET), then run
- * ARP and reassembly timers.
+ * ARP and reassembly timers.  Protocols above IP run their own timers in
+ * their *_poll() functions.
  * @param s       Stack.
  * @param now_ms  Current monotonic time in ms (never decreasing).
  * @return Number of frames handled (>= 0), or the link's receive error.
@@ -137,13 +148,30 @@ int nb_stack_poll(struct nb_stack *s, uint64_t now_ms);
  */
 uint8_t *nb_stack_tx_frame(struct nb_stack *s);
 
+/**
+ * When the earliest timer of @p s and of what runs on it fires: ARP
+ * retries and expiries, fragment reassembly, echo requests, TCP
+ * connections (retransmission, delayed ACKs), and UDP sockets whose owner
+ * registered a timer with nb_udp_set_timer().  A caller with nothing else
+ * to do may sleep until then, or until a frame arrives, and then call
+ * nb_stack_poll() and the *_poll() functions of its objects.
+ * @param s       Stack.
+ * @param now_ms  Current time (protocols may compute deadlines from it).
+ * @return The earliest deadline in absolute ms (it may already be past:
+ *         its owner has not been polled since); UINT64_MAX when no timer
+ *         is armed.
+ */
+uint64_t nb_stack_next_deadline(const struct nb_stack *s, uint64_t now_ms);
+
 /** A clock and idle hook for nb_wait(), supplied by the embedder. */
 struct nb_clock {
 	/** Current monotonic time in ms. */
 	uint64_t (*now_ms)(void *ctx);
 	/**
 	 * Optional (may be NULL): wait up to @p max_ms for something to do,
-	 * e.g. poll() on a tap fd or `hlt` until the next timer tick.
+	 * returning early when a frame arrives, e.g. poll() on a tap fd or
+	 * `hlt` until the next interrupt.  nb_wait() passes the time until
+	 * nb_stack_next_deadline() (at most NB_WAIT_IDLE_MAX_MS).
 	 */
 	void (*idle)(void *ctx, uint32_t max_ms);
 	void *ctx; /**< Passed to both. */
@@ -154,7 +182,10 @@ typedef int (*nb_poll_fn)(void *obj, uint64_t now_ms);
 
 /**
  * Block until @p fn stops returning -NB_EAGAIN, polling the stack in
- * between; for simple callers like the chainloader and nbget.
+ * between; for simple callers like the chainloader and nbget.  While the
+ * link is quiet it sleeps in the clock's idle hook until the stack's next
+ * deadline or the timeout, capped at NB_WAIT_IDLE_MAX_MS because the
+ * object may keep timers the stack does not know of.
  * @param s           Stack.
  * @param fn          The object's poll function.
  * @param obj         The object.

@@ -51,6 +51,7 @@
 #ifndef NETBOOT_TCP_H
 #define NETBOOT_TCP_H
 
+#include "netboot/abi.h"
 #include "netboot/core.h"
 #include "netboot/rangeset.h"
 
@@ -59,152 +60,6 @@ struct nb_ip_info;
 
 /** TCP header length without options. */
 #define NB_TCP_HLEN 20
-
-/**
- * Out-of-order ranges remembered per connection.  Each one is a run of
- * stream bytes the consumer already holds beyond a gap.  The number of
- * holes in flight is about loss rate x window: 1 % loss in the ~7000
- * segments of a 1 Gbit/s x 80 ms window is 70, but a sender repairs the
- * oldest holes first and the window drains as it does, and each slot
- * costs 16 bytes and a compare per out-of-order segment, so 32 slots;
- * a segment that would need one more is dropped (the sender retransmits
- * it later), never mis-tracked.
- */
-#ifndef NB_TCP_SACK_SLOTS
-#define NB_TCP_SACK_SLOTS 32
-#endif
-
-/**
- * Window scale shift we offer (RFC 7323).  The advertised window is
- * rounded *down* to multiples of 2^shift, so the shift trades the largest
- * window (65535 << 9 = 32 MiB: 1 Gbit/s at 250 ms RTT) against the
- * granularity (512 bytes: a third of a segment, so a small consumer such
- * as an HTTP header buffer still sees a usable window).
- */
-#ifndef NB_TCP_WSCALE
-#define NB_TCP_WSCALE 9
-#endif
-
-/** Initial retransmission timeout before any RTT sample (RFC 6298: 1 s). */
-#ifndef NB_TCP_RTO_INIT_MS
-#define NB_TCP_RTO_INIT_MS 1000
-#endif
-
-/**
- * Lower bound of the RTO.  RFC 6298 says 1 s, but every deployed stack
- * uses about 200 ms (Linux's TCP_RTO_MIN): on a LAN a 1 s floor turns one
- * lost request segment into a full second of idle boot time.
- */
-#ifndef NB_TCP_RTO_MIN_MS
-#define NB_TCP_RTO_MIN_MS 200
-#endif
-
-/** Upper bound of the RTO and of its backoff (RFC 6298: at least 60 s). */
-#ifndef NB_TCP_RTO_MAX_MS
-#define NB_TCP_RTO_MAX_MS 60000
-#endif
-
-/**
- * Retransmissions of one segment before the connection fails with
- * -NB_ETIMEDOUT.  With a 200 ms..60 s doubling RTO, 8 tries give up after
- * roughly a minute of silence: long enough for a busy server, short
- * enough that a dead one does not hang the boot (RFC 1122 R2 >= 100 s is
- * meant for interactive use, not for a boot loader with a fallback).
- */
-#ifndef NB_TCP_MAX_RETRIES
-#define NB_TCP_MAX_RETRIES 8
-#endif
-
-/** SYN transmissions before connect fails with -NB_ETIMEDOUT (1+2+4+8+16 s). */
-#ifndef NB_TCP_SYN_RETRIES
-#define NB_TCP_SYN_RETRIES 5
-#endif
-
-/**
- * Longest an ACK is held back.  ACKs are sent for every second full-sized
- * segment and at once on anything out of order; a lone segment is
- * acknowledged at the next nb_tcp_poll() after this many ms at the
- * latest.  0 (the default) acknowledges it at the very next poll, which
- * coalesces ACKs per receive batch without ever stalling a sender that
- * waits for the ACK of an odd segment (the classic delayed-ACK stall).
- */
-#ifndef NB_TCP_DELACK_MS
-#define NB_TCP_DELACK_MS 0
-#endif
-
-/**
- * In-order data segments received before an ACK goes out at once (the
- * rest are acknowledged at the next nb_tcp_poll(), i.e. once per receive
- * batch).  RFC 5681 asks for an ACK at least every second full-sized
- * segment, and a sender's congestion window grows per ACK in slow start,
- * so 2 it is; out-of-order data is always acknowledged immediately.
- */
-#ifndef NB_TCP_ACK_EVERY
-#define NB_TCP_ACK_EVERY 2
-#endif
-
-/**
- * In-order segments one ACK may cover once a transfer is under way
- * (stretch ACKs).  Every ACK costs a transmit, and on the links this
- * stack is for a transmit is expensive: a real-mode round trip (UNDI,
- * twice with its completion), a firmware call plus a VM exit (SNP), or a
- * syscall and a trip through the host's bridge (tap).  Linux, the usual
- * server, grows its congestion window by the segments an ACK covers
- * (RFC 3465 without the L limit), so fewer ACKs do not slow it down;
- * kernel receivers acknowledge whole GRO batches of 40+ segments.  16
- * keeps a sender that counts ACKs instead (RFC 3465, L = 2) growing by
- * an eighth per round trip, and the held ACK leaves after
- * NB_TCP_STRETCH_DELACK_MS at the latest, so a sender is never stalled.
- * Stretching applies only while the advertised window holds at least
- * 4 x NB_TCP_ACK_STRETCH full segments and after NB_TCP_QUICKACK_BYTES;
- * out-of-order data, a filled hole and a segment with PSH are
- * acknowledged at once.  Set it to NB_TCP_ACK_EVERY to turn it off.
- */
-#ifndef NB_TCP_ACK_STRETCH
-#define NB_TCP_ACK_STRETCH 16
-#endif
-
-/**
- * Smallest receive window once auto-tuning runs; 0 advertises all the
- * consumer's space from the start.  The window then grows to twice what
- * arrived per round trip in the busiest round so far (dynamic
- * right-sizing, as Linux receivers do), capped by the consumer's space.
- * Advertising a whole image (tens of MB) at once lets a slow-starting
- * sender overshoot by far more than a path's queues hold: at a 20 ms
- * round trip, a UEFI guest behind a tap (1,000 frames of queue) lost
- * hundreds of segments per kernel download that way, none with this.
- * The floor is what a firmware guest needs with no added delay, where
- * its own batching makes the round trip it sees several ms: 256 KiB cut
- * such boots to about half the rate, 1 MiB did not.
- */
-#ifndef NB_TCP_RWIN_MIN
-#define NB_TCP_RWIN_MIN (1024u * 1024u)
-#endif
-
-/**
- * Longest a stretched ACK is held (see NB_TCP_ACK_STRETCH).  Unlike a
- * plain held ACK (NB_TCP_DELACK_MS) it does not go out at the very next
- * poll: on firmware the loop polls far faster than frames arrive, which
- * would make every poll with one new segment send an ACK.  The sender
- * has at least 4 x NB_TCP_ACK_STRETCH segments of window and marks the
- * end of what it has to send with PSH (acknowledged at once), so this
- * only delays the ACK of the tail of a burst, by under 1 ms on average
- * with a millisecond clock.
- */
-#ifndef NB_TCP_STRETCH_DELACK_MS
-#define NB_TCP_STRETCH_DELACK_MS 1
-#endif
-
-/**
- * Bytes at the start of a connection acknowledged every
- * NB_TCP_ACK_EVERY segments, whatever the window: a sender's slow start
- * from the RFC 6928 initial window (10 segments) needs about four round
- * trips of frequent ACKs to reach 256 KiB in flight, and its first RTT
- * samples come from them.
- */
-#ifndef NB_TCP_QUICKACK_BYTES
-#define NB_TCP_QUICKACK_BYTES (256u * 1024u)
-#endif
 
 /** Connection states (RFC 793 names; no LISTEN, no TIME-WAIT). */
 enum nb_tcp_state {
@@ -378,8 +233,18 @@ struct nb_tcp_conn {
  * @return 0; -NB_EINVAL for NULL arguments; -NB_EADDRINUSE when TCP is
  *         already registered on @p s; -NB_ENOMEM if the stack's protocol
  *         table is full.
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s);
+/** @cond PRIVATE */
+#define NB_TCP_ABI_ID                                                         \
+	NB_ABI_ID(sizeof(struct nb_tcp) + (sizeof(struct nb_tcp_conn) << 16))
+#ifndef NB_LIB_BUILD
+#define nb_tcp_init(...)                                                      \
+	NB_ABI_CALL(NB_ABI_TCP, NB_TCP_ABI_ID, nb_tcp_init(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Open a connection: pick an ephemeral port and ISN, send the SYN (or
@@ -482,17 +347,5 @@ uint64_t nb_tcp_rx_offset(const struct nb_tcp_conn *c);
  * @return Bytes of ours the peer has acknowledged.
  */
 uint64_t nb_tcp_tx_acked(const struct nb_tcp_conn *c);
-
-/**
- * Handle one TCP segment (registered with lib/ip by nb_tcp_init();
- * exposed for tests and fuzzing).
- * @param ctx   The struct nb_tcp.
- * @param s     Stack.
- * @param ip    IPv4 facts of the datagram.
- * @param data  TCP header and payload, valid during the call.
- * @param len   Their length.
- */
-void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
-		  const uint8_t *data, size_t len);
 
 #endif

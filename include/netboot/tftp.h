@@ -34,6 +34,7 @@
 #ifndef NETBOOT_TFTP_H
 #define NETBOOT_TFTP_H
 
+#include "netboot/abi.h"
 #include "netboot/core.h"
 #include "netboot/ip.h"
 #include "netboot/sink.h"
@@ -57,57 +58,6 @@ struct nb_stack;
  * a window spans less than half the number space.
  */
 #define NB_TFTP_WINDOW_MAX 32767
-
-/**
- * Default RFC 7440 windowsize.  16 blocks of 1468 bytes (23 KiB) keep a
- * 100 Mbit/s path with 2 ms RTT full, and are few enough that a server
- * restarting a window after one loss resends little.
- */
-#ifndef NB_TFTP_WINDOW_DEFAULT
-#define NB_TFTP_WINDOW_DEFAULT 16
-#endif
-
-/**
- * Default RFC 2349 timeout asked of the server, in seconds.  The server
- * recovers lost DATA only by its own timer, so the smallest value the
- * option allows (1) recovers fastest.
- */
-#ifndef NB_TFTP_TIMEOUT_DEFAULT_S
-#define NB_TFTP_TIMEOUT_DEFAULT_S 1
-#endif
-
-/** Retransmission timeout before any RTT sample (RFC 6298's 1 s). */
-#ifndef NB_TFTP_RTO_INITIAL_MS
-#define NB_TFTP_RTO_INITIAL_MS 1000
-#endif
-
-/**
- * Floor of the adaptive retransmission timeout.  On a LAN the measured
- * RTT rounds to 0 ms; 50 ms stays clear of scheduling jitter in hosted
- * runs while keeping a lost window tail cheap.
- */
-#ifndef NB_TFTP_RTO_MIN_MS
-#define NB_TFTP_RTO_MIN_MS 50
-#endif
-
-/** Ceiling of the backed-off retransmission timeout. */
-#ifndef NB_TFTP_RTO_MAX_MS
-#define NB_TFTP_RTO_MAX_MS 8000
-#endif
-
-/**
- * Consecutive timeouts before giving up with -NB_ETIMEDOUT.  From the
- * 50 ms floor, 10 doublings span about 25 s: several server timeouts
- * (whose default is 5 s when the option is refused).
- */
-#ifndef NB_TFTP_MAX_TRIES
-#define NB_TFTP_MAX_TRIES 10
-#endif
-
-/** Bytes of a server's ERROR message kept for display (NUL included). */
-#ifndef NB_TFTP_ERRMSG_MAX
-#define NB_TFTP_ERRMSG_MAX 128
-#endif
 
 /** Largest request packet built (RFC 1350 keeps requests in 512 bytes). */
 #define NB_TFTP_REQ_MAX 512
@@ -278,6 +228,8 @@ void nb_tftp_cfg_init(struct nb_tftp_cfg *cfg, const struct nb_stack *s,
  *         (NULL pointers, empty name, out-of-range option values);
  *         -NB_EMSGSIZE if the request does not fit 512 bytes; socket
  *         errors from nb_udp_open().
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_tftp_start(struct nb_tftp *t, struct nb_stack *s,
 		  const struct nb_tftp_cfg *cfg, const struct nb_sink *sink,
@@ -293,10 +245,22 @@ int nb_tftp_start(struct nb_tftp *t, struct nb_stack *s,
  * @param io_ctx  Passed to @p io.
  * @param now_ms  Current time.
  * @return As nb_tftp_start(), without the socket errors.
+ *         -NB_EABI when the caller was compiled with other tunables
+ *         than the library (netboot/abi.h).
  */
 int nb_tftp_start_io(struct nb_tftp *t, const struct nb_tftp_cfg *cfg,
 		     const struct nb_sink *sink, const struct nb_tftp_io *io,
 		     void *io_ctx, uint64_t now_ms);
+/** @cond PRIVATE */
+#define NB_TFTP_ABI_ID                                                        \
+	NB_ABI_ID(sizeof(struct nb_tftp) + (sizeof(struct nb_tftp_cfg) << 16))
+#ifndef NB_LIB_BUILD
+#define nb_tftp_start(...)                                                    \
+	NB_ABI_CALL(NB_ABI_TFTP, NB_TFTP_ABI_ID, nb_tftp_start(__VA_ARGS__))
+#define nb_tftp_start_io(...)                                                 \
+	NB_ABI_CALL(NB_ABI_TFTP, NB_TFTP_ABI_ID, nb_tftp_start_io(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Handle one received UDP payload addressed to the transfer's port

@@ -67,28 +67,8 @@
  */
 #define NB_UNDI_SCRATCH_BYTES (256 + NB_ETH_FRAME_MAX)
 
-/**
- * Frames the receive ring holds when nb_undi_init() is given
- * NB_UNDI_RING_DEFAULT.  A poll interval of a millisecond at 100 Mbit/s
- * brings about 8 full frames; 16 leaves room for bursts while costing
- * only 24 KiB of arena.
- */
-#ifndef NB_UNDI_RING_DEFAULT
-#define NB_UNDI_RING_DEFAULT 16
-#endif
-
 /** Largest receive ring (bounds the arena a caller can ask for). */
 #define NB_UNDI_RING_MAX 64
-
-/**
- * API calls one drain makes at most.  A drain normally ends at
- * `OUT_DONE` or when the ring is full; this only bounds the work a ROM
- * that never says DONE can cause (a full ring of frames in 4 pieces each
- * plus transmit completions fits).
- */
-#ifndef NB_UNDI_DRAIN_CALLS
-#define NB_UNDI_DRAIN_CALLS 320
-#endif
 
 /** Arena bytes nb_undi_init() takes for a ring of @p n frames (slack included). */
 #define NB_UNDI_ARENA_BYTES(n)                                                \

@@ -19,12 +19,8 @@
 #ifndef NETBOOT_URL_H
 #define NETBOOT_URL_H
 
+#include "netboot/config.h"
 #include "netboot/core.h"
-
-/** Longest `user:pass` of a URL (before percent-decoding). */
-#ifndef NB_URL_USERINFO_MAX
-#define NB_URL_USERINFO_MAX 128
-#endif
 
 /** Longest host name (RFC 1035) or bracketed literal accepted. */
 #define NB_URL_HOST_MAX 253

@@ -34,6 +34,7 @@ static const char *const nb_err_text[] = {
 	[NB_ENOTSUP] = "not supported",
 	[NB_EBADIMAGE] = "bad image",
 	[NB_ECANCELED] = "canceled",
+	[NB_EABI] = "caller built with other tunables than the library (ABI mismatch)",
 };
 
 _Static_assert(sizeof(nb_err_text) / sizeof(nb_err_text[0]) == NB_ERR_COUNT,

@@ -108,6 +108,7 @@ int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name)
 	rc = nb_udp_open(&q->sk, s, 0, on_rx, q);
 	if (rc < 0)
 		return rc;
+	nb_udp_set_timer(&q->sk, &q->timer); /* for nb_stack_next_deadline() */
 	q->status = -NB_EAGAIN;
 	restart(q);
 	return 0;

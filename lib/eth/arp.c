@@ -1,7 +1,5 @@
 #include "core/mem.h"
 #include "eth/eth_int.h"
-#include "ip/ip_int.h"
-#include "netboot/stack.h"
 
 #define ARP_LEN 28
 #define ARP_OP_REQUEST 1

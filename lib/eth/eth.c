@@ -1,6 +1,10 @@
+/*
+ * Ethernet II framing: the frame transmit path every layer sends through
+ * (padding, driver errors counted), and the receive dispatch by EtherType
+ * that nb_stack_poll() feeds.  ARP lives next door in arp.c.
+ */
 #include "core/mem.h"
 #include "eth/eth_int.h"
-#include "netboot/stack.h"
 
 const uint8_t nb_eth_broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
@@ -63,4 +67,15 @@ void nb_eth_input(struct nb_stack *s, uint8_t *f, size_t len)
 		s->stats.rx_bad_type++;
 		break;
 	}
+}
+
+uint64_t nb_arp_next_deadline(const struct nb_stack *s)
+{
+	/* nb_arp_timers() acts on every used entry once its deadline is
+	 * reached: retry, give up, or forget. */
+	uint64_t due = NB_NO_DEADLINE;
+	for (size_t i = 0; i < NB_ARP_CACHE_SIZE; i++)
+		if (s->arp[i].state != NB_ARP_FREE)
+			due = nb_deadline_min(due, s->arp[i].deadline);
+	return due;
 }

@@ -1,6 +1,5 @@
 #include "core/mem.h"
 #include "ip/ip_int.h"
-#include "netboot/stack.h"
 
 /*
  * Fragment reassembly in fixed slots.  Each slot tracks which 8-byte

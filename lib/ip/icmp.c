@@ -1,7 +1,5 @@
 #include "core/mem.h"
-#include "eth/eth_int.h"
 #include "ip/ip_int.h"
-#include "netboot/stack.h"
 
 #define ICMP_ECHO_REPLY 0
 #define ICMP_UNREACH 3

@@ -1,6 +1,5 @@
 #include "core/mem.h"
 #include "ip/ip_int.h"
-#include "netboot/stack.h"
 
 #define IP_FLAG_DF 0x4000
 #define IP_FLAG_MF 0x2000
@@ -68,24 +67,50 @@ int nb_ip_send(struct nb_stack *s, uint32_t dst, uint8_t proto, size_t len)
 	return nb_eth_send_ipv4(s, hop, NB_IP_PAYLOAD_OFF + len);
 }
 
-int nb_ip_register(struct nb_stack *s, uint8_t proto, nb_ip_input_fn fn,
-		   void *ctx)
+int nb_ip_register_timed(struct nb_stack *s, uint8_t proto, nb_ip_input_fn fn,
+			 nb_deadline_fn deadline, void *ctx)
 {
 	if (!fn || !proto || proto == NB_IPPROTO_ICMP || proto == NB_IPPROTO_UDP)
 		return -NB_EINVAL;
-	struct nb_ip_hook *free_hook = NULL;
+	size_t slot = NB_IP_PROTO_HOOKS;
 	for (size_t i = 0; i < NB_IP_PROTO_HOOKS; i++) {
-		if (s->hooks[i].proto == proto)
+		if (s->hook_input[i] && s->hook_proto[i] == proto)
 			return -NB_EADDRINUSE;
-		if (!s->hooks[i].proto && !free_hook)
-			free_hook = &s->hooks[i];
+		if (!s->hook_input[i] && slot == NB_IP_PROTO_HOOKS)
+			slot = i;
 	}
-	if (!free_hook)
+	if (slot == NB_IP_PROTO_HOOKS)
 		return -NB_ENOMEM;
-	free_hook->proto = proto;
-	free_hook->fn = fn;
-	free_hook->ctx = ctx;
+	s->hook_proto[slot] = proto;
+	s->hook_input[slot] = fn;
+	s->hook_deadline[slot] = deadline;
+	s->hook_ctx[slot] = ctx;
 	return 0;
+}
+
+int nb_ip_register(struct nb_stack *s, uint8_t proto, nb_ip_input_fn fn,
+		   void *ctx)
+{
+	return nb_ip_register_timed(s, proto, fn, NULL, ctx);
+}
+
+uint64_t nb_ip_next_deadline(const struct nb_stack *s, uint64_t now_ms)
+{
+	uint64_t due = NB_NO_DEADLINE;
+	for (size_t i = 0; i < NB_IP_REASM_SLOTS; i++)
+		if (s->reasm[i].used)
+			due = nb_deadline_min(due, s->reasm[i].expires);
+	for (const struct nb_ping *p = s->pings; p; p = p->next)
+		if (p->timeout.armed)
+			due = nb_deadline_min(due, p->timeout.deadline);
+	for (const struct nb_udp_sock *k = s->udp; k; k = k->next)
+		if (k->timer && k->timer->armed)
+			due = nb_deadline_min(due, k->timer->deadline);
+	for (size_t i = 0; i < NB_IP_PROTO_HOOKS; i++)
+		if (s->hook_input[i] && s->hook_deadline[i])
+			due = nb_deadline_min(
+				due, s->hook_deadline[i](s->hook_ctx[i], now_ms));
+	return due;
 }
 
 void nb_ip_deliver(struct nb_stack *s, const struct nb_ip_info *ip,
@@ -102,8 +127,8 @@ void nb_ip_deliver(struct nb_stack *s, const struct nb_ip_info *ip,
 	/* Free hook slots have proto 0, which is also a valid wire value
 	 * (IPv6 hop-by-hop): match only registered slots. */
 	for (size_t i = 0; i < NB_IP_PROTO_HOOKS; i++) {
-		if (s->hooks[i].fn && s->hooks[i].proto == ip->proto) {
-			s->hooks[i].fn(s->hooks[i].ctx, s, ip, data, len);
+		if (s->hook_input[i] && s->hook_proto[i] == ip->proto) {
+			s->hook_input[i](s->hook_ctx[i], s, ip, data, len);
 			return;
 		}
 	}

@@ -1,8 +1,9 @@
-/* Interfaces between lib/ip's files. */
+/* Interfaces between lib/ip's files (what other layers may call is in
+ * stack/layers.h). */
 #ifndef NB_LIB_IP_INT_H
 #define NB_LIB_IP_INT_H
 
-#include "netboot/stack.h"
+#include "stack/layers.h"
 
 /* Hand a complete datagram's payload to ICMP, UDP or a registered hook. */
 void nb_ip_deliver(struct nb_stack *s, const struct nb_ip_info *ip,
@@ -22,8 +23,5 @@ void nb_icmp_send_unreach(struct nb_stack *s, const struct nb_ip_info *ip,
 			  uint8_t code, const uint8_t *payload, size_t len);
 /* A port-unreachable arrived about a datagram we sent from @p port. */
 void nb_udp_unreachable(struct nb_stack *s, uint16_t port);
-
-/* True for the limited or our subnet-directed broadcast address. */
-bool nb_ip_is_broadcast(const struct nb_stack *s, uint32_t ip);
 
 #endif

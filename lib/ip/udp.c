@@ -1,6 +1,5 @@
 #include "core/mem.h"
 #include "ip/ip_int.h"
-#include "netboot/stack.h"
 
 #define ICMP_PORT_UNREACH 3
 
@@ -54,9 +53,16 @@ int nb_udp_open(struct nb_udp_sock *sk, struct nb_stack *s, uint16_t port,
 	sk->rx = rx;
 	sk->ctx = ctx;
 	sk->unreachables = 0;
+	sk->timer = NULL;
 	sk->next = s->udp;
 	s->udp = sk;
 	return 0;
+}
+
+void nb_udp_set_timer(struct nb_udp_sock *sk, const struct nb_timer *timer)
+{
+	if (sk)
+		sk->timer = timer;
 }
 
 void nb_udp_close(struct nb_udp_sock *sk)

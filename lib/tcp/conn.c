@@ -8,7 +8,8 @@ int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s)
 		return -NB_EINVAL;
 	memset(t, 0, sizeof(*t));
 	t->s = s;
-	return nb_ip_register(s, NB_IPPROTO_TCP, nb_tcp_input, t);
+	return nb_ip_register_timed(s, NB_IPPROTO_TCP, nb_tcp_input,
+				    nb_tcp_next_deadline, t);
 }
 
 uint64_t nb_tcp_now(const struct nb_tcp_conn *c)

@@ -2,8 +2,16 @@
 #ifndef NB_LIB_TCP_INT_H
 #define NB_LIB_TCP_INT_H
 
-#include "netboot/stack.h"
 #include "netboot/tcp.h"
+#include "stack/layers.h"
+
+/* Handle one TCP segment (registered with lib/ip by nb_tcp_init()).
+ * @ctx is the struct nb_tcp. */
+void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
+		  const uint8_t *data, size_t len);
+/* Earliest retransmission or delayed-ACK deadline of @ctx's (a struct
+ * nb_tcp) connections, for nb_stack_next_deadline(). */
+uint64_t nb_tcp_next_deadline(void *ctx, uint64_t now_ms);
 
 /* Header flags. */
 #define TCP_FIN 0x01u

@@ -121,3 +121,17 @@ int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
 	nb_tcp_output(c);
 	return c->t ? -NB_EAGAIN : c->status;
 }
+
+uint64_t nb_tcp_next_deadline(void *ctx, uint64_t now_ms)
+{
+	const struct nb_tcp *t = ctx;
+	uint64_t due = NB_NO_DEADLINE;
+	(void)now_ms;
+	for (const struct nb_tcp_conn *c = t->conns; c; c = c->next) {
+		if (c->rto_due)
+			due = nb_deadline_min(due, c->rto_due);
+		if (c->ack_pending)
+			due = nb_deadline_min(due, c->ack_due);
+	}
+	return due;
+}

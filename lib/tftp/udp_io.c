@@ -29,6 +29,7 @@ static int udp_rebind(void *ctx)
 		if (rc < 0 || t->sk.port != old)
 			break;
 	}
+	nb_udp_set_timer(&t->sk, &t->timer);
 	return rc;
 }
 
@@ -80,6 +81,8 @@ int nb_tftp_start(struct nb_tftp *t, struct nb_stack *s,
 	rc = nb_udp_open(&t->sk, s, 0, udp_rx, t);
 	if (rc < 0)
 		return rc;
+	/* Lets nb_stack_next_deadline() (and nb_wait()) see retransmissions. */
+	nb_udp_set_timer(&t->sk, &t->timer);
 	rc = nb_tftp_launch(t);
 	if (rc < 0)
 		nb_udp_close(&t->sk);

@@ -13,7 +13,7 @@
 
 #include "dns_util.h"
 #include "netboot/dns.h"
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 #include "netboot/stack.h"
 
 #define CLIENT_IP NB_IPV4(10, 0, 0, 2)

@@ -26,7 +26,7 @@
 #include "netif/ethernet.h"
 
 #include "netboot/http.h"
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 #include "netboot/stack.h"
 #include "netboot/tcp.h"
 

@@ -240,7 +240,8 @@ static void ip_protocol_hooks(void **state)
 	/* Protocol 0 must not match a free hook slot (found by fuzz-eth). */
 	nb_udp_close(NULL);
 	struct fb_ip h0 = {.src = PEER_IP, .dst = OUR_IP, .proto = 0};
-	memset(t->s.hooks, 0, sizeof(t->s.hooks));
+	memset(t->s.hook_input, 0, sizeof(t->s.hook_input));
+	memset(t->s.hook_proto, 0, sizeof(t->s.hook_proto));
 	assert_string_equal(rx_ip(t, &h0, "0123456789", 10), "rx_frames,ip_no_proto");
 	assert_int_equal(hook_len, 10);
 }

@@ -1,6 +1,9 @@
 /* Unit tests for the stack object: init, arena accounting, poll/wait,
- * and two stacks talking to each other in one process. */
+ * the next-deadline query, and two stacks talking to each other in one
+ * process. */
 #include "ip_test.h"
+#include "netboot/tcp.h"
+#include "stack/layers.h" /* nb_ip_register_timed() */
 
 static void stack_arena_accounting(void **state)
 {
@@ -192,17 +195,21 @@ static void two_stacks(void **state)
 struct clk {
 	uint64_t now;
 	int idles;
+	uint32_t last_idle;
+	uint64_t step;
 };
 static uint64_t clk_now(void *ctx)
 {
 	struct clk *c = ctx;
-	return c->now += 10;
+	return c->now += c->step ? c->step : 10;
 }
 static void clk_idle(void *ctx, uint32_t max_ms)
 {
 	struct clk *c = ctx;
 	assert_true(max_ms > 0);
+	assert_true(max_ms <= NB_WAIT_IDLE_MAX_MS);
 	c->idles++;
+	c->last_idle = max_ms;
 }
 static int countdown(void *obj, uint64_t now)
 {
@@ -214,7 +221,7 @@ static int countdown(void *obj, uint64_t now)
 static void stack_wait(void **state)
 {
 	struct tenv *t = *state;
-	struct clk c = {2000, 0};
+	struct clk c = {2000, 0, 0, 0};
 	struct nb_clock clock = {clk_now, clk_idle, &c};
 	int n = 5;
 	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 0), 42);
@@ -232,6 +239,163 @@ static void stack_wait(void **state)
 	assert_int_equal(t->s.now, before);
 }
 
+/* ---- nb_stack_next_deadline ---- */
+
+static uint64_t nb_deadline_min_test(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t hook_due = UINT64_MAX;
+static uint64_t fake_deadline(void *ctx, uint64_t now)
+{
+	(void)ctx;
+	(void)now;
+	return hook_due;
+}
+static void fake_input(void *ctx, struct nb_stack *s,
+		       const struct nb_ip_info *ip, const uint8_t *d, size_t n)
+{
+	(void)ctx, (void)s, (void)ip, (void)d, (void)n;
+}
+static void ignore_rx(void *ctx, struct nb_udp_sock *sk,
+		      const struct nb_udp_meta *m, const void *d, size_t n)
+{
+	(void)ctx, (void)sk, (void)m, (void)d, (void)n;
+}
+static int tcp_take(void *ctx, uint64_t off, const void *d, size_t n)
+{
+	(void)ctx, (void)off, (void)d;
+	return (int)n;
+}
+
+/* The deadline of the only pending ARP entry. */
+static uint64_t arp_pending_deadline(const struct nb_stack *s)
+{
+	for (size_t i = 0; i < NB_ARP_CACHE_SIZE; i++)
+		if (s->arp[i].state == NB_ARP_PENDING)
+			return s->arp[i].deadline;
+	fail();
+	return 0;
+}
+
+static void stack_next_deadline(void **state)
+{
+	(void)state;
+	struct tenv *t = tenv_new(OUR_IP, MASK, GW_IP);
+	assert_non_null(t);
+	struct nb_stack *s = &t->s;
+	assert_int_equal(tenv_poll(t, 1000), 0);
+	uint64_t now = s->now;
+	assert_true(nb_stack_next_deadline(NULL, now) == UINT64_MAX);
+	/* Nothing armed. */
+	assert_true(nb_stack_next_deadline(s, now) == UINT64_MAX);
+	/* A resolved ARP entry expires after its lifetime. */
+	assert_int_equal(nb_arp_add(s, PEER_IP, fb_peer_mac), 0);
+	assert_true(nb_stack_next_deadline(s, now) == now + NB_ARP_TTL_MS);
+	/* A pending resolution retries much sooner. */
+	struct nb_udp_sock sk;
+	assert_int_equal(nb_udp_open(&sk, s, 0, ignore_rx, NULL), 0);
+	assert_int_equal(nb_udp_sendto(&sk, NB_IPV4(10, 0, 0, 7), 9, "x", 1), 0);
+	uint64_t arp_due = arp_pending_deadline(s);
+	assert_true(arp_due > now && arp_due < now + NB_ARP_TTL_MS);
+	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	/* A UDP owner's timer counts once registered, and only while armed
+	 * and the socket open. */
+	struct nb_timer tm;
+	nb_timer_set(&tm, now, 3);
+	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	nb_udp_set_timer(&sk, &tm);
+	assert_true(nb_stack_next_deadline(s, now) == now + 3);
+	nb_timer_stop(&tm);
+	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	nb_timer_set(&tm, now, 3);
+	nb_udp_close(&sk);
+	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	/* An echo request's timeout. */
+	struct nb_ping p;
+	assert_int_equal(nb_ping_start(&p, s, PEER_IP, 1, 8, 2), 0);
+	assert_true(nb_stack_next_deadline(s, now) == now + 2);
+	nb_ping_cancel(&p);
+	assert_int_equal(nb_ping_poll(&p, now), -NB_ECANCELED);
+	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	/* A half-reassembled datagram expires. */
+	uint8_t frag[64] = {0};
+	struct fb_ip fh = {.src = PEER_IP, .dst = OUR_IP, .proto = 17,
+			   .id = 7, .frag = 0x2000};
+	rx_ip(t, &fh, frag, 16);
+	assert_true(nb_stack_next_deadline(s, now) ==
+		    nb_deadline_min_test(arp_due, now + NB_IP_REASM_TIMEOUT_MS));
+	/* A registered protocol's own timer. */
+	hook_due = now + 1;
+	assert_int_equal(nb_ip_register_timed(s, 99, fake_input, fake_deadline,
+					      NULL), 0);
+	assert_true(nb_stack_next_deadline(s, now) == now + 1);
+	hook_due = UINT64_MAX;
+	assert_true(nb_stack_next_deadline(s, now) ==
+		    nb_deadline_min_test(arp_due, now + NB_IP_REASM_TIMEOUT_MS));
+	tenv_free(t);
+}
+
+/* TCP registers its connections' timers with the stack. */
+static void stack_next_deadline_tcp(void **state)
+{
+	(void)state;
+	struct tenv *t = tenv_new(OUR_IP, MASK, GW_IP);
+	assert_non_null(t);
+	struct nb_stack *s = &t->s;
+	assert_int_equal(tenv_poll(t, 1000), 0);
+	uint64_t now = s->now;
+	assert_int_equal(nb_arp_add(s, PEER_IP, fb_peer_mac), 0);
+	static struct nb_tcp tcp;
+	static struct nb_tcp_conn c;
+	static uint8_t sbuf[256];
+	assert_int_equal(nb_tcp_init(&tcp, s), 0);
+	assert_true(nb_stack_next_deadline(s, now) == now + NB_ARP_TTL_MS);
+	struct nb_tcp_rx rx = {.deliver = tcp_take};
+	assert_int_equal(nb_tcp_connect(&c, &tcp, PEER_IP, 80, &rx, sbuf,
+					sizeof(sbuf)), 0);
+	/* The SYN's retransmission timer. */
+	assert_true(nb_stack_next_deadline(s, now) == c.rto_due);
+	assert_true(c.rto_due > now && c.rto_due <= now + NB_TCP_RTO_INIT_MS);
+	nb_tcp_abort(&c);
+	assert_true(nb_stack_next_deadline(s, now) == now + NB_ARP_TTL_MS);
+	tenv_free(t);
+}
+
+/* nb_wait() sleeps until the next deadline, never past NB_WAIT_IDLE_MAX_MS. */
+static void stack_wait_sleeps_until_deadline(void **state)
+{
+	struct tenv *t = *state;
+	struct clk c = {5000, 0, 0, 1};
+	struct nb_clock clock = {clk_now, clk_idle, &c};
+	int n = 3;
+	/* Only far deadlines (the ARP entries of setup()): the cap. */
+	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 0), 42);
+	assert_int_equal(c.last_idle, NB_WAIT_IDLE_MAX_MS);
+	/* A UDP owner's timer 4 ms away: sleep exactly that long. */
+	struct nb_udp_sock sk;
+	struct nb_timer tm;
+	assert_int_equal(nb_udp_open(&sk, &t->s, 0, ignore_rx, NULL), 0);
+	nb_udp_set_timer(&sk, &tm);
+	nb_timer_set(&tm, c.now + 2 + 4, 0);
+	n = 2;
+	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 0), 42);
+	assert_int_equal(c.last_idle, 4);
+	/* The caller's timeout ends the sleep too. */
+	nb_timer_stop(&tm);
+	n = 1000;
+	c.last_idle = 0;
+	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 3), -NB_ETIMEDOUT);
+	assert_true(c.last_idle >= 1 && c.last_idle <= 2);
+	/* Already overdue (an owner nobody polls): 1 ms, not a busy loop. */
+	nb_timer_set(&tm, 0, 0);
+	n = 2;
+	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 0), 42);
+	assert_int_equal(c.last_idle, 1);
+	nb_udp_close(&sk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +404,9 @@ int main(void)
 		cmocka_unit_test(stack_small_mtu),
 		cmocka_unit_test(two_stacks),
 		T(stack_wait),
+		cmocka_unit_test(stack_next_deadline),
+		cmocka_unit_test(stack_next_deadline_tcp),
+		T(stack_wait_sleeps_until_deadline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
 #ifndef NB_TEST_PAIR_H
 #define NB_TEST_PAIR_H
 
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 #include "netboot/pcap.h"
 #include "netboot/stack.h"
 

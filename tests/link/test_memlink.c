@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 
 #define FRAMES 10000
 

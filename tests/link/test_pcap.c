@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 #include "netboot/pcap.h"
 
 struct buf {

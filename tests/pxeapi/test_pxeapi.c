@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 #include "peers.h"
 #include "pxeapi.h"
 

@@ -6,7 +6,7 @@
 #ifndef NB_TEST_DUO_H
 #define NB_TEST_DUO_H
 
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 #include "netboot/stack.h"
 
 #define DUO_IP_A NB_IPV4(192, 0, 2, 1)

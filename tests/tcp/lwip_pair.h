@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "netboot/memlink.h"
+#include "../support/memlink.h"
 
 enum lp_dir { LP_DOWNLOAD, LP_UPLOAD };
 

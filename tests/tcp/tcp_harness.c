@@ -1,5 +1,6 @@
 /* Scripted TCP peer: see tcp_harness.h. */
 #include "tcp_harness.h"
+#include "tcp/tcp_int.h" /* nb_tcp_input() */
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,12 @@
-#include "core/mem.h"
-#include "memlink/memlink_int.h"
+/*
+ * The memlink: two link ends joined in memory for tests and benchmarks,
+ * with bounded queues per direction, delay, rate limit and the
+ * impairments of impair.c applied as frames enter a queue.  Test support
+ * only: it is not part of libnetboot and is never installed.
+ */
+#include <string.h>
+
+#include "memlink_int.h"
 
 static int ml_transmit(void *drv, const void *frame, size_t len);
 static int ml_receive(void *drv, void *buf, size_t cap);

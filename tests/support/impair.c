@@ -1,4 +1,9 @@
-#include "memlink/memlink_int.h"
+/*
+ * The deterministic test RNG of the memlink (splitmix64 per direction)
+ * and the impairment decisions drawn from it: loss, duplication,
+ * reordering, corruption.  Test support only, like memlink.c.
+ */
+#include "memlink_int.h"
 #include "netboot/eth.h"
 
 /*

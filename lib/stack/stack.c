@@ -1,5 +1,12 @@
+/*
+ * The stack object: setting it up on a link and its arena, the poll loop
+ * that moves received frames into lib/eth and runs every layer's timers,
+ * the earliest-deadline query that lets a caller sleep exactly as long as
+ * nothing is due, and nb_wait(), the blocking loop simple callers build on.
+ * The layers reach each other only through stack/layers.h.
+ */
 #include "core/mem.h"
-#include "netboot/stack.h"
+#include "stack/layers.h"
 
 int nb_stack_init(struct nb_stack *s, struct nb_link *link,
 		  const struct nb_rng *rng, struct nb_arena *arena)
@@ -75,12 +82,37 @@ int nb_stack_poll(struct nb_stack *s, uint64_t now_ms)
 	return handled;
 }
 
+uint64_t nb_stack_next_deadline(const struct nb_stack *s, uint64_t now_ms)
+{
+	if (!s)
+		return NB_NO_DEADLINE;
+	return nb_deadline_min(nb_arp_next_deadline(s),
+			       nb_ip_next_deadline(s, now_ms));
+}
+
+/* How long nb_wait() may sleep: until the stack's next timer or the
+ * caller's timeout, whichever is first, but never longer than
+ * NB_WAIT_IDLE_MAX_MS (the waited-on object may keep timers the stack
+ * does not know of), and at least 1 ms when something is already overdue
+ * (its owner is not the object being polled, so spinning would not help). */
+static uint32_t idle_ms(const struct nb_stack *s, uint64_t now, uint64_t end)
+{
+	uint64_t due = nb_deadline_min(nb_stack_next_deadline(s, now), end);
+	if (due <= now)
+		return 1;
+	uint64_t ms = due - now;
+	return ms > NB_WAIT_IDLE_MAX_MS ? NB_WAIT_IDLE_MAX_MS : (uint32_t)ms;
+}
+
 int nb_wait(struct nb_stack *s, nb_poll_fn fn, void *obj,
 	    const struct nb_clock *clk, uint64_t timeout_ms)
 {
 	if (!s || !fn || !clk || !clk->now_ms)
 		return -NB_EINVAL;
 	uint64_t start = clk->now_ms(clk->ctx);
+	uint64_t end = timeout_ms && start <= UINT64_MAX - timeout_ms
+			       ? start + timeout_ms
+			       : NB_NO_DEADLINE;
 	for (;;) {
 		uint64_t now = clk->now_ms(clk->ctx);
 		int n = nb_stack_poll(s, now);
@@ -94,6 +126,6 @@ int nb_wait(struct nb_stack *s, nb_poll_fn fn, void *obj,
 		/* Only sleep when the link was idle: a full budget means more
 		 * frames are probably waiting. */
 		if (n == 0 && clk->idle)
-			clk->idle(clk->ctx, 1);
+			clk->idle(clk->ctx, idle_ms(s, now, end));
 	}
 }

@@ -1,7 +1,7 @@
 /**
  * @file memlink.h
  * @brief Two link ends joined in memory, with seeded, deterministic
- *        impairment (lib/memlink).
+ *        impairment (test support, tests/support; not installed).
  *
  * A memlink is a virtual cable for tests and benchmarks: two stacks (or a
  * stack and a test) in one process, each given one end's struct nb_link.

@@ -1,8 +1,9 @@
-/* Internal to lib/memlink: the random decisions of one direction. */
-#ifndef NB_LIB_MEMLINK_INT_H
-#define NB_LIB_MEMLINK_INT_H
+/* Internal to the memlink (tests/support): the random decisions of one
+ * direction. */
+#ifndef NB_TEST_MEMLINK_INT_H
+#define NB_TEST_MEMLINK_INT_H
 
-#include "netboot/memlink.h"
+#include "memlink.h"
 
 /* Seed the PRNG of direction @p idx from the caller's seed. */
 void nb_ml_seed(struct nb_memlink_dir *d, uint64_t seed, unsigned idx);
