@@ -21,7 +21,7 @@ extern uint16_t rom_pxenv_off, rom_pxenv_seg, rom_bang_off, rom_bang_seg;
 
 /* Symbols of the .rm block: their addresses are offsets into it. */
 extern char rm_seg[], rom_ss[], rom_sp[], pxe_entry[], rm_opcode[],
-	rm_param_off[], rm_param_seg[], rm_result[], rm_regs[], rm_int_insn[],
+	rm_param_off[], rm_param_seg[], rm_result[], rm_regs[], rm_int_vec[],
 	chain_bang_off[], chain_bang_seg[], chain_pxenv_off[],
 	chain_pxenv_seg[], old_int1a[], old_int15[], hide_lo[], hide_hi[],
 	api_entry_sp[], api_entry_pxenv[], int1a_hook[], int15_hook[],
@@ -81,6 +81,9 @@ void pm_rm_int(uint8_t vector, struct rm_regs *r);
  * pxe_rom_calls counts them (each is a trip through real mode). */
 extern uint32_t pxe_rom_calls;
 uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear);
+/* Print the ROM calls made since the last time (after a download, so a
+ * log shows the trips a download cost: bench/boot's calls per MiB). */
+void pxe_say_rom_calls(void);
 
 /* Find !PXE's entry point; -1 when the ROM gave us no usable structure. */
 int pxe_init(void);

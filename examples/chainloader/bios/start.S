@@ -79,13 +79,21 @@ boot_pm:
 	movl	$__bss_len, %ecx
 	xorl	%eax, %eax
 	rep stosb
-	/* The .rm block: take its KiB from the top of base memory. */
+	/* The .rm block: from the top of base memory, on whole 4 KiB pages
+	 * of its own (nbp.ld: code page, then data pages), so nothing it
+	 * writes shares a page with code, the ROM's included: QEMU's TCG
+	 * (like a CPU's self-modifying-code check) makes every write to a
+	 * page it has translated code from slow, and a few bytes of our
+	 * stack in the ROM's code page once cost half the UNDI rate. */
 	movzwl	BDA_FBM, %eax
 	movw	%ax, rm_fbm_orig
-	subl	$__rm_kib, %eax
-	movw	%ax, BDA_FBM
 	shll	$10, %eax
+	subl	$__rm_total, %eax
+	andl	$~0xfff, %eax
 	movl	%eax, rm_base
+	shrl	$10, %eax
+	movw	%ax, BDA_FBM
+	movl	rm_base, %eax
 	movl	%eax, %edi
 	movl	$__rm_lma, %esi
 	movl	$__rm_size, %ecx
@@ -224,7 +232,7 @@ pm_boot_linux32:
 	xorl	%ebx, %ebx
 	lret
 
-	.data
+	.section .rodata
 	.balign 8
 linux_gdt:
 	.quad	0
@@ -235,8 +243,13 @@ linux_gdt_end:
 linux_gdt_desc:
 	.word	linux_gdt_end - linux_gdt - 1
 	.long	linux_gdt
+
+/* Written at run time: in .bss, which nbp.ld keeps off the code's pages
+ * (boot_pm sets these after zeroing it). */
+	.bss
 	.globl rm_base, rm_fbm_orig
 	.globl rom_pxenv_off, rom_pxenv_seg, rom_bang_off, rom_bang_seg
+	.balign 4
 rm_base:	.long 0			/* linear address of the .rm block */
 pm_saved_esp:	.long 0
 rm_fbm_orig:	.word 0			/* 40:13 before we took our KiB */
@@ -244,8 +257,6 @@ rom_pxenv_off:	.word 0
 rom_pxenv_seg:	.word 0
 rom_bang_off:	.word 0
 rom_bang_seg:	.word 0
-
-	.bss
 	.balign 16
 pm_stack:	.space 32768
 pm_stack_top:
@@ -303,10 +314,17 @@ rm_do_pxe:
 	movw	%ax, rm_result
 	ret
 
-/* A BIOS interrupt with the registers in rm_regs (vector patched into
- * the instruction by the caller). */
-	.globl rm_do_int, rm_int_insn
+/* A BIOS interrupt (vector in rm_int_vec) with the registers in
+ * rm_regs.  Called through the IVT as INT would (FLAGS pushed, IF off
+ * on entry): patching an INT instruction would write to the code page. */
+	.globl rm_do_int
 rm_do_int:
+	xorw	%ax, %ax
+	movw	%ax, %es
+	movzbw	rm_int_vec, %bx
+	shlw	$2, %bx
+	movl	%es:(%bx), %eax
+	movl	%eax, rm_int_fp
 	movw	rm_regs+32, %ax		/* es */
 	movw	%ax, %es
 	movl	rm_regs+0, %eax
@@ -317,8 +335,9 @@ rm_do_int:
 	movl	rm_regs+20, %edi
 	movl	rm_regs+24, %ebp
 	sti
-rm_int_insn:
-	int	$0x00
+	pushfw
+	cli
+	lcall	*%cs:rm_int_fp
 	cli
 	pushfl
 	pushw	%cs
@@ -606,10 +625,11 @@ iret_cf_set:
 	.balign 8
 gdt:
 	.quad	0
-	.quad	0x00cf9a000000ffff	/* 0x08: 32-bit code, flat */
-	.quad	0x00cf92000000ffff	/* 0x10: 32-bit data, flat */
-	.quad	0x00009a000000ffff	/* 0x18: 16-bit code, base = the block */
-	.quad	0x000092000000ffff	/* 0x20: 16-bit data, base = the block */
+	/* Accessed bits preset: the CPU would otherwise write them. */
+	.quad	0x00cf9b000000ffff	/* 0x08: 32-bit code, flat */
+	.quad	0x00cf93000000ffff	/* 0x10: 32-bit data, flat */
+	.quad	0x00009b000000ffff	/* 0x18: 16-bit code, base = the block */
+	.quad	0x000093000000ffff	/* 0x20: 16-bit data, base = the block */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
@@ -619,43 +639,46 @@ rm_tramp_fp:
 	.globl rm_seg
 rm_seg:	.word	0			/* must follow rm_tramp_fp */
 
+/* Everything the block writes while it runs: zeroed by boot_pm, on the
+ * pages after the code page (nbp.ld). */
+	.section .rmbss, "aw", @nobits
 	.globl rom_ss, rom_sp, pxe_entry, rm_opcode, rm_param_off, rm_param_seg
-	.globl rm_result, rm_regs, chain_bang_off, chain_bang_seg
+	.globl rm_result, rm_regs, rm_int_vec, chain_bang_off, chain_bang_seg
 	.globl chain_pxenv_off, chain_pxenv_seg, old_int1a, old_int15
 	.globl hide_lo, hide_hi, api_stack
-rom_ss:		.word 0
-rom_sp:		.word 0
-rom_ret:	.long 0			/* where the ROM called us from */
-fbm_orig:	.word 0			/* 40:13 as the ROM left it */
-rm_target:	.word 0
-pxe_entry:	.long 0			/* the ROM's !PXE EntryPointSP */
-rm_opcode:	.word 0
-rm_param_off:	.word 0
-rm_param_seg:	.word 0
-rm_result:	.word 0
-chain_bang_off:	.word 0			/* our !PXE and PXENV+ */
-chain_bang_seg:	.word 0
-chain_pxenv_off: .word 0
-chain_pxenv_seg: .word 0
-old_int1a:	.long 0
-old_int15:	.long 0
-hide_lo:	.long 0
-hide_hi:	.long 0
-split_end_lo:	.long 0
-split_end_hi:	.long 0
-split_ebx:	.long 0
-api_opcode:	.word 0
-api_off:	.word 0
-api_seg:	.word 0
-api_result:	.word 0
-api_caller_ss:	.word 0
-api_caller_sp:	.word 0
-api_gdtr:	.word 0
-		.long 0
+	.balign 16
+rom_ss:		.space 2
+rom_sp:		.space 2
+rom_ret:	.space 4		/* where the ROM called us from */
+fbm_orig:	.space 2		/* 40:13 as the ROM left it */
+rm_target:	.space 2
+pxe_entry:	.space 4		/* the ROM's !PXE EntryPointSP */
+rm_opcode:	.space 2
+rm_param_off:	.space 2
+rm_param_seg:	.space 2
+rm_result:	.space 2
+chain_bang_off:	.space 2		/* our !PXE and PXENV+ */
+chain_bang_seg:	.space 2
+chain_pxenv_off: .space 2
+chain_pxenv_seg: .space 2
+old_int1a:	.space 4
+old_int15:	.space 4
+hide_lo:	.space 4
+hide_hi:	.space 4
+split_end_lo:	.space 4
+split_end_hi:	.space 4
+split_ebx:	.space 4
+api_opcode:	.space 2
+api_off:	.space 2
+api_seg:	.space 2
+api_result:	.space 2
+api_caller_ss:	.space 2
+api_caller_sp:	.space 2
+api_gdtr:	.space 6
+rm_int_vec:	.space 1		/* rm_do_int's vector */
 	.balign 4
+rm_int_fp:	.space 4		/* its handler, from the IVT */
 rm_regs:	.space 48		/* struct rm_regs for rm_do_int */
-
-	.section .rmbss, "aw", @nobits
 	.balign 16
 rm_stack:	.space 2048		/* the ROM's calls run on this */
 rm_stack_top:
