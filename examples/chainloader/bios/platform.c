@@ -74,6 +74,12 @@ static void p_print(void *ctx, const char *t)
 {
 	(void)ctx;
 	con_puts(t);
+	/* A download's last progress line ends so. */
+	size_t n = 0;
+	while (n < 4096 && t[n])
+		n++;
+	if (n >= 6 && memcmp(t + n - 6, " MB/s\n", 6) == 0)
+		pxe_say_rom_calls();
 }
 
 static uint8_t *p_image_mem(void *ctx, uint64_t size, uint64_t *cap)
