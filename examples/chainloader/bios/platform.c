@@ -157,6 +157,14 @@ static const void *u_from(void *c, uint16_t s, uint16_t o, size_t n)
 	return l + n <= 0x110000 ? (const void *)(uintptr_t)l : NULL;
 }
 
+static int u_drain(void *c, void *block, unsigned max_pieces, const void **log)
+{
+	(void)c;
+	*log = bios_low->undi_log;
+	return pm_pxe_drain(block, max_pieces, bios_low->undi_log,
+			    sizeof(bios_low->undi_log));
+}
+
 int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 {
 	calibrate();
@@ -192,6 +200,7 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	nb_arena_init(arena, (void *)(uintptr_t)ARENA_BASE, ARENA_BYTES);
 	struct nb_undi_env env = {
 		.call = u_call, .to_segoff = u_to, .from_segoff = u_from,
+		.drain = u_drain,
 		.scratch = bios_low->undi_scratch,
 		.scratch_len = sizeof(bios_low->undi_scratch),
 	};

@@ -72,6 +72,25 @@ uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)
 	return *(uint16_t *)rm_var(rm_result);
 }
 
+int pm_pxe_drain(void *block, unsigned max_pieces, uint8_t *log,
+		 size_t log_len)
+{
+	uint32_t b = (uint32_t)(uintptr_t)block, l = (uint32_t)(uintptr_t)log;
+	if ((l & 15) || l + log_len > 0x100000 || b + 16 > 0x100000 ||
+	    log_len < NB_UNDI_REC_MAX || log_len > 0xffff || !max_pieces)
+		return -1;
+	pxe_rom_calls++;
+	*(uint16_t *)rm_var(rm_param_seg) = (uint16_t)(b >> 4);
+	*(uint16_t *)rm_var(rm_param_off) = (uint16_t)(b & 15);
+	*(uint16_t *)rm_var(rm_log_seg) = (uint16_t)(l >> 4);
+	*(uint16_t *)rm_var(rm_log_stop) = (uint16_t)(log_len - NB_UNDI_REC_MAX);
+	*(uint16_t *)rm_var(rm_drain_pieces) =
+		(uint16_t)(max_pieces > 0xffff ? 0xffff : max_pieces);
+	*(uint16_t *)rm_var(rm_drain_steps) = NB_UNDI_DRAIN_CALLS;
+	rm_call((uint16_t)rm_off(rm_do_drain));
+	return *(uint16_t *)rm_var(rm_log_used);
+}
+
 int pxe_init(void)
 {
 	const uint8_t *bang =

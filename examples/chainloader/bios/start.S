@@ -314,6 +314,102 @@ rm_do_pxe:
 	movw	%ax, rm_result
 	ret
 
+/*
+ * The UNDI ISR sequence in one visit (nb_undi_env::drain in
+ * netboot/undi.h has the record format and when to stop): each step calls
+ * PXENV_UNDI_ISR with the block at rm_param_seg:rm_param_off and appends
+ * the block, a data length and the received piece to the log at
+ * rm_log_seg:0; rm_log_used says how far it got.
+ */
+	.set UNDI_ISR, 0x0014
+	.set FRAME_MAX, 1514		/* NB_ETH_FRAME_MAX */
+	.globl rm_do_drain
+rm_do_drain:
+	sti
+	movw	$0, rm_log_used
+1:	movw	rm_log_used, %ax
+	cmpw	rm_log_stop, %ax
+	ja	9f			/* no room for another record */
+	subw	$1, rm_drain_steps
+	jc	9f
+	pushw	rm_param_seg
+	pushw	rm_param_off
+	pushw	$UNDI_ISR
+	lcall	*pxe_entry
+	addw	$6, %sp
+	cld
+	movw	%cs, %bx
+	movw	%bx, %ds
+	/* The record: the block as the ROM left it ... */
+	movw	rm_log_seg, %es
+	movw	rm_log_used, %di
+	movw	%di, %bp
+	movw	rm_param_off, %si
+	movw	rm_param_seg, %bx
+	pushw	%ds
+	movw	%bx, %ds
+	movw	$8, %cx
+	rep movsw
+	popw	%ds
+	/* (AX non-zero with a zero status: it failed all the same) ... */
+	testw	%ax, %ax
+	jz	2f
+	cmpw	$0, %es:0(%bp)
+	jne	2f
+	movw	$1, %es:0(%bp)
+	/* ... then the piece a successful OUT_RECEIVE brought, if it can
+	 * be a frame's. */
+2:	xorw	%cx, %cx
+	cmpw	$0, %es:0(%bp)
+	jne	4f
+	cmpw	$3, %es:2(%bp)		/* OUT_RECEIVE */
+	jne	4f
+	decw	rm_drain_pieces
+	movw	%es:4(%bp), %dx		/* BufferLength */
+	cmpw	$FRAME_MAX, %dx
+	ja	4f
+	movw	%es:10(%bp), %si	/* Frame: normalise seg:off */
+	movw	%es:12(%bp), %bx
+	movw	%si, %ax
+	shrw	$4, %ax
+	addw	%ax, %bx
+	jc	4f			/* past 1 MiB: not copied */
+	andw	$15, %si
+	movw	%dx, %cx
+	movw	%cx, %es:(%di)
+	addw	$2, %di
+	pushw	%ds
+	movw	%bx, %ds
+	rep movsb
+	popw	%ds
+	jmp	5f
+4:	movw	%cx, %es:(%di)
+	addw	$2, %di
+5:	testw	$1, %di
+	jz	6f
+	movb	$0, %es:(%di)
+	incw	%di
+6:	movw	%di, rm_log_used
+	/* Go on after a transmit event, or a piece while room is left. */
+	cmpw	$0, %es:0(%bp)
+	jne	9f
+	movw	%es:2(%bp), %ax
+	cmpw	$2, %ax			/* OUT_TRANSMIT */
+	je	7f
+	cmpw	$3, %ax
+	jne	9f
+	cmpw	$0, rm_drain_pieces
+	je	9f
+7:	movw	rm_param_seg, %es	/* the block again: IN_GET_NEXT */
+	movw	rm_param_off, %di
+	xorw	%ax, %ax
+	movw	$8, %cx
+	rep stosw
+	movw	$3, %es:-14(%di)
+	jmp	1b
+9:	cli
+	ret
+
 /* A BIOS interrupt (vector in rm_int_vec) with the registers in
  * rm_regs.  Called through the IVT as INT would (FLAGS pushed, IF off
  * on entry): patching an INT instruction would write to the code page. */
@@ -644,6 +740,8 @@ rm_seg:	.word	0			/* must follow rm_tramp_fp */
 	.section .rmbss, "aw", @nobits
 	.globl rom_ss, rom_sp, pxe_entry, rm_opcode, rm_param_off, rm_param_seg
 	.globl rm_result, rm_regs, rm_int_vec, chain_bang_off, chain_bang_seg
+	.globl rm_log_seg, rm_log_stop, rm_log_used, rm_drain_pieces
+	.globl rm_drain_steps
 	.globl chain_pxenv_off, chain_pxenv_seg, old_int1a, old_int15
 	.globl hide_lo, hide_hi, api_stack
 	.balign 16
@@ -657,6 +755,11 @@ rm_opcode:	.space 2
 rm_param_off:	.space 2
 rm_param_seg:	.space 2
 rm_result:	.space 2
+rm_log_seg:	.space 2		/* rm_do_drain: its log, at offset 0 */
+rm_log_stop:	.space 2		/* no step once the log is past this */
+rm_log_used:	.space 2
+rm_drain_pieces: .space 2		/* OUT_RECEIVE records left */
+rm_drain_steps:	.space 2		/* ISR calls left */
 chain_bang_off:	.space 2		/* our !PXE and PXENV+ */
 chain_bang_seg:	.space 2
 chain_pxenv_off: .space 2
