@@ -92,6 +92,10 @@ rm_do_drain:
 	addw	$2, %di
 	pushw	%ds
 	movw	%bx, %ds
+	shrw	$2, %cx			/* dwords, then up to 3 bytes: */
+	rep movsl			/* TCG pays per iteration */
+	movw	%dx, %cx
+	andw	$3, %cx
 	rep movsb
 	popw	%ds
 	jmp	5f
