@@ -15,7 +15,8 @@
 #        NB_BENCH_CACHE (/var/tmp/nbbench-cache: fixtures, unpacked debs),
 #        NB_BENCH_KEEP=1 keeps the work dir (serial logs, captures),
 #        NB_BENCH_RTT_MS (unset: the tap alone; N: nbemu adds N ms of
-#        round trip between the guest and the server, see bootrig.sh).
+#        round trip between the guest and the server, see bootrig.sh),
+#        NB_BENCH_QEMU_ARGS (extra QEMU arguments, e.g. a -monitor).
 #
 # Where each phase comes from, so the ways are measured alike:
 #   fw DHCP  the first DHCPACK to the guest in a capture on the tap
@@ -36,6 +37,9 @@
 #            a slight underestimate; for the UKI the whole image over the
 #            download's serial lines); ours also print their own figure,
 #            shown as "own".
+#   ROM/MiB  trips into the PXE ROM per MiB of kernel: the count our BIOS
+#            NBP prints after a download's last progress line (each is a
+#            mode switch and a far call; the rate follows it closely).
 # Serial lines are timestamped as they arrive by tsread.pl.
 #
 # Rig notes: the QEMU NIC ROM is iPXE, and so is undionly.kkpxe: their
@@ -216,6 +220,8 @@ boot() {
 			-drive if=pflash,format=raw,unit=1,file="$work/vars.fd"
 			-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:90:00:43)
 	fi
+	# shellcheck disable=SC2206  # extra arguments split on blanks
+	[ -n "${NB_BENCH_QEMU_ARGS:-}" ] && q+=(${NB_BENCH_QEMU_ARGS})
 	# Capture on the tap with host timestamps (QEMU's filter-dump stamps
 	# packets with the guest clock plus a whole-second start, up to 1 s
 	# off).  Not via rig(): $! must be dumpcap itself to stop it.
@@ -236,9 +242,10 @@ first_ts() {
 	awk -v re="$2" -v col="$3" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
 		t ~ re { print (col == "end" ? $2 : $1); exit }' "$1"
 }
-# analyse WAY N -> "fwdhcp loader kernel marker rate own" (ms, MB/s; - = n/a)
+# analyse WAY N -> "fwdhcp loader kernel marker rate own rom" (ms, MB/s,
+# ROM calls per MiB; - = n/a)
 analyse() {
-	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- kreq ireq kend
+	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- rom=- kreq ireq kend
 	t0=$(cat "$base.t0")
 	# One capture pass: epoch, DHCP type, HTTP URI, TFTP file.
 	# Data frames (HTTP payload from port 80, TFTP DATA) are marked "d".
@@ -261,7 +268,11 @@ analyse() {
 		# The kernel's last progress figure before the initrd's line.
 		own=$(awk '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
 			t ~ /fetching .*initrd.gz/ { print r; exit }
-			t ~ /MB\/s/ { m = t; sub(/ *MB\/s.*/, "", m); sub(/.* /, "", m); r = m }' "$base.ts") ;;
+			t ~ /MB\/s/ { m = t; sub(/ *MB\/s.*/, "", m); sub(/.* /, "", m); r = m }' "$base.ts")
+		# The ROM calls line that follows the kernel's last progress line.
+		rom=$(awk -v s="$ksize" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+			t ~ /fetching .*initrd.gz/ { if (c != "") printf "%d\n", c * 1048576 / s; exit }
+			t ~ /^ *[0-9]+ ROM calls/ { c = t; sub(/ ROM calls.*/, "", c); sub(/^ */, "", c) }' "$base.ts") ;;
 	bios-undionly) ld=$(first_ts "$base.ts" 'PXE->EB' start) ;;
 	bios-pxelinux) ld=$(first_ts "$base.ts" 'pxelinux.0 : [0-9]+ bytes' end) ;;
 	bios-lpxelinux) ld=$(first_ts "$base.ts" 'lpxelinux.0 : [0-9]+ bytes' end) ;;
@@ -274,7 +285,7 @@ analyse() {
 		fi ;;
 	esac
 	mk=$(first_ts "$base.ts" "$NB_BOOT_MARKER" end)
-	echo "${fwd:--} ${ld:--} ${kf:--} ${mk:--} $rate ${own:--}"
+	echo "${fwd:--} ${ld:--} ${kf:--} ${mk:--} $rate ${own:--} ${rom:--}"
 }
 
 # --- run ----------------------------------------------------------------
@@ -296,7 +307,7 @@ for way in $ways; do
 		boot "$way" "$n"
 		r=$(analyse "$way" "$n")
 		echo "$way $n $r" >>"$res"
-		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s\n' \
+		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s ROM/MiB %s\n' \
 			"$way" "$n" $r
 	done
 done
@@ -313,27 +324,27 @@ function med(w, k,   n, i, j, v, t) {
 	return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
 { w = $1; if (!(w in cnt)) order[++nw] = w; i = ++cnt[w]
-  for (k = 3; k <= 8; k++) val[w, i, k] = $k
-  val[w, i, 9] = ($4 != "-" && $6 != "-") ? $6 - $4 : "-"
+  for (k = 3; k <= 9; k++) val[w, i, k] = $k
+  val[w, i, 10] = ($4 != "-" && $6 != "-") ? $6 - $4 : "-"
   if ($6 != "-") ok[w]++ }
 END {
-	printf "%-14s %8s %8s %8s %8s %12s %10s %9s %5s\n", "way (median)", "fwDHCP", "loader", "kernel",
-		"marker", "ld->marker", "rate MB/s", "own MB/s", "ok"
+	printf "%-14s %8s %8s %8s %8s %12s %10s %9s %8s %5s\n", "way (median)", "fwDHCP", "loader", "kernel",
+		"marker", "ld->marker", "rate MB/s", "own MB/s", "ROM/MiB", "ok"
 	for (o = 1; o <= nw; o++) {
 		w = order[o]
-		for (k = 3; k <= 9; k++) m[w, k] = med(w, k)
-		printf "%-14s %8s %8s %8s %8s %12s %10s %9s %3d/%d\n", w, m[w, 3], m[w, 4], m[w, 5], m[w, 6],
-			m[w, 9], m[w, 7], m[w, 8], ok[w], cnt[w]
+		for (k = 3; k <= 10; k++) m[w, k] = med(w, k)
+		printf "%-14s %8s %8s %8s %8s %12s %10s %9s %8s %3d/%d\n", w, m[w, 3], m[w, 4], m[w, 5], m[w, 6],
+			m[w, 10], m[w, 7], m[w, 8], m[w, 9], ok[w], cnt[w]
 	}
 	print ""
-	ratio("bios-ours", "bios-undionly", 9, "NBP start->marker / undionly.kkpxe start->marker (goal <= 0.35)")
-	ratio("bios-ours", "bios-pxelinux", 9, "NBP start->marker / pxelinux.0 start->marker (goal < 1)")
+	ratio("bios-ours", "bios-undionly", 10, "NBP start->marker / undionly.kkpxe start->marker (goal <= 0.35)")
+	ratio("bios-ours", "bios-pxelinux", 10, "NBP start->marker / pxelinux.0 start->marker (goal < 1)")
 	ratio("bios-ours", "bios-undionly", 7, "NBP kernel rate / undionly.kkpxe rate (goal >= 3)")
 	ratio("bios-ours", "bios-pxelinux", 7, "NBP kernel rate / pxelinux.0 rate")
 	ratio("bios-pxapi", "bios-pxelinux", 6, "pxelinux.0 via our PXE API QEMU->marker / pxelinux.0 TFTP QEMU->marker")
 	ratio("bios-pxapi", "bios-lpxelinux", 6, "pxelinux.0 via our PXE API QEMU->marker / lpxelinux.0 HTTP QEMU->marker")
 	ratio("bios-pxapi", "bios-lpxelinux", 7, "pxelinux.0 via our PXE API kernel rate / lpxelinux.0 rate")
-	ratio("efi-ours", "efi-snponly", 9, "nbchain.efi start->marker / snponly.efi start->marker (goal <= 0.6)")
+	ratio("efi-ours", "efi-snponly", 10, "nbchain.efi start->marker / snponly.efi start->marker (goal <= 0.6)")
 	ratio("efi-ours", "efi-snponly", 7, "nbchain.efi kernel rate / snponly.efi rate (goal >= 1)")
 	ratio("efi-ours", "efi-uki", 6, "nbchain.efi QEMU->marker / OVMF TFTP UKI QEMU->marker")
 }

@@ -30,6 +30,10 @@
  * without any API call.  The receive() that finds the ring empty right
  * after a drain that ended in `OUT_DONE` answers 0 without a call too, so
  * a stack poll that brings k frames costs k + 2 calls, not k + 3.  Transmit completions seen on the way are counted.
+ * An embedder that can run code on the ROM's side of the mode switch
+ * supplies nb_undi_env::drain: the whole ISR sequence then runs there
+ * and one trip brings every frame the ring has room for (a record log,
+ * below), so a stack poll costs one trip instead of one per frame.
  * A frame arriving in several pieces is assembled in place; a frame larger
  * than the buffer is dropped whole, never truncated.
  *
@@ -69,6 +73,23 @@
 
 /** Largest receive ring (bounds the arena a caller can ask for). */
 #define NB_UNDI_RING_MAX 64
+
+/** @name The log of nb_undi_env::drain
+ * One record per ISR step, each starting at an even offset:
+ * - bytes 0..15: the 16-byte `s_PXENV_UNDI_ISR` block as the step left
+ *   it, except that its status word (0..1) is made non-zero when the call
+ *   itself failed (AX non-zero) although the block says success;
+ * - bytes 16..17: D, the data bytes that follow (little-endian);
+ * - D bytes: for a successful `OUT_RECEIVE` whose BufferLength is at most
+ *   NB_ETH_FRAME_MAX, a copy of that piece (D = BufferLength); else
+ *   nothing (D = 0, and the driver drops the frame as unreadable);
+ * - one zero byte when D is odd.
+ * @{ */
+#define NB_UNDI_REC_HDR 18 /**< Bytes before a record's data. */
+/** Most bytes one record takes: the embedder makes no step with less
+ * room than this left in its log. */
+#define NB_UNDI_REC_MAX (NB_UNDI_REC_HDR + NB_ETH_FRAME_MAX + 1)
+/** @} */
 
 /** Arena bytes nb_undi_init() takes for a ring of @p n frames (slack included). */
 #define NB_UNDI_ARENA_BYTES(n)                                                \
@@ -134,11 +155,32 @@ struct nb_undi_env {
 	 */
 	const void *(*from_segoff)(void *ctx, uint16_t seg, uint16_t off,
 				   size_t len);
-	void *ctx;          /**< Passed to the three functions. */
+	void *ctx;          /**< Passed to the functions. */
 	void *scratch;      /**< Base memory (below 1 MiB), at least
 				 NB_UNDI_SCRATCH_BYTES; owned by the driver
 				 from nb_undi_init() on. */
 	size_t scratch_len; /**< Its size in bytes. */
+	/**
+	 * Optional: run ISR steps in one visit to the ROM; NULL makes the
+	 * driver call() `PXENV_UNDI_ISR` once per step.  Starting with the
+	 * block as given (FuncFlag IN_PROCESS or IN_GET_NEXT, the rest
+	 * zero), each step calls `PXENV_UNDI_ISR`, appends a record to the
+	 * embedder's log (NB_UNDI_REC_HDR), and sets the block up again with
+	 * IN_GET_NEXT.  The visit ends after a record whose status is
+	 * non-zero or whose FuncFlag is neither `OUT_RECEIVE` nor
+	 * `OUT_TRANSMIT`, after @p max_pieces `OUT_RECEIVE` records, after
+	 * NB_UNDI_DRAIN_CALLS steps, or when less than NB_UNDI_REC_MAX bytes
+	 * of log are left.
+	 * @param ctx         nb_undi_env::ctx.
+	 * @param block       The ISR parameter block in nb_undi_env::scratch.
+	 * @param max_pieces  `OUT_RECEIVE` records allowed (at least 1): the
+	 *                    driver has room for that many new frames.
+	 * @param log         Receives the start of the log (readable memory).
+	 * @return The log's length in bytes (0 only if no step was made), or
+	 *         negative when the visit failed before its first step.
+	 */
+	int (*drain)(void *ctx, void *block, unsigned max_pieces,
+		     const void **log);
 };
 
 /** Counters of the driver.  Read freely. */
@@ -165,6 +207,11 @@ struct nb_undi_stats {
 	uint32_t isr_errors;    /**< ISR calls with a non-zero status. */
 	uint32_t isr_busy;      /**< OUT_BUSY answers. */
 	uint32_t isr_unknown;   /**< Answers with an undefined FuncFlag. */
+	uint32_t visits;        /**< nb_undi_env::drain visits (one trip to
+				     the ROM each; their steps count in
+				     neither calls nor drains' calls). */
+	uint32_t log_bad;       /**< drain() logs that broke their format
+				     (the sequence is then restarted). */
 };
 
 /** The driver.  Caller-owned and must not move while in use. */

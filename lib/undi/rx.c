@@ -6,7 +6,9 @@
  * assembled straight into the caller's buffer, later ones into ring
  * slots, so the frames the ROM holds are collected in one visit.  Pieces
  * are checked against the frame they claim to belong to, and a frame that
- * cannot be held whole is skipped whole.
+ * cannot be held whole is skipped whole.  With the embedder's drain() the
+ * steps run on the ROM's side in one visit and come back as a log, which
+ * is replayed through the same code.
  */
 #include "undi_int.h"
 
@@ -52,10 +54,11 @@ static void start_frame(struct nb_undi *d, uint16_t total, bool buf_free,
 	}
 }
 
-/* Handle one OUT_RECEIVE piece.  Returns the frame length once a frame
- * for @buf is complete, else 0. */
+/* Handle one OUT_RECEIVE piece; @copied (not NULL when it came in a
+ * drain() log) holds @clen bytes of it.  Returns the frame length once a
+ * frame for @buf is complete, else 0. */
 static int piece(struct nb_undi *d, uint8_t *buf, size_t cap, bool buf_free,
-		 bool discard)
+		 bool discard, const uint8_t *copied, uint16_t clen)
 {
 	const uint8_t *b = scr(d, SCR_ISR);
 	uint16_t blen = nb_load_le16(b + ISR_BUFLEN);
@@ -79,9 +82,13 @@ static int piece(struct nb_undi *d, uint8_t *buf, size_t cap, bool buf_free,
 		return 0;
 	}
 	if (d->asm_to != ASM_DISCARD) {
-		const void *src = d->env.from_segoff(d->env.ctx,
-						     nb_load_le16(b + ISR_FRAME_SEG),
-						     nb_load_le16(b + ISR_FRAME_OFF), blen);
+		const void *src;
+		if (copied)
+			src = clen == blen ? copied : NULL;
+		else
+			src = d->env.from_segoff(d->env.ctx,
+						 nb_load_le16(b + ISR_FRAME_SEG),
+						 nb_load_le16(b + ISR_FRAME_OFF), blen);
 		if (!src) {
 			/* Skip the rest of this frame too. */
 			d->stats.rx_bad_ptr++;
@@ -111,60 +118,156 @@ static int piece(struct nb_undi *d, uint8_t *buf, size_t cap, bool buf_free,
 	return done;
 }
 
+/* One ISR answer, in the scratch block with status @st: true while the
+ * sequence goes on. */
+static bool step(struct nb_undi *d, int st, uint8_t *buf, size_t cap,
+		 bool discard, const uint8_t *copied, uint16_t clen, int *got)
+{
+	if (st != 0) {
+		d->stats.isr_errors++;
+		d->in_isr = 0;
+		abandon(d);
+		if (!*got)
+			*got = -NB_EIO;
+		return false;
+	}
+	/* The caller's buffer takes a frame only while nothing older waits
+	 * in the ring: frames leave in arrival order. */
+	bool buf_free = buf && *got <= 0 && d->ring_count == 0;
+	d->in_isr = 1;
+	switch (nb_load_le16(scr(d, SCR_ISR) + ISR_FUNC)) {
+	case ISR_OUT_RECEIVE: {
+		int n = piece(d, buf, cap, buf_free, discard, copied, clen);
+		if (n > 0)
+			*got = n;
+		return true;
+	}
+	case ISR_OUT_TRANSMIT:
+		d->stats.tx_complete++;
+		return true;
+	case ISR_OUT_DONE:
+		d->in_isr = 0;
+		abandon(d);
+		/* The ROM was empty a moment ago: the receive() that finds
+		 * the ring drained next need not ask again. */
+		d->rx_idle_skip = *got > 0 || d->ring_count > 0;
+		return false;
+	case ISR_OUT_BUSY:
+		/* Another ISR sequence is in progress inside the ROM (an
+		 * interrupt handler): start afresh next time. */
+		d->stats.isr_busy++;
+		break;
+	default:
+		d->stats.isr_unknown++;
+		break;
+	}
+	d->in_isr = 0;
+	abandon(d);
+	return false;
+}
+
+/* Set up the ISR block for the next step. */
+static void isr_begin(struct nb_undi *d)
+{
+	uint8_t *isr = scr(d, SCR_ISR);
+	memset(isr, 0, ISR_SIZE);
+	put_le16(isr + ISR_FUNC, d->in_isr ? ISR_IN_GET_NEXT : ISR_IN_PROCESS);
+	if (!d->in_isr)
+		d->stats.drains++;
+}
+
+/* New frames that have somewhere to land, plus one for the frame being
+ * assembled (its next piece either continues it or frees its place). */
+static unsigned room(const struct nb_undi *d, const uint8_t *buf, int got)
+{
+	unsigned n = (unsigned)(d->ring_n - d->ring_count);
+	if (d->asm_to == ASM_RING)
+		n--;
+	if (buf && got <= 0 && d->ring_count == 0 && d->asm_to != ASM_CALLER)
+		n++;
+	if (d->asm_to == ASM_RING || d->asm_to == ASM_CALLER ||
+	    (d->asm_to == ASM_DISCARD && n == 0))
+		n++;
+	return n;
+}
+
+/* Replay one drain() log; true while the sequence goes on. */
+static bool replay(struct nb_undi *d, const uint8_t *log, size_t len,
+		   uint8_t *buf, size_t cap, int *got)
+{
+	size_t at = 0;
+	/* Each record is at least NB_UNDI_REC_HDR bytes: bounded. */
+	while (len - at >= NB_UNDI_REC_HDR) {
+		const uint8_t *r = log + at;
+		uint16_t dl = nb_load_le16(r + ISR_SIZE);
+		if (len - at - NB_UNDI_REC_HDR < dl)
+			break;
+		at += NB_UNDI_REC_HDR + dl + (dl & 1u);
+		if (at > len)
+			at = len;
+		memcpy(scr(d, SCR_ISR), r, ISR_SIZE);
+		if (!step(d, nb_load_le16(r), buf, cap, false, r + NB_UNDI_REC_HDR, dl,
+			  got)) {
+			/* The ROM said the sequence is over: nothing follows. */
+			if (at < len)
+				d->stats.log_bad++;
+			return false;
+		}
+	}
+	if (at == len && len > 0)
+		return true;
+	/* Cut short or empty: where the ROM stands is unknown, so the
+	 * sequence starts afresh and the frame in progress is lost. */
+	d->stats.log_bad++;
+	d->in_isr = 0;
+	abandon(d);
+	return false;
+}
+
+/* The ISR sequence through the embedder's drain(): one visit brings as
+ * many pieces as there is room for. */
+static int drain_visits(struct nb_undi *d, uint8_t *buf, size_t cap)
+{
+	int got = 0;
+	/* A visit that fills the room ends the loop at the next room()
+	 * check; the bound only guards against a log of transmit events
+	 * alone, visit after visit. */
+	for (unsigned v = 0; v < NB_UNDI_DRAIN_VISITS; v++) {
+		unsigned n = room(d, buf, got);
+		if (n == 0)
+			break;
+		isr_begin(d);
+		const void *log = NULL;
+		d->stats.visits++;
+		int len = d->env.drain(d->env.ctx, scr(d, SCR_ISR), n, &log);
+		if (len < 0 || !log) {
+			step(d, NB_PXENV_STATUS_FAILURE, buf, cap, false, NULL, 0, &got);
+			break;
+		}
+		if (!replay(d, log, (size_t)len, buf, cap, &got))
+			break;
+	}
+	return got;
+}
+
 int nb_undi_drain(struct nb_undi *d, uint8_t *buf, size_t cap, bool discard)
 {
 	int got = 0;
-	uint8_t *isr = scr(d, SCR_ISR);
-	for (unsigned calls = 0; calls < NB_UNDI_DRAIN_CALLS; calls++) {
-		/* The caller's buffer takes a frame only while nothing
-		 * older waits in the ring: frames leave in arrival order. */
-		bool buf_free = buf && !got && d->ring_count == 0;
-		/* Between frames, go on only while a new frame has somewhere
-		 * to land; the sequence stays open for the next receive(). */
-		if (d->asm_to == ASM_NONE && !discard && !buf_free &&
-		    d->ring_count >= d->ring_n)
-			return got;
-		memset(isr, 0, ISR_SIZE);
-		nb_store_le16(isr + ISR_FUNC, d->in_isr ? ISR_IN_GET_NEXT : ISR_IN_PROCESS);
-		if (!d->in_isr)
-			d->stats.drains++;
-		int st = nb_undi_call(d, NB_PXENV_UNDI_ISR, SCR_ISR);
-		if (st != 0) {
-			d->stats.isr_errors++;
-			d->in_isr = 0;
-			abandon(d);
-			return got ? got : -NB_EIO;
-		}
-		d->in_isr = 1;
-		switch (nb_load_le16(isr + ISR_FUNC)) {
-		case ISR_OUT_RECEIVE: {
-			int n = piece(d, buf, cap, buf_free, discard);
-			if (n > 0)
-				got = n;
-			break;
-		}
-		case ISR_OUT_TRANSMIT:
-			d->stats.tx_complete++;
-			break;
-		case ISR_OUT_DONE:
-			d->in_isr = 0;
-			abandon(d);
-			/* The ROM was empty a moment ago: the receive() that
-			 * finds the ring drained next need not ask again. */
-			d->rx_idle_skip = got > 0 || d->ring_count > 0;
-			return got;
-		case ISR_OUT_BUSY:
-			/* Another ISR sequence is in progress inside the ROM
-			 * (an interrupt handler): start afresh next time. */
-			d->stats.isr_busy++;
-			d->in_isr = 0;
-			abandon(d);
-			return got;
-		default:
-			d->stats.isr_unknown++;
-			d->in_isr = 0;
-			abandon(d);
-			return got;
+	if (d->env.drain && !discard) {
+		got = drain_visits(d, buf, cap);
+	} else {
+		for (unsigned calls = 0; calls < NB_UNDI_DRAIN_CALLS; calls++) {
+			bool buf_free = buf && !got && d->ring_count == 0;
+			/* Between frames, go on only while a new frame has
+			 * somewhere to land; the sequence stays open for the
+			 * next receive(). */
+			if (d->asm_to == ASM_NONE && !discard && !buf_free &&
+			    d->ring_count >= d->ring_n)
+				return got;
+			isr_begin(d);
+			int st = nb_undi_call(d, NB_PXENV_UNDI_ISR, SCR_ISR);
+			if (!step(d, st, buf, cap, discard, NULL, 0, &got))
+				return got;
 		}
 	}
 	/* Out of calls with a frame half-built in the caller's buffer,

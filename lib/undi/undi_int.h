@@ -88,6 +88,11 @@ _Static_assert(SCR_FRAME >= SCR_INFO + INFO_SIZE, "scratch layout");
 _Static_assert(NB_UNDI_SCRATCH_BYTES == SCR_FRAME + NB_ETH_FRAME_MAX,
 	       "scratch size");
 
+/* drain() visits one receive() makes at most: a visit ends when the
+ * room it was given is used, so more are needed only when the log of a
+ * visit filled with transmit events or a frame in many pieces. */
+#define NB_UNDI_DRAIN_VISITS 8
+
 /* Where the frame being assembled goes. */
 enum { ASM_NONE, ASM_CALLER, ASM_RING, ASM_DISCARD };
 

@@ -329,6 +329,60 @@ int emu_pxe_queue_tx_done(struct emu_pxe *e)
 	return 0;
 }
 
+int emu_pxe_drain(void *ctx, void *block, unsigned max_pieces,
+		  const void **log)
+{
+	struct emu_pxe *e = ctx;
+	uint8_t *b = block;
+	e->visits++;
+	e->last_max_pieces = max_pieces;
+	if (max_pieces == 0 || b < e->base || b + 16 > e->base + EMU_BASE_SIZE)
+		e->violations++;
+	if (e->drain_fail_once) {
+		e->drain_fail_once = false;
+		return -1;
+	}
+	size_t cap = e->dlog_len ? e->dlog_len : sizeof(e->dlog), at = 0;
+	unsigned pieces = 0;
+	*log = e->dlog;
+	for (unsigned steps = 0;
+	     steps < NB_UNDI_DRAIN_CALLS && cap - at >= NB_UNDI_REC_MAX; steps++) {
+		if (e->log_count < EMU_LOG)
+			e->log[e->log_count++] = (uint16_t)(0x1400 | rd16(b + 2));
+		isr(e, b);
+		uint8_t *r = e->dlog + at;
+		memcpy(r, b, 16);
+		if (e->ax_fail_once) {
+			e->ax_fail_once = false;
+			if (!rd16(r))
+				wr16(r, 1);
+		}
+		uint16_t func = rd16(r + 2), dl = 0;
+		if (rd16(r) == 0 && func == 3) {
+			uint16_t bl = rd16(r + 4);
+			const uint8_t *src = from_segoff(e, rd16(r + 12), rd16(r + 10), bl);
+			if (bl <= NB_ETH_FRAME_MAX && src) {
+				memcpy(r + 18, src, bl);
+				dl = bl;
+			}
+			pieces++;
+		}
+		wr16(r + 16, dl);
+		at += 18u + dl;
+		if (dl & 1)
+			e->dlog[at++] = 0;
+		if (rd16(r) != 0 || (func != 2 && func != 3) || pieces >= max_pieces)
+			break;
+		memset(b, 0, 16);
+		wr16(b + 2, 3); /* IN_GET_NEXT */
+	}
+	if (e->drain_cut_once) {
+		e->drain_cut_once = false;
+		return at > 5 ? (int)at - 5 : (int)at;
+	}
+	return (int)at;
+}
+
 struct nb_undi_env emu_pxe_env(struct emu_pxe *e, uint32_t at)
 {
 	struct nb_undi_env env = {

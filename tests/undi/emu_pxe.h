@@ -16,6 +16,8 @@
 #define EMU_EVQ 64
 #define EMU_FRAME 2048
 #define EMU_LOG 1024
+/* The drain log: a ring's worth of records. */
+#define EMU_DLOG (16 * NB_UNDI_REC_MAX)
 
 /* The ROM keeps received pieces in its own segment. */
 #define EMU_ROM_SEG 0x9000
@@ -57,6 +59,13 @@ struct emu_pxe {
 	bool flen_change_once; /* next piece claims another FrameLength */
 	bool blen_over_once;   /* next piece longer than its frame */
 
+	/* The drain(): its log, an optional smaller size for it, and
+	 * one-shot misbehaviour (the visit fails; the log is cut short). */
+	uint8_t dlog[EMU_DLOG];
+	size_t dlog_len;
+	bool drain_fail_once, drain_cut_once;
+	unsigned visits, last_max_pieces;
+
 	/* What happened. */
 	unsigned calls, n_isr, n_tx, n_info, n_open;
 	uint16_t open_filter;
@@ -73,5 +82,9 @@ int emu_pxe_queue_rx(struct emu_pxe *e, const void *frame, size_t len);
 int emu_pxe_queue_tx_done(struct emu_pxe *e);
 /* An environment for nb_undi_init() with its scratch area at @at. */
 struct nb_undi_env emu_pxe_env(struct emu_pxe *e, uint32_t at);
+/* nb_undi_env::drain for it: the ISR steps of one visit, as a real-mode
+ * drain runs them (counted in visits and n_isr, not in calls). */
+int emu_pxe_drain(void *ctx, void *block, unsigned max_pieces,
+		  const void **log);
 
 #endif

@@ -18,6 +18,7 @@ struct variant {
 	uint16_t piece;
 	bool tx_events;
 	unsigned flags;
+	bool drain;  /* the ISR steps through nb_undi_env::drain */
 };
 
 static void run(const struct variant *v)
@@ -32,6 +33,8 @@ static void run(const struct variant *v)
 	e->tx_events = v->tx_events;
 	struct nb_undi drv;
 	struct nb_undi_env env = emu_pxe_env(e, 0x10000);
+	if (v->drain)
+		env.drain = emu_pxe_drain;
 	assert_int_equal(nb_undi_init(&drv, &env, v->ring, v->flags, &d->arena), 0);
 	assert_int_equal(duo_start(d, nb_undi_link(&drv)), 0);
 
@@ -39,7 +42,8 @@ static void run(const struct variant *v)
 	assert_int_equal(duo_pings(d, false, 10, 56), 10);
 	assert_int_equal(duo_pings(d, true, 5, 1472), 5);
 	assert_int_equal(duo_pings(d, false, 5, 1472), 5);
-	unsigned calls0 = drv.stats.calls, rx0 = drv.stats.rx_frames;
+	unsigned calls0 = drv.stats.calls + drv.stats.visits;
+	unsigned rx0 = drv.stats.rx_frames;
 	unsigned tx0 = drv.stats.tx_frames;
 	/* Bursts: B answers 30 datagrams in one poll, so A's driver finds
 	 * many frames waiting in the ROM at once. */
@@ -47,8 +51,9 @@ static void run(const struct variant *v)
 	assert_int_equal(duo_udp_burst(d, 20, 500), 20);
 	assert_int_equal(duo_udp_burst(d, 10, 2), 10);
 	unsigned rx = drv.stats.rx_frames - rx0;
-	unsigned calls = drv.stats.calls - calls0 - (drv.stats.tx_frames - tx0);
-	print_message("undi %s: %u frames in bursts with %u ISR calls "
+	unsigned calls = drv.stats.calls + drv.stats.visits - calls0 -
+			 (drv.stats.tx_frames - tx0);
+	print_message("undi %s: %u frames in bursts with %u ISR trips "
 		      "(%.2f per frame), ring max %u, %u tx completions\n",
 		      v->name, rx, calls, (double)calls / rx,
 		      drv.stats.rx_ring_max, drv.stats.tx_complete);
@@ -58,6 +63,11 @@ static void run(const struct variant *v)
 			 drv.stats.isr_errors + drv.stats.tx_errors, 0);
 	if (v->ring)
 		assert_true(drv.stats.rx_ring_max > 1);
+	/* A visit brings as many pieces as the ring has room for: fewer
+	 * trips than frames, far fewer with whole frames. */
+	if (v->drain && v->ring)
+		assert_true((v->piece ? calls : calls * 4) < rx);
+	assert_int_equal(drv.stats.log_bad, 0);
 	assert_int_equal(nb_undi_quiesce(&drv), 0);
 	duo_free(d);
 	free(e);
@@ -66,7 +76,7 @@ static void run(const struct variant *v)
 static void test_whole_frames(void **state)
 {
 	(void)state;
-	static const struct variant v = {"whole frames, ring 16", 16, 0, false, 0};
+	static const struct variant v = {"whole frames, ring 16", 16, 0, false, 0, false};
 	run(&v);
 }
 
@@ -74,7 +84,7 @@ static void test_pieces_and_tx_events(void **state)
 {
 	(void)state;
 	static const struct variant v = {"256-byte pieces + tx events, ring 16",
-					 16, 256, true, 0};
+					 16, 256, true, 0, false};
 	run(&v);
 }
 
@@ -82,7 +92,31 @@ static void test_no_ring(void **state)
 {
 	(void)state;
 	static const struct variant v = {"ring 0, 600-byte pieces", 0, 600, true,
-					 NB_UNDI_TX_BY_PROTOCOL};
+					 NB_UNDI_TX_BY_PROTOCOL, false};
+	run(&v);
+}
+
+static void test_drain_whole_frames(void **state)
+{
+	(void)state;
+	static const struct variant v = {"drain(), whole frames, ring 16", 16, 0,
+					 false, 0, true};
+	run(&v);
+}
+
+static void test_drain_pieces_and_tx_events(void **state)
+{
+	(void)state;
+	static const struct variant v = {"drain(), 256-byte pieces + tx events, ring 16",
+					 16, 256, true, 0, true};
+	run(&v);
+}
+
+static void test_drain_no_ring(void **state)
+{
+	(void)state;
+	static const struct variant v = {"drain(), ring 0, 600-byte pieces", 0, 600,
+					 true, 0, true};
 	run(&v);
 }
 
@@ -92,6 +126,9 @@ int main(void)
 		cmocka_unit_test(test_whole_frames),
 		cmocka_unit_test(test_pieces_and_tx_events),
 		cmocka_unit_test(test_no_ring),
+		cmocka_unit_test(test_drain_whole_frames),
+		cmocka_unit_test(test_drain_pieces_and_tx_events),
+		cmocka_unit_test(test_drain_no_ring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,4 +18,22 @@
  */
 #define FILE_MEM_MAX (64u << 20)
 
+#ifdef __ASSEMBLER__
+/* GDT selectors (boot_gdt and the .rm block's gdt in start.S). */
+	.set CODE32, 0x08
+	.set DATA32, 0x10
+	.set CODE16, 0x18
+	.set DATA16, 0x20
+
+/* Flat 32-bit data selectors everywhere (after entering protected mode). */
+	.macro flat_data
+	movw	$DATA32, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	.endm
+#endif
+
 #endif

@@ -74,6 +74,12 @@ static void p_print(void *ctx, const char *t)
 {
 	(void)ctx;
 	con_puts(t);
+	/* A download's last progress line ends so. */
+	size_t n = 0;
+	while (n < 4096 && t[n])
+		n++;
+	if (n >= 6 && memcmp(t + n - 6, " MB/s\n", 6) == 0)
+		pxe_say_rom_calls();
 }
 
 static uint8_t *p_image_mem(void *ctx, uint64_t size, uint64_t *cap)
@@ -151,6 +157,14 @@ static const void *u_from(void *c, uint16_t s, uint16_t o, size_t n)
 	return l + n <= 0x110000 ? (const void *)(uintptr_t)l : NULL;
 }
 
+static int u_drain(void *c, void *block, unsigned max_pieces, const void **log)
+{
+	(void)c;
+	*log = bios_low->undi_log;
+	return pm_pxe_drain(block, max_pieces, bios_low->undi_log,
+			    sizeof(bios_low->undi_log));
+}
+
 int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 {
 	calibrate();
@@ -186,6 +200,7 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	nb_arena_init(arena, (void *)(uintptr_t)ARENA_BASE, ARENA_BYTES);
 	struct nb_undi_env env = {
 		.call = u_call, .to_segoff = u_to, .from_segoff = u_from,
+		.drain = u_drain,
 		.scratch = bios_low->undi_scratch,
 		.scratch_len = sizeof(bios_low->undi_scratch),
 	};

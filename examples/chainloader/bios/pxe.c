@@ -1,5 +1,6 @@
 #include "bios/pxe.h"
 
+#include "bios/console.h"
 #include "core/mem.h"
 #include "netboot/err.h"
 
@@ -19,11 +20,15 @@ static volatile uint16_t *bda_fbm(void)
 struct bios_low *bios_low_alloc(void)
 {
 	volatile uint16_t *fbm = bda_fbm();
-	uint32_t kib = (sizeof(struct bios_low) + 1023) / 1024;
+	/* Whole 4 KiB pages: the ROM writes frames into these buffers,
+	 * and a page shared with code would make every such write slow
+	 * (see nbp.ld). */
+	uint32_t kib = ((sizeof(struct bios_low) + 4095) / 4096) * 4;
+	uint32_t top = *fbm & ~3u;
 	/* Keep clear of the NBP area and the real-mode IVT/BDA. */
-	if (*fbm < kib + 64)
+	if (top < kib + 64)
 		return NULL;
-	*fbm = (uint16_t)(*fbm - kib);
+	*fbm = (uint16_t)(top - kib);
 	bios_low = (struct bios_low *)(uintptr_t)((uint32_t)*fbm * 1024);
 	memset(bios_low, 0, sizeof(*bios_low));
 	return bios_low;
@@ -41,13 +46,21 @@ void bios_exit_to_rom(void)
 void pm_rm_int(uint8_t vector, struct rm_regs *r)
 {
 	memcpy(rm_var(rm_regs), r, sizeof(*r));
-	/* The vector is an immediate of the int instruction. */
-	((uint8_t *)rm_var(rm_int_insn))[1] = vector;
+	*(uint8_t *)rm_var(rm_int_vec) = vector;
 	rm_call((uint16_t)rm_off(rm_do_int));
 	memcpy(r, rm_var(rm_regs), sizeof(*r));
 }
 
 uint32_t pxe_rom_calls;
+static uint32_t pxe_rom_calls_said;
+
+void pxe_say_rom_calls(void)
+{
+	con_puts("  ");
+	con_put_dec(pxe_rom_calls - pxe_rom_calls_said);
+	con_puts(" ROM calls\n");
+	pxe_rom_calls_said = pxe_rom_calls;
+}
 
 uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)
 {
@@ -57,6 +70,25 @@ uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)
 	*(uint16_t *)rm_var(rm_param_off) = (uint16_t)(param_linear & 15);
 	rm_call((uint16_t)rm_off(rm_do_pxe));
 	return *(uint16_t *)rm_var(rm_result);
+}
+
+int pm_pxe_drain(void *block, unsigned max_pieces, uint8_t *log,
+		 size_t log_len)
+{
+	uint32_t b = (uint32_t)(uintptr_t)block, l = (uint32_t)(uintptr_t)log;
+	if ((l & 15) || l + log_len > 0x100000 || b + 16 > 0x100000 ||
+	    log_len < NB_UNDI_REC_MAX || log_len > 0xffff || !max_pieces)
+		return -1;
+	pxe_rom_calls++;
+	*(uint16_t *)rm_var(rm_param_seg) = (uint16_t)(b >> 4);
+	*(uint16_t *)rm_var(rm_param_off) = (uint16_t)(b & 15);
+	*(uint16_t *)rm_var(rm_log_seg) = (uint16_t)(l >> 4);
+	*(uint16_t *)rm_var(rm_log_stop) = (uint16_t)(log_len - NB_UNDI_REC_MAX);
+	*(uint16_t *)rm_var(rm_drain_pieces) =
+		(uint16_t)(max_pieces > 0xffff ? 0xffff : max_pieces);
+	*(uint16_t *)rm_var(rm_drain_steps) = NB_UNDI_DRAIN_CALLS;
+	rm_call((uint16_t)rm_off(rm_do_drain));
+	return *(uint16_t *)rm_var(rm_log_used);
 }
 
 int pxe_init(void)

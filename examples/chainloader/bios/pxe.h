@@ -21,13 +21,15 @@ extern uint16_t rom_pxenv_off, rom_pxenv_seg, rom_bang_off, rom_bang_seg;
 
 /* Symbols of the .rm block: their addresses are offsets into it. */
 extern char rm_seg[], rom_ss[], rom_sp[], pxe_entry[], rm_opcode[],
-	rm_param_off[], rm_param_seg[], rm_result[], rm_regs[], rm_int_insn[],
+	rm_param_off[], rm_param_seg[], rm_result[], rm_regs[], rm_int_vec[],
 	chain_bang_off[], chain_bang_seg[], chain_pxenv_off[],
 	chain_pxenv_seg[], old_int1a[], old_int15[], hide_lo[], hide_hi[],
 	api_entry_sp[], api_entry_pxenv[], int1a_hook[], int15_hook[],
-	api_stack[], __rm_total[];
+	api_stack[], __rm_total[], rm_log_seg[], rm_log_stop[], rm_log_used[],
+	rm_drain_pieces[], rm_drain_steps[];
 /* Routines for rm_call(). */
-extern char rm_do_pxe[], rm_do_int[], rm_do_exit[], rm_do_chain[];
+extern char rm_do_pxe[], rm_do_int[], rm_do_exit[], rm_do_chain[],
+	rm_do_drain[];
 
 /* Run a .rm routine in real mode (start.S). */
 void rm_call(uint16_t fn);
@@ -64,6 +66,10 @@ struct rm_regs {
 /* Base memory the core needs below 1 MiB, taken below the .rm block. */
 struct bios_low {
 	uint8_t undi_scratch[NB_UNDI_SCRATCH_BYTES];
+	/* pm_pxe_drain()'s log: a default ring's worth of frames and the
+	 * records that end a visit. */
+	uint8_t undi_log[(NB_UNDI_RING_DEFAULT + 2) * NB_UNDI_REC_MAX]
+		__attribute__((aligned(16)));
 	uint8_t buf[1024];       /* buffers BIOS calls fill (E820) */
 	uint8_t block[256];      /* our own PXE parameter blocks */
 	uint8_t cached[3 * CL_PXEAPI_BOOTPLAYER_SIZE]; /* for the NBP */
@@ -81,6 +87,14 @@ void pm_rm_int(uint8_t vector, struct rm_regs *r);
  * pxe_rom_calls counts them (each is a trip through real mode). */
 extern uint32_t pxe_rom_calls;
 uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear);
+/* nb_undi_env::drain: the ISR steps of one visit in real mode, into
+ * @p log (16-byte aligned, in base memory); returns the log's length or
+ * -1.  One trip, counted in pxe_rom_calls. */
+int pm_pxe_drain(void *block, unsigned max_pieces, uint8_t *log,
+		 size_t log_len);
+/* Print the ROM calls made since the last time (after a download, so a
+ * log shows the trips a download cost: bench/boot's calls per MiB). */
+void pxe_say_rom_calls(void);
 
 /* Find !PXE's entry point; -1 when the ROM gave us no usable structure. */
 int pxe_init(void);

@@ -1,5 +1,5 @@
 /*
- * BIOS NBP entry and the real-mode side of the chainloader.
+ * BIOS NBP entry and the switches between the modes.
  *
  * The image has three parts (see nbp.ld):
  *  - .text.entry, run once at 0000:7C00 where the ROM loaded us;
@@ -13,22 +13,30 @@
  * drops to real mode in the .rm block, near-calls fn there on the .rm
  * stack and comes back.  Real-mode callers (the chained NBP's PXE calls)
  * enter through api_entry_sp/api_entry_pxenv, which switch the other way.
+ *
+ * The .rm block is assembled from several files, each its own job:
+ * this one (the mode switches, the block's GDT, and every variable and
+ * stack of the block, so its data layout is in one place), rom.S (the
+ * routines that call the ROM: PXE API, the UNDI drain, BIOS interrupts,
+ * the return to the ROM), api.S (chaining an NBP and serving it our PXE
+ * API) and hooks.S (INT 1Ah and INT 15h).  nbp.ld puts .rm.head first.
  */
-	.set CODE32, 0x08
-	.set DATA32, 0x10
-	.set CODE16, 0x18
-	.set DATA16, 0x20
-	.set BDA_FBM, 0x413		/* free base memory in KiB */
+#include "bios/layout.h"
 
-/* Flat 32-bit data selectors everywhere (after entering protected mode). */
-	.macro flat_data
-	movw	$DATA32, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movw	%ax, %ss
+/* A length of nbzip's format: EAX = 0..15 from the token; 15 goes on
+ * with the bytes that follow, while they are 255.  Clobbers ECX. */
+	.macro lz_len
+	cmpl	$15, %eax
+	jne	3f
+2:	movzbl	(%esi), %ecx
+	incl	%esi
+	addl	%ecx, %eax
+	cmpl	$255, %ecx
+	je	2b
+3:
 	.endm
+
+	.set BDA_FBM, 0x413		/* free base memory in KiB */
 
 /* ------------------------------------------------------------------ */
 	.section .text.entry, "awx"
@@ -70,22 +78,56 @@ _start:
 boot_pm:
 	flat_data
 	cld
-	/* The core: copy to CORE_BASE, zero its .bss. */
+	/* The core: expand it to CORE_BASE (tools/nbzip/nbzip.c has the
+	 * format), zero its .bss.  No stack here: ESP is still the ROM's SP. */
 	movl	$__high_lma, %esi
 	movl	$__high_start, %edi
-	movl	$__high_len, %ecx
+	lodsl
+	leal	(%edi,%eax), %edx	/* the end of the core */
+	xorl	%eax, %eax
+1:	cmpl	%edx, %edi
+	jae	5f
+	lodsb				/* token: literals, match length */
+	movl	%eax, %ebx
+	shrl	$4, %eax
+	lz_len
+	movl	%eax, %ecx
 	rep movsb
+	cmpl	%edx, %edi
+	jae	5f
+	movzwl	(%esi), %ebp		/* how far back the match is */
+	addl	$2, %esi
+	movl	%ebx, %eax
+	andl	$15, %eax
+	lz_len
+	leal	4(%eax), %ecx
+	movl	%esi, %eax
+	movl	%edi, %esi
+	subl	%ebp, %esi
+	rep movsb			/* bytewise: may overlap its output */
+	movl	%eax, %esi
+	xorl	%eax, %eax
+	jmp	1b
+5:
 	movl	$__bss_start, %edi
 	movl	$__bss_len, %ecx
 	xorl	%eax, %eax
 	rep stosb
-	/* The .rm block: take its KiB from the top of base memory. */
+	/* The .rm block: from the top of base memory, on whole 4 KiB pages
+	 * of its own (nbp.ld: code page, then data pages), so nothing it
+	 * writes shares a page with code, the ROM's included: QEMU's TCG
+	 * (like a CPU's self-modifying-code check) makes every write to a
+	 * page it has translated code from slow, and a few bytes of our
+	 * stack in the ROM's code page once cost half the UNDI rate. */
 	movzwl	BDA_FBM, %eax
 	movw	%ax, rm_fbm_orig
-	subl	$__rm_kib, %eax
-	movw	%ax, BDA_FBM
 	shll	$10, %eax
+	subl	$__rm_total, %eax
+	andl	$~0xfff, %eax
 	movl	%eax, rm_base
+	shrl	$10, %eax
+	movw	%ax, BDA_FBM
+	movl	rm_base, %eax
 	movl	%eax, %edi
 	movl	$__rm_lma, %esi
 	movl	$__rm_size, %ecx
@@ -140,6 +182,10 @@ boot_bang_off:	.word 0
 boot_bang_seg:	.word 0
 boot_rom_ss:	.word 0
 boot_rom_sp:	.word 0
+/* For tools/nbzip: where the core starts in the image, which it
+ * compresses from there to the end. */
+	.ascii	"NBZ1"
+	.long	__high_lma - 0x7c00
 
 /* ------------------------------------------------------------------ */
 	.text
@@ -156,7 +202,7 @@ core_start:
  * mode (CS = DS = SS = the block's segment, interrupts off unless fn
  * enables them) and come back.  fn may also never return.
  */
-	.globl rm_call
+	.globl rm_call, pm_return, pm_stack_top
 rm_call:
 	pushl	%ebp
 	pushl	%ebx
@@ -175,28 +221,6 @@ pm_return:
 	popl	%ebx
 	popl	%ebp
 	ret
-
-/*
- * A PXE API call from the chained NBP, now in protected mode on our own
- * stack (nothing of ours is live on it: chaining never returns).  The C
- * dispatcher gets the opcode and the flat address of the caller's block.
- */
-pm_api:
-	flat_data
-	movl	$pm_stack_top, %esp
-	movl	rm_base, %ebx
-	movzwl	api_seg(%ebx), %eax
-	shll	$4, %eax
-	movzwl	api_off(%ebx), %ecx
-	addl	%ecx, %eax
-	movzwl	api_opcode(%ebx), %ecx
-	pushl	%eax
-	pushl	%ecx
-	call	bios_pxe_api
-	movl	rm_base, %ebx
-	movw	%ax, api_result(%ebx)
-	movw	$api_return, rm_target(%ebx)
-	ljmp	$CODE16, $rm_tramp
 
 /*
  * void pm_boot_linux32(uint32_t entry, uint32_t boot_params)
@@ -224,7 +248,7 @@ pm_boot_linux32:
 	xorl	%ebx, %ebx
 	lret
 
-	.data
+	.section .rodata
 	.balign 8
 linux_gdt:
 	.quad	0
@@ -235,8 +259,13 @@ linux_gdt_end:
 linux_gdt_desc:
 	.word	linux_gdt_end - linux_gdt - 1
 	.long	linux_gdt
+
+/* Written at run time: in .bss, which nbp.ld keeps off the code's pages
+ * (boot_pm sets these after zeroing it). */
+	.bss
 	.globl rm_base, rm_fbm_orig
 	.globl rom_pxenv_off, rom_pxenv_seg, rom_bang_off, rom_bang_seg
+	.balign 4
 rm_base:	.long 0			/* linear address of the .rm block */
 pm_saved_esp:	.long 0
 rm_fbm_orig:	.word 0			/* 40:13 before we took our KiB */
@@ -244,16 +273,17 @@ rom_pxenv_off:	.word 0
 rom_pxenv_seg:	.word 0
 rom_bang_off:	.word 0
 rom_bang_seg:	.word 0
-
-	.bss
 	.balign 16
 pm_stack:	.space 32768
 pm_stack_top:
 
 /* ------------------------------------------------------------------ */
+	.section .rm.head, "awx"
+	.ascii	"NBRM"			/* no symbol at offset 0 */
+
 	.section .rm, "awx"
 	.code16
-	.ascii	"NBRM"			/* no symbol at offset 0 */
+	.globl rm_tramp
 
 /* 16-bit protected mode, CS/DS bases = the block: leave for real mode,
  * call the routine, and go back to 32-bit protected mode. */
@@ -284,332 +314,14 @@ rm_tramp_rm:
 	movl	%eax, %cr0
 	ljmpl	$CODE32, $pm_return
 
-/* Routines for rm_call().  Each runs with DS = SS = the block. */
-
-/* Far-call the ROM's !PXE entry: opcode and block on the stack (PXE 2.1
- * section 3.1); AX comes back.  Interrupts on: UNDI drivers may need
- * them while they work. */
-	.globl rm_do_pxe
-rm_do_pxe:
-	sti
-	pushw	rm_param_seg
-	pushw	rm_param_off
-	pushw	rm_opcode
-	lcall	*pxe_entry
-	addw	$6, %sp
-	cli
-	movw	%cs, %bx
-	movw	%bx, %ds
-	movw	%ax, rm_result
-	ret
-
-/* A BIOS interrupt with the registers in rm_regs (vector patched into
- * the instruction by the caller). */
-	.globl rm_do_int, rm_int_insn
-rm_do_int:
-	movw	rm_regs+32, %ax		/* es */
-	movw	%ax, %es
-	movl	rm_regs+0, %eax
-	movl	rm_regs+4, %ebx
-	movl	rm_regs+8, %ecx
-	movl	rm_regs+12, %edx
-	movl	rm_regs+16, %esi
-	movl	rm_regs+20, %edi
-	movl	rm_regs+24, %ebp
-	sti
-rm_int_insn:
-	int	$0x00
-	cli
-	pushfl
-	pushw	%cs
-	popw	%ds
-	movl	%eax, rm_regs+0
-	movl	%ebx, rm_regs+4
-	movl	%ecx, rm_regs+8
-	movl	%edx, rm_regs+12
-	movl	%esi, rm_regs+16
-	movl	%edi, rm_regs+20
-	movl	%ebp, rm_regs+24
-	popl	%eax
-	movl	%eax, rm_regs+28	/* eflags */
-	movw	%es, rm_regs+32
-	ret
-
-/* Back to the ROM that called us: its stack still holds our pushes. */
-	.globl rm_do_exit
-rm_do_exit:
-	movw	rom_ss, %ss
-	movw	rom_sp, %sp
-	popw	%gs
-	popw	%fs
-	popw	%es
-	popw	%ds
-	popal
-	sti
-	lret
-
-/* Start the NBP already copied to 0000:7C00 as a ROM starts one: on the
- * stack the ROM called us with, our !PXE far pointer at SS:SP+4 and
- * ES:BX -> our PXENV+.  The return address on top is chain_return's, so
- * an NBP that gives up passes through us on its way back to the ROM. */
-	.globl rm_do_chain
-rm_do_chain:
-	movw	chain_bang_off, %cx
-	movw	chain_bang_seg, %dx
-	movw	chain_pxenv_off, %bx
-	movw	chain_pxenv_seg, %es
-	movw	rom_sp, %ax
-	addw	$40, %ax		/* the ROM's SP before our pushes */
-	movw	rom_ss, %ss
-	movw	%ax, %sp
-	movw	%sp, %bp
-	movw	%cx, 4(%bp)
-	movw	%dx, 6(%bp)
-	movw	0(%bp), %ax
-	movw	%ax, rom_ret
-	movw	2(%bp), %ax
-	movw	%ax, rom_ret + 2
-	movw	$chain_return, 0(%bp)
-	movw	%cs, 2(%bp)
-	xorl	%eax, %eax
-	xorl	%ecx, %ecx
-	xorl	%edx, %edx
-	xorl	%esi, %esi
-	xorl	%edi, %edi
-	xorl	%ebp, %ebp
-	movw	%ax, %ds
-	movw	%ax, %fs
-	movw	%ax, %gs
-	sti
-	ljmp	$0, $0x7c00
-
-/* The chained NBP returned (it failed): take our hooks out if they are
- * still ours and give back the base memory, then continue in the ROM
- * with the NBP's registers, as if it had returned there directly. */
-chain_return:
-	pushfw
-	cli
-	pushl	%eax
-	pushw	%ds
-	pushw	%es
-	pushw	%cs
-	popw	%ds
-	xorw	%ax, %ax
-	movw	%ax, %es
-	movw	%cs, %ax
-	cmpw	$int1a_hook, %es:0x1a*4
-	jne	1f
-	cmpw	%ax, %es:0x1a*4+2
-	jne	1f
-	pushl	old_int1a
-	popl	%es:0x1a*4
-1:	cmpw	$int15_hook, %es:0x15*4
-	jne	2f
-	cmpw	%ax, %es:0x15*4+2
-	jne	2f
-	pushl	old_int15
-	popl	%es:0x15*4
-2:	movw	fbm_orig, %ax
-	movw	%ax, %es:0x413
-	popw	%es
-	popw	%ds
-	popl	%eax
-	popfw
-	ljmp	*%cs:rom_ret
-
-/*
- * Our PXE API, far-called by the chained NBP in real mode.
- *   !PXE EntryPointSP: opcode, block offset, block segment on the stack.
- *   PXENV+ RMEntry:    BX = opcode, ES:DI = block.
- * Every register, segment and the GDTR come back as they were, except
- * AX = PXENV_EXIT_* and CF set on failure (syslinux tests CF).
- */
-	.globl api_entry_sp, api_entry_pxenv
-api_entry_sp:
-	pushfw
-	cli
-	pushw	%bp
-	movw	%sp, %bp
-	pushw	%ax
-	movw	8(%bp), %ax
-	movw	%ax, %cs:api_opcode
-	movw	10(%bp), %ax
-	movw	%ax, %cs:api_off
-	movw	12(%bp), %ax
-	movw	%ax, %cs:api_seg
-	popw	%ax
-	popw	%bp
-	jmp	api_common
-api_entry_pxenv:
-	pushfw
-	cli
-	movw	%bx, %cs:api_opcode
-	movw	%di, %cs:api_off
-	movw	%es, %cs:api_seg
-api_common:
-	/* The caller's stack may be small: only FLAGS went there. */
-	movw	%ss, %cs:api_caller_ss
-	movw	%sp, %cs:api_caller_sp
-	pushw	%cs
-	popw	%ss
-	movw	$api_stack_top, %sp
-	pushal
-	pushw	%ds
-	pushw	%es
-	pushw	%fs
-	pushw	%gs
-	pushw	%cs
-	popw	%ds
-	sgdtl	api_gdtr
-	lgdtl	gdt_desc
-	movl	%cr0, %eax
-	orl	$1, %eax
-	movl	%eax, %cr0
-	ljmpl	$CODE32, $pm_api
-
-/* Routine for rm_call() from pm_api: unwind to the caller. */
-api_return:
-	lgdtl	api_gdtr
-	movw	$(api_stack_top - 40), %sp
-	popw	%gs
-	popw	%fs
-	popw	%es
-	popw	%ds
-	popal
-	movw	%cs:api_caller_ss, %ss
-	movw	%cs:api_caller_sp, %sp
-	movw	%cs:api_result, %ax
-	popfw
-	testw	%ax, %ax
-	jz	1f
-	stc
-	lret
-1:	clc
-	lret
-
-/* INT 1Ah, AX=5650h: the PXE installation check finds our PXENV+. */
-	.globl int1a_hook
-int1a_hook:
-	cmpw	$0x5650, %ax
-	jne	1f
-	movw	$0x564e, %ax
-	movw	%cs:chain_pxenv_seg, %bx
-	movw	%bx, %es
-	movw	%cs:chain_pxenv_off, %bx
-	jmp	iret_cf_clear
-1:	ljmp	*%cs:old_int1a
-
-/*
- * INT 15h, E820: the chained NBP (and the kernel it loads) must not use
- * the memory our core lives in while it serves them, so the usable
- * entries lose [hide_lo, hide_hi).  An entry that straddles it comes back
- * as two: the lower part now, with EBX = E820_SPLIT, and the upper part
- * on the next call, which then resumes the BIOS's own sequence.
- */
-	.set E820_SPLIT, 0x4e42e820
-	.set SMAP, 0x534d4150
-	.globl int15_hook
-int15_hook:
-	cmpl	$0xe820, %eax
-	jne	9f
-	cmpl	$SMAP, %edx
-	jne	9f
-	cmpl	$E820_SPLIT, %ebx
-	je	e820_upper
-	pushfw
-	lcall	*%cs:old_int15
-	jc	iret_cf_set
-	pushal
-	movw	%sp, %bp
-	cmpl	$1, %es:16(%di)
-	jne	8f
-	cmpl	$0, %es:4(%di)		/* starts above 4 GiB: not ours */
-	jne	8f
-	movl	%es:0(%di), %esi	/* start */
-	movl	%es:8(%di), %ecx
-	movl	%es:12(%di), %edx
-	addl	%esi, %ecx		/* end in EDX:ECX */
-	adcl	$0, %edx
-	cmpl	%cs:hide_hi, %esi
-	jae	8f			/* starts above the hole */
-	testl	%edx, %edx
-	jnz	1f
-	cmpl	%cs:hide_lo, %ecx
-	jbe	8f			/* ends below it */
-1:	/* Overlaps.  Upper part left over? */
-	xorw	%bx, %bx
-	testl	%edx, %edx
-	jnz	2f
-	cmpl	%cs:hide_hi, %ecx
-	jbe	3f
-2:	incw	%bx
-3:	cmpl	%cs:hide_lo, %esi
-	jae	5f
-	/* A lower part: report it (length hide_lo - start). */
-	movl	%cs:hide_lo, %eax
-	subl	%esi, %eax
-	movl	%eax, %es:8(%di)
-	movl	$0, %es:12(%di)
-	testw	%bx, %bx
-	jz	8f
-	/* ... and keep the upper part for the next call. */
-	movl	%ecx, %cs:split_end_lo
-	movl	%edx, %cs:split_end_hi
-	movl	16(%bp), %eax		/* the BIOS's EBX (pushal slot) */
-	movl	%eax, %cs:split_ebx
-	movl	$E820_SPLIT, 16(%bp)
-	jmp	8f
-5:	testw	%bx, %bx
-	jnz	6f
-	movl	$2, %es:16(%di)		/* all inside: reserved */
-	jmp	8f
-6:	movl	%cs:hide_hi, %eax	/* only an upper part */
-	movl	%eax, %es:0(%di)
-	subl	%eax, %ecx
-	sbbl	$0, %edx
-	movl	%ecx, %es:8(%di)
-	movl	%edx, %es:12(%di)
-8:	popal
-	jmp	iret_cf_clear
-9:	ljmp	*%cs:old_int15
-
-e820_upper:
-	movl	%cs:hide_hi, %eax
-	movl	%eax, %es:0(%di)
-	movl	$0, %es:4(%di)
-	movl	%cs:split_end_lo, %ecx
-	movl	%cs:split_end_hi, %edx
-	subl	%eax, %ecx
-	sbbl	$0, %edx
-	movl	%ecx, %es:8(%di)
-	movl	%edx, %es:12(%di)
-	movl	$1, %es:16(%di)
-	movl	%cs:split_ebx, %ebx
-	movl	$SMAP, %eax
-	movl	$20, %ecx
-	jmp	iret_cf_clear
-
-/* Return from an interrupt with CF in the caller's FLAGS set/clear. */
-iret_cf_clear:
-	pushw	%bp
-	movw	%sp, %bp
-	andw	$~1, 6(%bp)
-	popw	%bp
-	iret
-iret_cf_set:
-	pushw	%bp
-	movw	%sp, %bp
-	orw	$1, 6(%bp)
-	popw	%bp
-	iret
-
 	.balign 8
 gdt:
 	.quad	0
-	.quad	0x00cf9a000000ffff	/* 0x08: 32-bit code, flat */
-	.quad	0x00cf92000000ffff	/* 0x10: 32-bit data, flat */
-	.quad	0x00009a000000ffff	/* 0x18: 16-bit code, base = the block */
-	.quad	0x000092000000ffff	/* 0x20: 16-bit data, base = the block */
+	/* Accessed bits preset: the CPU would otherwise write them. */
+	.quad	0x00cf9b000000ffff	/* 0x08: 32-bit code, flat */
+	.quad	0x00cf93000000ffff	/* 0x10: 32-bit data, flat */
+	.quad	0x00009b000000ffff	/* 0x18: 16-bit code, base = the block */
+	.quad	0x000093000000ffff	/* 0x20: 16-bit data, base = the block */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
@@ -619,43 +331,56 @@ rm_tramp_fp:
 	.globl rm_seg
 rm_seg:	.word	0			/* must follow rm_tramp_fp */
 
-	.globl rom_ss, rom_sp, pxe_entry, rm_opcode, rm_param_off, rm_param_seg
-	.globl rm_result, rm_regs, chain_bang_off, chain_bang_seg
-	.globl chain_pxenv_off, chain_pxenv_seg, old_int1a, old_int15
-	.globl hide_lo, hide_hi, api_stack
-rom_ss:		.word 0
-rom_sp:		.word 0
-rom_ret:	.long 0			/* where the ROM called us from */
-fbm_orig:	.word 0			/* 40:13 as the ROM left it */
-rm_target:	.word 0
-pxe_entry:	.long 0			/* the ROM's !PXE EntryPointSP */
-rm_opcode:	.word 0
-rm_param_off:	.word 0
-rm_param_seg:	.word 0
-rm_result:	.word 0
-chain_bang_off:	.word 0			/* our !PXE and PXENV+ */
-chain_bang_seg:	.word 0
-chain_pxenv_off: .word 0
-chain_pxenv_seg: .word 0
-old_int1a:	.long 0
-old_int15:	.long 0
-hide_lo:	.long 0
-hide_hi:	.long 0
-split_end_lo:	.long 0
-split_end_hi:	.long 0
-split_ebx:	.long 0
-api_opcode:	.word 0
-api_off:	.word 0
-api_seg:	.word 0
-api_result:	.word 0
-api_caller_ss:	.word 0
-api_caller_sp:	.word 0
-api_gdtr:	.word 0
-		.long 0
-	.balign 4
-rm_regs:	.space 48		/* struct rm_regs for rm_do_int */
-
+/* Everything the block writes while it runs: zeroed by boot_pm, on the
+ * pages after the code page (nbp.ld). */
 	.section .rmbss, "aw", @nobits
+	.globl rom_ss, rom_sp, pxe_entry, rm_opcode, rm_param_off, rm_param_seg
+	.globl rm_result, rm_regs, rm_int_vec, chain_bang_off, chain_bang_seg
+	.globl rm_log_seg, rm_log_stop, rm_log_used, rm_drain_pieces
+	.globl rm_drain_steps
+	.globl chain_pxenv_off, chain_pxenv_seg, old_int1a, old_int15
+	.globl hide_lo, hide_hi, api_stack, api_stack_top
+	.globl rom_ret, fbm_orig, rm_target, split_end_lo, split_end_hi
+	.globl split_ebx, api_opcode, api_off, api_seg, api_result
+	.globl api_caller_ss, api_caller_sp, api_gdtr, rm_int_fp, gdt_desc
+	.balign 16
+rom_ss:		.space 2
+rom_sp:		.space 2
+rom_ret:	.space 4		/* where the ROM called us from */
+fbm_orig:	.space 2		/* 40:13 as the ROM left it */
+rm_target:	.space 2
+pxe_entry:	.space 4		/* the ROM's !PXE EntryPointSP */
+rm_opcode:	.space 2
+rm_param_off:	.space 2
+rm_param_seg:	.space 2
+rm_result:	.space 2
+rm_log_seg:	.space 2		/* rm_do_drain: its log, at offset 0 */
+rm_log_stop:	.space 2		/* no step once the log is past this */
+rm_log_used:	.space 2
+rm_drain_pieces: .space 2		/* OUT_RECEIVE records left */
+rm_drain_steps:	.space 2		/* ISR calls left */
+chain_bang_off:	.space 2		/* our !PXE and PXENV+ */
+chain_bang_seg:	.space 2
+chain_pxenv_off: .space 2
+chain_pxenv_seg: .space 2
+old_int1a:	.space 4
+old_int15:	.space 4
+hide_lo:	.space 4
+hide_hi:	.space 4
+split_end_lo:	.space 4
+split_end_hi:	.space 4
+split_ebx:	.space 4
+api_opcode:	.space 2
+api_off:	.space 2
+api_seg:	.space 2
+api_result:	.space 2
+api_caller_ss:	.space 2
+api_caller_sp:	.space 2
+api_gdtr:	.space 6
+rm_int_vec:	.space 1		/* rm_do_int's vector */
+	.balign 4
+rm_int_fp:	.space 4		/* its handler, from the IVT */
+rm_regs:	.space 48		/* struct rm_regs for rm_do_int */
 	.balign 16
 rm_stack:	.space 2048		/* the ROM's calls run on this */
 rm_stack_top:
