@@ -52,7 +52,7 @@ check_one() {
 		echo "FAIL $arch -O$opt: mutable globals: $globals"; rc=1
 	fi
 	text=$("${tool}size" -t "$a" | awk 'END{print $1}')
-	worst=$(cat $(find "$d" -name '*.su') | sort -t$'\t' -k2 -n | tail -1)
+	worst=$(find "$d" -name '*.su' -exec cat {} + | sort -t$'\t' -k2 -n | tail -1)
 	echo "freestanding $arch -O$opt: .text $text bytes; worst stack: $worst"
 	wb=$(echo "$worst" | awk -F'\t' '{print $2}')
 	if [ "${wb:-0}" -gt 512 ]; then
