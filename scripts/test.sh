@@ -2,16 +2,18 @@
 # Everything CI runs: installs its Debian packages, then builds and runs
 # unit tests (plain and ASan+UBSan), hosted tests against real servers in
 # throw-away network namespaces (ASan+UBSan build), the freestanding
-# contract check, Doxygen with warnings as errors, and each fuzz harness
-# briefly on its seed corpus.  Needs root (namespaces, taps).
+# contract check, the footprint budgets, the layering rules, an outside
+# program linking the installed library, Doxygen with warnings as errors,
+# the library on aarch64/riscv64/s390x (unit tests under qemu-user), and
+# each fuzz harness briefly on its seed corpus.  Needs root (namespaces, taps).
 #   scripts/test.sh                 everything
 #   scripts/test.sh unit            only the named stages
-# Stages: unit asan freestanding layering doxygen fuzz
+# Stages: unit asan freestanding size layering embed doxygen cross fuzz
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=${NB_TEST_OUT:-$top/build-test}
-stages=${*:-unit asan freestanding layering doxygen fuzz}
+stages=${*:-unit asan freestanding size layering embed doxygen cross fuzz}
 fuzz_secs=${NB_FUZZ_SECONDS:-20}
 
 [ "$(id -u)" = 0 ] || { echo "test.sh: run as root (namespaces, tap devices, apt)" >&2; exit 1; }
@@ -59,8 +61,18 @@ for st in $stages; do
 		meson_counts "$out/asan.log" asan ;;
 	freestanding)
 		"$top/scripts/check-freestanding.sh" "$out/free"; record freestanding $? ;;
+	size)
+		# Footprint budgets of the images and the library (after unit
+		# and freestanding, whose builds it measures).
+		"$top/scripts/check-size.sh" "$out/plain" "$out/free"; record size $? ;;
 	layering)
 		"$top/scripts/check-layering.sh" "$top"; record layering $? ;;
+	embed)
+		# The library installed and linked by an outside program.
+		"$top/scripts/check-embed.sh" "$out/embed" "$out/plain"; record embed $? ;;
+	cross)
+		# Freestanding aarch64/riscv64/s390x; unit tests under qemu-user.
+		"$top/scripts/test-cross.sh" "$out/cross"; record cross $? ;;
 	doxygen)
 		# Any warning fails the run (WARN_AS_ERROR in Doxyfile).
 		{ cat Doxyfile; echo "OUTPUT_DIRECTORY = $out/doc"; } | doxygen -

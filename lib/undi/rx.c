@@ -171,7 +171,7 @@ static void isr_begin(struct nb_undi *d)
 {
 	uint8_t *isr = scr(d, SCR_ISR);
 	memset(isr, 0, ISR_SIZE);
-	put_le16(isr + ISR_FUNC, d->in_isr ? ISR_IN_GET_NEXT : ISR_IN_PROCESS);
+	nb_store_le16(isr + ISR_FUNC, d->in_isr ? ISR_IN_GET_NEXT : ISR_IN_PROCESS);
 	if (!d->in_isr)
 		d->stats.drains++;
 }
