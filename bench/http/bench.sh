@@ -13,7 +13,7 @@
 # CPUS (unset: all; e.g. CPUS=0 runs the whole rig on one CPU).  Pinned to
 # one CPU is the machine whose other core is busy (another QEMU): there
 # the kernel's receive path barely notices, while our stack's per-frame
-# and per-ACK costs decide the rate (issue 5's ratios came from such a
+# and per-ACK costs decide the rate (the ratios in the notes came from such a
 # machine; an idle 2-core one only shows the htb limit).
 # Times are wall clock of the whole command (process start, ARP, TCP
 # handshake and, for nbget, the SHA-256-free write to a file) -- the same
