@@ -157,6 +157,52 @@ void nb_backoff_init(struct nb_backoff *b, uint32_t first_ms, uint32_t max_ms,
 uint32_t nb_backoff_next(struct nb_backoff *b);
 /** @} */
 
+/** @name Round-trip time estimation
+ * RFC 6298's smoothed RTT and variance in fixed point (srtt x 8,
+ * rttvar x 4, so the 1/8 and 1/4 gains are shifts and millisecond RTTs
+ * keep their precision), giving a retransmission timeout clamped to the
+ * caller's floor and ceiling.  TCP and TFTP each keep one.
+ * @{ */
+/** Estimator state.  Read @ref rto freely; the rest is private. */
+struct nb_rtt {
+	uint32_t rto;          /**< Current timeout in ms (backoff included). */
+	uint32_t srtt8;        /**< Smoothed RTT x 8; 0 before any sample. */
+	uint32_t rttvar4;      /**< RTT variance x 4. */
+	uint32_t min_ms;       /**< Floor of @ref rto. */
+	uint32_t max_ms;       /**< Ceiling of @ref rto. */
+	uint8_t margin_shift;  /**< Variance floor srtt >> n; 0: none. */
+};
+/**
+ * Start an estimator.
+ * @param r             The estimator.
+ * @param initial_ms    Timeout before any sample (RFC 6298: 1 s); not
+ *                      clamped, so a caller may start outside the range.
+ * @param min_ms        Floor of the computed timeout.
+ * @param max_ms        Ceiling of the computed and backed-off timeout.
+ * @param margin_shift  0 for RFC 6298's max(G, 4 RTTVAR) with G = 1 ms;
+ *                      n > 0 also keeps the variance term at least
+ *                      SRTT >> n, so a steady path does not drive the
+ *                      timeout onto the RTT itself.
+ */
+void nb_rtt_init(struct nb_rtt *r, uint32_t initial_ms, uint32_t min_ms,
+		 uint32_t max_ms, uint8_t margin_shift);
+/**
+ * Feed one round-trip measurement (RFC 6298 2.2 and 2.3) and recompute
+ * nb_rtt::rto.  Karn's rule is the caller's: never time a segment that
+ * was sent more than once.
+ * @param r   The estimator.
+ * @param ms  Measured RTT; values above 2^24 ms are taken as 2^24.
+ */
+void nb_rtt_sample(struct nb_rtt *r, uint32_t ms);
+/**
+ * The timer fired: double nb_rtt::rto up to nb_rtt::max_ms (RFC 6298 5.5).
+ * The next sample recomputes it from the estimate.
+ * @param r  The estimator.
+ * @return The new timeout.
+ */
+uint32_t nb_rtt_backoff(struct nb_rtt *r);
+/** @} */
+
 /** @name Entropy
  * Ports, DHCP XIDs, DNS IDs and TCP initial sequence numbers come from the
  * caller: firmware has RDRAND, a TSC or an EFI_RNG_PROTOCOL, a hosted

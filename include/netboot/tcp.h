@@ -336,9 +336,7 @@ struct nb_tcp_conn {
 	bool in_input;             /**< Processing a segment: defer output. */
 
 	/* Timers (RFC 6298). */
-	uint32_t srtt;             /**< Smoothed RTT in ms * 8, 0 before a sample. */
-	uint32_t rttvar;           /**< RTT variance in ms * 4. */
-	uint32_t rto;              /**< Current RTO in ms (with backoff). */
+	struct nb_rtt rtt;         /**< RTT estimate and RTO (with backoff). */
 	uint8_t retries;           /**< Consecutive timeouts. */
 	uint64_t rto_due;          /**< Retransmission deadline; 0 = not armed. */
 	uint64_t rtt_seq_off;      /**< Offset timed without timestamps. */

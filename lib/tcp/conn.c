@@ -114,7 +114,8 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	c->sbuf_len = sbuf_len;
 	c->fin_off = UINT64_MAX;
 	c->snd_wnd = 1; /* until the SYN-ACK tells */
-	c->rto = NB_TCP_RTO_INIT_MS;
+	nb_rtt_init(&c->rtt, NB_TCP_RTO_INIT_MS, NB_TCP_RTO_MIN_MS,
+		    NB_TCP_RTO_MAX_MS, 0);
 	c->last_now = s->now;
 	c->next = t->conns;
 	t->conns = c;

@@ -454,7 +454,7 @@ void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
 	}
 	/* Same fix-up as in nb_tcp_poll(): input brings the first clock. */
 	if (c->last_now == 0 && s->now > 0 && c->rto_due)
-		c->rto_due = s->now + c->rto;
+		c->rto_due = s->now + c->rtt.rto;
 	if (s->now > c->last_now)
 		c->last_now = s->now;
 	c->in_input = true;

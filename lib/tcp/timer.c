@@ -1,44 +1,18 @@
 /* Timers: RFC 6298 RTO with backoff and give-up, ACKs, window updates. */
 #include "tcp/tcp_int.h"
 
-static uint32_t clamp_rto(uint64_t v)
-{
-	if (v < NB_TCP_RTO_MIN_MS)
-		return NB_TCP_RTO_MIN_MS;
-	if (v > NB_TCP_RTO_MAX_MS)
-		return NB_TCP_RTO_MAX_MS;
-	return (uint32_t)v;
-}
-
-/*
- * RFC 6298 section 2 in fixed point: srtt is kept times 8 and rttvar
- * times 4, so the 1/8 and 1/4 gains are shifts and no precision is lost
- * at millisecond RTTs.
- */
+/* RFC 6298 section 2, with the samples TCP must not trust dropped. */
 void nb_tcp_rtt_sample(struct nb_tcp_conn *c, uint32_t r)
 {
 	if (r > NB_TCP_RTO_MAX_MS)
 		return; /* a wrapped or bogus echo, not a measurement */
-	if (c->srtt == 0) {
-		c->srtt = (r << 3) | 1; /* |1: a 0 ms LAN RTT still counts */
-		c->rttvar = r << 1;
-	} else {
-		int32_t delta = (int32_t)r - (int32_t)(c->srtt >> 3);
-		uint32_t mag = (uint32_t)(delta < 0 ? -delta : delta);
-		c->srtt = (uint32_t)((int32_t)c->srtt + delta);
-		if (c->srtt == 0)
-			c->srtt = 1;
-		c->rttvar = c->rttvar + mag - (c->rttvar >> 2);
-	}
-	/* RTO = SRTT + max(G, 4 * RTTVAR) with a 1 ms clock granularity. */
-	c->rto = clamp_rto((uint64_t)(c->srtt >> 3) +
-			   (c->rttvar > 1 ? c->rttvar : 1));
+	nb_rtt_sample(&c->rtt, r);
 }
 
 void nb_tcp_arm_rto(struct nb_tcp_conn *c)
 {
 	if (!c->rto_due)
-		c->rto_due = nb_tcp_now(c) + c->rto;
+		c->rto_due = nb_tcp_now(c) + c->rtt.rto;
 }
 
 /*
@@ -61,7 +35,7 @@ static bool rto_expired(struct nb_tcp_conn *c)
 		nb_tcp_finish(c, -NB_ETIMEDOUT);
 		return false;
 	}
-	c->rto = clamp_rto((uint64_t)c->rto * 2);
+	nb_rtt_backoff(&c->rtt);
 	c->rtt_start = 0; /* Karn: no samples from retransmissions */
 	if (syn) {
 		c->t->stats.tx_retransmits++;
@@ -97,7 +71,7 @@ int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
 	/* Connected before the stack ever saw a clock (s->now still 0): the
 	 * SYN's timer was armed on time 0 and would fire at once. */
 	if (c->last_now == 0 && now_ms > 0 && c->rto_due)
-		c->rto_due = now_ms + c->rto;
+		c->rto_due = now_ms + c->rtt.rto;
 	if (now_ms > c->last_now)
 		c->last_now = now_ms;
 	if (c->rto_due && now_ms >= c->rto_due && !rto_expired(c))

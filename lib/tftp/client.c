@@ -51,7 +51,7 @@ static void abort_with(struct nb_tftp *t, uint16_t code, const char *msg,
 /* Progress was made: restart the timeout series from the current RTO. */
 static void arm_fresh(struct nb_tftp *t)
 {
-	nb_backoff_init(&t->backoff, t->rto, t->cfg.rto_max_ms,
+	nb_backoff_init(&t->backoff, t->rtt.rto, t->cfg.rto_max_ms,
 			t->cfg.max_tries);
 	nb_timer_set(&t->timer, t->now, nb_backoff_next(&t->backoff));
 }
@@ -172,7 +172,7 @@ static void on_oack(struct nb_tftp *t, uint32_t ip, uint16_t port,
 	t->windowsize = o.has_window ? o.window : 1;
 	t->timeout_s = o.has_timeout ? o.timeout_s : 0;
 	if (o.has_timeout && t->stats.rtt_samples == 0)
-		t->rto = (uint32_t)o.timeout_s * 1000;
+		t->rtt.rto = (uint32_t)o.timeout_s * 1000;
 	if (o.has_tsize) {
 		t->tsize = o.tsize;
 		t->have_tsize = true;
@@ -328,7 +328,7 @@ int nb_tftp_setup(struct nb_tftp *t, const struct nb_tftp_cfg *cfg,
 	t->io = io;
 	t->io_ctx = io_ctx;
 	t->now = now_ms;
-	t->rto = cfg->rto_initial_ms;
+	nb_tftp_rtt_init(t);
 	t->blksize = NB_TFTP_BLKSIZE_DEFAULT;
 	t->windowsize = 1;
 	/* Refuse a name that cannot fit before anything is sent. */

@@ -41,7 +41,9 @@ size_t nb_tftp_build_error(uint8_t *buf, size_t cap, uint16_t code,
 /* Map a server's TFTP error code to a negative NB_E* code. */
 int nb_tftp_map_error(uint16_t code);
 
-/* Feed one round-trip sample (ms) into the estimator; updates t->rto. */
+/* Start the estimator from t->cfg; feed it one round-trip sample (ms),
+ * which updates t->rtt.rto. */
+void nb_tftp_rtt_init(struct nb_tftp *t);
 void nb_tftp_rtt_sample(struct nb_tftp *t, uint32_t ms);
 
 /* nb_tftp_start_io() in two steps, so a transport can be set up between
