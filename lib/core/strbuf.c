@@ -26,25 +26,27 @@ void nb_sb_str(struct nb_sb *b, const char *s)
 	nb_sb_put(b, s, n);
 }
 
-void nb_sb_dec(struct nb_sb *b, uint64_t v)
+/* Digits come out least significant first, so they are built backwards;
+ * nb_div_small() also serves base 16, which keeps one loop for both. */
+static void put_num(struct nb_sb *b, uint64_t v, uint32_t base,
+		    unsigned digits)
 {
 	char d[20];
 	size_t i = sizeof(d);
 	do {
 		uint32_t r;
-		v = nb_div_small(v, 10, &r);
-		d[--i] = (char)('0' + r);
-	} while (v);
+		v = nb_div_small(v, base, &r);
+		d[--i] = "0123456789abcdef"[r];
+	} while (v || sizeof(d) - i < digits);
 	nb_sb_put(b, d + i, sizeof(d) - i);
+}
+
+void nb_sb_dec(struct nb_sb *b, uint64_t v)
+{
+	put_num(b, v, 10, 0);
 }
 
 void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits)
 {
-	char d[16];
-	size_t i = sizeof(d);
-	do {
-		d[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (i > 0 && (v || sizeof(d) - i < digits));
-	nb_sb_put(b, d + i, sizeof(d) - i);
+	put_num(b, v, 16, digits > 16 ? 16 : digits);
 }
