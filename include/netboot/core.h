@@ -128,19 +128,27 @@ bool nb_timer_expired(const struct nb_timer *t, uint64_t now_ms);
  */
 uint64_t nb_timer_remaining(const struct nb_timer *t, uint64_t now_ms);
 
+struct nb_rng;
+
 /**
  * Exponential backoff for request/response retries: nb_backoff::rto doubles at
  * every nb_backoff_next() up to nb_backoff::max_ms, and the attempt count
- * is bounded by nb_backoff::max_tries.
+ * is bounded by nb_backoff::max_tries.  ARP, DHCP, DNS and TFTP use it;
+ * TCP doubles its RTO through nb_rtt_backoff() instead, because its base
+ * is the RTT estimate, not a fixed first timeout.
  */
 struct nb_backoff {
-	uint32_t rto;       /**< Current timeout in ms. */
+	uint32_t rto;       /**< Next timeout in ms, before jitter. */
 	uint32_t max_ms;    /**< Ceiling for @ref rto. */
-	uint16_t tries;     /**< Attempts made so far. */
+	uint16_t tries;     /**< Attempts made so far (read freely). */
 	uint16_t max_tries; /**< Attempts allowed. */
+	/** Jitter bound: each timeout moves by up to +-min(rto/4, jitter_ms)
+	 * when nb_backoff_next() gets an entropy source.  0 (what
+	 * nb_backoff_init() sets) means none; set it after init. */
+	uint16_t jitter_ms;
 };
 /**
- * Start a backoff.
+ * Start a backoff (without jitter).
  * @param b          The backoff.
  * @param first_ms   First timeout (0 is taken as 1).
  * @param max_ms     Ceiling the timeout doubles up to.
@@ -150,11 +158,14 @@ void nb_backoff_init(struct nb_backoff *b, uint32_t first_ms, uint32_t max_ms,
 		     uint16_t max_tries);
 /**
  * Count one attempt and return the timeout to wait for it.
- * @param b  The backoff.
- * @return The timeout in ms, or 0 when nb_backoff::max_tries attempts were made
- *         already (the caller then fails with NB_ETIMEDOUT).
+ * @param b    The backoff.
+ * @param rng  Entropy for nb_backoff::jitter_ms, or NULL for none (a
+ *             failing source also means none).
+ * @return The timeout in ms (at least 1), or 0 when nb_backoff::max_tries
+ *         attempts were made already (the caller then fails with
+ *         NB_ETIMEDOUT).
  */
-uint32_t nb_backoff_next(struct nb_backoff *b);
+uint32_t nb_backoff_next(struct nb_backoff *b, const struct nb_rng *rng);
 /** @} */
 
 /** @name Round-trip time estimation

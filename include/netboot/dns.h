@@ -140,7 +140,6 @@ struct nb_dns {
 	uint8_t qname[NB_DNS_WIRE_MAX]; /**< Name being asked now (wire). */
 	uint8_t qlen;             /**< Its length. */
 	uint8_t cnames;           /**< CNAME links followed so far. */
-	uint8_t tries;            /**< Attempts sent for the current name. */
 	uint8_t nservers;         /**< Servers copied from the stack. */
 	uint32_t servers[NB_DNS_SERVERS]; /**< Their addresses. */
 	uint32_t server;          /**< Server of the outstanding attempt. */

@@ -22,18 +22,6 @@
 /* RFC 2131 4.1 randomises retransmissions by +-1 s around 4, 8, 16 s. */
 #define JITTER_MAX_MS 1000
 
-static uint32_t next_rto(struct nb_dhcp *d)
-{
-	uint32_t t = d->rto_ms;
-	d->rto_ms = d->rto_ms > d->cfg.max_ms / 2 ? d->cfg.max_ms
-						  : d->rto_ms * 2;
-	uint32_t j = t / 4 < JITTER_MAX_MS ? t / 4 : JITTER_MAX_MS;
-	uint32_t r;
-	if (j && nb_rng_u32(&d->s->rng, &r) == 0)
-		t = t - j + r % (2 * j + 1);
-	return t ? t : 1;
-}
-
 static int send_msg(struct nb_dhcp *d, uint8_t type, uint64_t now)
 {
 	struct nb_stack *s = d->s;
@@ -50,8 +38,7 @@ static int send_msg(struct nb_dhcp *d, uint8_t type, uint64_t now)
 	/* nb_udp_sendto() moves the payload into place with memmove, so
 	 * building it where it ends up costs no copy and no stack. */
 	int rc = nb_udp_sendto(&d->sock, dst, port, buf, len);
-	d->tries++;
-	d->resend_ms = now + next_rto(d);
+	d->resend_ms = now + nb_backoff_next(&d->backoff, &s->rng);
 	if (rc < 0 && rc != -NB_ENOBUFS)
 		return rc;
 	d->sent++;
@@ -69,9 +56,13 @@ static void fail(struct nb_dhcp *d, int err, const char *why)
 static void enter(struct nb_dhcp *d, uint8_t state, uint64_t now)
 {
 	d->state = state;
-	d->tries = 0;
-	d->rto_ms = state == NB_DHCP_PROXYING ? d->cfg.first_ms / 4 + 1
-					      : d->cfg.first_ms;
+	/* Tries are bounded per state by the callers and overall by the
+	 * deadline, not by the backoff. */
+	nb_backoff_init(&d->backoff,
+			state == NB_DHCP_PROXYING ? d->cfg.first_ms / 4 + 1
+						  : d->cfg.first_ms,
+			d->cfg.max_ms, UINT16_MAX);
+	d->backoff.jitter_ms = JITTER_MAX_MS;
 	uint8_t type = state == NB_DHCP_SELECTING ? NB_DHCP_DISCOVER
 						  : NB_DHCP_REQUEST;
 	int rc = send_msg(d, type, now);
@@ -337,7 +328,7 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 	}
 	if (d->state == NB_DHCP_PROXYING &&
 	    (now >= d->deadline_ms ||
-	     (now >= d->resend_ms && d->tries >= PROXY_TRIES))) {
+	     (now >= d->resend_ms && d->backoff.tries >= PROXY_TRIES))) {
 		bind(d); /* boot server silent: keep the lease we have */
 		return 0;
 	}
@@ -353,7 +344,7 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 	    now >= d->offer_until_ms) {
 		request(d, now);
 	} else if (now >= d->resend_ms) {
-		if (d->state == NB_DHCP_REQUESTING && d->tries >= REQUEST_TRIES) {
+		if (d->state == NB_DHCP_REQUESTING && d->backoff.tries >= REQUEST_TRIES) {
 			int rc = discover(d, now);
 			if (rc < 0)
 				fail(d, rc, "cannot restart");

@@ -12,7 +12,6 @@ static void finish(struct nb_dns *q, int status)
 /* Fresh attempt budget for a (new) name. */
 static void restart(struct nb_dns *q)
 {
-	q->tries = 0;
 	q->id = q->prev_id = 0;
 	q->server = q->prev_server = 0;
 	nb_backoff_init(&q->backoff, NB_DNS_RETRY_MS, NB_DNS_RETRY_MAX_MS,
@@ -108,7 +107,7 @@ int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name)
 
 static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 {
-	uint32_t wait = nb_backoff_next(&q->backoff);
+	uint32_t wait = nb_backoff_next(&q->backoff, NULL);
 	if (wait == 0)
 		return q->last_err ? q->last_err : -NB_ETIMEDOUT;
 	uint32_t r;
@@ -118,8 +117,7 @@ static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 	q->prev_id = q->id;
 	q->prev_server = q->server;
 	q->id = (uint16_t)r;
-	q->server = q->servers[q->tries % q->nservers];
-	q->tries++;
+	q->server = q->servers[(q->backoff.tries - 1u) % q->nservers];
 	uint8_t buf[DNS_HLEN + NB_DNS_WIRE_MAX + 4];
 	int len = nb_dns_build_query(buf, sizeof(buf), q->id, q->qname);
 	if (len < 0)

@@ -73,13 +73,12 @@ static void send_arp(struct nb_stack *s, uint16_t op, const uint8_t *dst_mac,
 	(void)nb_eth_send(s, dst_mac, NB_ETHERTYPE_ARP, NB_ETH_HLEN + ARP_LEN);
 }
 
-static void send_request(struct nb_stack *s, struct nb_arp_entry *e)
+static void send_request(struct nb_stack *s, struct nb_arp_entry *e,
+			 uint32_t wait_ms)
 {
 	static const uint8_t zero[6];
 	s->stats.arp_requests++;
-	e->tries++;
-	e->deadline = s->now + e->retry_ms;
-	e->retry_ms *= 2;
+	e->deadline = s->now + wait_ms;
 	send_arp(s, ARP_OP_REQUEST, nb_eth_broadcast, zero, e->ip);
 }
 
@@ -246,10 +245,10 @@ int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len)
 	if (start) {
 		e->ip = next_hop;
 		e->state = NB_ARP_PENDING;
-		e->tries = 0;
-		e->retry_ms = NB_ARP_RETRY_MS;
+		nb_backoff_init(&e->backoff, NB_ARP_RETRY_MS, UINT32_MAX,
+				NB_ARP_TRIES);
 		e->last_used = s->now;
-		send_request(s, e);
+		send_request(s, e, nb_backoff_next(&e->backoff, NULL));
 	}
 	return 0;
 }
@@ -265,8 +264,9 @@ void nb_arp_timers(struct nb_stack *s)
 			e->state = NB_ARP_FREE;
 			continue;
 		}
-		if (e->tries < NB_ARP_TRIES) {
-			send_request(s, e);
+		uint32_t wait = nb_backoff_next(&e->backoff, NULL);
+		if (wait) {
+			send_request(s, e, wait);
 			continue;
 		}
 		s->stats.arp_failed++;

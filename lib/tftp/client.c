@@ -53,7 +53,7 @@ static void arm_fresh(struct nb_tftp *t)
 {
 	nb_backoff_init(&t->backoff, t->rtt.rto, t->cfg.rto_max_ms,
 			t->cfg.max_tries);
-	nb_timer_set(&t->timer, t->now, nb_backoff_next(&t->backoff));
+	nb_timer_set(&t->timer, t->now, nb_backoff_next(&t->backoff, NULL));
 }
 
 static int send_rrq(struct nb_tftp *t)
@@ -360,7 +360,7 @@ int nb_tftp_start_io(struct nb_tftp *t, const struct nb_tftp_cfg *cfg,
 static void on_timeout(struct nb_tftp *t)
 {
 	t->stats.timeouts++;
-	uint32_t ms = nb_backoff_next(&t->backoff);
+	uint32_t ms = nb_backoff_next(&t->backoff, NULL);
 	if (!ms) {
 		finish(t, -NB_ETIMEDOUT);
 		return;

@@ -220,21 +220,21 @@ static void backoff(void **state)
 	nb_backoff_init(&b, 250, 2000, 6);
 	const uint32_t want[] = {250, 500, 1000, 2000, 2000, 2000};
 	for (size_t i = 0; i < 6; i++)
-		assert_int_equal(nb_backoff_next(&b), want[i]);
-	assert_int_equal(nb_backoff_next(&b), 0);
-	assert_int_equal(nb_backoff_next(&b), 0);
+		assert_int_equal(nb_backoff_next(&b, NULL), want[i]);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
 	nb_backoff_init(&b, 0, 0, 2);
-	assert_int_equal(nb_backoff_next(&b), 1);
-	assert_int_equal(nb_backoff_next(&b), 1);
-	assert_int_equal(nb_backoff_next(&b), 0);
+	assert_int_equal(nb_backoff_next(&b, NULL), 1);
+	assert_int_equal(nb_backoff_next(&b, NULL), 1);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
 	nb_backoff_init(&b, 3000, 1000, 1); /* ceiling below the start */
-	assert_int_equal(nb_backoff_next(&b), 3000);
+	assert_int_equal(nb_backoff_next(&b, NULL), 3000);
 	nb_backoff_init(&b, 0x80000001u, UINT32_MAX, 3); /* no overflow */
-	assert_int_equal(nb_backoff_next(&b), 0x80000001u);
-	assert_int_equal(nb_backoff_next(&b), UINT32_MAX);
-	assert_int_equal(nb_backoff_next(&b), UINT32_MAX);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0x80000001u);
+	assert_int_equal(nb_backoff_next(&b, NULL), UINT32_MAX);
+	assert_int_equal(nb_backoff_next(&b, NULL), UINT32_MAX);
 	nb_backoff_init(&b, 10, 100, 0);
-	assert_int_equal(nb_backoff_next(&b), 0);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
 }
 
 /* ---- sinks ---- */

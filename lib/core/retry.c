@@ -1,8 +1,10 @@
 /*
- * The one RFC 6298 round-trip estimator (SRTT, RTTVAR, RTO with a floor,
- * a ceiling and Karn's doubling).  TCP and TFTP both time their packets;
- * they differ only in constants and in TFTP's extra margin, which are
- * parameters here, so the arithmetic exists once.
+ * Retransmission timing, written once for every protocol: the RFC 6298
+ * round-trip estimator (SRTT, RTTVAR, RTO with a floor, a ceiling and
+ * Karn's doubling) that TCP and TFTP use with their own constants, and
+ * the capped exponential backoff with bounded tries and optional jitter
+ * that ARP, DHCP, DNS and TFTP's timeout series use.  Both double the
+ * same way, through one helper.
  */
 #include "netboot/core.h"
 
@@ -49,9 +51,41 @@ void nb_rtt_sample(struct nb_rtt *r, uint32_t ms)
 	r->rto = rto;
 }
 
+/* v * 2, saturating at @max (which may be odd). */
+static uint32_t double_capped(uint32_t v, uint32_t max)
+{
+	return v > max / 2 ? max : v * 2;
+}
+
 uint32_t nb_rtt_backoff(struct nb_rtt *r)
 {
-	uint32_t rto = r->rto > r->max_ms / 2 ? r->max_ms : r->rto * 2;
+	uint32_t rto = double_capped(r->rto, r->max_ms);
 	r->rto = rto < r->min_ms ? r->min_ms : rto;
 	return r->rto;
+}
+
+void nb_backoff_init(struct nb_backoff *b, uint32_t first_ms, uint32_t max_ms,
+		     uint16_t max_tries)
+{
+	b->rto = first_ms ? first_ms : 1;
+	b->max_ms = max_ms < b->rto ? b->rto : max_ms;
+	b->tries = 0;
+	b->max_tries = max_tries;
+	b->jitter_ms = 0;
+}
+
+uint32_t nb_backoff_next(struct nb_backoff *b, const struct nb_rng *rng)
+{
+	if (b->tries >= b->max_tries)
+		return 0;
+	uint32_t t = b->rto;
+	b->tries++;
+	b->rto = double_capped(b->rto, b->max_ms);
+	/* Spread over +-min(t/4, jitter_ms), so clients that started
+	 * together (a rack powering on) do not retry in lockstep. */
+	uint32_t j = t / 4 < b->jitter_ms ? t / 4 : b->jitter_ms;
+	uint32_t r;
+	if (j && rng && nb_rng_u32(rng, &r) == 0)
+		t = t - j + r % (2 * j + 1);
+	return t ? t : 1;
 }

@@ -1,4 +1,4 @@
-/* The RFC 6298 estimator: first sample, smoothing, margin, clamps, backoff. */
+/* Retransmission timing: the RFC 6298 estimator and the jittered backoff. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,12 +81,78 @@ static void backoff(void **state)
 	assert_int_equal(nb_rtt_backoff(&r), 50);
 }
 
+static int rng_seq(void *ctx, void *buf, size_t len)
+{
+	uint32_t *x = ctx;
+	uint8_t *b = buf;
+	for (size_t i = 0; i < len; i++) {
+		*x = *x * 1103515245u + 12345u;
+		b[i] = (uint8_t)(*x >> 16);
+	}
+	return 0;
+}
+
+static int rng_fail(void *ctx, void *buf, size_t len)
+{
+	(void)ctx;
+	(void)buf;
+	(void)len;
+	return -NB_EIO;
+}
+
+/* Jitter stays within +-min(rto/4, jitter_ms) and actually spreads. */
+static void backoff_jitter(void **state)
+{
+	(void)state;
+	uint32_t seed = 7;
+	struct nb_rng rng = {rng_seq, &seed};
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (int run = 0; run < 200; run++) {
+		struct nb_backoff b;
+		nb_backoff_init(&b, 4000, 32000, 5);
+		b.jitter_ms = 1000;
+		static const uint32_t base[] = {4000, 8000, 16000, 32000, 32000};
+		for (int i = 0; i < 5; i++) {
+			uint32_t t = nb_backoff_next(&b, &rng);
+			assert_true(t >= base[i] - 1000 && t <= base[i] + 1000);
+			if (i == 0) {
+				lo = t < lo ? t : lo;
+				hi = t > hi ? t : hi;
+			}
+		}
+		assert_int_equal(nb_backoff_next(&b, &rng), 0);
+		assert_int_equal(b.tries, 5);
+	}
+	assert_true(hi - lo > 1000);
+	/* Small timeouts: a quarter of the timeout at most, never 0. */
+	struct nb_backoff b;
+	nb_backoff_init(&b, 8, 8, 100);
+	b.jitter_ms = 1000;
+	for (int i = 0; i < 100; i++) {
+		uint32_t t = nb_backoff_next(&b, &rng);
+		assert_true(t >= 6 && t <= 10);
+	}
+	nb_backoff_init(&b, 1, 1, 100);
+	b.jitter_ms = 1000;
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(nb_backoff_next(&b, &rng), 1);
+	/* No source, or a failing one: no jitter. */
+	struct nb_rng bad = {rng_fail, NULL};
+	nb_backoff_init(&b, 4000, 32000, 3);
+	b.jitter_ms = 1000;
+	assert_int_equal(nb_backoff_next(&b, NULL), 4000);
+	assert_int_equal(nb_backoff_next(&b, &bad), 8000);
+	nb_backoff_init(&b, 4000, 32000, 3); /* init clears the jitter */
+	assert_int_equal(nb_backoff_next(&b, &rng), 4000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rfc6298),
 		cmocka_unit_test(margin_and_clamps),
 		cmocka_unit_test(backoff),
+		cmocka_unit_test(backoff_jitter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
