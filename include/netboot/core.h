@@ -98,35 +98,63 @@ void nb_arena_reset(struct nb_arena *a, size_t mark);
  * Time is a caller-supplied monotonic millisecond count (`now_ms`) passed
  * into every poll; the library never reads a clock.
  * @{ */
-/** A one-shot deadline.  Zero-initialised means "not armed". */
-struct nb_timer {
-	uint64_t deadline; /**< Absolute expiry in ms. */
-	bool armed;        /**< Whether @ref deadline is meaningful. */
+/**
+ * A one-shot deadline: the absolute time (ms) something is due, 0 for
+ * "none".  Zero-initialised means not armed, and an armed deadline is
+ * never 0 (nb_deadline_set() makes it at least 1), so one word says both.
+ */
+struct nb_deadline {
+	uint64_t at_ms; /**< Absolute expiry in ms; 0: not armed. */
 };
 /**
- * Arm a timer.
- * @param t         The timer.
+ * Arm a deadline.
+ * @param d         The deadline.
  * @param now_ms    Current time.
- * @param after_ms  Delay until expiry (saturates instead of wrapping).
+ * @param after_ms  Delay until expiry (saturates instead of wrapping; a
+ *                  deadline that would land on 0 lands on 1).
  */
-void nb_timer_set(struct nb_timer *t, uint64_t now_ms, uint64_t after_ms);
-/** Disarm a timer.
- * @param t  The timer. */
-void nb_timer_stop(struct nb_timer *t);
+void nb_deadline_set(struct nb_deadline *d, uint64_t now_ms, uint64_t after_ms);
+/** Disarm a deadline.
+ * @param d  The deadline. */
+static inline void nb_deadline_clear(struct nb_deadline *d)
+{
+	d->at_ms = 0;
+}
+/** Whether a deadline is armed.
+ * @param d  The deadline.  @return true when armed. */
+static inline bool nb_deadline_armed(const struct nb_deadline *d)
+{
+	return d->at_ms != 0;
+}
 /**
- * Whether a timer has fired.
- * @param t       The timer.
+ * Whether a deadline has passed.
+ * @param d       The deadline.
  * @param now_ms  Current time.
- * @return true when @p t is armed and @p now_ms reached its deadline.
+ * @return true when @p d is armed and @p now_ms reached it.
  */
-bool nb_timer_expired(const struct nb_timer *t, uint64_t now_ms);
+static inline bool nb_deadline_expired(const struct nb_deadline *d,
+				       uint64_t now_ms)
+{
+	return d->at_ms && now_ms >= d->at_ms;
+}
 /**
- * Time left on a timer.
- * @param t       The timer.
+ * Time left until a deadline.
+ * @param d       The deadline.
  * @param now_ms  Current time.
  * @return Milliseconds until expiry, 0 if expired, UINT64_MAX if unarmed.
  */
-uint64_t nb_timer_remaining(const struct nb_timer *t, uint64_t now_ms);
+uint64_t nb_deadline_remaining(const struct nb_deadline *d, uint64_t now_ms);
+/**
+ * The earlier of two deadlines, for "when must I be polled next".
+ * @param a  One deadline.
+ * @param b  The other.
+ * @return The earlier armed one; unarmed when neither is armed.
+ */
+static inline struct nb_deadline nb_deadline_earliest(struct nb_deadline a,
+						      struct nb_deadline b)
+{
+	return !b.at_ms || (a.at_ms && a.at_ms <= b.at_ms) ? a : b;
+}
 
 struct nb_rng;
 

@@ -147,7 +147,7 @@ struct nb_dns {
 	uint16_t prev_id;         /**< ID of the attempt before it. */
 	uint32_t prev_server;     /**< Server of that attempt. */
 	struct nb_backoff backoff; /**< Retry timing. */
-	struct nb_timer timer;    /**< Retry deadline. */
+	struct nb_deadline timer; /**< Retry deadline. */
 	bool need_send;           /**< Send an attempt at the next poll. */
 	int status;               /**< -NB_EAGAIN, 0 or the final error. */
 	int last_err;             /**< Most telling server error so far. */

@@ -38,7 +38,7 @@ struct nb_arp_entry {
 	uint32_t ip;        /**< Protocol address (host order). */
 	uint8_t mac[6];     /**< Hardware address once valid. */
 	uint8_t state;      /**< enum nb_arp_state. */
-	uint64_t deadline;  /**< Next retry (pending) or expiry (valid/failed). */
+	struct nb_deadline deadline; /**< Next retry (pending) or expiry. */
 	struct nb_backoff backoff; /**< Requests sent and the next interval. */
 	uint64_t last_used; /**< For replacing the least recently used entry. */
 };

@@ -159,7 +159,7 @@ struct nb_ping {
 	uint64_t sent_ms;     /**< When the request left. */
 	uint32_t rtt_ms;      /**< Round trip, valid once nb_ping_poll() is 0. */
 	int status;           /**< -NB_EAGAIN, 0 or an error. */
-	struct nb_timer timeout; /**< Give-up deadline. */
+	struct nb_deadline timeout; /**< Give-up deadline. */
 };
 /**
  * Send an echo request with @p payload_len pattern bytes and start

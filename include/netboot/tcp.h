@@ -313,7 +313,7 @@ struct nb_tcp_conn {
 	bool fin_rcvd;             /**< The peer's FIN was consumed in order. */
 	uint8_t ack_pending;       /**< Full segments not yet acknowledged. */
 	bool ack_now;              /**< Send an ACK at the end of this input. */
-	uint64_t ack_due;          /**< When a held-back ACK must go out. */
+	struct nb_deadline ack_due; /**< When a held-back ACK must go out. */
 	struct nb_range ooo_slot[NB_TCP_SACK_SLOTS]; /**< Scoreboard's slots. */
 	struct nb_rangeset ooo;    /**< Out-of-order scoreboard (SACK blocks). */
 
@@ -338,7 +338,7 @@ struct nb_tcp_conn {
 	/* Timers (RFC 6298). */
 	struct nb_rtt rtt;         /**< RTT estimate and RTO (with backoff). */
 	uint8_t retries;           /**< Consecutive timeouts. */
-	uint64_t rto_due;          /**< Retransmission deadline; 0 = not armed. */
+	struct nb_deadline rto_due; /**< Retransmission deadline. */
 	uint64_t rtt_seq_off;      /**< Offset timed without timestamps. */
 	uint64_t rtt_start;        /**< When it was sent; 0 = none timed. */
 	uint64_t last_now;         /**< Latest time seen. */

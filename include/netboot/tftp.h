@@ -243,7 +243,7 @@ struct nb_tftp {
 	uint64_t timed_at;         /**< When the timed packet left (ms). */
 	struct nb_rtt rtt;         /**< RTT estimate; rtt.rto: base timeout. */
 	struct nb_backoff backoff; /**< Consecutive-timeout state. */
-	struct nb_timer timer;     /**< Retransmission deadline. */
+	struct nb_deadline timer;  /**< Retransmission deadline. */
 	uint16_t err_code;         /**< Server's TFTP error code, if any. */
 	char err_msg[NB_TFTP_ERRMSG_MAX]; /**< Server's message (NUL-ended). */
 	struct nb_tftp_stats stats; /**< Counters. */

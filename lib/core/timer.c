@@ -1,25 +1,16 @@
+/* Deadlines: absolute times in ms, 0 for none (see netboot/core.h). */
 #include "netboot/core.h"
 
-void nb_timer_set(struct nb_timer *t, uint64_t now_ms, uint64_t after_ms)
+void nb_deadline_set(struct nb_deadline *d, uint64_t now_ms, uint64_t after_ms)
 {
-	t->deadline = after_ms > UINT64_MAX - now_ms ? UINT64_MAX
+	uint64_t at = after_ms > UINT64_MAX - now_ms ? UINT64_MAX
 						     : now_ms + after_ms;
-	t->armed = true;
+	d->at_ms = at ? at : 1;
 }
 
-void nb_timer_stop(struct nb_timer *t)
+uint64_t nb_deadline_remaining(const struct nb_deadline *d, uint64_t now_ms)
 {
-	t->armed = false;
-}
-
-bool nb_timer_expired(const struct nb_timer *t, uint64_t now_ms)
-{
-	return t->armed && now_ms >= t->deadline;
-}
-
-uint64_t nb_timer_remaining(const struct nb_timer *t, uint64_t now_ms)
-{
-	if (!t->armed)
+	if (!d->at_ms)
 		return UINT64_MAX;
-	return now_ms >= t->deadline ? 0 : t->deadline - now_ms;
+	return now_ms >= d->at_ms ? 0 : d->at_ms - now_ms;
 }

@@ -38,7 +38,8 @@ static int send_msg(struct nb_dhcp *d, uint8_t type, uint64_t now)
 	/* nb_udp_sendto() moves the payload into place with memmove, so
 	 * building it where it ends up costs no copy and no stack. */
 	int rc = nb_udp_sendto(&d->sock, dst, port, buf, len);
-	d->resend_ms = now + nb_backoff_next(&d->backoff, &s->rng);
+	nb_deadline_set(&d->resend, now,
+			nb_backoff_next(&d->backoff, &s->rng));
 	if (rc < 0 && rc != -NB_ENOBUFS)
 		return rc;
 	d->sent++;
@@ -78,7 +79,7 @@ static int discover(struct nb_dhcp *d, uint64_t now)
 	d->offer_rank = 0;
 	d->offered_ip = 0;
 	d->offer_server = 0;
-	d->offer_until_ms = 0;
+	nb_deadline_clear(&d->offer_end);
 	d->pkt_len[NB_DHCP_PKT_ACK] = 0;
 	d->pkt_len[NB_DHCP_PKT_PROXY] = 0;
 	d->pkt_len[NB_DHCP_PKT_BOOT] = 0;
@@ -180,9 +181,9 @@ static void on_offer(struct nb_dhcp *d, const struct dview *v, uint32_t src,
 		d->offer_server = src;
 	keep(d, NB_DHCP_PKT_ACK, v->p, v->len);
 	if (first)
-		d->offer_until_ms = now + d->cfg.offer_wait_ms;
+		nb_deadline_set(&d->offer_end, now, d->cfg.offer_wait_ms);
 	if (r >= 2 || !d->cfg.pxe || d->pkt_len[NB_DHCP_PKT_PROXY] ||
-	    now >= d->offer_until_ms)
+	    nb_deadline_expired(&d->offer_end, now))
 		request(d, now);
 }
 
@@ -305,7 +306,7 @@ int nb_dhcp_start(struct nb_dhcp *d, struct nb_stack *s,
 	if (rc < 0)
 		return rc;
 	d->start_ms = now_ms;
-	d->deadline_ms = now_ms + c->timeout_ms;
+	nb_deadline_set(&d->give_up, now_ms, c->timeout_ms);
 	rc = discover(d, now_ms);
 	if (rc < 0) {
 		nb_udp_close(&d->sock);
@@ -327,12 +328,13 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 		break;
 	}
 	if (d->state == NB_DHCP_PROXYING &&
-	    (now >= d->deadline_ms ||
-	     (now >= d->resend_ms && d->backoff.tries >= PROXY_TRIES))) {
+	    (nb_deadline_expired(&d->give_up, now) ||
+	     (nb_deadline_expired(&d->resend, now) &&
+	      d->backoff.tries >= PROXY_TRIES))) {
 		bind(d); /* boot server silent: keep the lease we have */
 		return 0;
 	}
-	if (now >= d->deadline_ms) {
+	if (nb_deadline_expired(&d->give_up, now)) {
 		fail(d, -NB_ETIMEDOUT,
 		     d->state == NB_DHCP_SELECTING
 			     ? (d->offers ? "no usable DHCP offer"
@@ -341,9 +343,9 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 		return d->error;
 	}
 	if (d->state == NB_DHCP_SELECTING && d->offer_rank &&
-	    now >= d->offer_until_ms) {
+	    nb_deadline_expired(&d->offer_end, now)) {
 		request(d, now);
-	} else if (now >= d->resend_ms) {
+	} else if (nb_deadline_expired(&d->resend, now)) {
 		if (d->state == NB_DHCP_REQUESTING && d->backoff.tries >= REQUEST_TRIES) {
 			int rc = discover(d, now);
 			if (rc < 0)

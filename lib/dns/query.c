@@ -5,7 +5,7 @@
 static void finish(struct nb_dns *q, int status)
 {
 	q->status = status;
-	nb_timer_stop(&q->timer);
+	nb_deadline_clear(&q->timer);
 	nb_udp_close(&q->sk);
 }
 
@@ -122,7 +122,7 @@ static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 	int len = nb_dns_build_query(buf, sizeof(buf), q->id, q->qname);
 	if (len < 0)
 		return len;
-	nb_timer_set(&q->timer, now_ms, wait);
+	nb_deadline_set(&q->timer, now_ms, wait);
 	rc = nb_udp_sendto(&q->sk, q->server, NB_DNS_PORT, buf, (size_t)len);
 	/* A full driver queue or an ARP miss is just a lost datagram: the
 	 * retry timer covers it.  Anything else will not get better. */
@@ -139,7 +139,7 @@ int nb_dns_poll(struct nb_dns *q, uint64_t now_ms)
 		return -NB_EINVAL;
 	if (q->status != -NB_EAGAIN)
 		return q->status;
-	if (q->need_send || nb_timer_expired(&q->timer, now_ms)) {
+	if (q->need_send || nb_deadline_expired(&q->timer, now_ms)) {
 		q->need_send = false;
 		int rc = send_attempt(q, now_ms);
 		if (rc < 0)
@@ -154,6 +154,6 @@ void nb_dns_cancel(struct nb_dns *q)
 		return;
 	if (q->status == -NB_EAGAIN)
 		q->status = -NB_ECANCELED;
-	nb_timer_stop(&q->timer);
+	nb_deadline_clear(&q->timer);
 	nb_udp_close(&q->sk);
 }

@@ -78,7 +78,7 @@ static void send_request(struct nb_stack *s, struct nb_arp_entry *e,
 {
 	static const uint8_t zero[6];
 	s->stats.arp_requests++;
-	e->deadline = s->now + wait_ms;
+	nb_deadline_set(&e->deadline, s->now, wait_ms);
 	send_arp(s, ARP_OP_REQUEST, nb_eth_broadcast, zero, e->ip);
 }
 
@@ -101,7 +101,7 @@ static void resolved(struct nb_stack *s, struct nb_arp_entry *e, uint32_t ip,
 	e->ip = ip;
 	memcpy(e->mac, mac, 6);
 	e->state = NB_ARP_VALID;
-	e->deadline = s->now + NB_ARP_TTL_MS;
+	nb_deadline_set(&e->deadline, s->now, NB_ARP_TTL_MS);
 	e->last_used = s->now;
 	flush_waiting(s, e);
 }
@@ -114,7 +114,8 @@ static bool usable_ip(uint32_t ip)
 bool nb_arp_lookup(struct nb_stack *s, uint32_t ip, uint8_t *mac)
 {
 	struct nb_arp_entry *e = find(s, ip);
-	if (!e || e->state != NB_ARP_VALID || s->now >= e->deadline)
+	if (!e || e->state != NB_ARP_VALID ||
+	    nb_deadline_expired(&e->deadline, s->now))
 		return false;
 	if (mac)
 		memcpy(mac, e->mac, 6);
@@ -214,11 +215,13 @@ int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len)
 	if (next_hop == 0)
 		return -NB_EUNREACH;
 	struct nb_arp_entry *e = find(s, next_hop);
-	if (e && e->state == NB_ARP_VALID && s->now < e->deadline) {
+	if (e && e->state == NB_ARP_VALID &&
+	    !nb_deadline_expired(&e->deadline, s->now)) {
 		e->last_used = s->now;
 		return nb_eth_send(s, e->mac, NB_ETHERTYPE_IPV4, len);
 	}
-	if (e && e->state == NB_ARP_FAILED && s->now < e->deadline)
+	if (e && e->state == NB_ARP_FAILED &&
+	    !nb_deadline_expired(&e->deadline, s->now))
 		return -NB_EUNREACH;
 
 	struct nb_arp_wait *w = NULL;
@@ -257,7 +260,8 @@ void nb_arp_timers(struct nb_stack *s)
 {
 	for (size_t i = 0; i < NB_ARP_CACHE_SIZE; i++) {
 		struct nb_arp_entry *e = &s->arp[i];
-		if (e->state == NB_ARP_FREE || s->now < e->deadline)
+		if (e->state == NB_ARP_FREE ||
+		    !nb_deadline_expired(&e->deadline, s->now))
 			continue;
 		if (e->state != NB_ARP_PENDING) {
 			/* Expired entries are forgotten; the next send re-resolves. */
@@ -272,6 +276,6 @@ void nb_arp_timers(struct nb_stack *s)
 		s->stats.arp_failed++;
 		drop_waiting(s, e->ip);
 		e->state = NB_ARP_FAILED;
-		e->deadline = s->now + ARP_NEGATIVE_MS;
+		nb_deadline_set(&e->deadline, s->now, ARP_NEGATIVE_MS);
 	}
 }

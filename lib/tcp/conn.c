@@ -49,7 +49,7 @@ void nb_tcp_finish(struct nb_tcp_conn *c, int status)
 		return;
 	c->state = NB_TCP_CLOSED;
 	c->status = status;
-	c->rto_due = 0;
+	nb_deadline_clear(&c->rto_due);
 	unlink_conn(c);
 	if (c->rx.event)
 		c->rx.event(c->rx.ctx, NB_TCP_EV_CLOSED);

@@ -11,8 +11,8 @@ void nb_tcp_rtt_sample(struct nb_tcp_conn *c, uint32_t r)
 
 void nb_tcp_arm_rto(struct nb_tcp_conn *c)
 {
-	if (!c->rto_due)
-		c->rto_due = nb_tcp_now(c) + c->rtt.rto;
+	if (!nb_deadline_armed(&c->rto_due))
+		nb_deadline_set(&c->rto_due, nb_tcp_now(c), c->rtt.rto);
 }
 
 /*
@@ -26,7 +26,7 @@ static bool rto_expired(struct nb_tcp_conn *c)
 	unsigned limit = syn ? NB_TCP_SYN_RETRIES : NB_TCP_MAX_RETRIES;
 	bool probing = c->snd_wnd == 0;
 
-	c->rto_due = 0;
+	nb_deadline_clear(&c->rto_due);
 	if (!probing || syn)
 		c->retries++;
 	if (c->retries >= limit) {
@@ -70,11 +70,12 @@ int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
 		return c->status;
 	/* Connected before the stack ever saw a clock (s->now still 0): the
 	 * SYN's timer was armed on time 0 and would fire at once. */
-	if (c->last_now == 0 && now_ms > 0 && c->rto_due)
-		c->rto_due = now_ms + c->rtt.rto;
+	if (c->last_now == 0 && now_ms > 0 &&
+	    nb_deadline_armed(&c->rto_due))
+		nb_deadline_set(&c->rto_due, now_ms, c->rtt.rto);
 	if (now_ms > c->last_now)
 		c->last_now = now_ms;
-	if (c->rto_due && now_ms >= c->rto_due && !rto_expired(c))
+	if (nb_deadline_expired(&c->rto_due, now_ms) && !rto_expired(c))
 		return c->status;
 	if (c->state == NB_TCP_SYN_SENT)
 		return -NB_EAGAIN;
@@ -90,7 +91,7 @@ int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
 	     (edge - c->rcv_last >= 2u * (uint64_t)c->rcv_mss &&
 	      edge - c->rcv_last >= c->rcv_last - c->rcv_off)))
 		c->ack_now = true;
-	if (c->ack_pending && now_ms >= c->ack_due)
+	if (c->ack_pending && nb_deadline_expired(&c->ack_due, now_ms))
 		c->ack_now = true;
 	nb_tcp_output(c);
 	return c->t ? -NB_EAGAIN : c->status;

@@ -35,7 +35,7 @@ static void finish(struct nb_tftp *t, int status)
 {
 	t->status = status;
 	t->state = status ? NB_TFTP_FAILED : NB_TFTP_DONE;
-	nb_timer_stop(&t->timer);
+	nb_deadline_clear(&t->timer);
 	if (t->io->close)
 		t->io->close(t->io_ctx);
 }
@@ -53,7 +53,7 @@ static void arm_fresh(struct nb_tftp *t)
 {
 	nb_backoff_init(&t->backoff, t->rtt.rto, t->cfg.rto_max_ms,
 			t->cfg.max_tries);
-	nb_timer_set(&t->timer, t->now, nb_backoff_next(&t->backoff, NULL));
+	nb_deadline_set(&t->timer, t->now, nb_backoff_next(&t->backoff, NULL));
 }
 
 static int send_rrq(struct nb_tftp *t)
@@ -374,7 +374,7 @@ static void on_timeout(struct nb_tftp *t)
 		t->gap_for = 0;
 		send_ack(t);
 	}
-	nb_timer_set(&t->timer, t->now, ms);
+	nb_deadline_set(&t->timer, t->now, ms);
 }
 
 int nb_tftp_poll(struct nb_tftp *t, uint64_t now_ms)
@@ -390,7 +390,7 @@ int nb_tftp_poll(struct nb_tftp *t, uint64_t now_ms)
 		finish(t, -NB_ECONNREFUSED);
 		return t->status;
 	}
-	if (nb_timer_expired(&t->timer, t->now))
+	if (nb_deadline_expired(&t->timer, t->now))
 		on_timeout(t);
 	return t->status;
 }
@@ -414,5 +414,5 @@ uint64_t nb_tftp_next_timeout(const struct nb_tftp *t, uint64_t now_ms)
 {
 	if (!t || t->state == NB_TFTP_IDLE || t->state >= NB_TFTP_DONE)
 		return UINT64_MAX;
-	return nb_timer_remaining(&t->timer, now_ms);
+	return nb_deadline_remaining(&t->timer, now_ms);
 }

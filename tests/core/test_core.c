@@ -193,24 +193,39 @@ static void arena_exhaustion(void **state)
 static void timers(void **state)
 {
 	(void)state;
-	struct nb_timer t = {0};
-	assert_false(nb_timer_expired(&t, 0));
-	assert_false(nb_timer_expired(&t, UINT64_MAX));
-	assert_int_equal(nb_timer_remaining(&t, 5), UINT64_MAX);
-	nb_timer_set(&t, 1000, 250);
-	assert_false(nb_timer_expired(&t, 1249));
-	assert_int_equal(nb_timer_remaining(&t, 1249), 1);
-	assert_true(nb_timer_expired(&t, 1250));
-	assert_int_equal(nb_timer_remaining(&t, 1250), 0);
-	assert_int_equal(nb_timer_remaining(&t, 9999), 0);
-	nb_timer_stop(&t);
-	assert_false(nb_timer_expired(&t, 9999));
+	struct nb_deadline t = {0};
+	assert_false(nb_deadline_armed(&t));
+	assert_false(nb_deadline_expired(&t, 0));
+	assert_false(nb_deadline_expired(&t, UINT64_MAX));
+	assert_int_equal(nb_deadline_remaining(&t, 5), UINT64_MAX);
+	nb_deadline_set(&t, 1000, 250);
+	assert_true(nb_deadline_armed(&t));
+	assert_false(nb_deadline_expired(&t, 1249));
+	assert_int_equal(nb_deadline_remaining(&t, 1249), 1);
+	assert_true(nb_deadline_expired(&t, 1250));
+	assert_int_equal(nb_deadline_remaining(&t, 1250), 0);
+	assert_int_equal(nb_deadline_remaining(&t, 9999), 0);
+	nb_deadline_clear(&t);
+	assert_false(nb_deadline_expired(&t, 9999));
 	/* Saturates instead of wrapping to the past. */
-	nb_timer_set(&t, UINT64_MAX - 10, 100);
-	assert_false(nb_timer_expired(&t, UINT64_MAX - 1));
-	assert_int_equal(t.deadline, UINT64_MAX);
-	nb_timer_set(&t, 5, 0);
-	assert_true(nb_timer_expired(&t, 5));
+	nb_deadline_set(&t, UINT64_MAX - 10, 100);
+	assert_false(nb_deadline_expired(&t, UINT64_MAX - 1));
+	assert_int_equal(t.at_ms, UINT64_MAX);
+	nb_deadline_set(&t, 5, 0);
+	assert_true(nb_deadline_expired(&t, 5));
+	/* Due at time 0 is due at 1: 0 means "none". */
+	nb_deadline_set(&t, 0, 0);
+	assert_true(nb_deadline_armed(&t));
+	assert_false(nb_deadline_expired(&t, 0));
+	assert_true(nb_deadline_expired(&t, 1));
+
+	struct nb_deadline none = {0}, a = {300}, b = {200};
+	assert_int_equal(nb_deadline_earliest(a, b).at_ms, 200);
+	assert_int_equal(nb_deadline_earliest(b, a).at_ms, 200);
+	assert_int_equal(nb_deadline_earliest(a, none).at_ms, 300);
+	assert_int_equal(nb_deadline_earliest(none, a).at_ms, 300);
+	assert_int_equal(nb_deadline_earliest(none, none).at_ms, 0);
+	assert_int_equal(nb_deadline_earliest(a, a).at_ms, 300);
 }
 
 static void backoff(void **state)
