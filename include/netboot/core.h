@@ -1,6 +1,7 @@
 /**
  * @file core.h
- * @brief Byte order, internet checksum, arena, timers and the entropy hook.
+ * @brief Internet checksum, arena, deadlines, retransmission timing and the
+ *        entropy hook (byte order lives in bytes.h, included here).
  *
  * Everything here is freestanding: only `<stdint.h>`, `<stddef.h>` and
  * `<stdbool.h>` are used, and no function keeps state outside the objects
@@ -110,10 +111,11 @@ struct nb_deadline {
  * Arm a deadline.
  * @param d         The deadline.
  * @param now_ms    Current time.
- * @param after_ms  Delay until expiry (saturates instead of wrapping; a
- *                  deadline that would land on 0 lands on 1).
+ * @param after_ms  Delay until expiry (up to 49 days; saturates instead
+ *                  of wrapping, and a deadline that would land on 0 lands
+ *                  on 1).
  */
-void nb_deadline_set(struct nb_deadline *d, uint64_t now_ms, uint64_t after_ms);
+void nb_deadline_set(struct nb_deadline *d, uint64_t now_ms, uint32_t after_ms);
 /** Disarm a deadline.
  * @param d  The deadline. */
 static inline void nb_deadline_clear(struct nb_deadline *d)

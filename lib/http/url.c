@@ -1,5 +1,5 @@
 #include "core/mem.h"
-#include "core/strbuf.h"
+#include "core/text.h"
 #include "http/http_int.h"
 
 bool nb_http_ieq(const char *p, size_t n, const char *s)

@@ -97,22 +97,3 @@ int nb_tftp_map_error(uint16_t code)
 		return -NB_ESERVER;
 	}
 }
-
-int nb_tftp_parse_num(const uint8_t *p, size_t len, uint64_t *out)
-{
-	if (len == 0 || len > 20)
-		return -NB_EINVAL;
-	uint64_t v = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -NB_EINVAL;
-		uint64_t d = (uint64_t)(p[i] - '0');
-		/* No 64-bit division: i386 firmware builds have no libgcc. */
-		const uint64_t lim = UINT64_MAX / 10; /* folded at compile time */
-		if (v > lim || (v == lim && d > UINT64_MAX % 10))
-			return -NB_ERANGE;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}

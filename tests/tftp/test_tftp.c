@@ -929,11 +929,11 @@ static void test_parse_num(void **state)
 {
 	(void)state;
 	uint64_t v;
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"18446744073709551615", 20, &v), 0);
+	assert_int_equal(nb_parse_u64("18446744073709551615", 20, &v), 0);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"18446744073709551616", 20, &v), -NB_ERANGE);
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"", 0, &v), -NB_EINVAL);
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"-1", 2, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("18446744073709551616", 20, &v), -NB_ERANGE);
+	assert_int_equal(nb_parse_u64("", 0, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("-1", 2, &v), -NB_EINVAL);
 }
 
 int main(void)

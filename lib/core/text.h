@@ -1,11 +1,12 @@
 /*
- * Bounded string building into a caller's buffer (internal): requests,
- * URLs and other text the library emits are appended piece by piece, and
- * one sticky flag at the end says whether everything fitted, so builders
- * check once instead of after every piece.
+ * Text in and out (internal).  Out: bounded string building into a
+ * caller's buffer; requests, URLs and other text the library emits are
+ * appended piece by piece, and one sticky flag at the end says whether
+ * everything fitted, so builders check once instead of after every piece.
+ * In: decimal numbers as protocols carry them.
  */
-#ifndef NB_LIB_CORE_STRBUF_H
-#define NB_LIB_CORE_STRBUF_H
+#ifndef NB_LIB_CORE_TEXT_H
+#define NB_LIB_CORE_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,5 +35,10 @@ void nb_sb_str(struct nb_sb *b, const char *s);
 void nb_sb_dec(struct nb_sb *b, uint64_t v);
 /* Append @v in lower-case hex, at least @digits digits (at most 16). */
 void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits);
+
+/* Parse @n bytes of plain decimal digits (no sign, no spaces, 1 to 20
+ * digits) into @out.  Returns 0, -NB_EINVAL for anything else, or
+ * -NB_ERANGE when the value does not fit 64 bits. */
+int nb_parse_u64(const void *p, size_t n, uint64_t *out);
 
 #endif

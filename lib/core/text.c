@@ -1,12 +1,14 @@
 /*
- * The bounded string builder: appends text and numbers into a caller's
- * buffer with a sticky overflow flag.  HTTP request building and URL
- * resolution each had their own copy; numbers are formatted without 64-bit
- * division so i386 needs no libgcc.
+ * Text in and out, once for every protocol: the bounded string builder
+ * (text and numbers appended into a caller's buffer with a sticky
+ * overflow flag), which HTTP request building and URL resolution each
+ * had a copy of, and the decimal parser HTTP and TFTP each had a copy
+ * of.  No 64-bit division anywhere, so i386 needs no libgcc.
  */
 #include "core/div.h"
 #include "core/mem.h"
-#include "core/strbuf.h"
+#include "core/text.h"
+#include "netboot/err.h"
 
 void nb_sb_put(struct nb_sb *b, const char *s, size_t n)
 {
@@ -49,4 +51,23 @@ void nb_sb_dec(struct nb_sb *b, uint64_t v)
 void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits)
 {
 	put_num(b, v, 16, digits > 16 ? 16 : digits);
+}
+
+int nb_parse_u64(const void *p, size_t n, uint64_t *out)
+{
+	const uint8_t *c = p;
+	if (n == 0 || n > 20)
+		return -NB_EINVAL;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i] < '0' || c[i] > '9')
+			return -NB_EINVAL;
+		unsigned d = (unsigned)(c[i] - '0');
+		/* UINT64_MAX is 18446744073709551615. */
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > 5))
+			return -NB_ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
 }
