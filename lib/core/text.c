@@ -10,7 +10,7 @@
 #include "core/text.h"
 #include "netboot/err.h"
 
-void nb_sb_put(struct nb_sb *b, const char *s, size_t n)
+void nb_sb_put(struct nb_sb *b, const void *s, size_t n)
 {
 	if (b->over || n > b->cap - b->n) {
 		b->over = true;
@@ -29,9 +29,8 @@ void nb_sb_str(struct nb_sb *b, const char *s)
 }
 
 /* Digits come out least significant first, so they are built backwards;
- * nb_div_small() also serves base 16, which keeps one loop for both. */
-static void put_num(struct nb_sb *b, uint64_t v, uint32_t base,
-		    unsigned digits)
+ * nb_div_small() serves every base without 64-bit division. */
+void nb_sb_num(struct nb_sb *b, uint64_t v, uint32_t base, unsigned digits)
 {
 	char d[20];
 	size_t i = sizeof(d);
@@ -39,18 +38,8 @@ static void put_num(struct nb_sb *b, uint64_t v, uint32_t base,
 		uint32_t r;
 		v = nb_div_small(v, base, &r);
 		d[--i] = "0123456789abcdef"[r];
-	} while (v || sizeof(d) - i < digits);
+	} while (i && (v || sizeof(d) - i < digits));
 	nb_sb_put(b, d + i, sizeof(d) - i);
-}
-
-void nb_sb_dec(struct nb_sb *b, uint64_t v)
-{
-	put_num(b, v, 10, 0);
-}
-
-void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits)
-{
-	put_num(b, v, 16, digits > 16 ? 16 : digits);
 }
 
 int nb_parse_u64(const void *p, size_t n, uint64_t *out)

@@ -28,13 +28,23 @@ static inline void nb_sb_init(struct nb_sb *b, char *buf, size_t cap)
 }
 
 /* Append @n bytes; once one piece does not fit, nothing more is added. */
-void nb_sb_put(struct nb_sb *b, const char *s, size_t n);
+void nb_sb_put(struct nb_sb *b, const void *s, size_t n);
 /* Append a NUL-terminated string. */
 void nb_sb_str(struct nb_sb *b, const char *s);
+/* Append @v in @base (2..16, lower-case digits), zero-padded to at least
+ * @digits digits (at most 20 are written: pad no wider than that). */
+void nb_sb_num(struct nb_sb *b, uint64_t v, uint32_t base, unsigned digits);
+
 /* Append @v in decimal. */
-void nb_sb_dec(struct nb_sb *b, uint64_t v);
-/* Append @v in lower-case hex, at least @digits digits (at most 16). */
-void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits);
+static inline void nb_sb_dec(struct nb_sb *b, uint64_t v)
+{
+	nb_sb_num(b, v, 10, 0);
+}
+/* Append @v in lower-case hex, at least @digits digits. */
+static inline void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits)
+{
+	nb_sb_num(b, v, 16, digits);
+}
 
 /* Parse @n bytes of plain decimal digits (no sign, no spaces, 1 to 20
  * digits) into @out.  Returns 0, -NB_EINVAL for anything else, or

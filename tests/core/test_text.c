@@ -14,7 +14,7 @@
 static void pieces(void **state)
 {
 	(void)state;
-	char buf[64];
+	char buf[80];
 	struct nb_sb b;
 	nb_sb_init(&b, buf, sizeof(buf));
 	nb_sb_str(&b, "GET ");
@@ -29,10 +29,13 @@ static void pieces(void **state)
 	nb_sb_str(&b, " ");
 	nb_sb_hex(&b, 0xbeef, 8);
 	nb_sb_str(&b, " ");
-	nb_sb_hex(&b, UINT64_MAX, 20);
+	nb_sb_hex(&b, UINT64_MAX, 25); /* padding stops at 20 */
+	nb_sb_str(&b, " ");
+	nb_sb_num(&b, 7, 10, 5);
+	nb_sb_num(&b, 255, 2, 0);
 	assert_false(b.over);
 	const char *want = "GET /abc 0 18446744073709551615 0 0000beef "
-			   "ffffffffffffffff";
+			   "0000ffffffffffffffff 0000711111111";
 	assert_int_equal(b.n, strlen(want));
 	assert_memory_equal(buf, want, b.n);
 }
