@@ -1,9 +1,9 @@
 /*
  * Text in and out, once for every protocol: the bounded string builder
  * (text and numbers appended into a caller's buffer with a sticky
- * overflow flag), which HTTP request building and URL resolution each
- * had a copy of, and the decimal parser HTTP and TFTP each had a copy
- * of.  No 64-bit division anywhere, so i386 needs no libgcc.
+ * overflow flag) that HTTP requests, URL resolution, TFTP requests and
+ * DHCP options each had a copy of, and the decimal parser HTTP and TFTP
+ * each had a copy of.  No 64-bit division, so i386 needs no libgcc.
  */
 #include "core/div.h"
 #include "core/mem.h"
