@@ -346,7 +346,8 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 	    nb_deadline_expired(&d->offer_end, now)) {
 		request(d, now);
 	} else if (nb_deadline_expired(&d->resend, now)) {
-		if (d->state == NB_DHCP_REQUESTING && d->backoff.tries >= REQUEST_TRIES) {
+		if (d->state == NB_DHCP_REQUESTING &&
+		    d->backoff.tries >= REQUEST_TRIES) {
 			int rc = discover(d, now);
 			if (rc < 0)
 				fail(d, rc, "cannot restart");
