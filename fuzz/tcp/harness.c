@@ -26,7 +26,7 @@
  */
 #include "../../lib/tcp/conn.c"
 #include "../../lib/tcp/input.c"
-#include "../../lib/tcp/ooo.c"
+#include "../../lib/core/rangeset.c"
 #include "../../lib/tcp/opts.c"
 #include "../../lib/tcp/output.c"
 #include "../../lib/tcp/timer.c"

@@ -72,8 +72,10 @@ static inline void nb_store_le16(void *p, uint16_t v)
 static inline void nb_store_le32(void *p, uint32_t v)
 {
 	uint8_t *b = (uint8_t *)p;
-	nb_store_le16(b, (uint16_t)v);
-	nb_store_le16(b + 2, (uint16_t)(v >> 16));
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
 }
 /** Store a 64-bit value little-endian.
  * @param p  Eight writable bytes.  @param v  Value in host order. */
@@ -96,8 +98,10 @@ static inline void nb_store_be16(void *p, uint16_t v)
 static inline void nb_store_be32(void *p, uint32_t v)
 {
 	uint8_t *b = (uint8_t *)p;
-	nb_store_be16(b, (uint16_t)(v >> 16));
-	nb_store_be16(b + 2, (uint16_t)v);
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
 }
 /** Store a 64-bit value big-endian.
  * @param p  Eight writable bytes.  @param v  Value in host order. */

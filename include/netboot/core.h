@@ -1,6 +1,7 @@
 /**
  * @file core.h
- * @brief Byte order, internet checksum, arena, timers and the entropy hook.
+ * @brief Internet checksum, arena, deadlines, retransmission timing and the
+ *        entropy hook (byte order lives in bytes.h, included here).
  *
  * Everything here is freestanding: only `<stdint.h>`, `<stddef.h>` and
  * `<stdbool.h>` are used, and no function keeps state outside the objects
@@ -98,49 +99,86 @@ void nb_arena_reset(struct nb_arena *a, size_t mark);
  * Time is a caller-supplied monotonic millisecond count (`now_ms`) passed
  * into every poll; the library never reads a clock.
  * @{ */
-/** A one-shot deadline.  Zero-initialised means "not armed". */
-struct nb_timer {
-	uint64_t deadline; /**< Absolute expiry in ms. */
-	bool armed;        /**< Whether @ref deadline is meaningful. */
+/**
+ * A one-shot deadline: the absolute time (ms) something is due, 0 for
+ * "none".  Zero-initialised means not armed, and an armed deadline is
+ * never 0 (nb_deadline_set() makes it at least 1), so one word says both.
+ */
+struct nb_deadline {
+	uint64_t at_ms; /**< Absolute expiry in ms; 0: not armed. */
 };
 /**
- * Arm a timer.
- * @param t         The timer.
+ * Arm a deadline.
+ * @param d         The deadline.
  * @param now_ms    Current time.
- * @param after_ms  Delay until expiry (saturates instead of wrapping).
+ * @param after_ms  Delay until expiry (up to 49 days; saturates instead
+ *                  of wrapping, and a deadline that would land on 0 lands
+ *                  on 1).
  */
-void nb_timer_set(struct nb_timer *t, uint64_t now_ms, uint64_t after_ms);
-/** Disarm a timer.
- * @param t  The timer. */
-void nb_timer_stop(struct nb_timer *t);
+void nb_deadline_set(struct nb_deadline *d, uint64_t now_ms, uint32_t after_ms);
+/** Disarm a deadline.
+ * @param d  The deadline. */
+static inline void nb_deadline_clear(struct nb_deadline *d)
+{
+	d->at_ms = 0;
+}
+/** Whether a deadline is armed.
+ * @param d  The deadline.  @return true when armed. */
+static inline bool nb_deadline_armed(const struct nb_deadline *d)
+{
+	return d->at_ms != 0;
+}
 /**
- * Whether a timer has fired.
- * @param t       The timer.
+ * Whether a deadline has passed.
+ * @param d       The deadline.
  * @param now_ms  Current time.
- * @return true when @p t is armed and @p now_ms reached its deadline.
+ * @return true when @p d is armed and @p now_ms reached it.
  */
-bool nb_timer_expired(const struct nb_timer *t, uint64_t now_ms);
+static inline bool nb_deadline_expired(const struct nb_deadline *d,
+				       uint64_t now_ms)
+{
+	return d->at_ms && now_ms >= d->at_ms;
+}
 /**
- * Time left on a timer.
- * @param t       The timer.
+ * Time left until a deadline.
+ * @param d       The deadline.
  * @param now_ms  Current time.
  * @return Milliseconds until expiry, 0 if expired, UINT64_MAX if unarmed.
  */
-uint64_t nb_timer_remaining(const struct nb_timer *t, uint64_t now_ms);
+uint64_t nb_deadline_remaining(const struct nb_deadline *d, uint64_t now_ms);
+/**
+ * The earlier of two deadlines, for "when must I be polled next".
+ * @param a  One deadline.
+ * @param b  The other.
+ * @return The earlier armed one; unarmed when neither is armed.
+ */
+static inline struct nb_deadline nb_deadline_earliest(struct nb_deadline a,
+						      struct nb_deadline b)
+{
+	return !b.at_ms || (a.at_ms && a.at_ms <= b.at_ms) ? a : b;
+}
+
+struct nb_rng;
 
 /**
  * Exponential backoff for request/response retries: nb_backoff::rto doubles at
  * every nb_backoff_next() up to nb_backoff::max_ms, and the attempt count
- * is bounded by nb_backoff::max_tries.
+ * is bounded by nb_backoff::max_tries.  ARP, DHCP, DNS and TFTP use it;
+ * TCP doubles its RTO through nb_rtt_backoff() instead, because its base
+ * is the RTT estimate, not a fixed first timeout.
  */
 struct nb_backoff {
-	uint32_t rto;       /**< Current timeout in ms. */
+	uint32_t rto;       /**< Next timeout in ms, before jitter. */
 	uint32_t max_ms;    /**< Ceiling for @ref rto. */
-	uint16_t tries;     /**< Attempts made so far. */
+	uint16_t tries;     /**< Attempts made so far (read freely). */
 	uint16_t max_tries; /**< Attempts allowed. */
+	/** Jitter bound: each timeout moves by up to +-min(rto/4, jitter_ms)
+	 * when nb_backoff_next() gets an entropy source.  0 (what
+	 * nb_backoff_init() sets) means none; set it after init. */
+	uint16_t jitter_ms;
 };
 /**
- * Start a backoff.
+ * Start a backoff (without jitter).
  * @param b          The backoff.
  * @param first_ms   First timeout (0 is taken as 1).
  * @param max_ms     Ceiling the timeout doubles up to.
@@ -150,11 +188,60 @@ void nb_backoff_init(struct nb_backoff *b, uint32_t first_ms, uint32_t max_ms,
 		     uint16_t max_tries);
 /**
  * Count one attempt and return the timeout to wait for it.
- * @param b  The backoff.
- * @return The timeout in ms, or 0 when nb_backoff::max_tries attempts were made
- *         already (the caller then fails with NB_ETIMEDOUT).
+ * @param b    The backoff.
+ * @param rng  Entropy for nb_backoff::jitter_ms, or NULL for none (a
+ *             failing source also means none).
+ * @return The timeout in ms (at least 1), or 0 when nb_backoff::max_tries
+ *         attempts were made already (the caller then fails with
+ *         NB_ETIMEDOUT).
  */
-uint32_t nb_backoff_next(struct nb_backoff *b);
+uint32_t nb_backoff_next(struct nb_backoff *b, const struct nb_rng *rng);
+/** @} */
+
+/** @name Round-trip time estimation
+ * RFC 6298's smoothed RTT and variance in fixed point (srtt x 8,
+ * rttvar x 4, so the 1/8 and 1/4 gains are shifts and millisecond RTTs
+ * keep their precision), giving a retransmission timeout clamped to the
+ * caller's floor and ceiling.  TCP and TFTP each keep one.
+ * @{ */
+/** Estimator state.  Read @ref rto freely; the rest is private. */
+struct nb_rtt {
+	uint32_t rto;          /**< Current timeout in ms (backoff included). */
+	uint32_t srtt8;        /**< Smoothed RTT x 8; 0 before any sample. */
+	uint32_t rttvar4;      /**< RTT variance x 4. */
+	uint32_t min_ms;       /**< Floor of @ref rto. */
+	uint32_t max_ms;       /**< Ceiling of @ref rto. */
+	uint8_t margin_shift;  /**< Variance floor srtt >> n; 0: none. */
+};
+/**
+ * Start an estimator.
+ * @param r             The estimator.
+ * @param initial_ms    Timeout before any sample (RFC 6298: 1 s); not
+ *                      clamped, so a caller may start outside the range.
+ * @param min_ms        Floor of the computed timeout.
+ * @param max_ms        Ceiling of the computed and backed-off timeout.
+ * @param margin_shift  0 for RFC 6298's max(G, 4 RTTVAR) with G = 1 ms;
+ *                      n > 0 also keeps the variance term at least
+ *                      SRTT >> n, so a steady path does not drive the
+ *                      timeout onto the RTT itself.
+ */
+void nb_rtt_init(struct nb_rtt *r, uint32_t initial_ms, uint32_t min_ms,
+		 uint32_t max_ms, uint8_t margin_shift);
+/**
+ * Feed one round-trip measurement (RFC 6298 2.2 and 2.3) and recompute
+ * nb_rtt::rto.  Karn's rule is the caller's: never time a segment that
+ * was sent more than once.
+ * @param r   The estimator.
+ * @param ms  Measured RTT; values above 2^24 ms are taken as 2^24.
+ */
+void nb_rtt_sample(struct nb_rtt *r, uint32_t ms);
+/**
+ * The timer fired: double nb_rtt::rto up to nb_rtt::max_ms (RFC 6298 5.5).
+ * The next sample recomputes it from the estimate.
+ * @param r  The estimator.
+ * @return The new timeout.
+ */
+uint32_t nb_rtt_backoff(struct nb_rtt *r);
 /** @} */
 
 /** @name Entropy

@@ -195,16 +195,15 @@ struct nb_dhcp {
 	const char *why;         /**< Static text explaining the last error. */
 	uint32_t xid;            /**< Transaction ID of the exchange. */
 	uint64_t start_ms;       /**< When the exchange (re)started. */
-	uint64_t deadline_ms;    /**< Give-up time. */
-	uint64_t resend_ms;      /**< Next retransmission. */
-	uint64_t offer_until_ms; /**< End of the offer-collection window. */
-	uint32_t rto_ms;         /**< Current retransmission timeout. */
+	struct nb_deadline give_up;   /**< Give-up time. */
+	struct nb_deadline resend;    /**< Next retransmission. */
+	struct nb_deadline offer_end; /**< End of the offer-collection window. */
 	uint32_t offered_ip;     /**< yiaddr of the chosen offer. */
 	uint32_t offer_server;   /**< Server ID of the chosen offer. */
 	uint32_t pxe_server;     /**< Where the port-4011 request goes. */
 	uint8_t offer_rank;      /**< Preference of the chosen offer (0 none). */
 	uint8_t naks;            /**< NAKs received. */
-	uint8_t tries;           /**< Messages sent in the current state. */
+	struct nb_backoff backoff; /**< Retransmissions in the current state. */
 	uint16_t pkt_len[3];     /**< Lengths in @ref pkt (0 = none). */
 	/** Kept packets, indexed by enum nb_dhcp_pkt: ACK, proxy, boot. */
 	uint8_t pkt[3][NB_DHCP_PKT_MAX];

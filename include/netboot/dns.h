@@ -97,7 +97,6 @@ struct nb_dns {
 	uint8_t qname[NB_DNS_WIRE_MAX]; /**< Name being asked now (wire). */
 	uint8_t qlen;             /**< Its length. */
 	uint8_t cnames;           /**< CNAME links followed so far. */
-	uint8_t tries;            /**< Attempts sent for the current name. */
 	uint8_t nservers;         /**< Servers copied from the stack. */
 	uint32_t servers[NB_DNS_SERVERS]; /**< Their addresses. */
 	uint32_t server;          /**< Server of the outstanding attempt. */
@@ -105,7 +104,7 @@ struct nb_dns {
 	uint16_t prev_id;         /**< ID of the attempt before it. */
 	uint32_t prev_server;     /**< Server of that attempt. */
 	struct nb_backoff backoff; /**< Retry timing. */
-	struct nb_timer timer;    /**< Retry deadline. */
+	struct nb_deadline timer; /**< Retry deadline. */
 	bool need_send;           /**< Send an attempt at the next poll. */
 	int status;               /**< -NB_EAGAIN, 0 or the final error. */
 	int last_err;             /**< Most telling server error so far. */

@@ -38,9 +38,8 @@ struct nb_arp_entry {
 	uint32_t ip;        /**< Protocol address (host order). */
 	uint8_t mac[6];     /**< Hardware address once valid. */
 	uint8_t state;      /**< enum nb_arp_state. */
-	uint8_t tries;      /**< Requests sent so far. */
-	uint64_t deadline;  /**< Next retry (pending) or expiry (valid/failed). */
-	uint32_t retry_ms;  /**< Current retry interval. */
+	struct nb_deadline deadline; /**< Next retry (pending) or expiry. */
+	struct nb_backoff backoff; /**< Requests sent and the next interval. */
 	uint64_t last_used; /**< For replacing the least recently used entry. */
 };
 

@@ -145,7 +145,7 @@ struct nb_ping {
 	uint64_t sent_ms;     /**< When the request left. */
 	uint32_t rtt_ms;      /**< Round trip, valid once nb_ping_poll() is 0. */
 	int status;           /**< -NB_EAGAIN, 0 or an error. */
-	struct nb_timer timeout; /**< Give-up deadline. */
+	struct nb_deadline timeout; /**< Give-up deadline. */
 };
 /**
  * Send an echo request with @p payload_len pattern bytes and start
@@ -206,7 +206,7 @@ struct nb_udp_sock {
 	nb_udp_rx_fn rx;          /**< Receive callback. */
 	void *ctx;                /**< Passed to @ref rx. */
 	uint32_t unreachables;    /**< ICMP port-unreachables about our sends. */
-	const struct nb_timer *timer; /**< Owner's timer (nb_udp_set_timer()). */
+	const struct nb_deadline *timer; /**< Owner's deadline (nb_udp_set_timer()). */
 };
 /**
  * Open a socket.
@@ -227,9 +227,9 @@ int nb_udp_open(struct nb_udp_sock *sk, struct nb_stack *s, uint16_t port,
  * include it.  The timer is read, never changed, while the socket is
  * open; nb_udp_open() clears it.
  * @param sk     Open socket.
- * @param timer  The owner's timer (must outlive the socket), or NULL.
+ * @param timer  The owner's deadline (must outlive the socket), or NULL.
  */
-void nb_udp_set_timer(struct nb_udp_sock *sk, const struct nb_timer *timer);
+void nb_udp_set_timer(struct nb_udp_sock *sk, const struct nb_deadline *timer);
 /** Unbind a socket.  Safe to call twice and from its own callback.
  * @param sk  Socket. */
 void nb_udp_close(struct nb_udp_sock *sk);

@@ -67,7 +67,7 @@ int nb_rangeset_add(struct nb_rangeset *s, uint64_t start, uint64_t end);
  * @param s      The set.
  * @param start  First offset.
  * @param end    One past the last offset.
- * @return true when covered.
+ * @return true when covered; false for an empty range.
  */
 bool nb_rangeset_contains(const struct nb_rangeset *s, uint64_t start,
 			  uint64_t end);

@@ -95,7 +95,7 @@ struct nb_stack {
 	 * is free while its input function is NULL. */
 	uint8_t hook_proto[NB_IP_PROTO_HOOKS];
 	nb_ip_input_fn hook_input[NB_IP_PROTO_HOOKS];
-	uint64_t (*hook_deadline[NB_IP_PROTO_HOOKS])(void *ctx, uint64_t now);
+	struct nb_deadline (*hook_deadline[NB_IP_PROTO_HOOKS])(void *ctx, uint64_t now);
 	void *hook_ctx[NB_IP_PROTO_HOOKS];
 	/** @endcond */
 };
@@ -157,11 +157,12 @@ uint8_t *nb_stack_tx_frame(struct nb_stack *s);
  * nb_stack_poll() and the *_poll() functions of its objects.
  * @param s       Stack.
  * @param now_ms  Current time (protocols may compute deadlines from it).
- * @return The earliest deadline in absolute ms (it may already be past:
- *         its owner has not been polled since); UINT64_MAX when no timer
- *         is armed.
+ * @return The earliest deadline (it may already be past: its owner has
+ *         not been polled since); unarmed (nb_deadline::at_ms 0) when no
+ *         timer is armed.
  */
-uint64_t nb_stack_next_deadline(const struct nb_stack *s, uint64_t now_ms);
+struct nb_deadline nb_stack_next_deadline(const struct nb_stack *s,
+					  uint64_t now_ms);
 
 /** A clock and idle hook for nb_wait(), supplied by the embedder. */
 struct nb_clock {

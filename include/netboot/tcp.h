@@ -185,7 +185,7 @@ struct nb_tcp_conn {
 	bool fin_rcvd;             /**< The peer's FIN was consumed in order. */
 	uint8_t ack_pending;       /**< Full segments not yet acknowledged. */
 	bool ack_now;              /**< Send an ACK at the end of this input. */
-	uint64_t ack_due;          /**< When a held-back ACK must go out. */
+	struct nb_deadline ack_due; /**< When a held-back ACK must go out. */
 	uint64_t rcv_cap;          /**< Auto-tuned window limit in bytes (NB_TCP_RWIN_MIN). */
 	uint64_t rwin_mark_off;    /**< rcv_off when the current RTT round began. */
 	uint64_t rwin_mark_ms;     /**< When it began; 0 = not yet. */
@@ -212,11 +212,9 @@ struct nb_tcp_conn {
 	bool in_input;             /**< Processing a segment: defer output. */
 
 	/* Timers (RFC 6298). */
-	uint32_t srtt;             /**< Smoothed RTT in ms * 8, 0 before a sample. */
-	uint32_t rttvar;           /**< RTT variance in ms * 4. */
-	uint32_t rto;              /**< Current RTO in ms (with backoff). */
+	struct nb_rtt rtt;         /**< RTT estimate and RTO (with backoff). */
 	uint8_t retries;           /**< Consecutive timeouts. */
-	uint64_t rto_due;          /**< Retransmission deadline; 0 = not armed. */
+	struct nb_deadline rto_due; /**< Retransmission deadline. */
 	uint64_t rtt_seq_off;      /**< Offset timed without timestamps. */
 	uint64_t rtt_start;        /**< When it was sent; 0 = none timed. */
 	uint64_t last_now;         /**< Latest time seen. */

@@ -191,11 +191,9 @@ struct nb_tftp {
 	uint64_t gap_for;          /**< @ref next when a gap ACK was sent. */
 	uint64_t bytes;            /**< Payload bytes delivered in order. */
 	uint64_t timed_at;         /**< When the timed packet left (ms). */
-	uint32_t srtt8;            /**< Smoothed RTT x 8 (ms), 0 = none yet. */
-	uint32_t rttvar4;          /**< RTT variation x 4 (ms). */
-	uint32_t rto;              /**< Current base timeout (ms). */
+	struct nb_rtt rtt;         /**< RTT estimate; rtt.rto: base timeout. */
 	struct nb_backoff backoff; /**< Consecutive-timeout state. */
-	struct nb_timer timer;     /**< Retransmission deadline. */
+	struct nb_deadline timer;  /**< Retransmission deadline. */
 	uint16_t err_code;         /**< Server's TFTP error code, if any. */
 	char err_msg[NB_TFTP_ERRMSG_MAX]; /**< Server's message (NUL-ended). */
 	struct nb_tftp_stats stats; /**< Counters. */

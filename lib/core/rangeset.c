@@ -70,57 +70,39 @@ int nb_rangeset_add(struct nb_rangeset *s, uint64_t start, uint64_t end)
 	return 0;
 }
 
-bool nb_rangeset_contains(const struct nb_rangeset *s, uint64_t start,
-			  uint64_t end)
-{
-	if (!s->used)
-		return false;
-	for (unsigned i = 0; i < s->cap; i++) {
-		const struct nb_range *r = &s->slot[i];
-		if (held(r) && r->start <= start && end <= r->end)
-			return true;
-	}
-	return false;
-}
-
 /*
- * Ranges never touch each other, but each one can reach the next only
- * through the moving point, hence one pass per slot at most.
+ * Ranges never touch each other, so at most one holds @from and none holds
+ * the end of that one: a single pass finds the gap.
  */
 uint64_t nb_rangeset_first_gap(const struct nb_rangeset *s, uint64_t from)
 {
-	bool again = true;
-	for (unsigned pass = 0; again && pass <= s->cap; pass++) {
-		again = false;
-		for (unsigned i = 0; i < s->cap; i++) {
-			const struct nb_range *r = &s->slot[i];
-			if (held(r) && r->start <= from && r->end > from) {
-				from = r->end;
-				again = true;
-			}
-		}
+	for (unsigned i = 0; i < s->cap; i++) {
+		const struct nb_range *r = &s->slot[i];
+		if (r->start <= from && r->end > from)
+			from = r->end;
 	}
 	return from;
 }
 
+bool nb_rangeset_contains(const struct nb_rangeset *s, uint64_t start,
+			  uint64_t end)
+{
+	return start < end && nb_rangeset_first_gap(s, start) >= end;
+}
+
 bool nb_rangeset_absorb(struct nb_rangeset *s, uint64_t *point)
 {
-	bool jumped = false, again = true;
+	uint64_t was = *point;
 
-	for (unsigned pass = 0; again && s->used && pass <= s->cap; pass++) {
-		again = false;
-		for (unsigned i = 0; i < s->cap; i++) {
-			struct nb_range *r = &s->slot[i];
-			if (!held(r) || r->start > *point)
-				continue;
-			if (r->end > *point) {
-				*point = r->end;
-				jumped = true;
-				again = true;
-			}
+	if (!s->used)
+		return false;
+	*point = nb_rangeset_first_gap(s, was);
+	for (unsigned i = 0; i < s->cap; i++) {
+		struct nb_range *r = &s->slot[i];
+		if (held(r) && r->start <= *point) {
 			r->start = r->end = 0;
 			s->used--;
 		}
 	}
-	return jumped;
+	return *point != was;
 }

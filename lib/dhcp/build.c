@@ -4,6 +4,7 @@
  * straight into the stack's transmit buffer, so the client keeps no copy.
  */
 #include "core/mem.h"
+#include "core/text.h"
 #include "dhcp/dhcp_int.h"
 #include "netboot/stack.h"
 
@@ -17,43 +18,24 @@ static const uint8_t param_list[] = {
 	128, 129, 130, 131, 132, 133, 134, 135, 209, 210, 211,
 };
 
-struct out {
-	uint8_t *p;
-	size_t cap, at;
-	bool overflow;
-};
-
-static void put(struct out *o, uint8_t tag, const void *val, size_t len)
+/* One option: tag, length, value. */
+static void put(struct nb_sb *o, uint8_t tag, const void *val, size_t len)
 {
-	/* Leave one byte for the end option. */
-	if (len > 255 || o->at + 2 + len + 1 > o->cap) {
-		o->overflow = true;
-		return;
-	}
-	o->p[o->at] = tag;
-	o->p[o->at + 1] = (uint8_t)len;
-	if (len)
-		memcpy(o->p + o->at + 2, val, len);
-	o->at += 2 + len;
+	uint8_t h[2] = {tag, (uint8_t)len};
+	if (len > 255)
+		o->over = true;
+	nb_sb_put(o, h, 2);
+	nb_sb_put(o, val, len);
 }
 
-static void put32(struct out *o, uint8_t tag, uint32_t v)
+static void put32(struct nb_sb *o, uint8_t tag, uint32_t v)
 {
 	uint8_t b[4];
 	nb_put32(b, v);
 	put(o, tag, b, 4);
 }
 
-static size_t decimal(char *dst, uint32_t v, int width)
-{
-	for (int i = width - 1; i >= 0; i--) {
-		dst[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return (size_t)width;
-}
-
-static void pxe_options(const struct nb_dhcp_cfg *c, struct out *o)
+static void pxe_options(const struct nb_dhcp_cfg *c, struct nb_sb *o)
 {
 	uint8_t b[3];
 	nb_put16(b, c->arch);
@@ -70,19 +52,18 @@ static void pxe_options(const struct nb_dhcp_cfg *c, struct out *o)
 	}
 	/* PXE 2.1 section 2.2.5: "PXEClient:Arch:xxxxx:UNDI:yyyzzz". */
 	char vc[32];
-	size_t n = 0;
-	memcpy(vc, "PXEClient:Arch:", 15);
-	n = 15;
-	n += decimal(vc + n, c->arch, 5);
-	memcpy(vc + n, ":UNDI:", 6);
-	n += 6;
-	n += decimal(vc + n, c->undi_major, 3);
-	n += decimal(vc + n, c->undi_minor, 3);
-	put(o, OPT_CLASS_ID, vc, n);
+	struct nb_sb v;
+	nb_sb_init(&v, vc, sizeof(vc));
+	nb_sb_str(&v, "PXEClient:Arch:");
+	nb_sb_num(&v, c->arch, 10, 5);
+	nb_sb_str(&v, ":UNDI:");
+	nb_sb_num(&v, c->undi_major, 10, 3);
+	nb_sb_num(&v, c->undi_minor, 10, 3);
+	put(o, OPT_CLASS_ID, vc, v.n);
 }
 
 /* Sub-option 71 asks a boot server for one item of its menu. */
-static void boot_item(const struct nb_dhcp *d, struct out *o)
+static void boot_item(const struct nb_dhcp *d, struct nb_sb *o)
 {
 	uint16_t type = d->cfg.boot_type;
 	if (!type && d->lease.nmenu)
@@ -119,7 +100,9 @@ size_t nb_dhcp_build(const struct nb_dhcp *d, uint8_t *p, size_t cap,
 	p[BOOTP_COOKIE + 2] = 83;
 	p[BOOTP_COOKIE + 3] = 99;
 
-	struct out o = {.p = p, .cap = cap, .at = BOOTP_OPTIONS};
+	/* One byte stays free for the end option. */
+	struct nb_sb o;
+	nb_sb_init(&o, (char *)p + BOOTP_OPTIONS, cap - BOOTP_OPTIONS - 1);
 	put(&o, OPT_MSG_TYPE, &type, 1);
 	uint8_t cid[7] = {1}; /* hardware type 1 + MAC, as PXE ROMs send */
 	memcpy(cid + 1, d->s->link->mac, 6);
@@ -140,8 +123,9 @@ size_t nb_dhcp_build(const struct nb_dhcp *d, uint8_t *p, size_t cap,
 	if (proxy)
 		boot_item(d, &o);
 	put(&o, OPT_PARAMS, param_list, sizeof(param_list));
-	if (o.overflow)
+	if (o.over)
 		return 0;
-	p[o.at++] = OPT_END;
-	return o.at < BOOTP_MIN_LEN ? BOOTP_MIN_LEN : o.at;
+	size_t at = BOOTP_OPTIONS + o.n;
+	p[at++] = OPT_END;
+	return at < BOOTP_MIN_LEN ? BOOTP_MIN_LEN : at;
 }

@@ -22,18 +22,6 @@
 /* RFC 2131 4.1 randomises retransmissions by +-1 s around 4, 8, 16 s. */
 #define JITTER_MAX_MS 1000
 
-static uint32_t next_rto(struct nb_dhcp *d)
-{
-	uint32_t t = d->rto_ms;
-	d->rto_ms = d->rto_ms > d->cfg.max_ms / 2 ? d->cfg.max_ms
-						  : d->rto_ms * 2;
-	uint32_t j = t / 4 < JITTER_MAX_MS ? t / 4 : JITTER_MAX_MS;
-	uint32_t r;
-	if (j && nb_rng_u32(&d->s->rng, &r) == 0)
-		t = t - j + r % (2 * j + 1);
-	return t ? t : 1;
-}
-
 static int send_msg(struct nb_dhcp *d, uint8_t type, uint64_t now)
 {
 	struct nb_stack *s = d->s;
@@ -50,8 +38,8 @@ static int send_msg(struct nb_dhcp *d, uint8_t type, uint64_t now)
 	/* nb_udp_sendto() moves the payload into place with memmove, so
 	 * building it where it ends up costs no copy and no stack. */
 	int rc = nb_udp_sendto(&d->sock, dst, port, buf, len);
-	d->tries++;
-	d->resend_ms = now + next_rto(d);
+	nb_deadline_set(&d->resend, now,
+			nb_backoff_next(&d->backoff, &s->rng));
 	if (rc < 0 && rc != -NB_ENOBUFS)
 		return rc;
 	d->sent++;
@@ -69,9 +57,13 @@ static void fail(struct nb_dhcp *d, int err, const char *why)
 static void enter(struct nb_dhcp *d, uint8_t state, uint64_t now)
 {
 	d->state = state;
-	d->tries = 0;
-	d->rto_ms = state == NB_DHCP_PROXYING ? d->cfg.first_ms / 4 + 1
-					      : d->cfg.first_ms;
+	/* Tries are bounded per state by the callers and overall by the
+	 * deadline, not by the backoff. */
+	nb_backoff_init(&d->backoff,
+			state == NB_DHCP_PROXYING ? d->cfg.first_ms / 4 + 1
+						  : d->cfg.first_ms,
+			d->cfg.max_ms, UINT16_MAX);
+	d->backoff.jitter_ms = JITTER_MAX_MS;
 	uint8_t type = state == NB_DHCP_SELECTING ? NB_DHCP_DISCOVER
 						  : NB_DHCP_REQUEST;
 	int rc = send_msg(d, type, now);
@@ -87,7 +79,7 @@ static int discover(struct nb_dhcp *d, uint64_t now)
 	d->offer_rank = 0;
 	d->offered_ip = 0;
 	d->offer_server = 0;
-	d->offer_until_ms = 0;
+	nb_deadline_clear(&d->offer_end);
 	d->pkt_len[NB_DHCP_PKT_ACK] = 0;
 	d->pkt_len[NB_DHCP_PKT_PROXY] = 0;
 	d->pkt_len[NB_DHCP_PKT_BOOT] = 0;
@@ -189,9 +181,9 @@ static void on_offer(struct nb_dhcp *d, const struct dview *v, uint32_t src,
 		d->offer_server = src;
 	keep(d, NB_DHCP_PKT_ACK, v->p, v->len);
 	if (first)
-		d->offer_until_ms = now + d->cfg.offer_wait_ms;
+		nb_deadline_set(&d->offer_end, now, d->cfg.offer_wait_ms);
 	if (r >= 2 || !d->cfg.pxe || d->pkt_len[NB_DHCP_PKT_PROXY] ||
-	    now >= d->offer_until_ms)
+	    nb_deadline_expired(&d->offer_end, now))
 		request(d, now);
 }
 
@@ -314,7 +306,7 @@ int nb_dhcp_start(struct nb_dhcp *d, struct nb_stack *s,
 	if (rc < 0)
 		return rc;
 	d->start_ms = now_ms;
-	d->deadline_ms = now_ms + c->timeout_ms;
+	nb_deadline_set(&d->give_up, now_ms, c->timeout_ms);
 	rc = discover(d, now_ms);
 	if (rc < 0) {
 		nb_udp_close(&d->sock);
@@ -336,12 +328,13 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 		break;
 	}
 	if (d->state == NB_DHCP_PROXYING &&
-	    (now >= d->deadline_ms ||
-	     (now >= d->resend_ms && d->tries >= PROXY_TRIES))) {
+	    (nb_deadline_expired(&d->give_up, now) ||
+	     (nb_deadline_expired(&d->resend, now) &&
+	      d->backoff.tries >= PROXY_TRIES))) {
 		bind(d); /* boot server silent: keep the lease we have */
 		return 0;
 	}
-	if (now >= d->deadline_ms) {
+	if (nb_deadline_expired(&d->give_up, now)) {
 		fail(d, -NB_ETIMEDOUT,
 		     d->state == NB_DHCP_SELECTING
 			     ? (d->offers ? "no usable DHCP offer"
@@ -350,10 +343,11 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 		return d->error;
 	}
 	if (d->state == NB_DHCP_SELECTING && d->offer_rank &&
-	    now >= d->offer_until_ms) {
+	    nb_deadline_expired(&d->offer_end, now)) {
 		request(d, now);
-	} else if (now >= d->resend_ms) {
-		if (d->state == NB_DHCP_REQUESTING && d->tries >= REQUEST_TRIES) {
+	} else if (nb_deadline_expired(&d->resend, now)) {
+		if (d->state == NB_DHCP_REQUESTING &&
+		    d->backoff.tries >= REQUEST_TRIES) {
 			int rc = discover(d, now);
 			if (rc < 0)
 				fail(d, rc, "cannot restart");

@@ -12,14 +12,13 @@
 static void finish(struct nb_dns *q, int status)
 {
 	q->status = status;
-	nb_timer_stop(&q->timer);
+	nb_deadline_clear(&q->timer);
 	nb_udp_close(&q->sk);
 }
 
 /* Fresh attempt budget for a (new) name. */
 static void restart(struct nb_dns *q)
 {
-	q->tries = 0;
 	q->id = q->prev_id = 0;
 	q->server = q->prev_server = 0;
 	nb_backoff_init(&q->backoff, NB_DNS_RETRY_MS, NB_DNS_RETRY_MAX_MS,
@@ -116,7 +115,7 @@ int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name)
 
 static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 {
-	uint32_t wait = nb_backoff_next(&q->backoff);
+	uint32_t wait = nb_backoff_next(&q->backoff, NULL);
 	if (wait == 0)
 		return q->last_err ? q->last_err : -NB_ETIMEDOUT;
 	uint32_t r;
@@ -126,13 +125,12 @@ static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 	q->prev_id = q->id;
 	q->prev_server = q->server;
 	q->id = (uint16_t)r;
-	q->server = q->servers[q->tries % q->nservers];
-	q->tries++;
+	q->server = q->servers[(q->backoff.tries - 1u) % q->nservers];
 	uint8_t buf[DNS_HLEN + NB_DNS_WIRE_MAX + 4];
 	int len = nb_dns_build_query(buf, sizeof(buf), q->id, q->qname);
 	if (len < 0)
 		return len;
-	nb_timer_set(&q->timer, now_ms, wait);
+	nb_deadline_set(&q->timer, now_ms, wait);
 	rc = nb_udp_sendto(&q->sk, q->server, NB_DNS_PORT, buf, (size_t)len);
 	/* A full driver queue or an ARP miss is just a lost datagram: the
 	 * retry timer covers it.  Anything else will not get better. */
@@ -149,7 +147,7 @@ int nb_dns_poll(struct nb_dns *q, uint64_t now_ms)
 		return -NB_EINVAL;
 	if (q->status != -NB_EAGAIN)
 		return q->status;
-	if (q->need_send || nb_timer_expired(&q->timer, now_ms)) {
+	if (q->need_send || nb_deadline_expired(&q->timer, now_ms)) {
 		q->need_send = false;
 		int rc = send_attempt(q, now_ms);
 		if (rc < 0)
@@ -164,6 +162,6 @@ void nb_dns_cancel(struct nb_dns *q)
 		return;
 	if (q->status == -NB_EAGAIN)
 		q->status = -NB_ECANCELED;
-	nb_timer_stop(&q->timer);
+	nb_deadline_clear(&q->timer);
 	nb_udp_close(&q->sk);
 }

@@ -71,13 +71,12 @@ static void send_arp(struct nb_stack *s, uint16_t op, const uint8_t *dst_mac,
 	(void)nb_eth_send(s, dst_mac, NB_ETHERTYPE_ARP, NB_ETH_HLEN + ARP_LEN);
 }
 
-static void send_request(struct nb_stack *s, struct nb_arp_entry *e)
+static void send_request(struct nb_stack *s, struct nb_arp_entry *e,
+			 uint32_t wait_ms)
 {
 	static const uint8_t zero[6];
 	s->stats.arp_requests++;
-	e->tries++;
-	e->deadline = s->now + e->retry_ms;
-	e->retry_ms *= 2;
+	nb_deadline_set(&e->deadline, s->now, wait_ms);
 	send_arp(s, ARP_OP_REQUEST, nb_eth_broadcast, zero, e->ip);
 }
 
@@ -100,7 +99,7 @@ static void resolved(struct nb_stack *s, struct nb_arp_entry *e, uint32_t ip,
 	e->ip = ip;
 	memcpy(e->mac, mac, 6);
 	e->state = NB_ARP_VALID;
-	e->deadline = s->now + NB_ARP_TTL_MS;
+	nb_deadline_set(&e->deadline, s->now, NB_ARP_TTL_MS);
 	e->last_used = s->now;
 	flush_waiting(s, e);
 }
@@ -113,7 +112,8 @@ static bool usable_ip(uint32_t ip)
 bool nb_arp_lookup(struct nb_stack *s, uint32_t ip, uint8_t *mac)
 {
 	struct nb_arp_entry *e = find(s, ip);
-	if (!e || e->state != NB_ARP_VALID || s->now >= e->deadline)
+	if (!e || e->state != NB_ARP_VALID ||
+	    nb_deadline_expired(&e->deadline, s->now))
 		return false;
 	if (mac)
 		memcpy(mac, e->mac, 6);
@@ -213,11 +213,13 @@ int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len)
 	if (next_hop == 0)
 		return -NB_EUNREACH;
 	struct nb_arp_entry *e = find(s, next_hop);
-	if (e && e->state == NB_ARP_VALID && s->now < e->deadline) {
+	if (e && e->state == NB_ARP_VALID &&
+	    !nb_deadline_expired(&e->deadline, s->now)) {
 		e->last_used = s->now;
 		return nb_eth_send(s, e->mac, NB_ETHERTYPE_IPV4, len);
 	}
-	if (e && e->state == NB_ARP_FAILED && s->now < e->deadline)
+	if (e && e->state == NB_ARP_FAILED &&
+	    !nb_deadline_expired(&e->deadline, s->now))
 		return -NB_EUNREACH;
 
 	struct nb_arp_wait *w = NULL;
@@ -244,10 +246,10 @@ int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len)
 	if (start) {
 		e->ip = next_hop;
 		e->state = NB_ARP_PENDING;
-		e->tries = 0;
-		e->retry_ms = NB_ARP_RETRY_MS;
+		nb_backoff_init(&e->backoff, NB_ARP_RETRY_MS, UINT32_MAX,
+				NB_ARP_TRIES);
 		e->last_used = s->now;
-		send_request(s, e);
+		send_request(s, e, nb_backoff_next(&e->backoff, NULL));
 	}
 	return 0;
 }
@@ -256,20 +258,22 @@ void nb_arp_timers(struct nb_stack *s)
 {
 	for (size_t i = 0; i < NB_ARP_CACHE_SIZE; i++) {
 		struct nb_arp_entry *e = &s->arp[i];
-		if (e->state == NB_ARP_FREE || s->now < e->deadline)
+		if (e->state == NB_ARP_FREE ||
+		    !nb_deadline_expired(&e->deadline, s->now))
 			continue;
 		if (e->state != NB_ARP_PENDING) {
 			/* Expired entries are forgotten; the next send re-resolves. */
 			e->state = NB_ARP_FREE;
 			continue;
 		}
-		if (e->tries < NB_ARP_TRIES) {
-			send_request(s, e);
+		uint32_t wait = nb_backoff_next(&e->backoff, NULL);
+		if (wait) {
+			send_request(s, e, wait);
 			continue;
 		}
 		s->stats.arp_failed++;
 		drop_waiting(s, e->ip);
 		e->state = NB_ARP_FAILED;
-		e->deadline = s->now + ARP_NEGATIVE_MS;
+		nb_deadline_set(&e->deadline, s->now, ARP_NEGATIVE_MS);
 	}
 }

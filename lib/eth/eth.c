@@ -69,13 +69,13 @@ void nb_eth_input(struct nb_stack *s, uint8_t *f, size_t len)
 	}
 }
 
-uint64_t nb_arp_next_deadline(const struct nb_stack *s)
+struct nb_deadline nb_arp_next_deadline(const struct nb_stack *s)
 {
 	/* nb_arp_timers() acts on every used entry once its deadline is
 	 * reached: retry, give up, or forget. */
-	uint64_t due = NB_NO_DEADLINE;
+	struct nb_deadline due = {0};
 	for (size_t i = 0; i < NB_ARP_CACHE_SIZE; i++)
 		if (s->arp[i].state != NB_ARP_FREE)
-			due = nb_deadline_min(due, s->arp[i].deadline);
+			due = nb_deadline_earliest(due, s->arp[i].deadline);
 	return due;
 }

@@ -3,6 +3,7 @@
 #define NB_LIB_HTTP_INT_H
 
 #include "core/div.h"
+#include "core/text.h"
 #include "netboot/http.h"
 
 static inline char nb_lc(char c)
@@ -13,7 +14,10 @@ static inline char nb_lc(char c)
 /* Case-insensitive comparison of p[0..n) with the lower-case literal s. */
 bool nb_http_ieq(const char *p, size_t n, const char *s);
 
-/* Decimal digits only, no sign, no overflow. */
-int nb_http_parse_u64(const char *p, size_t n, uint64_t *out);
+/* Decimal digits only, no sign, no overflow: -NB_EPROTO otherwise. */
+static inline int nb_http_parse_u64(const char *p, size_t n, uint64_t *out)
+{
+	return nb_parse_u64(p, n, out) < 0 ? -NB_EPROTO : 0;
+}
 
 #endif

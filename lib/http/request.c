@@ -6,7 +6,7 @@
  */
 #include "core/hex.h"
 #include "core/mem.h"
-#include "core/strbuf.h"
+#include "core/text.h"
 #include "http/http_int.h"
 
 int nb_base64_encode(const void *in, size_t len, char *out, size_t cap)

@@ -17,25 +17,6 @@ bool nb_http_ieq(const char *p, size_t n, const char *s)
 	return s[i] == 0;
 }
 
-int nb_http_parse_u64(const char *p, size_t n, uint64_t *out)
-{
-	if (n == 0 || n > 20)
-		return -NB_EPROTO;
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -NB_EPROTO;
-		unsigned d = (unsigned)(p[i] - '0');
-		/* UINT64_MAX is 18446744073709551615. */
-		if (v > 1844674407370955161u ||
-		    (v == 1844674407370955161u && d > 5))
-			return -NB_EPROTO;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 static bool tchar(char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -145,7 +145,7 @@ int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
 	p->sent_ms = s->now;
 	p->rtt_ms = 0;
 	p->status = -NB_EAGAIN;
-	nb_timer_set(&p->timeout, s->now, timeout_ms);
+	nb_deadline_set(&p->timeout, s->now, timeout_ms);
 
 	out[0] = ICMP_ECHO;
 	out[1] = 0;
@@ -170,7 +170,7 @@ int nb_ping_poll(struct nb_ping *p, uint64_t now_ms)
 	if (p->status == -NB_EAGAIN && hop_failed(p))
 		p->status = -NB_EUNREACH;
 	else if (p->status == -NB_EAGAIN &&
-		 nb_timer_expired(&p->timeout, now_ms))
+		 nb_deadline_expired(&p->timeout, now_ms))
 		p->status = -NB_ETIMEDOUT;
 	if (p->status != -NB_EAGAIN)
 		unlink_ping(p);

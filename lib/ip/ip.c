@@ -94,21 +94,22 @@ int nb_ip_register(struct nb_stack *s, uint8_t proto, nb_ip_input_fn fn,
 	return nb_ip_register_timed(s, proto, fn, NULL, ctx);
 }
 
-uint64_t nb_ip_next_deadline(const struct nb_stack *s, uint64_t now_ms)
+struct nb_deadline nb_ip_next_deadline(const struct nb_stack *s,
+				       uint64_t now_ms)
 {
-	uint64_t due = NB_NO_DEADLINE;
+	struct nb_deadline due = {0};
 	for (size_t i = 0; i < NB_IP_REASM_SLOTS; i++)
 		if (s->reasm[i].used)
-			due = nb_deadline_min(due, s->reasm[i].expires);
+			due = nb_deadline_earliest(
+				due, (struct nb_deadline){s->reasm[i].expires});
 	for (const struct nb_ping *p = s->pings; p; p = p->next)
-		if (p->timeout.armed)
-			due = nb_deadline_min(due, p->timeout.deadline);
+		due = nb_deadline_earliest(due, p->timeout);
 	for (const struct nb_udp_sock *k = s->udp; k; k = k->next)
-		if (k->timer && k->timer->armed)
-			due = nb_deadline_min(due, k->timer->deadline);
+		if (k->timer)
+			due = nb_deadline_earliest(due, *k->timer);
 	for (size_t i = 0; i < NB_IP_PROTO_HOOKS; i++)
 		if (s->hook_input[i] && s->hook_deadline[i])
-			due = nb_deadline_min(
+			due = nb_deadline_earliest(
 				due, s->hook_deadline[i](s->hook_ctx[i], now_ms));
 	return due;
 }

@@ -59,7 +59,7 @@ int nb_udp_open(struct nb_udp_sock *sk, struct nb_stack *s, uint16_t port,
 	return 0;
 }
 
-void nb_udp_set_timer(struct nb_udp_sock *sk, const struct nb_timer *timer)
+void nb_udp_set_timer(struct nb_udp_sock *sk, const struct nb_deadline *timer)
 {
 	if (sk)
 		sk->timer = timer;

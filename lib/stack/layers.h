@@ -11,17 +11,14 @@
 
 #include "netboot/stack.h"
 
-/* "No timer armed": the neutral element of every deadline minimum. */
-#define NB_NO_DEADLINE UINT64_MAX
-
 /* Earliest timer of an upper protocol registered with
- * nb_ip_register_timed(), or NB_NO_DEADLINE. */
-typedef uint64_t (*nb_deadline_fn)(void *ctx, uint64_t now_ms);
+ * nb_ip_register_timed(); unarmed when it has none. */
+typedef struct nb_deadline (*nb_deadline_fn)(void *ctx, uint64_t now_ms);
 
 /* lib/eth: frames in, ARP timers, ARP state for ICMP's early give-up. */
 void nb_eth_input(struct nb_stack *s, uint8_t *f, size_t len);
 void nb_arp_timers(struct nb_stack *s);
-uint64_t nb_arp_next_deadline(const struct nb_stack *s);
+struct nb_deadline nb_arp_next_deadline(const struct nb_stack *s);
 /* State of the entry for @ip: NB_ARP_FREE when none. */
 enum nb_arp_state nb_arp_state_of(const struct nb_stack *s, uint32_t ip);
 
@@ -30,7 +27,8 @@ enum nb_arp_state nb_arp_state_of(const struct nb_stack *s, uint32_t ip);
 void nb_ip_input(struct nb_stack *s, const uint8_t *p, size_t len,
 		 bool link_broadcast);
 void nb_ip_timers(struct nb_stack *s);
-uint64_t nb_ip_next_deadline(const struct nb_stack *s, uint64_t now_ms);
+struct nb_deadline nb_ip_next_deadline(const struct nb_stack *s,
+				       uint64_t now_ms);
 /* True for the limited or our subnet-directed broadcast address (ARP
  * never resolves those). */
 bool nb_ip_is_broadcast(const struct nb_stack *s, uint32_t ip);
@@ -38,10 +36,5 @@ bool nb_ip_is_broadcast(const struct nb_stack *s, uint32_t ip);
  * sees it (@deadline may be NULL). */
 int nb_ip_register_timed(struct nb_stack *s, uint8_t proto, nb_ip_input_fn fn,
 			 nb_deadline_fn deadline, void *ctx);
-
-static inline uint64_t nb_deadline_min(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
 
 #endif

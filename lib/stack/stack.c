@@ -82,12 +82,13 @@ int nb_stack_poll(struct nb_stack *s, uint64_t now_ms)
 	return handled;
 }
 
-uint64_t nb_stack_next_deadline(const struct nb_stack *s, uint64_t now_ms)
+struct nb_deadline nb_stack_next_deadline(const struct nb_stack *s,
+					  uint64_t now_ms)
 {
 	if (!s)
-		return NB_NO_DEADLINE;
-	return nb_deadline_min(nb_arp_next_deadline(s),
-			       nb_ip_next_deadline(s, now_ms));
+		return (struct nb_deadline){0};
+	return nb_deadline_earliest(nb_arp_next_deadline(s),
+				    nb_ip_next_deadline(s, now_ms));
 }
 
 /* How long nb_wait() may sleep: until the stack's next timer or the
@@ -97,7 +98,9 @@ uint64_t nb_stack_next_deadline(const struct nb_stack *s, uint64_t now_ms)
  * (its owner is not the object being polled, so spinning would not help). */
 static uint32_t idle_ms(const struct nb_stack *s, uint64_t now, uint64_t end)
 {
-	uint64_t due = nb_deadline_min(nb_stack_next_deadline(s, now), end);
+	uint64_t due = nb_stack_next_deadline(s, now).at_ms;
+	if (!due || due > end)
+		due = end;
 	if (due <= now)
 		return 1;
 	uint64_t ms = due - now;
@@ -112,7 +115,7 @@ int nb_wait(struct nb_stack *s, nb_poll_fn fn, void *obj,
 	uint64_t start = clk->now_ms(clk->ctx);
 	uint64_t end = timeout_ms && start <= UINT64_MAX - timeout_ms
 			       ? start + timeout_ms
-			       : NB_NO_DEADLINE;
+			       : UINT64_MAX;
 	for (;;) {
 		uint64_t now = clk->now_ms(clk->ctx);
 		int n = nb_stack_poll(s, now);

@@ -50,7 +50,7 @@ void nb_tcp_finish(struct nb_tcp_conn *c, int status)
 		return;
 	c->state = NB_TCP_CLOSED;
 	c->status = status;
-	c->rto_due = 0;
+	nb_deadline_clear(&c->rto_due);
 	unlink_conn(c);
 	if (c->rx.event)
 		c->rx.event(c->rx.ctx, NB_TCP_EV_CLOSED);
@@ -115,7 +115,8 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	c->sbuf_len = sbuf_len;
 	c->fin_off = UINT64_MAX;
 	c->snd_wnd = 1; /* until the SYN-ACK tells */
-	c->rto = NB_TCP_RTO_INIT_MS;
+	nb_rtt_init(&c->rtt, NB_TCP_RTO_INIT_MS, NB_TCP_RTO_MIN_MS,
+		    NB_TCP_RTO_MAX_MS, 0);
 	c->last_now = s->now;
 	c->next = t->conns;
 	t->conns = c;

@@ -99,7 +99,7 @@ static void syn_sent(struct nb_tcp_conn *c, const struct tcp_seg *g)
 	c->ssthresh = UINT32_MAX;
 	c->syn_acked = true;
 	c->state = NB_TCP_ESTABLISHED;
-	c->rto_due = 0;
+	nb_deadline_clear(&c->rto_due);
 	c->retries = 0;
 	c->rcv_off = 0;
 	c->rcv_adv = 0;
@@ -160,7 +160,7 @@ static bool do_ack(struct nb_tcp_conn *c, const struct tcp_seg *g,
 			c->cwnd += seg * seg / (c->cwnd ? c->cwnd : 1) + 1;
 		if (c->cwnd > (1u << 30))
 			c->cwnd = 1u << 30;
-		c->rto_due = 0;
+		nb_deadline_clear(&c->rto_due);
 		if (c->snd_una < c->snd_max)
 			nb_tcp_arm_rto(c);
 		fin_acked = c->fin_queued && c->snd_una > c->snd_end;
@@ -270,7 +270,7 @@ static void rwin_rtt_sample(struct nb_tcp_conn *c, uint32_t r)
 static void rwin_autotune(struct nb_tcp_conn *c)
 {
 	uint64_t now = nb_tcp_now(c), arrived;
-	uint32_t rtt = c->rwin_rtt ? c->rwin_rtt : c->srtt >> 3, took, got;
+	uint32_t rtt = c->rwin_rtt ? c->rwin_rtt : c->rtt.srtt8 >> 3, took, got;
 
 	if (!c->rcv_cap)
 		return;
@@ -383,9 +383,10 @@ static void do_data(struct nb_tcp_conn *c, uint64_t off, const uint8_t *d,
 		    (push && every <= NB_TCP_ACK_EVERY))
 			c->ack_now = true;
 		else if (c->ack_pending == 1)
-			c->ack_due = nb_tcp_now(c) +
-				     (every > NB_TCP_ACK_EVERY ? NB_TCP_STRETCH_DELACK_MS
-							       : NB_TCP_DELACK_MS);
+			nb_deadline_set(&c->ack_due, nb_tcp_now(c),
+					every > NB_TCP_ACK_EVERY
+						? NB_TCP_STRETCH_DELACK_MS
+						: NB_TCP_DELACK_MS);
 		event(c, NB_TCP_EV_DATA);
 	}
 }
@@ -516,8 +517,9 @@ void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
 		return;
 	}
 	/* Same fix-up as in nb_tcp_poll(): input brings the first clock. */
-	if (c->last_now == 0 && s->now > 0 && c->rto_due)
-		c->rto_due = s->now + c->rto;
+	if (c->last_now == 0 && s->now > 0 &&
+	    nb_deadline_armed(&c->rto_due))
+		nb_deadline_set(&c->rto_due, s->now, c->rtt.rto);
 	if (s->now > c->last_now)
 		c->last_now = s->now;
 	c->in_input = true;

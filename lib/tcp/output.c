@@ -145,7 +145,7 @@ int nb_tcp_output(struct nb_tcp_conn *c)
 	if (c->state == NB_TCP_SYN_SENT) {
 		/* rto_due doubles as "SYN in flight": a send queued before
 		 * the handshake must not fire another SYN. */
-		if (!c->rto_due) {
+		if (!nb_deadline_armed(&c->rto_due)) {
 			send_seg(c, c->iss, TCP_SYN, 0, 0);
 			nb_tcp_arm_rto(c);
 		}

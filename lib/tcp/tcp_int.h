@@ -11,7 +11,7 @@ void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
 		  const uint8_t *data, size_t len);
 /* Earliest retransmission or delayed-ACK deadline of @ctx's (a struct
  * nb_tcp) connections, for nb_stack_next_deadline(). */
-uint64_t nb_tcp_next_deadline(void *ctx, uint64_t now_ms);
+struct nb_deadline nb_tcp_next_deadline(void *ctx, uint64_t now_ms);
 
 /* Header flags. */
 #define TCP_FIN 0x01u

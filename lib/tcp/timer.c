@@ -1,44 +1,18 @@
 /* Timers: RFC 6298 RTO with backoff and give-up, ACKs, window updates. */
 #include "tcp/tcp_int.h"
 
-static uint32_t clamp_rto(uint64_t v)
-{
-	if (v < NB_TCP_RTO_MIN_MS)
-		return NB_TCP_RTO_MIN_MS;
-	if (v > NB_TCP_RTO_MAX_MS)
-		return NB_TCP_RTO_MAX_MS;
-	return (uint32_t)v;
-}
-
-/*
- * RFC 6298 section 2 in fixed point: srtt is kept times 8 and rttvar
- * times 4, so the 1/8 and 1/4 gains are shifts and no precision is lost
- * at millisecond RTTs.
- */
+/* RFC 6298 section 2, with the samples TCP must not trust dropped. */
 void nb_tcp_rtt_sample(struct nb_tcp_conn *c, uint32_t r)
 {
 	if (r > NB_TCP_RTO_MAX_MS)
 		return; /* a wrapped or bogus echo, not a measurement */
-	if (c->srtt == 0) {
-		c->srtt = (r << 3) | 1; /* |1: a 0 ms LAN RTT still counts */
-		c->rttvar = r << 1;
-	} else {
-		int32_t delta = (int32_t)r - (int32_t)(c->srtt >> 3);
-		uint32_t mag = (uint32_t)(delta < 0 ? -delta : delta);
-		c->srtt = (uint32_t)((int32_t)c->srtt + delta);
-		if (c->srtt == 0)
-			c->srtt = 1;
-		c->rttvar = c->rttvar + mag - (c->rttvar >> 2);
-	}
-	/* RTO = SRTT + max(G, 4 * RTTVAR) with a 1 ms clock granularity. */
-	c->rto = clamp_rto((uint64_t)(c->srtt >> 3) +
-			   (c->rttvar > 1 ? c->rttvar : 1));
+	nb_rtt_sample(&c->rtt, r);
 }
 
 void nb_tcp_arm_rto(struct nb_tcp_conn *c)
 {
-	if (!c->rto_due)
-		c->rto_due = nb_tcp_now(c) + c->rto;
+	if (!nb_deadline_armed(&c->rto_due))
+		nb_deadline_set(&c->rto_due, nb_tcp_now(c), c->rtt.rto);
 }
 
 /*
@@ -52,7 +26,7 @@ static bool rto_expired(struct nb_tcp_conn *c)
 	unsigned limit = syn ? NB_TCP_SYN_RETRIES : NB_TCP_MAX_RETRIES;
 	bool probing = c->snd_wnd == 0;
 
-	c->rto_due = 0;
+	nb_deadline_clear(&c->rto_due);
 	if (!probing || syn)
 		c->retries++;
 	if (c->retries >= limit) {
@@ -61,7 +35,7 @@ static bool rto_expired(struct nb_tcp_conn *c)
 		nb_tcp_finish(c, -NB_ETIMEDOUT);
 		return false;
 	}
-	c->rto = clamp_rto((uint64_t)c->rto * 2);
+	nb_rtt_backoff(&c->rtt);
 	c->rtt_start = 0; /* Karn: no samples from retransmissions */
 	if (syn) {
 		c->t->stats.tx_retransmits++;
@@ -96,11 +70,12 @@ int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
 		return c->status;
 	/* Connected before the stack ever saw a clock (s->now still 0): the
 	 * SYN's timer was armed on time 0 and would fire at once. */
-	if (c->last_now == 0 && now_ms > 0 && c->rto_due)
-		c->rto_due = now_ms + c->rto;
+	if (c->last_now == 0 && now_ms > 0 &&
+	    nb_deadline_armed(&c->rto_due))
+		nb_deadline_set(&c->rto_due, now_ms, c->rtt.rto);
 	if (now_ms > c->last_now)
 		c->last_now = now_ms;
-	if (c->rto_due && now_ms >= c->rto_due && !rto_expired(c))
+	if (nb_deadline_expired(&c->rto_due, now_ms) && !rto_expired(c))
 		return c->status;
 	if (c->state == NB_TCP_SYN_SENT)
 		return -NB_EAGAIN;
@@ -116,22 +91,21 @@ int nb_tcp_poll(struct nb_tcp_conn *c, uint64_t now_ms)
 	     (edge - c->rcv_last >= 2u * (uint64_t)c->rcv_mss &&
 	      edge - c->rcv_last >= c->rcv_last - c->rcv_off)))
 		c->ack_now = true;
-	if (c->ack_pending && now_ms >= c->ack_due)
+	if (c->ack_pending && nb_deadline_expired(&c->ack_due, now_ms))
 		c->ack_now = true;
 	nb_tcp_output(c);
 	return c->t ? -NB_EAGAIN : c->status;
 }
 
-uint64_t nb_tcp_next_deadline(void *ctx, uint64_t now_ms)
+struct nb_deadline nb_tcp_next_deadline(void *ctx, uint64_t now_ms)
 {
 	const struct nb_tcp *t = ctx;
-	uint64_t due = NB_NO_DEADLINE;
+	struct nb_deadline due = {0};
 	(void)now_ms;
 	for (const struct nb_tcp_conn *c = t->conns; c; c = c->next) {
-		if (c->rto_due)
-			due = nb_deadline_min(due, c->rto_due);
+		due = nb_deadline_earliest(due, c->rto_due);
 		if (c->ack_pending)
-			due = nb_deadline_min(due, c->ack_due);
+			due = nb_deadline_earliest(due, c->ack_due);
 	}
 	return due;
 }

@@ -35,7 +35,7 @@ static void finish(struct nb_tftp *t, int status)
 {
 	t->status = status;
 	t->state = status ? NB_TFTP_FAILED : NB_TFTP_DONE;
-	nb_timer_stop(&t->timer);
+	nb_deadline_clear(&t->timer);
 	if (t->io->close)
 		t->io->close(t->io_ctx);
 }
@@ -51,9 +51,9 @@ static void abort_with(struct nb_tftp *t, uint16_t code, const char *msg,
 /* Progress was made: restart the timeout series from the current RTO. */
 static void arm_fresh(struct nb_tftp *t)
 {
-	nb_backoff_init(&t->backoff, t->rto, t->cfg.rto_max_ms,
+	nb_backoff_init(&t->backoff, t->rtt.rto, t->cfg.rto_max_ms,
 			t->cfg.max_tries);
-	nb_timer_set(&t->timer, t->now, nb_backoff_next(&t->backoff));
+	nb_deadline_set(&t->timer, t->now, nb_backoff_next(&t->backoff, NULL));
 }
 
 static int send_rrq(struct nb_tftp *t)
@@ -172,7 +172,7 @@ static void on_oack(struct nb_tftp *t, uint32_t ip, uint16_t port,
 	t->windowsize = o.has_window ? o.window : 1;
 	t->timeout_s = o.has_timeout ? o.timeout_s : 0;
 	if (o.has_timeout && t->stats.rtt_samples == 0)
-		t->rto = (uint32_t)o.timeout_s * 1000;
+		t->rtt.rto = (uint32_t)o.timeout_s * 1000;
 	if (o.has_tsize) {
 		t->tsize = o.tsize;
 		t->have_tsize = true;
@@ -328,7 +328,7 @@ int nb_tftp_setup(struct nb_tftp *t, const struct nb_tftp_cfg *cfg,
 	t->io = io;
 	t->io_ctx = io_ctx;
 	t->now = now_ms;
-	t->rto = cfg->rto_initial_ms;
+	nb_tftp_rtt_init(t);
 	t->blksize = NB_TFTP_BLKSIZE_DEFAULT;
 	t->windowsize = 1;
 	/* Refuse a name that cannot fit before anything is sent. */
@@ -360,7 +360,7 @@ int nb_tftp_start_io(struct nb_tftp *t, const struct nb_tftp_cfg *cfg,
 static void on_timeout(struct nb_tftp *t)
 {
 	t->stats.timeouts++;
-	uint32_t ms = nb_backoff_next(&t->backoff);
+	uint32_t ms = nb_backoff_next(&t->backoff, NULL);
 	if (!ms) {
 		finish(t, -NB_ETIMEDOUT);
 		return;
@@ -374,7 +374,7 @@ static void on_timeout(struct nb_tftp *t)
 		t->gap_for = 0;
 		send_ack(t);
 	}
-	nb_timer_set(&t->timer, t->now, ms);
+	nb_deadline_set(&t->timer, t->now, ms);
 }
 
 int nb_tftp_poll(struct nb_tftp *t, uint64_t now_ms)
@@ -390,7 +390,7 @@ int nb_tftp_poll(struct nb_tftp *t, uint64_t now_ms)
 		finish(t, -NB_ECONNREFUSED);
 		return t->status;
 	}
-	if (nb_timer_expired(&t->timer, t->now))
+	if (nb_deadline_expired(&t->timer, t->now))
 		on_timeout(t);
 	return t->status;
 }
@@ -414,5 +414,5 @@ uint64_t nb_tftp_next_timeout(const struct nb_tftp *t, uint64_t now_ms)
 {
 	if (!t || t->state == NB_TFTP_IDLE || t->state >= NB_TFTP_DONE)
 		return UINT64_MAX;
-	return nb_timer_remaining(&t->timer, now_ms);
+	return nb_deadline_remaining(&t->timer, now_ms);
 }

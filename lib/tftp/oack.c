@@ -85,7 +85,7 @@ int nb_tftp_parse_oack(const struct nb_tftp_cfg *cfg, const uint8_t *p,
 		uint64_t v;
 		if (!field(p, len, &pos, &n, &nlen) || nlen == 0 ||
 		    !field(p, len, &pos, &val, &vlen) ||
-		    nb_tftp_parse_num(val, vlen, &v) < 0 ||
+		    nb_parse_u64(val, vlen, &v) < 0 ||
 		    one(cfg, n, nlen, v, o) < 0)
 			return -NB_EOPTION;
 	}

@@ -10,59 +10,43 @@ static size_t slen(const char *s, size_t max)
 	return n;
 }
 
-/* Append a NUL-terminated string; false when it does not fit. */
-static bool put_str(uint8_t *buf, size_t cap, size_t *pos, const char *s)
+/* A NUL-terminated field. */
+static void field(struct nb_sb *b, const char *s)
 {
-	size_t n = slen(s, cap);
-	if (n >= cap - *pos)
-		return false;
-	memcpy(buf + *pos, s, n);
-	buf[*pos + n] = 0;
-	*pos += n + 1;
-	return true;
+	nb_sb_str(b, s);
+	nb_sb_put(b, "", 1);
 }
 
-static bool put_num(uint8_t *buf, size_t cap, size_t *pos, uint32_t v)
+static void option(struct nb_sb *b, const char *name, uint32_t v)
 {
-	char d[11];
-	size_t i = sizeof(d) - 1;
-	d[i] = 0;
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return put_str(buf, cap, pos, d + i);
-}
-
-static bool put_opt(uint8_t *buf, size_t cap, size_t *pos, const char *name,
-		    uint32_t v)
-{
-	return put_str(buf, cap, pos, name) && put_num(buf, cap, pos, v);
+	field(b, name);
+	nb_sb_dec(b, v);
+	nb_sb_put(b, "", 1);
 }
 
 int nb_tftp_build_rrq(const struct nb_tftp_cfg *cfg, bool plain, uint8_t *buf,
 		      size_t cap)
 {
-	size_t pos = 2;
+	struct nb_sb b;
 	if (cap < 2)
 		return -NB_EMSGSIZE;
 	nb_put16(buf, NB_TFTP_RRQ);
-	bool ok = put_str(buf, cap, &pos, cfg->filename) &&
-		  put_str(buf, cap, &pos, "octet");
-	if (ok && !plain) {
+	nb_sb_init(&b, (char *)buf + 2, cap - 2);
+	field(&b, cfg->filename);
+	field(&b, "octet");
+	if (!plain) {
 		/* tsize 0 in a read request asks the server for the size
 		 * (RFC 2349). */
 		if (cfg->blksize)
-			ok = put_opt(buf, cap, &pos, "blksize", cfg->blksize);
-		if (ok && cfg->tsize)
-			ok = put_opt(buf, cap, &pos, "tsize", 0);
-		if (ok && cfg->timeout_s)
-			ok = put_opt(buf, cap, &pos, "timeout", cfg->timeout_s);
-		if (ok && cfg->windowsize)
-			ok = put_opt(buf, cap, &pos, "windowsize",
-				     cfg->windowsize);
+			option(&b, "blksize", cfg->blksize);
+		if (cfg->tsize)
+			option(&b, "tsize", 0);
+		if (cfg->timeout_s)
+			option(&b, "timeout", cfg->timeout_s);
+		if (cfg->windowsize)
+			option(&b, "windowsize", cfg->windowsize);
 	}
-	return ok ? (int)pos : -NB_EMSGSIZE;
+	return b.over ? -NB_EMSGSIZE : (int)(b.n + 2);
 }
 
 size_t nb_tftp_build_error(uint8_t *buf, size_t cap, uint16_t code,
@@ -96,23 +80,4 @@ int nb_tftp_map_error(uint16_t code)
 	default:
 		return -NB_ESERVER;
 	}
-}
-
-int nb_tftp_parse_num(const uint8_t *p, size_t len, uint64_t *out)
-{
-	if (len == 0 || len > 20)
-		return -NB_EINVAL;
-	uint64_t v = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -NB_EINVAL;
-		uint64_t d = (uint64_t)(p[i] - '0');
-		/* No 64-bit division: i386 firmware builds have no libgcc. */
-		const uint64_t lim = UINT64_MAX / 10; /* folded at compile time */
-		if (v > lim || (v == lim && d > UINT64_MAX % 10))
-			return -NB_ERANGE;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef NB_LIB_TFTP_INT_H
 #define NB_LIB_TFTP_INT_H
 
+#include "core/text.h"
 #include "netboot/tftp.h"
 
 /* What an OACK granted, after checking it against what we asked. */
@@ -25,9 +26,6 @@ struct nb_tftp_oack {
 int nb_tftp_parse_oack(const struct nb_tftp_cfg *cfg, const uint8_t *p,
 		       size_t len, struct nb_tftp_oack *o);
 
-/* Parse a decimal number of at most 20 digits; -NB_ERANGE on overflow,
- * -NB_EINVAL if empty or not all digits. */
-int nb_tftp_parse_num(const uint8_t *p, size_t len, uint64_t *out);
 
 /* Build a read request into @buf (@cap bytes); options are included
  * unless @plain.  Returns the length or -NB_EMSGSIZE. */
@@ -41,7 +39,9 @@ size_t nb_tftp_build_error(uint8_t *buf, size_t cap, uint16_t code,
 /* Map a server's TFTP error code to a negative NB_E* code. */
 int nb_tftp_map_error(uint16_t code);
 
-/* Feed one round-trip sample (ms) into the estimator; updates t->rto. */
+/* Start the estimator from t->cfg; feed it one round-trip sample (ms),
+ * which updates t->rtt.rto. */
+void nb_tftp_rtt_init(struct nb_tftp *t);
 void nb_tftp_rtt_sample(struct nb_tftp *t, uint32_t ms);
 
 /* nb_tftp_start_io() in two steps, so a transport can be set up between

@@ -193,24 +193,39 @@ static void arena_exhaustion(void **state)
 static void timers(void **state)
 {
 	(void)state;
-	struct nb_timer t = {0};
-	assert_false(nb_timer_expired(&t, 0));
-	assert_false(nb_timer_expired(&t, UINT64_MAX));
-	assert_int_equal(nb_timer_remaining(&t, 5), UINT64_MAX);
-	nb_timer_set(&t, 1000, 250);
-	assert_false(nb_timer_expired(&t, 1249));
-	assert_int_equal(nb_timer_remaining(&t, 1249), 1);
-	assert_true(nb_timer_expired(&t, 1250));
-	assert_int_equal(nb_timer_remaining(&t, 1250), 0);
-	assert_int_equal(nb_timer_remaining(&t, 9999), 0);
-	nb_timer_stop(&t);
-	assert_false(nb_timer_expired(&t, 9999));
+	struct nb_deadline t = {0};
+	assert_false(nb_deadline_armed(&t));
+	assert_false(nb_deadline_expired(&t, 0));
+	assert_false(nb_deadline_expired(&t, UINT64_MAX));
+	assert_int_equal(nb_deadline_remaining(&t, 5), UINT64_MAX);
+	nb_deadline_set(&t, 1000, 250);
+	assert_true(nb_deadline_armed(&t));
+	assert_false(nb_deadline_expired(&t, 1249));
+	assert_int_equal(nb_deadline_remaining(&t, 1249), 1);
+	assert_true(nb_deadline_expired(&t, 1250));
+	assert_int_equal(nb_deadline_remaining(&t, 1250), 0);
+	assert_int_equal(nb_deadline_remaining(&t, 9999), 0);
+	nb_deadline_clear(&t);
+	assert_false(nb_deadline_expired(&t, 9999));
 	/* Saturates instead of wrapping to the past. */
-	nb_timer_set(&t, UINT64_MAX - 10, 100);
-	assert_false(nb_timer_expired(&t, UINT64_MAX - 1));
-	assert_int_equal(t.deadline, UINT64_MAX);
-	nb_timer_set(&t, 5, 0);
-	assert_true(nb_timer_expired(&t, 5));
+	nb_deadline_set(&t, UINT64_MAX - 10, 100);
+	assert_false(nb_deadline_expired(&t, UINT64_MAX - 1));
+	assert_int_equal(t.at_ms, UINT64_MAX);
+	nb_deadline_set(&t, 5, 0);
+	assert_true(nb_deadline_expired(&t, 5));
+	/* Due at time 0 is due at 1: 0 means "none". */
+	nb_deadline_set(&t, 0, 0);
+	assert_true(nb_deadline_armed(&t));
+	assert_false(nb_deadline_expired(&t, 0));
+	assert_true(nb_deadline_expired(&t, 1));
+
+	struct nb_deadline none = {0}, a = {300}, b = {200};
+	assert_int_equal(nb_deadline_earliest(a, b).at_ms, 200);
+	assert_int_equal(nb_deadline_earliest(b, a).at_ms, 200);
+	assert_int_equal(nb_deadline_earliest(a, none).at_ms, 300);
+	assert_int_equal(nb_deadline_earliest(none, a).at_ms, 300);
+	assert_int_equal(nb_deadline_earliest(none, none).at_ms, 0);
+	assert_int_equal(nb_deadline_earliest(a, a).at_ms, 300);
 }
 
 static void backoff(void **state)
@@ -220,21 +235,21 @@ static void backoff(void **state)
 	nb_backoff_init(&b, 250, 2000, 6);
 	const uint32_t want[] = {250, 500, 1000, 2000, 2000, 2000};
 	for (size_t i = 0; i < 6; i++)
-		assert_int_equal(nb_backoff_next(&b), want[i]);
-	assert_int_equal(nb_backoff_next(&b), 0);
-	assert_int_equal(nb_backoff_next(&b), 0);
+		assert_int_equal(nb_backoff_next(&b, NULL), want[i]);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
 	nb_backoff_init(&b, 0, 0, 2);
-	assert_int_equal(nb_backoff_next(&b), 1);
-	assert_int_equal(nb_backoff_next(&b), 1);
-	assert_int_equal(nb_backoff_next(&b), 0);
+	assert_int_equal(nb_backoff_next(&b, NULL), 1);
+	assert_int_equal(nb_backoff_next(&b, NULL), 1);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
 	nb_backoff_init(&b, 3000, 1000, 1); /* ceiling below the start */
-	assert_int_equal(nb_backoff_next(&b), 3000);
+	assert_int_equal(nb_backoff_next(&b, NULL), 3000);
 	nb_backoff_init(&b, 0x80000001u, UINT32_MAX, 3); /* no overflow */
-	assert_int_equal(nb_backoff_next(&b), 0x80000001u);
-	assert_int_equal(nb_backoff_next(&b), UINT32_MAX);
-	assert_int_equal(nb_backoff_next(&b), UINT32_MAX);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0x80000001u);
+	assert_int_equal(nb_backoff_next(&b, NULL), UINT32_MAX);
+	assert_int_equal(nb_backoff_next(&b, NULL), UINT32_MAX);
 	nb_backoff_init(&b, 10, 100, 0);
-	assert_int_equal(nb_backoff_next(&b), 0);
+	assert_int_equal(nb_backoff_next(&b, NULL), 0);
 }
 
 /* ---- sinks ---- */

@@ -246,12 +246,18 @@ static uint64_t nb_deadline_min_test(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-static uint64_t hook_due = UINT64_MAX;
-static uint64_t fake_deadline(void *ctx, uint64_t now)
+/* The stack's next deadline in ms; 0 when none is armed. */
+static uint64_t due(const struct nb_stack *s, uint64_t now)
+{
+	return nb_stack_next_deadline(s, now).at_ms;
+}
+
+static uint64_t hook_due;
+static struct nb_deadline fake_deadline(void *ctx, uint64_t now)
 {
 	(void)ctx;
 	(void)now;
-	return hook_due;
+	return (struct nb_deadline){hook_due};
 }
 static void fake_input(void *ctx, struct nb_stack *s,
 		       const struct nb_ip_info *ip, const uint8_t *d, size_t n)
@@ -274,7 +280,7 @@ static uint64_t arp_pending_deadline(const struct nb_stack *s)
 {
 	for (size_t i = 0; i < NB_ARP_CACHE_SIZE; i++)
 		if (s->arp[i].state == NB_ARP_PENDING)
-			return s->arp[i].deadline;
+			return s->arp[i].deadline.at_ms;
 	fail();
 	return 0;
 }
@@ -287,52 +293,52 @@ static void stack_next_deadline(void **state)
 	struct nb_stack *s = &t->s;
 	assert_int_equal(tenv_poll(t, 1000), 0);
 	uint64_t now = s->now;
-	assert_true(nb_stack_next_deadline(NULL, now) == UINT64_MAX);
+	assert_true(due(NULL, now) == 0);
 	/* Nothing armed. */
-	assert_true(nb_stack_next_deadline(s, now) == UINT64_MAX);
+	assert_true(due(s, now) == 0);
 	/* A resolved ARP entry expires after its lifetime. */
 	assert_int_equal(nb_arp_add(s, PEER_IP, fb_peer_mac), 0);
-	assert_true(nb_stack_next_deadline(s, now) == now + NB_ARP_TTL_MS);
+	assert_true(due(s, now) == now + NB_ARP_TTL_MS);
 	/* A pending resolution retries much sooner. */
 	struct nb_udp_sock sk;
 	assert_int_equal(nb_udp_open(&sk, s, 0, ignore_rx, NULL), 0);
 	assert_int_equal(nb_udp_sendto(&sk, NB_IPV4(10, 0, 0, 7), 9, "x", 1), 0);
 	uint64_t arp_due = arp_pending_deadline(s);
 	assert_true(arp_due > now && arp_due < now + NB_ARP_TTL_MS);
-	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	assert_true(due(s, now) == arp_due);
 	/* A UDP owner's timer counts once registered, and only while armed
 	 * and the socket open. */
-	struct nb_timer tm;
-	nb_timer_set(&tm, now, 3);
-	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	struct nb_deadline tm = {0};
+	nb_deadline_set(&tm, now, 3);
+	assert_true(due(s, now) == arp_due);
 	nb_udp_set_timer(&sk, &tm);
-	assert_true(nb_stack_next_deadline(s, now) == now + 3);
-	nb_timer_stop(&tm);
-	assert_true(nb_stack_next_deadline(s, now) == arp_due);
-	nb_timer_set(&tm, now, 3);
+	assert_true(due(s, now) == now + 3);
+	nb_deadline_clear(&tm);
+	assert_true(due(s, now) == arp_due);
+	nb_deadline_set(&tm, now, 3);
 	nb_udp_close(&sk);
-	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	assert_true(due(s, now) == arp_due);
 	/* An echo request's timeout. */
 	struct nb_ping p;
 	assert_int_equal(nb_ping_start(&p, s, PEER_IP, 1, 8, 2), 0);
-	assert_true(nb_stack_next_deadline(s, now) == now + 2);
+	assert_true(due(s, now) == now + 2);
 	nb_ping_cancel(&p);
 	assert_int_equal(nb_ping_poll(&p, now), -NB_ECANCELED);
-	assert_true(nb_stack_next_deadline(s, now) == arp_due);
+	assert_true(due(s, now) == arp_due);
 	/* A half-reassembled datagram expires. */
 	uint8_t frag[64] = {0};
 	struct fb_ip fh = {.src = PEER_IP, .dst = OUR_IP, .proto = 17,
 			   .id = 7, .frag = 0x2000};
 	rx_ip(t, &fh, frag, 16);
-	assert_true(nb_stack_next_deadline(s, now) ==
+	assert_true(due(s, now) ==
 		    nb_deadline_min_test(arp_due, now + NB_IP_REASM_TIMEOUT_MS));
 	/* A registered protocol's own timer. */
 	hook_due = now + 1;
 	assert_int_equal(nb_ip_register_timed(s, 99, fake_input, fake_deadline,
 					      NULL), 0);
-	assert_true(nb_stack_next_deadline(s, now) == now + 1);
-	hook_due = UINT64_MAX;
-	assert_true(nb_stack_next_deadline(s, now) ==
+	assert_true(due(s, now) == now + 1);
+	hook_due = 0;
+	assert_true(due(s, now) ==
 		    nb_deadline_min_test(arp_due, now + NB_IP_REASM_TIMEOUT_MS));
 	tenv_free(t);
 }
@@ -351,15 +357,15 @@ static void stack_next_deadline_tcp(void **state)
 	static struct nb_tcp_conn c;
 	static uint8_t sbuf[256];
 	assert_int_equal(nb_tcp_init(&tcp, s), 0);
-	assert_true(nb_stack_next_deadline(s, now) == now + NB_ARP_TTL_MS);
+	assert_true(due(s, now) == now + NB_ARP_TTL_MS);
 	struct nb_tcp_rx rx = {.deliver = tcp_take};
 	assert_int_equal(nb_tcp_connect(&c, &tcp, PEER_IP, 80, &rx, sbuf,
 					sizeof(sbuf)), 0);
 	/* The SYN's retransmission timer. */
-	assert_true(nb_stack_next_deadline(s, now) == c.rto_due);
-	assert_true(c.rto_due > now && c.rto_due <= now + NB_TCP_RTO_INIT_MS);
+	assert_true(due(s, now) == c.rto_due.at_ms);
+	assert_true(c.rto_due.at_ms > now && c.rto_due.at_ms <= now + NB_TCP_RTO_INIT_MS);
 	nb_tcp_abort(&c);
-	assert_true(nb_stack_next_deadline(s, now) == now + NB_ARP_TTL_MS);
+	assert_true(due(s, now) == now + NB_ARP_TTL_MS);
 	tenv_free(t);
 }
 
@@ -375,21 +381,21 @@ static void stack_wait_sleeps_until_deadline(void **state)
 	assert_int_equal(c.last_idle, NB_WAIT_IDLE_MAX_MS);
 	/* A UDP owner's timer 4 ms away: sleep exactly that long. */
 	struct nb_udp_sock sk;
-	struct nb_timer tm;
+	struct nb_deadline tm = {0};
 	assert_int_equal(nb_udp_open(&sk, &t->s, 0, ignore_rx, NULL), 0);
 	nb_udp_set_timer(&sk, &tm);
-	nb_timer_set(&tm, c.now + 2 + 4, 0);
+	nb_deadline_set(&tm, c.now + 2 + 4, 0);
 	n = 2;
 	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 0), 42);
 	assert_int_equal(c.last_idle, 4);
 	/* The caller's timeout ends the sleep too. */
-	nb_timer_stop(&tm);
+	nb_deadline_clear(&tm);
 	n = 1000;
 	c.last_idle = 0;
 	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 3), -NB_ETIMEDOUT);
 	assert_true(c.last_idle >= 1 && c.last_idle <= 2);
 	/* Already overdue (an owner nobody polls): 1 ms, not a busy loop. */
-	nb_timer_set(&tm, 0, 0);
+	nb_deadline_set(&tm, 0, 0);
 	n = 2;
 	assert_int_equal(nb_wait(&t->s, countdown, &n, &clock, 0), 42);
 	assert_int_equal(c.last_idle, 1);

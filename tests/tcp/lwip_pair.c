@@ -403,8 +403,8 @@ int lp_run(enum lp_dir dir, uint64_t bytes, const struct nb_impair *down,
 			due = nb_memlink_next_due(&P->m);
 			if (due > next_tmr)
 				due = next_tmr;
-			if (P->c.rto_due && due > P->c.rto_due)
-				due = P->c.rto_due;
+			if (P->c.rto_due.at_ms && due > P->c.rto_due.at_ms)
+				due = P->c.rto_due.at_ms;
 			if (due > P->now + 1 && due != UINT64_MAX)
 				step = due - P->now;
 		}

@@ -736,9 +736,9 @@ static void test_rtt_estimate(void **state)
 	h->now += 40;
 	th_seg(h, 0x10, th_peer_seq(0), h->our_isn + 4, 65535, o, 12, NULL, 0);
 	/* Samples 0 ms (handshake) then 40 ms: SRTT = 0 + 40/8. */
-	assert_int_equal(h->c.srtt >> 3, 5);
-	assert_int_equal(h->c.rttvar, 40); /* 4 * RTTVAR = 4 * 10 */
-	assert_int_equal(h->c.rto, 200); /* 5 + 40, clamped to the floor */
+	assert_int_equal(h->c.rtt.srtt8 >> 3, 5);
+	assert_int_equal(h->c.rtt.rttvar4, 40); /* 4 * RTTVAR = 4 * 10 */
+	assert_int_equal(h->c.rtt.rto, 200); /* 5 + 40, clamped to the floor */
 	assert_int_equal(h->c.ts_recent, 6000);
 }
 

@@ -852,7 +852,7 @@ static void test_karn_no_sample_after_retry(void **state)
 	in_oack(x, "blksize|1468|timeout|1|");
 	assert_int_equal(x->t.stats.rtt_samples, 0);
 	/* without a sample the negotiated timeout seeds the timer */
-	assert_int_equal(x->t.rto, 1000);
+	assert_int_equal(x->t.rtt.rto, 1000);
 	fx_free(x);
 }
 
@@ -898,16 +898,17 @@ static void test_rtt_estimator(void **state)
 	memset(&t, 0, sizeof(t));
 	t.cfg.rto_min_ms = 50;
 	t.cfg.rto_max_ms = 8000;
+	nb_tftp_rtt_init(&t);
 	nb_tftp_rtt_sample(&t, 100);
-	assert_int_equal(t.rto, 300); /* srtt + 4 * srtt/2 */
+	assert_int_equal(t.rtt.rto, 300); /* srtt + 4 * srtt/2 */
 	for (int i = 0; i < 50; i++)
 		nb_tftp_rtt_sample(&t, 100);
-	assert_true(t.rto >= 125 && t.rto < 135); /* srtt + srtt/4 margin */
+	assert_true(t.rtt.rto >= 125 && t.rtt.rto < 135); /* srtt + srtt/4 margin */
 	for (int i = 0; i < 50; i++)
 		nb_tftp_rtt_sample(&t, 0);
-	assert_int_equal(t.rto, 50);
+	assert_int_equal(t.rtt.rto, 50);
 	nb_tftp_rtt_sample(&t, 4000000000u);
-	assert_int_equal(t.rto, 8000);
+	assert_int_equal(t.rtt.rto, 8000);
 }
 
 static void test_abort(void **state)
@@ -928,11 +929,11 @@ static void test_parse_num(void **state)
 {
 	(void)state;
 	uint64_t v;
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"18446744073709551615", 20, &v), 0);
+	assert_int_equal(nb_parse_u64("18446744073709551615", 20, &v), 0);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"18446744073709551616", 20, &v), -NB_ERANGE);
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"", 0, &v), -NB_EINVAL);
-	assert_int_equal(nb_tftp_parse_num((const uint8_t *)"-1", 2, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("18446744073709551616", 20, &v), -NB_ERANGE);
+	assert_int_equal(nb_parse_u64("", 0, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("-1", 2, &v), -NB_EINVAL);
 }
 
 int main(void)

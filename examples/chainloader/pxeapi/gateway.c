@@ -9,7 +9,7 @@
  */
 #include "pxeapi_int.h"
 
-#include "core/strbuf.h"
+#include "core/text.h"
 
 int cl_pxeapi_set_gateway(struct cl_pxeapi *a, bool on, const char *http_base)
 {

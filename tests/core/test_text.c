@@ -1,4 +1,5 @@
-/* The bounded string builder: pieces, numbers, and the sticky overflow. */
+/* Text in and out: the bounded builder (pieces, numbers, sticky overflow)
+ * and the decimal parser. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,12 +8,13 @@
 
 #include <cmocka.h>
 
-#include "core/strbuf.h"
+#include "core/text.h"
+#include "netboot/err.h"
 
 static void pieces(void **state)
 {
 	(void)state;
-	char buf[64];
+	char buf[80];
 	struct nb_sb b;
 	nb_sb_init(&b, buf, sizeof(buf));
 	nb_sb_str(&b, "GET ");
@@ -27,10 +29,13 @@ static void pieces(void **state)
 	nb_sb_str(&b, " ");
 	nb_sb_hex(&b, 0xbeef, 8);
 	nb_sb_str(&b, " ");
-	nb_sb_hex(&b, UINT64_MAX, 20);
+	nb_sb_hex(&b, UINT64_MAX, 25); /* padding stops at 20 */
+	nb_sb_str(&b, " ");
+	nb_sb_num(&b, 7, 10, 5);
+	nb_sb_num(&b, 255, 2, 0);
 	assert_false(b.over);
 	const char *want = "GET /abc 0 18446744073709551615 0 0000beef "
-			   "ffffffffffffffff";
+			   "0000ffffffffffffffff 0000711111111";
 	assert_int_equal(b.n, strlen(want));
 	assert_memory_equal(buf, want, b.n);
 }
@@ -69,11 +74,35 @@ static void overflow(void **state)
 	assert_true(b.over);
 }
 
+static void parse(void **state)
+{
+	(void)state;
+	uint64_t v = 7;
+	assert_int_equal(nb_parse_u64("0", 1, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(nb_parse_u64("12345x", 5, &v), 0);
+	assert_int_equal(v, 12345);
+	assert_int_equal(nb_parse_u64("18446744073709551615", 20, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(nb_parse_u64("00000000000000000001", 20, &v), 0);
+	assert_int_equal(v, 1);
+	v = 7;
+	assert_int_equal(nb_parse_u64("18446744073709551616", 20, &v), -NB_ERANGE);
+	assert_int_equal(nb_parse_u64("99999999999999999999", 20, &v), -NB_ERANGE);
+	assert_int_equal(nb_parse_u64("000000000000000000001", 21, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("", 0, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("-1", 2, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("1 ", 2, &v), -NB_EINVAL);
+	assert_int_equal(nb_parse_u64("+1", 2, &v), -NB_EINVAL);
+	assert_int_equal(v, 7); /* untouched on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pieces),
 		cmocka_unit_test(overflow),
+		cmocka_unit_test(parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
