@@ -25,6 +25,7 @@
 #include "lwip/tcp.h"
 #include "netif/ethernet.h"
 
+#include "netboot/fetch.h"
 #include "netboot/http.h"
 #include "../support/memlink.h"
 #include "netboot/stack.h"
@@ -389,8 +390,9 @@ static int teardown(void **st)
 	return 0;
 }
 
-/* Run @p h until done, in simulated ms; lwIP timers every 250 ms. */
-static int run(struct nb_http *h, uint64_t limit_ms)
+/* Run @p obj's poll function until done, in simulated ms; lwIP timers
+ * every 250 ms. */
+static int run_fn(nb_poll_fn fn, void *obj, uint64_t limit_ms)
 {
 	uint64_t next_tmr = W->now + 250;
 	int rc = -NB_EAGAIN;
@@ -398,7 +400,7 @@ static int run(struct nb_http *h, uint64_t limit_ms)
 		nb_memlink_set_time(&W->m, W->now);
 		for (int r = 0; r < 64; r++) {
 			int a = nb_stack_poll(&W->s, W->now);
-			rc = nb_http_poll(h, W->now);
+			rc = fn(obj, W->now);
 			if (rc != -NB_EAGAIN)
 				return rc;
 			lw_input();
@@ -413,6 +415,16 @@ static int run(struct nb_http *h, uint64_t limit_ms)
 		}
 	}
 	return rc;
+}
+
+static int http_poll_fn(void *h, uint64_t now)
+{
+	return nb_http_poll(h, now);
+}
+
+static int run(struct nb_http *h, uint64_t limit_ms)
+{
+	return run_fn(http_poll_fn, h, limit_ms);
 }
 
 static uint8_t *dl_buf;
@@ -528,6 +540,38 @@ static void test_errors_and_redirects(void **st)
 	dl_buf = NULL;
 }
 
+/* The same server through lib/fetch: the dispatch, the accessors, the
+ * reuse of a kept-alive connection and the reason of a failure. */
+static void test_fetch(void **st)
+{
+	(void)st;
+	static struct nb_fetch f; /* large: off the stack */
+	struct nb_memsink ms;
+	struct nb_fetch_cfg cfg;
+	memset(&f, 0, sizeof(f));
+	nb_fetch_cfg_init(&cfg);
+	cfg.tcp = &W->t;
+	free(dl_buf);
+	dl_buf = calloc(1, RES_SIZE);
+	nb_memsink_init(&ms, dl_buf, RES_SIZE);
+	assert_int_equal(nb_fetch_start(&f, &W->s, &cfg, "http://10.0.0.1/file",
+					&ms.sink, W->now), 0);
+	assert_int_equal(run_fn(nb_fetch_poll_fn, &f, 120000), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_true(nb_fetch_size_known(&f));
+	assert_int_equal(nb_fetch_total(&f), RES_SIZE);
+	assert_int_equal(nb_fetch_bytes(&f), RES_SIZE);
+	assert_string_equal(nb_fetch_why(&f), "");
+	assert_int_equal(nb_fetch_start(&f, &W->s, &cfg, "http://10.0.0.1/missing",
+					&ms.sink, W->now), 0);
+	assert_int_equal(run_fn(nb_fetch_poll_fn, &f, 60000), -NB_ENOTFOUND);
+	assert_string_equal(nb_fetch_why(&f), "HTTP 404");
+	assert_int_equal(nb_fetch_http(&f)->stats.reused, 1);
+	nb_fetch_cancel(&f);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +579,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lossy_parallel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_and_redirects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fetch, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
