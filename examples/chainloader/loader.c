@@ -1,3 +1,11 @@
+/*
+ * The chainloader's engine, shared by the BIOS, UEFI and hosted builds:
+ * brings up the stack on the platform's link, adopts the firmware's lease,
+ * runs the embedded script's commands (fetch through lib/fetch into image
+ * memory with a progress line, digests, boot hand-off) and reports
+ * failures in words.  Everything firmware-specific is behind struct
+ * cl_platform (platform.h).
+ */
 #include "loader.h"
 
 #include "core/mem.h"

@@ -1,3 +1,9 @@
+/*
+ * The iPXE-style script interpreter: lines, labels, ${...} expansion,
+ * set/goto/||/&&, and the commands the loader implements through callbacks
+ * (script.h).  Kept apart from the loader so it can be unit-tested and
+ * fuzzed without a network.
+ */
 #include "script.h"
 
 #include "core/mem.h"

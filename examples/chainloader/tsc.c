@@ -1,3 +1,9 @@
+/*
+ * Entropy for the firmware builds, which have no RNG device we trust:
+ * the time-stamp counter's jitter mixed through splitmix64.  Good enough
+ * for ports, ISNs and DHCP xids, which only need to be unpredictable to
+ * an off-path peer.
+ */
 #include "tsc.h"
 
 int cl_tsc_entropy(uint64_t *state, void *buf, size_t len)

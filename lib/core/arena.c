@@ -1,3 +1,8 @@
+/*
+ * The arena: the one block of caller memory a stack carves its buffers
+ * from at init, with marks to give back a failed init's allocations.  No
+ * allocator exists after init, so worst-case memory is known up front.
+ */
 #include "core/mem.h"
 
 #include "netboot/core.h"

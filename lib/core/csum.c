@@ -1,3 +1,8 @@
+/*
+ * The Internet checksum (RFC 1071), used by IPv4, ICMP, UDP and TCP for
+ * every frame both ways: the hottest loop after memcpy, hence written for
+ * speed on firmware builds too.
+ */
 #include "core/mem.h"
 
 #include "netboot/core.h"

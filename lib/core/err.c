@@ -1,3 +1,7 @@
+/*
+ * Error codes in words (nb_strerror): what the loaders and nbget print
+ * when something fails, so each enum nb_err has one short sentence.
+ */
 #include "netboot/err.h"
 
 /* Indexed by enum nb_err; the static assert below keeps the two in step. */

@@ -1,3 +1,8 @@
+/*
+ * SHA-256 (FIPS 180-4), streaming, for `sha256 URL HEX` image checks in the
+ * loader and nbget's --sha256: integrity for images that arrive over
+ * plain HTTP or TFTP.
+ */
 #include "core/hex.h"
 #include "core/mem.h"
 #include "netboot/sha256.h"

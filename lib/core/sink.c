@@ -1,3 +1,8 @@
+/*
+ * Sinks: where downloads put their bytes, at absolute offsets, so data
+ * can land in its final place even out of order.  A memory sink with a
+ * hard bound is provided because firmware image buffers are exactly that.
+ */
 #include "core/mem.h"
 
 #include "netboot/sink.h"

@@ -1,3 +1,8 @@
+/*
+ * ARP (RFC 826) with a fixed cache: resolution with bounded, backed-off
+ * retries, replies to requests for our address, refreshing senders we
+ * know, and a short negative cache so callers' own retries fail fast.
+ */
 #include "core/mem.h"
 #include "eth/eth_int.h"
 

@@ -1,3 +1,9 @@
+/*
+ * IPv4 fragment reassembly into fixed slots.  Boot servers rarely
+ * fragment, but a TFTP blksize above the MTU or a DNS answer can, and
+ * fragments are a favourite of hostile peers, hence the strict overlap
+ * policy below.
+ */
 #include "core/mem.h"
 #include "ip/ip_int.h"
 

@@ -1,3 +1,8 @@
+/*
+ * ICMP: echo replies (so a booting machine answers ping), our own echo
+ * requests (nb_ping), and port-unreachable reports counted against the
+ * UDP socket they concern (a TFTP or DNS server that is not there).
+ */
 #include "core/mem.h"
 #include "ip/ip_int.h"
 

@@ -1,3 +1,8 @@
+/*
+ * IPv4 input and output: header validation, routing to the gateway or the
+ * link, dispatch to ICMP, UDP and registered protocols, and the deadlines
+ * of everything that runs on IP.
+ */
 #include "core/mem.h"
 #include "ip/ip_int.h"
 

@@ -1,3 +1,8 @@
+/*
+ * UDP sockets (RFC 768) on the stack: ports, checksums, broadcast sends
+ * for DHCP, and the owner's timer that nb_stack_next_deadline() sees.
+ * DHCP, DNS and TFTP all sit on these.
+ */
 #include "core/mem.h"
 #include "ip/ip_int.h"
 

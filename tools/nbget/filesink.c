@@ -1,3 +1,8 @@
+/*
+ * nbget's file sink: writes at absolute offsets into the output file,
+ * gathering contiguous writes into large pwrite()s, with an optional
+ * running SHA-256 and a progress line on the terminal.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

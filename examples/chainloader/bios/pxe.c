@@ -1,3 +1,10 @@
+/*
+ * The BIOS side's view of the PXE ROM: finding !PXE/PXENV+, calling the
+ * ROM through the real-mode gateway, and base memory (40:13) handed out in
+ * whole pages for parameter blocks, bounce buffers and the drain log.
+ * Every ROM call of the NBP goes through here, so the page rules of the
+ * real-mode block (docs/HACKING.md) are kept in one place.
+ */
 #include "bios/pxe.h"
 
 #include "bios/console.h"

@@ -1,3 +1,10 @@
+/*
+ * Handing over to the next stage on UEFI: Linux started from memory by
+ * LoadImage/StartImage with its command line as LoadOptions, and the
+ * initrd served through EFI_LOAD_FILE2_PROTOCOL on the vendor media path
+ * Linux's EFI stub looks for (a kernel loaded from memory cannot read
+ * initrd= from a file system).
+ */
 #include <efi.h>
 #include <efilib.h>
 
