@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Link examples/embed the way an outside project would: install a build
 # into DIR/root, compile the example against the installed headers and
-# static library with nothing but `pkg-config netboot`, then run it: the
-# in-memory self-test, and DHCP on a tap inside a fresh network namespace
-# where nobody answers, which must end in a clean timeout.
+# static library with nothing but `pkg-config netboot`, then run it: a
+# lease from dnsmasq and a byte-exact file from nginx (and a 404 said in
+# words) on a tap in a namespace made here, and DHCP on a tap where
+# nobody answers, which must end in a clean timeout.  Needs root.
 #   check-embed.sh DIR [BUILD_DIR]     (BUILD_DIR defaults to DIR/build)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,10 +34,27 @@ cc -std=c11 -Wall -Wextra -Werror $(pkgc --cflags netboot) -o "$dir/embed" \
 ldd "$dir/embed" | grep -q libnetboot && fail "linked the shared library"
 
 "$dir/embed" --help | grep -q usage || fail "--help"
-out=$("$dir/embed" --self-test) || fail "self-test: $out"
+
+# For real: a lease from dnsmasq and a file from nginx, on a tap inside a
+# namespace made here (the boot rig, without a guest).
+. "$top/tests/lib/bootrig.sh"
+work=$(mktemp -d /tmp/nbembed.XXXXXX)
+trap 'bootrig_down; rm -rf "$work"' EXIT
+bootrig_up "$work" || fail "rig"
+bootrig_dnsmasq
+head -c 3000001 /dev/urandom >"$work/http/blob"
+chmod a+r "$work/http/blob"
+out=$(rig timeout 60 "$dir/embed" tap0 "http://$RIG_SERVER/blob" 2>&1) ||
+	fail "DHCP + HTTP against dnsmasq and nginx: $out"
 echo "$out"
-# ARP and the echo, each 5 ms per way.
-grep -q 'answered in 20 ms' <<<"$out" || fail "self-test: expected a 20 ms round trip"
+grep -q '^address 10\.90\.0\.1[0-9][0-9]$' <<<"$out" || fail "no lease from dnsmasq"
+sum=$(sha256sum "$work/http/blob" | cut -d' ' -f1)
+grep -q "^fetched 3000001 bytes, sha256 $sum\$" <<<"$out" || fail "the download is not byte-exact"
+out=$(rig timeout 60 "$dir/embed" tap0 "http://$RIG_SERVER/missing" 2>&1) &&
+	fail "a 404 succeeded: $out"
+grep -q '^embed: http://.*/missing: .*404' <<<"$out" || fail "no clear 404: $out"
+grep '^embed: ' <<<"$out"
+bootrig_down
 
 # A tap nobody answers on: DHCP gives up after its 5 s and says so.
 # shellcheck disable=SC2016

@@ -5,32 +5,30 @@
  * current time until it stops returning -NB_EAGAIN).  Built by
  * scripts/check-embed.sh with nothing but `pkg-config netboot`.
  *
- *   embed --self-test      two stacks joined in memory, one pings the
- *                          other; simulated time, no privileges needed
  *   embed TAPDEV [URL]     on an existing tap device: DHCP, then (with a
- *                          URL) an HTTP download into memory
+ *                          URL: http://, tftp:// or a bare name on the
+ *                          next-server) a download into memory
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <netboot/dhcp.h>
+#include <netboot/fetch.h>
 #include <netboot/hosted.h>
-#include <netboot/http.h>
-#include <netboot/memlink.h>
+#include <netboot/sha256.h>
 #include <netboot/stack.h>
 #include <netboot/tap.h>
 
 /* All memory is the caller's: static here, fixed addresses in firmware. */
-static uint8_t arena_mem[2 * NB_STACK_ARENA_BYTES + NB_MEMLINK_ARENA_DEFAULT];
+static uint8_t arena_mem[NB_STACK_ARENA_BYTES];
 static uint8_t image[16u << 20];
 static struct nb_arena arena;
 static struct nb_rng rng;
-static struct nb_stack stack_a, stack_b;
-static struct nb_memlink wire;
+static struct nb_stack stack;
 static struct nb_tap tap;
 static struct nb_dhcp dhcp;
 static struct nb_tcp tcp;
-static struct nb_http http;
+static struct nb_fetch fetch;
 
 static int fail(const char *what, int rc)
 {
@@ -44,46 +42,6 @@ static void print_ip(const char *label, uint32_t ip)
 	       (ip >> 8) & 255, ip & 255);
 }
 
-/* The library never reads a clock, so a test can run time itself: each
- * millisecond is one step.  Over a 5 ms wire the first ping takes 20 ms:
- * ARP there and back, then the echo there and back. */
-static int self_test(void)
-{
-	struct nb_impair slow = {.delay_ms = 5};
-	struct nb_ping ping;
-	int rc = nb_memlink_init(&wire, &slow, &slow, 1, &arena);
-	if (rc == 0)
-		rc = nb_stack_init(&stack_a, nb_memlink_link(&wire, 0), &rng,
-				   &arena);
-	if (rc == 0)
-		rc = nb_stack_init(&stack_b, nb_memlink_link(&wire, 1), &rng,
-				   &arena);
-	if (rc < 0)
-		return fail("setup", rc);
-	nb_stack_set_ipv4(&stack_a, NB_IPV4(10, 0, 0, 1), 0xffffff00, 0);
-	nb_stack_set_ipv4(&stack_b, NB_IPV4(10, 0, 0, 2), 0xffffff00, 0);
-	rc = nb_ping_start(&ping, &stack_a, NB_IPV4(10, 0, 0, 2), 1, 56, 1000);
-	if (rc == 0)
-		rc = -NB_EAGAIN;
-	/* Bounded: the ping gives up after 1000 ms of this clock. */
-	for (uint64_t now = 0; rc == -NB_EAGAIN; now++) {
-		nb_memlink_set_time(&wire, now);
-		nb_stack_poll(&stack_a, now);
-		nb_stack_poll(&stack_b, now);
-		rc = nb_ping_poll(&ping, now);
-	}
-	if (rc < 0)
-		return fail("ping 10.0.0.2", rc);
-	printf("self-test: 10.0.0.2 answered in %u ms of simulated time\n",
-	       (unsigned)ping.rtt_ms);
-	return 0;
-}
-
-static int http_poll(void *obj, uint64_t now_ms)
-{
-	return nb_http_poll(obj, now_ms);
-}
-
 static int on_tap(const char *ifname, const char *url)
 {
 	struct nb_link link;
@@ -92,14 +50,14 @@ static int on_tap(const char *ifname, const char *url)
 	if (rc < 0)
 		return fail(ifname, rc);
 	nb_hosted_clock(&clk, tap.fd); /* sleeps in poll() on the tap */
-	rc = nb_stack_init(&stack_a, &link, &rng, &arena);
+	rc = nb_stack_init(&stack, &link, &rng, &arena);
 	if (rc < 0)
 		return fail("stack", rc);
 
 	struct nb_dhcp_cfg cfg = {.first_ms = 500, .timeout_ms = 5000};
-	rc = nb_dhcp_start(&dhcp, &stack_a, &cfg, clk.now_ms(clk.ctx));
+	rc = nb_dhcp_start(&dhcp, &stack, &cfg, clk.now_ms(clk.ctx));
 	if (rc == 0)
-		rc = nb_wait(&stack_a, nb_dhcp_poll_fn, &dhcp, &clk, 10000);
+		rc = nb_wait(&stack, nb_dhcp_poll_fn, &dhcp, &clk, 10000);
 	if (rc < 0) {
 		nb_dhcp_stop(&dhcp);
 		nb_tap_close(&tap);
@@ -110,22 +68,36 @@ static int on_tap(const char *ifname, const char *url)
 	printf("boot file %s\n", dhcp.lease.boot_file);
 
 	if (url) {
-		/* The body lands in image[] at its file offsets; TCP offers
+		/* http:// or tftp:// (a bare name: from the next-server).
+		 * The body lands in image[] at its file offsets; TCP offers
 		 * the sink's free space as its window. */
 		struct nb_memsink sink;
-		struct nb_http_cfg hc = {.url = url};
+		struct nb_fetch_cfg fc;
 		nb_memsink_init(&sink, image, sizeof(image));
-		rc = nb_tcp_init(&tcp, &stack_a);
+		nb_fetch_cfg_init(&fc);
+		fc.tcp = &tcp;
+		fc.tftp_server = dhcp.lease.next_server;
+		rc = nb_tcp_init(&tcp, &stack);
 		if (rc == 0)
-			rc = nb_http_start(&http, &stack_a, &tcp, &sink.sink, &hc);
+			rc = nb_fetch_start(&fetch, &stack, &fc, url, &sink.sink,
+					    clk.now_ms(clk.ctx));
 		if (rc == 0)
-			rc = nb_wait(&stack_a, http_poll, &http, &clk, 60000);
-		nb_http_close(&http);
+			rc = nb_wait(&stack, nb_fetch_poll_fn, &fetch, &clk, 60000);
 		if (rc < 0) {
+			fprintf(stderr, "embed: %s: %s\n", url, nb_fetch_why(&fetch));
+			nb_fetch_cancel(&fetch);
 			nb_tap_close(&tap);
-			return fail(url, rc);
+			return 1;
 		}
-		printf("fetched %llu bytes\n", (unsigned long long)sink.high);
+		struct nb_sha256 h;
+		uint8_t sum[NB_SHA256_LEN];
+		nb_sha256_init(&h);
+		nb_sha256_update(&h, image, (size_t)sink.high);
+		nb_sha256_final(&h, sum);
+		printf("fetched %llu bytes, sha256 ", (unsigned long long)sink.high);
+		for (int i = 0; i < NB_SHA256_LEN; i++)
+			printf("%02x", sum[i]);
+		printf("\n");
 	}
 	nb_tap_close(&tap);
 	return 0;
@@ -134,14 +106,12 @@ static int on_tap(const char *ifname, const char *url)
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help")) {
-		printf("usage: embed --self-test | embed TAPDEV [URL]\n");
+		printf("usage: embed TAPDEV [URL]\n");
 		return argc < 2;
 	}
 	nb_arena_init(&arena, arena_mem, sizeof(arena_mem));
 	int rc = nb_hosted_rng(&rng);
 	if (rc < 0)
 		return fail("entropy", rc);
-	if (!strcmp(argv[1], "--self-test"))
-		return self_test();
 	return on_tap(argv[1], argc > 2 ? argv[2] : NULL);
 }
