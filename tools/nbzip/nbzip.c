@@ -230,6 +230,10 @@ int main(int argc, char **argv)
 	}
 	size_t len;
 	uint8_t *img = slurp(argv[1], &len);
+	if (!img) {
+		perror("nbzip");
+		return 1;
+	}
 	size_t at = 0;
 	while (at + 8 <= len && memcmp(img + at, "NBZ1", 4) != 0)
 		at++;
@@ -265,5 +269,8 @@ int main(int argc, char **argv)
 	}
 	printf("nbzip: core %zu -> %zu bytes, image %zu bytes\n", clen, zlen,
 	       core + zlen);
+	free(back);
+	free(z);
+	free(img);
 	return 0;
 }
