@@ -9,9 +9,9 @@ The template is the one defaults file: every tunable as
 tunable; --cflag passes the library's c_args, whose -DNB_X=value for a
 tunable is folded in the same way (other arguments are ignored), so a
 library built with -DNB_ARP_CACHE_SIZE=16 installs a header that says 16.
-The line @NB_CONFIG_HASH@ becomes NB_CONFIG_HASH, an FNV-1a style hash
-over every value in template order, which netboot/abi.h mixes into the
-ABI identity of caller-sized structs.
+The line @NB_CONFIG_HASH@ becomes NB_CONFIG_HASH, a hash over every
+value in template order (a sum of position-mixed terms), which
+netboot/abi.h mixes into the ABI identity of caller-sized structs.
   gen-config.py TEMPLATE --value=NAME [--set ...]   print one effective value
 """
 import re
@@ -51,13 +51,17 @@ def main(argv):
         return
     text = DEF.sub(lambda m: '#ifndef %s\n#define %s %s' %
                    (m.group(1), m.group(1), values[m.group(1)]), text)
+    # A flat sum of one term per tunable, each mixed with its position:
+    # a chain of nested mixes would nest parentheses once per tunable,
+    # past clang's limit of 256.
     h = ['#define NB_CONFIG_MIX(h, v) \\',
          '\t((uint32_t)(((uint32_t)(h) ^ (uint32_t)(v)) * 16777619u))',
-         '#define NB_CONFIG_HASH_0 2166136261u']
+         '#define NB_CONFIG_TERM(k, v) \\',
+         '\t((uint32_t)(((uint32_t)(v) ^ ((uint32_t)(k) * 0x9e3779b9u)) * 2654435761u))',
+         '#define NB_CONFIG_HASH ((uint32_t)(2166136261u \\']
     for k, n in enumerate(names):
-        h.append('#define NB_CONFIG_HASH_%d NB_CONFIG_MIX(NB_CONFIG_HASH_%d, %s)'
-                 % (k + 1, k, n))
-    h.append('#define NB_CONFIG_HASH NB_CONFIG_HASH_%d' % len(names))
+        h.append('\t+ NB_CONFIG_TERM(%d, %s) \\' % (k + 1, n))
+    h.append('\t))')
     if '@NB_CONFIG_HASH@' not in text:
         sys.exit('gen-config: no @NB_CONFIG_HASH@ line in ' + template)
     text = text.replace('@NB_CONFIG_HASH@', '\n'.join(h))
