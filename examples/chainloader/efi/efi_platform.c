@@ -124,7 +124,10 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 	release_snp();
 	p_print(NULL, "boot: starting the kernel\n");
 	rc = efi_boot_image(ep->image, k, klen, args);
-	Print(L"boot: the kernel did not start: %r\r\n", rc);
+	if (efi_boot_refused(rc))
+		Print(L"boot: the kernel is not signed by a trusted key: %r\r\n", rc);
+	else
+		Print(L"boot: the kernel did not start: %r\r\n", rc);
 	return -NB_EBADIMAGE;
 }
 
@@ -134,7 +137,10 @@ static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 	(void)ctx;
 	release_snp();
 	EFI_STATUS rc = efi_boot_image(ep->image, img, len, args);
-	Print(L"chain: the image did not start: %r\r\n", rc);
+	if (efi_boot_refused(rc))
+		Print(L"chain: the image is not signed by a trusted key: %r\r\n", rc);
+	else
+		Print(L"chain: the image did not start: %r\r\n", rc);
 	return -NB_EBADIMAGE;
 }
 
