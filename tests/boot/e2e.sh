@@ -21,6 +21,14 @@
 # probe:   (BIOS) the loader chains PROBE (tests/boot/pxeprobe.S), which
 #          checks our PXE API the way a chained program finds it, then
 #          returns; the ROM must carry on.
+# sb-ok:   (UEFI) OVMF with Secure Boot on (Debian's snakeoil keys): the
+#          loader and a copy of the kernel re-signed with the snakeoil key
+#          boot to the marker as in ok.
+# sb-unsigned-kernel: (UEFI) the same with Debian's kernel as shipped
+#          (signed by Debian, whose key is not in this db): LoadImage
+#          refuses it, the loader says so and the firmware moves on.
+# sb-unsigned-loader: (UEFI) an unsigned nbchain.efi: the firmware itself
+#          refuses it after fetching it; our loader never runs.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -42,6 +50,34 @@ kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
+loader_img=$loader
+case $case in sb-*)
+	# Secure Boot: Debian's snakeoil OVMF, whose db is this certificate.
+	export RIG_OVMF=snakeoil
+	sb_key=$work/snakeoil.key sb_cert=/usr/share/ovmf/PkKek-1-snakeoil.pem
+	# The shipped key is encrypted with the password "snakeoil"
+	# (README.Debian); sbsign would prompt for it.
+	openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+		-out "$sb_key" 2>/dev/null || fail "cannot decrypt the snakeoil key"
+	sbverify --cert "$sb_cert" "$kernel" >/dev/null 2>&1 &&
+		fail "the stock kernel verifies against the snakeoil key: the refusal cases prove nothing"
+	sbverify --list "$loader" 2>/dev/null | grep -q '^signature ' &&
+		fail "the built loader is already signed"
+	if [ "$case" != sb-unsigned-loader ]; then
+		loader_img=$work/nbchain.signed.efi
+		sbsign --key "$sb_key" --cert "$sb_cert" --output "$loader_img" "$loader" >/dev/null 2>&1 ||
+			fail "sbsign of the loader failed"
+	fi
+	if [ "$case" = sb-ok ]; then
+		sbattach --remove "$work/http/vmlinuz" >/dev/null 2>&1 || fail "sbattach --remove failed"
+		sbsign --key "$sb_key" --cert "$sb_cert" --output "$work/http/vmlinuz" "$work/http/vmlinuz" \
+			>/dev/null 2>&1 || fail "sbsign of the kernel failed"
+		chmod a+r "$work/http/vmlinuz"
+	fi
+	for f in "$loader_img" "$work/http/vmlinuz"; do
+		sbverify --cert "$sb_cert" "$f" >/dev/null 2>&1; echo "$(basename "$f"): snakeoil signature $([ $? = 0 ] && echo valid || echo absent)"
+	done;;
+esac
 prefix=http://$RIG_SERVER/
 [ "$case" = missing ] && prefix=http://$RIG_SERVER/missing/
 if [ "$mode" = efi ]; then
@@ -86,7 +122,7 @@ else
 		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
 	fi
 fi
-cp "$loader" "$work/tftp/$name"
+cp "$loader_img" "$work/tftp/$name"
 
 # The BIOS missing case also has a VGA card: the error must reach the
 # screen, read back through the QEMU monitor (a pipe pair).
@@ -113,7 +149,36 @@ wait_log() {
 	return 1
 }
 
+if [ "$case" = sb-unsigned-loader ]; then
+	t_back=$(wait_log 'BdsDxe: failed to load Boot.*(Access Denied|Security Violation)' 120) ||
+		fail "the firmware did not refuse the unsigned loader"
+	log=$(bootrig_clean_log "$work/serial.log")
+	grep -a -q 'nbchain: started' <<<"$log" && fail "the unsigned loader ran"
+	grep -a -q "sent $work/tftp/$name" "$work/dnsmasq.log" ||
+		fail "the firmware did not fetch the loader (refused for another reason?)"
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
+	echo "ok: efi Secure Boot: $(grep -a -o -m1 'BdsDxe: failed to load Boot[^:]*' <<<"$log" | head -1): $(grep -a -o -m1 -E 'Access Denied|Security Violation' <<<"$log") at ${t_back} ms; the loader never started"
+	exit 0
+fi
 t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"
+case $case in sb-*)
+	bootrig_clean_log "$work/serial.log" | grep -a -q 'nbchain: started (Secure Boot on)' ||
+		fail "the loader does not see Secure Boot on";;
+esac
+if [ "$case" = sb-unsigned-kernel ]; then
+	wait_log 'boot: the kernel is not signed by a trusted key: ' 120 >/dev/null ||
+		fail "no Secure Boot refusal message for the unsigned kernel"
+	wait_log 'returning to the firmware' 30 >/dev/null || fail "the loader did not return to the firmware"
+	t_back=$(wait_log 'BdsDxe: failed to start Boot|Start PXE over IPv6' 60) ||
+		fail "the firmware did not take control back"
+	log=$(bootrig_clean_log "$work/serial.log")
+	grep -a -q "$NB_BOOT_MARKER" <<<"$log" && fail "the refused kernel ran"
+	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+		fail "nginx did not serve the kernel to our loader"
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
+	echo "ok: efi Secure Boot: $(grep -a -o 'boot: the kernel is not signed by a trusted key: .*' <<<"$log" | head -1); firmware resumed at ${t_back} ms"
+	exit 0
+fi
 if [ "$mode" = efi ] && [ "$case" = chain ]; then
 	wait_log 'fetching tftp://.*/uki.efi' 90 >/dev/null || fail "the loader did not fetch the UKI"
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker from the chained UKI"
@@ -167,7 +232,7 @@ elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	else
 		echo "ok: bios chain: pxelinux.0 by HTTP, its files by TFTP through our PXE API; $unload; marker at ${t_mark} ms"
 	fi
-elif [ "$case" = ok ]; then
+elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
 	wait "$qpid"; qpid=
 	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
