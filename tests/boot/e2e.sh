@@ -75,7 +75,8 @@ case $case in sb-*)
 		chmod a+r "$work/http/vmlinuz"
 	fi
 	for f in "$loader_img" "$work/http/vmlinuz"; do
-		sbverify --cert "$sb_cert" "$f" >/dev/null 2>&1; echo "$(basename "$f"): snakeoil signature $([ $? = 0 ] && echo valid || echo absent)"
+		st=absent; sbverify --cert "$sb_cert" "$f" >/dev/null 2>&1 && st=valid
+		echo "$(basename "$f"): snakeoil signature $st"
 	done;;
 esac
 prefix=http://$RIG_SERVER/
@@ -157,7 +158,7 @@ if [ "$case" = sb-unsigned-loader ]; then
 	grep -a -q "sent $work/tftp/$name" "$work/dnsmasq.log" ||
 		fail "the firmware did not fetch the loader (refused for another reason?)"
 	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
-	echo "ok: efi Secure Boot: $(grep -a -o -m1 'BdsDxe: failed to load Boot[^:]*' <<<"$log" | head -1): $(grep -a -o -m1 -E 'Access Denied|Security Violation' <<<"$log") at ${t_back} ms; the loader never started"
+	echo "ok: efi Secure Boot: $(grep -a -o -m1 'BdsDxe: failed to load Boot[0-9A-F]*' <<<"$log" | head -1): $(grep -a -o -m1 -E 'Access Denied|Security Violation' <<<"$log") at ${t_back} ms; the loader never started"
 	exit 0
 fi
 t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"

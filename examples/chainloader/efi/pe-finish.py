@@ -3,13 +3,15 @@
 
   pe-finish.py OBJCOPY IN.so SBAT.csv OUT.efi
 
-objcopy converts the ELF to an EFI application and adds the SBAT CSV as
-an .sbat section placed on the first 4 KiB page past the image (objcopy
-cannot compute that address itself).  Then the PE header gets the
-NX_COMPAT DLL characteristic (objcopy of binutils 2.40 has no option for
-it) and a fresh checksum.  Fails if a section is both writable and
-executable or the section alignment is not 4 KiB: firmware that enforces
-NX maps pages by section, so the claim must be true.
+objcopy converts the ELF to an EFI application without the COFF symbol
+table (~18 KiB nothing reads: gnu-efi relocates through .dynamic and
+.rela) and adds the SBAT CSV as an .sbat section on the first 4 KiB page
+past the image (objcopy cannot compute that address itself).  Then the
+PE header gets the NX_COMPAT DLL characteristic (objcopy of binutils
+2.40 has no option for it) and a fresh checksum.  Fails if a section is
+both writable and executable or the section alignment is not 4 KiB:
+firmware that enforces NX maps pages by section, so the claim must be
+true.
 """
 import struct
 import subprocess
@@ -64,7 +66,7 @@ def main():
     args += ['--add-section', f'.sbat={sbat}',
              '--set-section-flags', '.sbat=contents,alloc,load,readonly,data',
              '--change-section-address', f'.sbat={elf_end(so):#x}',
-             '--target', 'efi-app-x86_64', '--subsystem=10', so, out]
+             '--strip-all', '--target', 'efi-app-x86_64', '--subsystem=10', so, out]
     subprocess.run(args, check=True)
 
     with open(out, 'rb') as f:
