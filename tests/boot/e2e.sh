@@ -29,6 +29,9 @@
 #          refuses it, the loader says so and the firmware moves on.
 # sb-unsigned-loader: (UEFI) an unsigned nbchain.efi: the firmware itself
 #          refuses it after fetching it; our loader never runs.
+# disk:    (UEFI) the loader is \EFI\BOOT\BOOTX64.EFI on a FAT disk image,
+#          the firmware never PXE-boots: the loader finds the NIC, runs
+#          its own DHCP and boots the kernel of option 210 to the marker.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -46,6 +49,7 @@ fail() {
 	exit 1
 }
 
+qemu_extra=()
 kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
@@ -95,9 +99,22 @@ if [ "$mode" = efi ]; then
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/uki.efi"
 	fi
+	if [ "$case" = disk ]; then
+		# A FAT "superfloppy" (no partition table), built without
+		# mounting; the disk boots first (bootindex), and dnsmasq
+		# offers no boot file, so nothing can PXE-boot.
+		mkfs.vfat -C "$work/disk.img" 8192 >/dev/null || fail "mkfs.vfat failed (dosfstools?)"
+		mmd -i "$work/disk.img" ::/EFI ::/EFI/BOOT &&
+			mcopy -i "$work/disk.img" "$loader_img" ::/EFI/BOOT/BOOTX64.EFI ||
+			fail "mtools could not write the disk image"
+		qemu_extra=(-drive if=none,id=d0,format=raw,file="$work/disk.img"
+			-device virtio-blk-pci,drive=d0,bootindex=0)
+		bootrig_dnsmasq --dhcp-option-force=210,$prefix
+	else
 	bootrig_dnsmasq --dhcp-match=set:efi64,option:client-arch,7 \
 		--dhcp-match=set:efi64,option:client-arch,9 \
 		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
+	fi
 else
 	name=nbchain.kpxe
 	if [ "$case" = probe ]; then
@@ -127,13 +144,12 @@ cp "$loader_img" "$work/tftp/$name"
 
 # The BIOS missing case also has a VGA card: the error must reach the
 # screen, read back through the QEMU monitor (a pipe pair).
-qemu_extra=()
 if [ "$mode" = bios ] && [ "$case" = missing ]; then
 	mkfifo "$work/mon.in" "$work/mon.out"
 	qemu_extra=(-device VGA -monitor "pipe:$work/mon")
 fi
 start=$(date +%s%N)
-( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150
+( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150 "${qemu_extra[@]}"
   else bootrig_qemu_bios "$work/serial.log" 150 "${qemu_extra[@]}"; fi ) &
 qpid=$!
 # Wait (bounded) for the serial log to show a pattern; prints elapsed s.
@@ -233,6 +249,20 @@ elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	else
 		echo "ok: bios chain: pxelinux.0 by HTTP, its files by TFTP through our PXE API; $unload; marker at ${t_mark} ms"
 	fi
+elif [ "$case" = disk ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'not started by PXE' <<<"$log" || fail "the loader did not notice it came from a disk"
+	grep -a -q -E '^net: .* \(DHCP\)' <<<"$log" || fail "the loader did not run its own DHCP"
+	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+		fail "nginx did not serve the kernel to our loader"
+	tftp=$(tshark -r "$work/guest.pcap" -Y 'udp.dstport == 69' 2>/dev/null | wc -l)
+	[ "$tftp" = 0 ] || fail "$tftp TFTP requests: the firmware PXE-booted"
+	dhcp=$(tshark -r "$work/guest.pcap" -Y 'udp.srcport == 68' 2>/dev/null | wc -l)
+	[ "$dhcp" -gt 0 ] || fail "no DHCP from the guest in the capture (capture broken?)"
+	echo "ok: efi from a disk: loader at ${t_start} ms, own DHCP ($dhcp packets from the guest, no TFTP), marker at ${t_mark} ms"
 elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
 	wait "$qpid"; qpid=
