@@ -293,6 +293,7 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 			fail "the handshake took ${hs:-?} s, not the emulated ${want} ms round trip"
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
+	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
 	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
