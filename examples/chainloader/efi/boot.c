@@ -54,6 +54,16 @@ static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE_PROTOCOL *this,
 static EFI_LOAD_FILE_PROTOCOL initrd_lf2 = {.LoadFile = initrd_load};
 static EFI_HANDLE initrd_handle;
 
+void efi_boot_unregister_initrd(void)
+{
+	if (initrd_handle &&
+	    !EFI_ERROR(uefi_call_wrapper(BS->UninstallMultipleProtocolInterfaces, 6,
+					 initrd_handle, &DevicePathProtocol,
+					 &initrd_path, &load_file2_guid,
+					 &initrd_lf2, NULL)))
+		initrd_handle = NULL;
+}
+
 EFI_STATUS efi_boot_register_initrd(const void *initrd, UINTN len)
 {
 	initrd_data = initrd;
@@ -108,8 +118,10 @@ EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
 		if (len > 0xffffffffu)
 			return EFI_BAD_BUFFER_SIZE;
 		rc = shim->verify((VOID *)image, (UINT32)len);
-		if (EFI_ERROR(rc))
+		if (EFI_ERROR(rc)) {
+			Print(L"shim: the image failed verification: %r\r\n", rc);
 			return rc == EFI_SECURITY_VIOLATION ? rc : EFI_ACCESS_DENIED;
+		}
 	}
 	rc = uefi_call_wrapper(BS->LoadImage, 6, FALSE, parent, NULL,
 			       (VOID *)image, len, &h);

@@ -18,6 +18,10 @@ EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
  * buffer must stay valid until the kernel has read it. */
 EFI_STATUS efi_boot_register_initrd(const void *initrd, UINTN len);
 
+/* Take the initrd's LoadFile2 handle away again (the kernel did not
+ * start): the firmware must not keep a handle into our image. */
+void efi_boot_unregister_initrd(void);
+
 /* Whether the firmware enforces Secure Boot (the SecureBoot variable). */
 bool efi_secure_boot(void);
 

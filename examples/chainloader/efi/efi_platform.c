@@ -124,6 +124,7 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 	release_snp();
 	p_print(NULL, "boot: starting the kernel\n");
 	rc = efi_boot_image(ep->image, k, klen, args);
+	efi_boot_unregister_initrd();
 	if (efi_boot_refused(rc))
 		Print(L"boot: the kernel is not signed by a trusted key: %r\r\n", rc);
 	else
