@@ -36,6 +36,8 @@
 #          the snakeoil key) starts our loader as its second stage; the
 #          stock Debian kernel is not trusted by db but by shim, so it
 #          boots only if the loader asks shim (SHIM_LOCK) to verify it.
+# sb-shim-unsigned: the same with the kernel's signature removed: shim
+#          refuses it, the loader says so and returns to the firmware.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -103,14 +105,14 @@ if [ "$mode" = efi ]; then
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/uki.efi"
 	fi
-	if [ "$case" = disk ] || [ "$case" = sb-shim ]; then
+	if [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
 		# A FAT "superfloppy" (no partition table), built without
 		# mounting; the disk boots first (bootindex), and dnsmasq
 		# offers no boot file, so nothing can PXE-boot.
 		mkfs.vfat -C "$work/disk.img" 16384 >/dev/null || fail "mkfs.vfat failed (dosfstools?)"
 		mmd -i "$work/disk.img" ::/EFI ::/EFI/BOOT || fail "mtools could not write the disk image"
 		boot_img=$loader_img
-		if [ "$case" = sb-shim ]; then
+		if [ "$case" != disk ]; then
 			# shim boots first and loads us under the name of its
 			# second stage; shim itself re-signed for this db.
 			shim=$(nbfx_shim "$fx") || fail "no shim fixture"
@@ -120,6 +122,10 @@ if [ "$mode" = efi ]; then
 			mcopy -i "$work/disk.img" "$loader_img" ::/EFI/BOOT/grubx64.efi ||
 				fail "mtools could not write the disk image"
 			boot_img=$work/shim.efi
+			if [ "$case" = sb-shim-unsigned ]; then
+				sbattach --remove "$work/http/vmlinuz" >/dev/null 2>&1 ||
+					fail "sbattach --remove failed"
+			fi
 		fi
 		mcopy -i "$work/disk.img" "$boot_img" ::/EFI/BOOT/BOOTX64.EFI ||
 			fail "mtools could not write the disk image"
@@ -265,6 +271,14 @@ elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	else
 		echo "ok: bios chain: pxelinux.0 by HTTP, its files by TFTP through our PXE API; $unload; marker at ${t_mark} ms"
 	fi
+elif [ "$case" = sb-shim-unsigned ]; then
+	wait_log 'shim: the image failed verification: ' 120 >/dev/null || fail "shim did not refuse the unsigned kernel"
+	wait_log 'boot: the kernel is not signed by a trusted key: ' 10 >/dev/null || fail "no refusal message"
+	wait_log 'returning to the firmware' 30 >/dev/null || fail "the loader did not return to the firmware"
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
+	grep -a -q "$NB_BOOT_MARKER" <<<"$log" && fail "the refused kernel ran"
+	echo "ok: efi Secure Boot under shim: $(grep -a -o 'shim: the image failed verification: .*' <<<"$log" | head -1); the loader returned to the firmware"
 elif [ "$case" = disk ] || [ "$case" = sb-shim ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the firmware" 120) || fail "no kernel marker"
 	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
