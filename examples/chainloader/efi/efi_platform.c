@@ -190,7 +190,8 @@ static UINTN path_len(EFI_DEVICE_PATH *p, EFI_DEVICE_PATH **last)
 
 /*
  * The NIC's own SNP: the handle whose path ends in Mac() and is a prefix
- * of our boot path (any NIC's when we did not come from one: boot NULL).  PXE BC's IPv4/IPv6 child handles carry an SNP too
+ * of our boot path (the first NIC's when we did not come from one: boot
+ * NULL).  PXE BC's IPv4/IPv6 child handles carry an SNP too
  * (LocateDevicePath would return that one), but only the NIC's can be
  * opened exclusively.
  */
