@@ -21,6 +21,23 @@
 # probe:   (BIOS) the loader chains PROBE (tests/boot/pxeprobe.S), which
 #          checks our PXE API the way a chained program finds it, then
 #          returns; the ROM must carry on.
+# sb-ok:   (UEFI) OVMF with Secure Boot on (Debian's snakeoil keys): the
+#          loader and a copy of the kernel re-signed with the snakeoil key
+#          boot to the marker as in ok.
+# sb-unsigned-kernel: (UEFI) the same with Debian's kernel as shipped
+#          (signed by Debian, whose key is not in this db): LoadImage
+#          refuses it, the loader says so and the firmware moves on.
+# sb-unsigned-loader: (UEFI) an unsigned nbchain.efi: the firmware itself
+#          refuses it after fetching it; our loader never runs.
+# disk:    (UEFI) the loader is \EFI\BOOT\BOOTX64.EFI on a FAT disk image,
+#          the firmware never PXE-boots: the loader finds the NIC, runs
+#          its own DHCP and boots the kernel of option 210 to the marker.
+# sb-shim: (UEFI) Secure Boot, from a disk: Debian's shim (re-signed with
+#          the snakeoil key) starts our loader as its second stage; the
+#          stock Debian kernel is not trusted by db but by shim, so it
+#          boots only if the loader asks shim (SHIM_LOCK) to verify it.
+# sb-shim-unsigned: the same with the kernel's signature removed: shim
+#          refuses it, the loader says so and returns to the firmware.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -38,10 +55,40 @@ fail() {
 	exit 1
 }
 
+qemu_extra=()
 kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
+loader_img=$loader
+case $case in sb-*)
+	# Secure Boot: Debian's snakeoil OVMF, whose db is this certificate.
+	export RIG_OVMF=snakeoil
+	sb_key=$work/snakeoil.key sb_cert=/usr/share/ovmf/PkKek-1-snakeoil.pem
+	# The shipped key is encrypted with the password "snakeoil"
+	# (README.Debian); sbsign would prompt for it.
+	openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+		-out "$sb_key" 2>/dev/null || fail "cannot decrypt the snakeoil key"
+	sbverify --cert "$sb_cert" "$kernel" >/dev/null 2>&1 &&
+		fail "the stock kernel verifies against the snakeoil key: the refusal cases prove nothing"
+	sbverify --list "$loader" 2>/dev/null | grep -q '^signature ' &&
+		fail "the built loader is already signed"
+	if [ "$case" != sb-unsigned-loader ]; then
+		loader_img=$work/nbchain.signed.efi
+		sbsign --key "$sb_key" --cert "$sb_cert" --output "$loader_img" "$loader" >/dev/null 2>&1 ||
+			fail "sbsign of the loader failed"
+	fi
+	if [ "$case" = sb-ok ]; then
+		sbattach --remove "$work/http/vmlinuz" >/dev/null 2>&1 || fail "sbattach --remove failed"
+		sbsign --key "$sb_key" --cert "$sb_cert" --output "$work/http/vmlinuz" "$work/http/vmlinuz" \
+			>/dev/null 2>&1 || fail "sbsign of the kernel failed"
+		chmod a+r "$work/http/vmlinuz"
+	fi
+	for f in "$loader_img" "$work/http/vmlinuz"; do
+		st=absent; sbverify --cert "$sb_cert" "$f" >/dev/null 2>&1 && st=valid
+		echo "$(basename "$f"): snakeoil signature $st"
+	done;;
+esac
 prefix=http://$RIG_SERVER/
 [ "$case" = missing ] && prefix=http://$RIG_SERVER/missing/
 if [ "$mode" = efi ]; then
@@ -58,9 +105,38 @@ if [ "$mode" = efi ]; then
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/uki.efi"
 	fi
+	if [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
+		# A FAT "superfloppy" (no partition table), built without
+		# mounting; the disk boots first (bootindex), and dnsmasq
+		# offers no boot file, so nothing can PXE-boot.
+		mkfs.vfat -C "$work/disk.img" 16384 >/dev/null || fail "mkfs.vfat failed (dosfstools?)"
+		mmd -i "$work/disk.img" ::/EFI ::/EFI/BOOT || fail "mtools could not write the disk image"
+		boot_img=$loader_img
+		if [ "$case" != disk ]; then
+			# shim boots first and loads us under the name of its
+			# second stage; shim itself re-signed for this db.
+			shim=$(nbfx_shim "$fx") || fail "no shim fixture"
+			cp "$shim" "$work/shim.efi" && sbattach --remove "$work/shim.efi" >/dev/null 2>&1
+			sbsign --key "$sb_key" --cert "$sb_cert" --output "$work/shim.efi" "$work/shim.efi" \
+				>/dev/null 2>&1 || fail "sbsign of shim failed"
+			mcopy -i "$work/disk.img" "$loader_img" ::/EFI/BOOT/grubx64.efi ||
+				fail "mtools could not write the disk image"
+			boot_img=$work/shim.efi
+			if [ "$case" = sb-shim-unsigned ]; then
+				sbattach --remove "$work/http/vmlinuz" >/dev/null 2>&1 ||
+					fail "sbattach --remove failed"
+			fi
+		fi
+		mcopy -i "$work/disk.img" "$boot_img" ::/EFI/BOOT/BOOTX64.EFI ||
+			fail "mtools could not write the disk image"
+		qemu_extra=(-drive if=none,id=d0,format=raw,file="$work/disk.img"
+			-device virtio-blk-pci,drive=d0,bootindex=0)
+		bootrig_dnsmasq --dhcp-option-force=210,$prefix
+	else
 	bootrig_dnsmasq --dhcp-match=set:efi64,option:client-arch,7 \
 		--dhcp-match=set:efi64,option:client-arch,9 \
 		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
+	fi
 else
 	name=nbchain.kpxe
 	if [ "$case" = probe ]; then
@@ -86,17 +162,16 @@ else
 		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
 	fi
 fi
-cp "$loader" "$work/tftp/$name"
+cp "$loader_img" "$work/tftp/$name"
 
 # The BIOS missing case also has a VGA card: the error must reach the
 # screen, read back through the QEMU monitor (a pipe pair).
-qemu_extra=()
 if [ "$mode" = bios ] && [ "$case" = missing ]; then
 	mkfifo "$work/mon.in" "$work/mon.out"
 	qemu_extra=(-device VGA -monitor "pipe:$work/mon")
 fi
 start=$(date +%s%N)
-( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150
+( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150 "${qemu_extra[@]}"
   else bootrig_qemu_bios "$work/serial.log" 150 "${qemu_extra[@]}"; fi ) &
 qpid=$!
 # Wait (bounded) for the serial log to show a pattern; prints elapsed s.
@@ -113,7 +188,36 @@ wait_log() {
 	return 1
 }
 
+if [ "$case" = sb-unsigned-loader ]; then
+	t_back=$(wait_log 'BdsDxe: failed to load Boot.*(Access Denied|Security Violation)' 120) ||
+		fail "the firmware did not refuse the unsigned loader"
+	log=$(bootrig_clean_log "$work/serial.log")
+	grep -a -q 'nbchain: started' <<<"$log" && fail "the unsigned loader ran"
+	grep -a -q "sent $work/tftp/$name" "$work/dnsmasq.log" ||
+		fail "the firmware did not fetch the loader (refused for another reason?)"
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
+	echo "ok: efi Secure Boot: $(grep -a -o -m1 'BdsDxe: failed to load Boot[0-9A-F]*' <<<"$log" | head -1): $(grep -a -o -m1 -E 'Access Denied|Security Violation' <<<"$log") at ${t_back} ms; the loader never started"
+	exit 0
+fi
 t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"
+case $case in sb-*)
+	bootrig_clean_log "$work/serial.log" | grep -a -q 'nbchain: started (Secure Boot on)' ||
+		fail "the loader does not see Secure Boot on";;
+esac
+if [ "$case" = sb-unsigned-kernel ]; then
+	wait_log 'boot: the kernel is not signed by a trusted key: ' 120 >/dev/null ||
+		fail "no Secure Boot refusal message for the unsigned kernel"
+	wait_log 'returning to the firmware' 30 >/dev/null || fail "the loader did not return to the firmware"
+	t_back=$(wait_log 'BdsDxe: failed to start Boot|Start PXE over IPv6' 60) ||
+		fail "the firmware did not take control back"
+	log=$(bootrig_clean_log "$work/serial.log")
+	grep -a -q "$NB_BOOT_MARKER" <<<"$log" && fail "the refused kernel ran"
+	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+		fail "nginx did not serve the kernel to our loader"
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
+	echo "ok: efi Secure Boot: $(grep -a -o 'boot: the kernel is not signed by a trusted key: .*' <<<"$log" | head -1); firmware resumed at ${t_back} ms"
+	exit 0
+fi
 if [ "$mode" = efi ] && [ "$case" = chain ]; then
 	wait_log 'fetching tftp://.*/uki.efi' 90 >/dev/null || fail "the loader did not fetch the UKI"
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker from the chained UKI"
@@ -167,7 +271,35 @@ elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	else
 		echo "ok: bios chain: pxelinux.0 by HTTP, its files by TFTP through our PXE API; $unload; marker at ${t_mark} ms"
 	fi
-elif [ "$case" = ok ]; then
+elif [ "$case" = sb-shim-unsigned ]; then
+	wait_log 'shim: the image failed verification: ' 120 >/dev/null || fail "shim did not refuse the unsigned kernel"
+	wait_log 'boot: the kernel is not signed by a trusted key: ' 10 >/dev/null || fail "no refusal message"
+	wait_log 'returning to the firmware' 30 >/dev/null || fail "the loader did not return to the firmware"
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
+	grep -a -q "$NB_BOOT_MARKER" <<<"$log" && fail "the refused kernel ran"
+	echo "ok: efi Secure Boot under shim: $(grep -a -o 'shim: the image failed verification: .*' <<<"$log" | head -1); the loader returned to the firmware"
+elif [ "$case" = disk ] || [ "$case" = sb-shim ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the firmware" 120) || fail "no kernel marker"
+	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	if [ "$case" = sb-shim ]; then
+		grep -a -q 'not signed by a trusted key\|shim: ' <<<"$log" && fail "shim or the firmware refused the kernel"
+		echo "ok: efi Secure Boot under shim: Debian's kernel (Debian's key, not in db) passed shim's check and booted; marker at ${t_mark} ms"
+		exit 0
+	fi
+	grep -a -q 'not started by PXE' <<<"$log" || fail "the loader did not notice it came from a disk"
+	grep -a -q -E '^net: .* \(DHCP\)' <<<"$log" || fail "the loader did not run its own DHCP"
+	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+		fail "nginx did not serve the kernel to our loader"
+	tftp=$(tshark -r "$work/guest.pcap" -Y 'udp.dstport == 69' 2>/dev/null | wc -l)
+	[ "$tftp" = 0 ] || fail "$tftp TFTP requests: the firmware PXE-booted"
+	dhcp=$(tshark -r "$work/guest.pcap" -Y 'udp.srcport == 68' 2>/dev/null | wc -l)
+	[ "$dhcp" -gt 0 ] || fail "no DHCP from the guest in the capture (capture broken?)"
+	echo "ok: efi from a disk: loader at ${t_start} ms, own DHCP ($dhcp packets from the guest, no TFTP), marker at ${t_mark} ms"
+elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
 	wait "$qpid"; qpid=
 	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
@@ -197,6 +329,7 @@ elif [ "$case" = ok ]; then
 			fail "the handshake took ${hs:-?} s, not the emulated ${want} ms round trip"
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
+	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
 	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else

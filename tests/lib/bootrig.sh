@@ -12,6 +12,10 @@
 # waits ~13 s for IPv6); OVMF gets an empty NIC romfile so its own PXE
 # stack, not iPXE's EFI ROM, boots the loader.
 #
+# RIG_OVMF picks another Debian OVMF build for bootrig_qemu_efi: e.g.
+# snakeoil (Secure Boot on, db = /usr/share/ovmf/PkKek-1-snakeoil.pem) or
+# ms (Microsoft's keys).  Those builds need SMM and a secure flash.
+#
 # With RIG_DELAY_MS set (one-way delay; NBEMU = the nbemu binary), the
 # server sits on a veth pair instead (rs, peer rm) and nbemu carries every
 # frame between tap0 and rm after that delay: the guest sees an RTT of
@@ -92,11 +96,19 @@ bootrig_dnsmasq() {
 bootrig_clean_log() { sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$1" | tr -d '\r'; }
 
 bootrig_qemu_efi() {
-	local log=$1 secs=$2; shift 2
-	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$RIG_DIR/vars.fd"
-	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M q35 -m 512 \
+	local log=$1 secs=$2 fw=/usr/share/OVMF/OVMF_CODE_4M.fd
+	local vars=/usr/share/OVMF/OVMF_VARS_4M.fd machine=q35 sb=()
+	shift 2
+	if [ -n "${RIG_OVMF:-}" ]; then
+		fw=/usr/share/OVMF/OVMF_CODE_4M.$RIG_OVMF.fd
+		vars=/usr/share/OVMF/OVMF_VARS_4M.$RIG_OVMF.fd
+		machine=q35,smm=on
+		sb=(-global driver=cfi.pflash01,property=secure,value=on)
+	fi
+	cp "$vars" "$RIG_DIR/vars.fd" || return 1
+	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M $machine -m 512 "${sb[@]}" \
 		-nodefaults -nographic -serial stdio -no-reboot -pidfile "$RIG_DIR/qemu.pid" \
-		-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file="$fw" \
 		-drive if=pflash,format=raw,unit=1,file="$RIG_DIR/vars.fd" \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off \
 		-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:90:00:42 \

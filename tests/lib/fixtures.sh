@@ -41,3 +41,16 @@ INIT
 	rm -rf "$root"
 	echo "$dir/initrd.gz"
 }
+
+# nbfx_shim DIR -> DIR/shimx64.efi (Debian's shim as shipped: signed by
+# Microsoft, trusting Debian's Secure Boot CA), extracted, not installed.
+nbfx_shim() {
+	local dir=$1 deb
+	mkdir -p "$dir"
+	[ -s "$dir/shimx64.efi" ] && { echo "$dir/shimx64.efi"; return 0; }
+	(cd "$dir" && rm -f ./shim-signed_*.deb && apt-get download shim-signed >/dev/null 2>&1) || return 1
+	deb=$(cd "$dir" && ls "$PWD"/shim-signed_*.deb | head -1)
+	(cd "$dir" && dpkg-deb --fsys-tarfile "$deb" | tar -x ./usr/lib/shim/shimx64.efi.signed) || return 1
+	mv "$dir/usr/lib/shim/shimx64.efi.signed" "$dir/shimx64.efi" && rm -rf "$dir/usr" "$deb"
+	echo "$dir/shimx64.efi"
+}

@@ -3,9 +3,13 @@
 #define CL_EFI_BOOT_H
 
 #include <efi.h>
+#include <stdbool.h>
 
 /* Start an EFI image held in memory with an ASCII command line (may be
- * NULL).  Returns only when the image exits or cannot be started. */
+ * NULL) through LoadImage, after shim's check when shim is there.
+ * Returns only when the image exits or cannot be started; a Secure Boot
+ * refusal is EFI_SECURITY_VIOLATION or EFI_ACCESS_DENIED
+ * (efi_boot_refused). */
 EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
 			  const char *cmdline);
 
@@ -13,5 +17,15 @@ EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
  * Linux initrd media device path (Linux 5.7+ asks for it there).  The
  * buffer must stay valid until the kernel has read it. */
 EFI_STATUS efi_boot_register_initrd(const void *initrd, UINTN len);
+
+/* Take the initrd's LoadFile2 handle away again (the kernel did not
+ * start): the firmware must not keep a handle into our image. */
+void efi_boot_unregister_initrd(void);
+
+/* Whether the firmware enforces Secure Boot (the SecureBoot variable). */
+bool efi_secure_boot(void);
+
+/* Whether a status of efi_boot_image means "not signed by a trusted key". */
+bool efi_boot_refused(EFI_STATUS rc);
 
 #endif

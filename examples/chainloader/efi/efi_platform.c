@@ -124,7 +124,11 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 	release_snp();
 	p_print(NULL, "boot: starting the kernel\n");
 	rc = efi_boot_image(ep->image, k, klen, args);
-	Print(L"boot: the kernel did not start: %r\r\n", rc);
+	efi_boot_unregister_initrd();
+	if (efi_boot_refused(rc))
+		Print(L"boot: the kernel is not signed by a trusted key: %r\r\n", rc);
+	else
+		Print(L"boot: the kernel did not start: %r\r\n", rc);
 	return -NB_EBADIMAGE;
 }
 
@@ -134,7 +138,10 @@ static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 	(void)ctx;
 	release_snp();
 	EFI_STATUS rc = efi_boot_image(ep->image, img, len, args);
-	Print(L"chain: the image did not start: %r\r\n", rc);
+	if (efi_boot_refused(rc))
+		Print(L"chain: the image is not signed by a trusted key: %r\r\n", rc);
+	else
+		Print(L"chain: the image did not start: %r\r\n", rc);
 	return -NB_EBADIMAGE;
 }
 
@@ -144,7 +151,7 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 	EFI_STATUS rc = uefi_call_wrapper(BS->HandleProtocol, 3, dev,
 					  &PxeBaseCodeProtocol, (void **)&pxe);
 	if (EFI_ERROR(rc)) {
-		Print(L"nbchain: not booted by PXE (no PXE Base Code): %r\r\n", rc);
+		Print(L"nbchain: not started by PXE (from a disk?): our own DHCP on the first NIC\r\n");
 		return rc;
 	}
 	EFI_PXE_BASE_CODE_MODE *m = pxe->Mode;
@@ -183,7 +190,8 @@ static UINTN path_len(EFI_DEVICE_PATH *p, EFI_DEVICE_PATH **last)
 
 /*
  * The NIC's own SNP: the handle whose path ends in Mac() and is a prefix
- * of our boot path.  PXE BC's IPv4/IPv6 child handles carry an SNP too
+ * of our boot path (the first NIC's when we did not come from one: boot
+ * NULL).  PXE BC's IPv4/IPv6 child handles carry an SNP too
  * (LocateDevicePath would return that one), but only the NIC's can be
  * opened exclusively.
  */
@@ -192,7 +200,7 @@ static EFI_STATUS find_nic_snp(EFI_DEVICE_PATH *boot, EFI_HANDLE *out)
 	UINTN n = 0;
 	EFI_HANDLE *hs = NULL;
 	EFI_DEVICE_PATH *last;
-	UINTN boot_len = path_len(boot, &last);
+	UINTN boot_len = boot ? path_len(boot, &last) : 0;
 	EFI_STATUS rc = uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol,
 					  &SimpleNetworkProtocol, NULL, &n, &hs);
 	if (EFI_ERROR(rc))
@@ -204,8 +212,8 @@ static EFI_STATUS find_nic_snp(EFI_DEVICE_PATH *boot, EFI_HANDLE *out)
 			continue;
 		UINTN len = path_len(p, &last);
 		if (last && DevicePathType(last) == MESSAGING_DEVICE_PATH &&
-		    DevicePathSubType(last) == MSG_MAC_ADDR_DP && len <= boot_len &&
-		    CompareMem(p, boot, len) == 0) {
+		    DevicePathSubType(last) == MSG_MAC_ADDR_DP &&
+		    (!boot || (len <= boot_len && CompareMem(p, boot, len) == 0))) {
 			*out = hs[i];
 			rc = EFI_SUCCESS;
 		}
@@ -214,9 +222,31 @@ static EFI_STATUS find_nic_snp(EFI_DEVICE_PATH *boot, EFI_HANDLE *out)
 	return rc;
 }
 
+/*
+ * Firmware booting from a disk may have connected only the boot device
+ * (OVMF does, given a boot order): no NIC driver ran, no SNP exists.
+ * Connect every PCI device, recursively, as a boot manager's
+ * "connect all" does.
+ */
+static void connect_pci(void)
+{
+	UINTN n = 0;
+	EFI_HANDLE *hs = NULL;
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol,
+					&PciIoProtocol, NULL, &n, &hs)))
+		return;
+	for (UINTN i = 0; i < n; i++)
+		uefi_call_wrapper(BS->ConnectController, 4, hs[i], NULL, NULL, TRUE);
+	FreePool(hs);
+}
+
 static EFI_STATUS open_snp(EFI_HANDLE image, EFI_DEVICE_PATH *path)
 {
 	EFI_STATUS rc = find_nic_snp(path, &ep->snp_handle);
+	if (EFI_ERROR(rc) && !path) {
+		connect_pci();
+		rc = find_nic_snp(path, &ep->snp_handle);
+	}
 	if (EFI_ERROR(rc)) {
 		Print(L"nbchain: no Simple Network Protocol on the boot NIC: %r\r\n", rc);
 		return rc;
@@ -245,12 +275,14 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 			       &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(rc))
 		return rc;
-	rc = copy_packets(p, li->DeviceHandle);
-	if (EFI_ERROR(rc))
-		return rc;
-	EFI_DEVICE_PATH *path = DevicePathFromHandle(li->DeviceHandle);
-	if (!path)
-		return EFI_NOT_FOUND;
+	/* Started from a disk (no PXE Base Code on our device): no lease
+	 * to adopt, so the loader runs DHCP itself, on the first NIC. */
+	EFI_DEVICE_PATH *path = NULL;
+	if (!EFI_ERROR(copy_packets(p, li->DeviceHandle))) {
+		path = DevicePathFromHandle(li->DeviceHandle);
+		if (!path)
+			return EFI_NOT_FOUND;
+	}
 	rc = open_snp(image, path);
 	if (EFI_ERROR(rc))
 		return rc;

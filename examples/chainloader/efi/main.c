@@ -6,6 +6,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "efi/boot.h"
 #include "efi/efi_platform.h"
 
 extern const char cl_embedded_script[];
@@ -17,7 +18,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	InitializeLib(image, st);
 	/* No banner, no key wait: one line so logs show when we started. */
-	Print(L"nbchain: started\r\n");
+	Print(L"nbchain: started%s\r\n",
+	      efi_secure_boot() ? L" (Secure Boot on)" : L"");
 	struct nb_arena arena;
 	EFI_STATUS rc = efi_platform_init(&platform, image, &arena);
 	if (EFI_ERROR(rc)) {
