@@ -39,7 +39,7 @@ ldd "$dir/embed" | grep -q libnetboot && fail "linked the shared library"
 # namespace made here (the boot rig, without a guest).
 . "$top/tests/lib/bootrig.sh"
 work=$(mktemp -d /tmp/nbembed.XXXXXX)
-trap 'bootrig_down; rm -rf "$work"' EXIT
+trap 'set +e; bootrig_down; rm -rf "$work"' EXIT
 bootrig_up "$work" || fail "rig"
 bootrig_dnsmasq
 head -c 3000001 /dev/urandom >"$work/http/blob"
