@@ -14,8 +14,11 @@
 #   env: NB_BENCH_RUNS (3), NB_BENCH_WAYS (all; e.g. "bios-ours efi-ours"),
 #        NB_BENCH_CACHE (/var/tmp/nbbench-cache: fixtures, unpacked debs),
 #        NB_BENCH_KEEP=1 keeps the work dir (serial logs, captures),
-#        NB_BENCH_RTT_MS (unset: the tap alone; N: nbemu adds N ms of
-#        round trip between the guest and the server, see bootrig.sh),
+#        NB_BENCH_RTTS ("0 2 20 80": one run of every way per round trip,
+#        0 = the tap alone, then one table across them, see sweep.awk),
+#        NB_BENCH_RTT_MS (set: one round trip only, the old single run;
+#        N: nbemu adds N ms of round trip between the guest and the
+#        server, see bootrig.sh),
 #        NB_BENCH_QEMU_ARGS (extra QEMU arguments, e.g. a -monitor).
 #
 # Where each phase comes from, so the ways are measured alike:
@@ -59,13 +62,37 @@ runs=${NB_BENCH_RUNS:-3}
 ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki"}
 cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
 boot_secs=120
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
+
+# The sweep: this script once per round trip (each with its own rig, as
+# nbemu sits in the rig's path from the start), each run's boots into
+# one file per round trip, then one table (sweep.awk).
+if [ -z "${NB_BENCH_RTT_MS:-}" ] && [ -z "${NB_BENCH_SWEEP_RES:-}" ]; then
+	rtts=${NB_BENCH_RTTS:-"0 2 20 80"}
+	for r in $rtts; do
+		[[ $r =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench: bad RTT '$r' in NB_BENCH_RTTS" >&2; exit 1; }
+	done
+	sweep=$(mktemp -d /tmp/nbbench-sweep.XXXXXX)
+	[ -n "${NB_BENCH_KEEP:-}" ] || trap 'rm -rf "$sweep"' EXIT
+	for r in $rtts; do
+		echo "### RTT $r ms"
+		if [ "$r" = 0 ]; then NB_BENCH_SWEEP_RES=$sweep/$r bash "$here/bench.sh" "$build"
+		else NB_BENCH_SWEEP_RES=$sweep/$r NB_BENCH_RTT_MS=$r bash "$here/bench.sh" "$build"; fi
+		echo
+	done
+	echo "# sweep: medians of $runs boots per way and round trip, $(date -u '+%F %T UTC')," \
+		"load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
+	for r in $rtts; do [ -f "$sweep/$r" ] && sed "s/^/$r /" "$sweep/$r"; done |
+		awk -v rtts="$rtts" -f "$here/sweep.awk"
+	exit 0
+fi
+
 source "$top/tests/lib/fixtures.sh"
 source "$top/tests/lib/bootrig.sh"
 if [ -n "${NB_BENCH_RTT_MS:-}" ]; then
 	RIG_DELAY_MS=$(awk -v r="$NB_BENCH_RTT_MS" 'BEGIN { print r / 2 }')
 	export NBEMU=$build/tests/tools/nbemu
 fi
-[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
 for t in qemu-system-x86_64 dnsmasq nginx tshark dumpcap perl objcopy apt-get dpkg; do
 	command -v "$t" >/dev/null || { echo "bench: $t missing (see scripts/deps.d/bench-boot.txt)" >&2; exit 1; }
 done
@@ -295,7 +322,7 @@ if [ -n "${NB_BENCH_RTT_MS:-}" ]; then echo "# path: nbemu, RTT $NB_BENCH_RTT_MS
 else echo "# path: the tap alone"; fi
 echo "# kernel $(basename "$(readlink -f "$kernel")") $ksize B, initrd $(stat -c %s "$initrd") B," \
 	"UKI $ukisize B; $runs boots per way; times in ms from QEMU start"
-res=$work/results
+res=${NB_BENCH_SWEEP_RES:-$work/results}
 : >"$res"
 for way in $ways; do
 	case $way in
