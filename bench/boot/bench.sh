@@ -99,10 +99,21 @@ done
 
 work=$(mktemp -d /tmp/nbbench.XXXXXX)
 cap_pid=
+# $! of the rig helper is a subshell: stop dnsmasq itself by its pid
+# file, and wait (bounded) until it has released its sockets.
+dns_stop() {
+	local i pid
+	pid=$(cat "$work/dnsmasq.pid" 2>/dev/null)
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		rm -f "$work/dnsmasq.pid"
+	fi
+}
 cleanup() {
 	[ -n "$cap_pid" ] && kill -INT "$cap_pid" 2>/dev/null
 	# bootrig_down kills the rig helper's subshell, not dnsmasq itself.
-	[ -s "$work/dnsmasq.pid" ] && kill "$(cat "$work/dnsmasq.pid")" 2>/dev/null
+	dns_stop
 	bootrig_down
 	[ -n "${NB_BENCH_KEEP:-}" ] && echo "bench: kept $work" || rm -rf "$work"
 }
@@ -181,15 +192,7 @@ chmod -R a+rX "$tftp" "$http"
 # --- one boot -----------------------------------------------------------
 dns_pid=
 dns_start() {
-	local i pid
-	# $! of the rig helper is a subshell: stop dnsmasq itself by its pid
-	# file, and wait (bounded) until it has released its sockets.
-	if [ -s "$work/dnsmasq.pid" ]; then
-		pid=$(cat "$work/dnsmasq.pid")
-		kill "$pid" 2>/dev/null
-		for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		rm -f "$work/dnsmasq.pid"
-	fi
+	dns_stop
 	[ -n "$dns_pid" ] && wait "$dns_pid" 2>/dev/null
 	rm -rf "$work/hosts.d"; mkdir -p "$work/hosts.d"
 	: >"$work/dnsmasq.log"
@@ -254,7 +257,7 @@ boot() {
 	# off).  Not via rig(): $! must be dumpcap itself to stop it.
 	ip netns exec "$RIG_NS" dumpcap -q -i tap0 -w "$base.pcap" 2>"$base.dumpcap.log" &
 	cap_pid=$!
-	for ((i = 0; i < 50; i++)); do grep -q 'Capturing on' "$base.dumpcap.log" && break; sleep 0.1; done
+	for ((i = 0; i < 50; i++)); do grep -qs 'Capturing on' "$base.dumpcap.log" && break; sleep 0.1; done
 	rig timeout "$boot_secs" "${q[@]}" </dev/null 2>&1 | perl "$here/tsread.pl" >"$base.ts"
 	awk '$1 == "#" && $2 == "t0" { print $3; exit }' "$base.ts" >"$base.t0"
 	sleep 0.2
