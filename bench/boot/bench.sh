@@ -19,7 +19,9 @@
 #        NB_BENCH_RTT_MS (set: one round trip only, the old single run;
 #        N: nbemu adds N ms of round trip between the guest and the
 #        server, see bootrig.sh),
-#        NB_BENCH_QEMU_ARGS (extra QEMU arguments, e.g. a -monitor).
+#        NB_BENCH_QEMU_ARGS (extra QEMU arguments, e.g. a -monitor),
+#        NB_BENCH_BIOS_NIC (virtio-net-pci; e.g. e1000: the BIOS guests'
+#        NIC, and so which iPXE ROM driver is under UNDI).
 #
 # Where each phase comes from, so the ways are measured alike:
 #   fw DHCP  the first DHCPACK to the guest in a capture on the tap
@@ -90,6 +92,7 @@ fi
 source "$top/tests/lib/fixtures.sh"
 source "$top/tests/lib/bootrig.sh"
 if [ -n "${NB_BENCH_RTT_MS:-}" ]; then
+	# shellcheck disable=SC2034  # read by bootrig_up
 	RIG_DELAY_MS=$(awk -v r="$NB_BENCH_RTT_MS" 'BEGIN { print r / 2 }')
 	export NBEMU=$build/tests/tools/nbemu
 fi
@@ -243,7 +246,7 @@ boot() {
 	local q=(qemu-system-x86_64 -accel tcg -nodefaults -nographic -serial stdio -no-reboot
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off)
 	if [ "$fw" = bios ]; then
-		q+=(-M pc -m 256 -boot n -device virtio-net-pci,netdev=n0,mac=52:54:00:90:00:43)
+		q+=(-M pc -m 256 -boot n -device "${NB_BENCH_BIOS_NIC:-virtio-net-pci}",netdev=n0,mac=52:54:00:90:00:43)
 	else
 		q+=(-M q35 -m 512
 			-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
