@@ -15,7 +15,8 @@
 #        NB_BENCH_CACHE (/var/tmp/nbbench-cache: fixtures, unpacked debs),
 #        NB_BENCH_KEEP=1 keeps the work dir (serial logs, captures),
 #        NB_BENCH_RTTS ("0 2 20 80": one run of every way per round trip,
-#        0 = the tap alone, then one table across them, see sweep.awk),
+#        0 = the tap alone, then one table across them, see sweep.awk;
+#        "0 20 0 20" interleaves, the table takes the median of all),
 #        NB_BENCH_RTT_MS (set: one round trip only, the old single run;
 #        N: nbemu adds N ms of round trip between the guest and the
 #        server, see bootrig.sh),
@@ -82,7 +83,10 @@ if [ -z "${NB_BENCH_RTT_MS:-}" ] && [ -z "${NB_BENCH_SWEEP_RES:-}" ]; then
 		else NB_BENCH_SWEEP_RES=$sweep/$r NB_BENCH_RTT_MS=$r bash "$here/bench.sh" "$build"; fi
 		echo
 	done
-	echo "# sweep: medians of $runs boots per way and round trip, $(date -u '+%F %T UTC')," \
+	# A round trip named twice interleaves runs (old/new back to back):
+	# its boots add up in one file, its rows are printed once.
+	rtts=$(tr ' ' '\n' <<<"$rtts" | awk 'NF && !seen[$0]++' | tr '\n' ' ')
+	echo "# sweep: medians of all boots per way and round trip, $(date -u '+%F %T UTC')," \
 		"load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
 	for r in $rtts; do [ -f "$sweep/$r" ] && sed "s/^/$r /" "$sweep/$r"; done |
 		awk -v rtts="$rtts" -f "$here/sweep.awk"
@@ -329,7 +333,8 @@ else echo "# path: the tap alone"; fi
 echo "# kernel $(basename "$(readlink -f "$kernel")") $ksize B, initrd $(stat -c %s "$initrd") B," \
 	"UKI $ukisize B; $runs boots per way; times in ms from QEMU start"
 res=${NB_BENCH_SWEEP_RES:-$work/results}
-: >"$res"
+# A sweep's file adds up the runs of a round trip named more than once.
+[ -n "${NB_BENCH_SWEEP_RES:-}" ] || : >"$res"
 for way in $ways; do
 	case $way in
 	bios-ours) [ -f "$nbp" ] || { echo "# skip $way: no $nbp"; continue; } ;;
