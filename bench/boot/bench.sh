@@ -14,9 +14,15 @@
 #   env: NB_BENCH_RUNS (3), NB_BENCH_WAYS (all; e.g. "bios-ours efi-ours"),
 #        NB_BENCH_CACHE (/var/tmp/nbbench-cache: fixtures, unpacked debs),
 #        NB_BENCH_KEEP=1 keeps the work dir (serial logs, captures),
-#        NB_BENCH_RTT_MS (unset: the tap alone; N: nbemu adds N ms of
-#        round trip between the guest and the server, see bootrig.sh),
-#        NB_BENCH_QEMU_ARGS (extra QEMU arguments, e.g. a -monitor).
+#        NB_BENCH_RTTS ("0 2 20 80": one run of every way per round trip,
+#        0 = the tap alone, then one table across them, see sweep.awk;
+#        "0 20 0 20" interleaves, the table takes the median of all),
+#        NB_BENCH_RTT_MS (set: one round trip only, the old single run;
+#        N: nbemu adds N ms of round trip between the guest and the
+#        server, see bootrig.sh),
+#        NB_BENCH_QEMU_ARGS (extra QEMU arguments, e.g. a -monitor),
+#        NB_BENCH_BIOS_NIC (virtio-net-pci; e.g. e1000: the BIOS guests'
+#        NIC, and so which iPXE ROM driver is under UNDI).
 #
 # Where each phase comes from, so the ways are measured alike:
 #   fw DHCP  the first DHCPACK to the guest in a capture on the tap
@@ -59,23 +65,62 @@ runs=${NB_BENCH_RUNS:-3}
 ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki"}
 cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
 boot_secs=120
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
+
+# The sweep: this script once per round trip (each with its own rig, as
+# nbemu sits in the rig's path from the start), each run's boots into
+# one file per round trip, then one table (sweep.awk).
+if [ -z "${NB_BENCH_RTT_MS:-}" ] && [ -z "${NB_BENCH_SWEEP_RES:-}" ]; then
+	rtts=${NB_BENCH_RTTS:-"0 2 20 80"}
+	for r in $rtts; do
+		[[ $r =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench: bad RTT '$r' in NB_BENCH_RTTS" >&2; exit 1; }
+	done
+	sweep=$(mktemp -d /tmp/nbbench-sweep.XXXXXX)
+	[ -n "${NB_BENCH_KEEP:-}" ] || trap 'rm -rf "$sweep"' EXIT
+	for r in $rtts; do
+		echo "### RTT $r ms"
+		if [ "$r" = 0 ]; then NB_BENCH_SWEEP_RES=$sweep/$r bash "$here/bench.sh" "$build"
+		else NB_BENCH_SWEEP_RES=$sweep/$r NB_BENCH_RTT_MS=$r bash "$here/bench.sh" "$build"; fi
+		echo
+	done
+	# A round trip named twice interleaves runs (old/new back to back):
+	# its boots add up in one file, its rows are printed once.
+	rtts=$(tr ' ' '\n' <<<"$rtts" | awk 'NF && !seen[$0]++' | tr '\n' ' ')
+	echo "# sweep: medians of all boots per way and round trip, $(date -u '+%F %T UTC')," \
+		"load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
+	for r in $rtts; do [ -f "$sweep/$r" ] && sed "s/^/$r /" "$sweep/$r"; done |
+		awk -v rtts="$rtts" -f "$here/sweep.awk"
+	exit 0
+fi
+
 source "$top/tests/lib/fixtures.sh"
 source "$top/tests/lib/bootrig.sh"
 if [ -n "${NB_BENCH_RTT_MS:-}" ]; then
+	# shellcheck disable=SC2034  # read by bootrig_up
 	RIG_DELAY_MS=$(awk -v r="$NB_BENCH_RTT_MS" 'BEGIN { print r / 2 }')
 	export NBEMU=$build/tests/tools/nbemu
 fi
-[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
 for t in qemu-system-x86_64 dnsmasq nginx tshark dumpcap perl objcopy apt-get dpkg; do
 	command -v "$t" >/dev/null || { echo "bench: $t missing (see scripts/deps.d/bench-boot.txt)" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/nbbench.XXXXXX)
 cap_pid=
+# $! of the rig helper is a subshell: stop dnsmasq itself by its pid
+# file, and wait (bounded) until it has released its sockets.
+dns_stop() {
+	local i pid
+	pid=$(cat "$work/dnsmasq.pid" 2>/dev/null)
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		rm -f "$work/dnsmasq.pid"
+	fi
+}
 cleanup() {
 	[ -n "$cap_pid" ] && kill -INT "$cap_pid" 2>/dev/null
 	# bootrig_down kills the rig helper's subshell, not dnsmasq itself.
-	[ -s "$work/dnsmasq.pid" ] && kill "$(cat "$work/dnsmasq.pid")" 2>/dev/null
+	dns_stop
 	bootrig_down
 	[ -n "${NB_BENCH_KEEP:-}" ] && echo "bench: kept $work" || rm -rf "$work"
 }
@@ -154,15 +199,7 @@ chmod -R a+rX "$tftp" "$http"
 # --- one boot -----------------------------------------------------------
 dns_pid=
 dns_start() {
-	local i pid
-	# $! of the rig helper is a subshell: stop dnsmasq itself by its pid
-	# file, and wait (bounded) until it has released its sockets.
-	if [ -s "$work/dnsmasq.pid" ]; then
-		pid=$(cat "$work/dnsmasq.pid")
-		kill "$pid" 2>/dev/null
-		for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		rm -f "$work/dnsmasq.pid"
-	fi
+	dns_stop
 	[ -n "$dns_pid" ] && wait "$dns_pid" 2>/dev/null
 	rm -rf "$work/hosts.d"; mkdir -p "$work/hosts.d"
 	: >"$work/dnsmasq.log"
@@ -213,7 +250,7 @@ boot() {
 	local q=(qemu-system-x86_64 -accel tcg -nodefaults -nographic -serial stdio -no-reboot
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off)
 	if [ "$fw" = bios ]; then
-		q+=(-M pc -m 256 -boot n -device virtio-net-pci,netdev=n0,mac=52:54:00:90:00:43)
+		q+=(-M pc -m 256 -boot n -device "${NB_BENCH_BIOS_NIC:-virtio-net-pci}",netdev=n0,mac=52:54:00:90:00:43)
 	else
 		q+=(-M q35 -m 512
 			-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
@@ -227,7 +264,7 @@ boot() {
 	# off).  Not via rig(): $! must be dumpcap itself to stop it.
 	ip netns exec "$RIG_NS" dumpcap -q -i tap0 -w "$base.pcap" 2>"$base.dumpcap.log" &
 	cap_pid=$!
-	for ((i = 0; i < 50; i++)); do grep -q 'Capturing on' "$base.dumpcap.log" && break; sleep 0.1; done
+	for ((i = 0; i < 50; i++)); do grep -qs 'Capturing on' "$base.dumpcap.log" && break; sleep 0.1; done
 	rig timeout "$boot_secs" "${q[@]}" </dev/null 2>&1 | perl "$here/tsread.pl" >"$base.ts"
 	awk '$1 == "#" && $2 == "t0" { print $3; exit }' "$base.ts" >"$base.t0"
 	sleep 0.2
@@ -295,8 +332,9 @@ if [ -n "${NB_BENCH_RTT_MS:-}" ]; then echo "# path: nbemu, RTT $NB_BENCH_RTT_MS
 else echo "# path: the tap alone"; fi
 echo "# kernel $(basename "$(readlink -f "$kernel")") $ksize B, initrd $(stat -c %s "$initrd") B," \
 	"UKI $ukisize B; $runs boots per way; times in ms from QEMU start"
-res=$work/results
-: >"$res"
+res=${NB_BENCH_SWEEP_RES:-$work/results}
+# A sweep's file adds up the runs of a round trip named more than once.
+[ -n "${NB_BENCH_SWEEP_RES:-}" ] || : >"$res"
 for way in $ways; do
 	case $way in
 	bios-ours) [ -f "$nbp" ] || { echo "# skip $way: no $nbp"; continue; } ;;
