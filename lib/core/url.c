@@ -7,22 +7,17 @@
  */
 #include "core/hex.h"
 #include "core/mem.h"
+#include "core/text.h"
 #include "netboot/url.h"
-
-static char lc(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
 
 static const struct {
 	const char *name;
-	uint8_t len;
 	uint8_t scheme;
 	uint16_t port;
 } schemes[] = {
-	{"http", 4, NB_URL_HTTP, 80},
-	{"https", 5, NB_URL_HTTPS, 443},
-	{"tftp", 4, NB_URL_TFTP, 69},
+	{"http", NB_URL_HTTP, 80},
+	{"https", NB_URL_HTTPS, 443},
+	{"tftp", NB_URL_TFTP, 69},
 };
 
 #define NSCHEMES (sizeof(schemes) / sizeof(schemes[0]))
@@ -50,12 +45,7 @@ enum nb_url_scheme nb_url_scheme_of(const char *s, size_t len, size_t *n)
 	if (n)
 		*n = i + 3;
 	for (size_t k = 0; k < NSCHEMES; k++) {
-		if (schemes[k].len != i)
-			continue;
-		size_t j = 0;
-		while (j < i && lc(s[j]) == schemes[k].name[j])
-			j++;
-		if (j == i)
+		if (nb_ieq(s, i, schemes[k].name))
 			return (enum nb_url_scheme)schemes[k].scheme;
 	}
 	return NB_URL_NONE;
