@@ -210,8 +210,8 @@ struct nb_dhcp {
 	uint32_t rx_bad;         /**< Malformed replies dropped. */
 	uint32_t rx_ignored;     /**< Valid replies not for us / unexpected. */
 	uint32_t offers;         /**< Offers seen (including duplicates). */
-	struct nb_udp_sock sock; /**< Port 68. */
 	struct nb_dhcp_cfg cfg;  /**< Settings (copy). */
+	struct nb_udp_sock sock; /**< Port 68. */
 	struct nb_dhcp_lease lease; /**< Valid once bound. */
 	/** Kept packets, indexed by enum nb_dhcp_pkt: ACK, proxy, boot. */
 	uint8_t pkt[3][NB_DHCP_PKT_MAX];
