@@ -281,73 +281,40 @@ int nb_url_decode(const char *s, size_t len, char *out, size_t cap)
 	return (int)n;
 }
 
-struct out {
-	char *p;
-	size_t cap, n;
-	bool over;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->over || n > o->cap - o->n) {
-		o->over = true;
-		return;
-	}
-	memcpy(o->p + o->n, s, n);
-	o->n += n;
-}
-
-static void put_str(struct out *o, const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	put(o, s, n);
-}
-
-static void put_port(struct out *o, uint16_t port)
-{
-	char d[6];
-	size_t i = sizeof(d);
-	do {
-		d[--i] = (char)('0' + port % 10);
-		port /= 10;
-	} while (port);
-	put(o, ":", 1);
-	put(o, d + i, sizeof(d) - i);
-}
-
 int nb_url_resolve(const struct nb_url *base, const char *base_str,
 		   const char *loc, size_t loc_len, char *out, size_t cap)
 {
 	if (!base || !base_str || !loc || !out || cap == 0 || loc_len == 0 ||
 	    !base->host)
 		return -NB_EINVAL;
-	struct out o = {out, cap - 1, 0, false};
+	struct nb_sb o;
+	nb_sb_init(&o, out, cap - 1);
 	size_t i = 0;
 	while (i < loc_len && i < 10 && loc[i] != ':' && loc[i] != '/')
 		i++;
 	if (i < loc_len && loc[i] == ':') {
-		put(&o, loc, loc_len); /* absolute: validated by the caller */
+		nb_sb_put(&o, loc, loc_len); /* absolute: validated by the caller */
 	} else if (loc_len >= 2 && loc[0] == '/' && loc[1] == '/') {
-		put_str(&o, scheme_name(base->scheme));
-		put(&o, ":", 1);
-		put(&o, loc, loc_len);
+		nb_sb_str(&o, scheme_name(base->scheme));
+		nb_sb_put(&o, ":", 1);
+		nb_sb_put(&o, loc, loc_len);
 	} else {
-		put_str(&o, scheme_name(base->scheme));
-		put(&o, "://", 3);
+		nb_sb_str(&o, scheme_name(base->scheme));
+		nb_sb_put(&o, "://", 3);
 		/* Same server: credentials go along, as they did to it. */
 		if (base->userinfo) {
-			put(&o, base->userinfo, base->userinfo_len);
-			put(&o, "@", 1);
+			nb_sb_put(&o, base->userinfo, base->userinfo_len);
+			nb_sb_put(&o, "@", 1);
 		}
 		if (base->is_ip6)
-			put(&o, "[", 1);
-		put(&o, base->host, base->host_len);
+			nb_sb_put(&o, "[", 1);
+		nb_sb_put(&o, base->host, base->host_len);
 		if (base->is_ip6)
-			put(&o, "]", 1);
-		if (base->port != nb_url_default_port(base->scheme))
-			put_port(&o, base->port);
+			nb_sb_put(&o, "]", 1);
+		if (base->port != nb_url_default_port(base->scheme)) {
+			nb_sb_put(&o, ":", 1);
+			nb_sb_dec(&o, base->port);
+		}
 		if (loc[0] != '/') {
 			/* Relative: keep the base path up to its last '/'. */
 			size_t slash = 0;
@@ -355,11 +322,11 @@ int nb_url_resolve(const struct nb_url *base, const char *base_str,
 				if (base->path[q] == '/')
 					slash = q + 1;
 			if (slash == 0)
-				put(&o, "/", 1);
+				nb_sb_put(&o, "/", 1);
 			else
-				put(&o, base->path, slash);
+				nb_sb_put(&o, base->path, slash);
 		}
-		put(&o, loc, loc_len);
+		nb_sb_put(&o, loc, loc_len);
 	}
 	if (o.over)
 		return -NB_EMSGSIZE;
