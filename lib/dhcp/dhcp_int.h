@@ -120,6 +120,9 @@ bool nb_dview_is_pxeclient(const struct dview *v);
 bool nb_lease_usable_ip(uint32_t ip);
 /* Merge the packets kept in @d into d->lease. */
 void nb_dhcp_merge(struct nb_dhcp *d);
+/* Configure the stack from d->lease (address, mask, router, DNS) and
+ * mark @d bound (client.c; cached.c binds the same way). */
+void nb_dhcp_bound(struct nb_dhcp *d);
 
 /* Take @d's socket out of @s's list if it is there (client.c). */
 void nb_dhcp_unlink(struct nb_dhcp *d, struct nb_stack *s);
