@@ -100,12 +100,6 @@ struct nb_dhcp_lease {
 	uint32_t lease_s;     /**< Option 51, 0xffffffff = infinite, 0 absent. */
 	uint32_t next_server; /**< TFTP server: siaddr of the boot packet. */
 	uint32_t proxy_ip;    /**< ProxyDHCP server used, 0 for none. */
-	char domain[NB_DHCP_STR_MAX];     /**< Option 15. */
-	char hostname[NB_DHCP_STR_MAX];   /**< Option 12. */
-	char tftp_server[NB_DHCP_STR_MAX]; /**< Option 66, else `sname`. */
-	char boot_file[NB_DHCP_STR_MAX];  /**< Option 67, else `file`. */
-	char pxe_config[NB_DHCP_STR_MAX]; /**< Option 209 (pxelinux). */
-	char pxe_prefix[NB_DHCP_STR_MAX]; /**< Option 210 (pxelinux). */
 	uint32_t reboot_s;    /**< Option 211 (pxelinux reboot time). */
 	bool have_reboot;     /**< Whether @ref reboot_s was given. */
 	bool boot_file_cut;   /**< @ref boot_file was longer than kept. */
@@ -114,13 +108,20 @@ struct nb_dhcp_lease {
 	bool have_pxe_opts;   /**< Option 43 carried PXE sub-options. */
 	uint8_t pxe_discovery; /**< Sub-option 6 (discovery control bits). */
 	uint8_t nmenu;        /**< Entries in @ref menu. */
-	struct nb_dhcp_menu_item menu[NB_DHCP_MENU_MAX]; /**< Sub-option 9. */
 	uint8_t nbootsrv;     /**< Entries in @ref bootsrv. */
-	struct nb_dhcp_bootsrv bootsrv[NB_DHCP_BOOTSRV_MAX]; /**< Sub-opt 8. */
 	uint8_t prompt_timeout; /**< Sub-option 10: seconds (255 = forever). */
-	char prompt[NB_DHCP_MENU_DESC]; /**< Sub-option 10 text. */
 	bool from_cache;      /**< Bound by nb_dhcp_use_cached(). */
 	uint32_t packets_sent; /**< DHCP packets this client sent. */
+	/* Tables and text last (see struct nb_dhcp). */
+	struct nb_dhcp_bootsrv bootsrv[NB_DHCP_BOOTSRV_MAX]; /**< Sub-opt 8. */
+	char domain[NB_DHCP_STR_MAX];     /**< Option 15. */
+	char hostname[NB_DHCP_STR_MAX];   /**< Option 12. */
+	char tftp_server[NB_DHCP_STR_MAX]; /**< Option 66, else `sname`. */
+	char boot_file[NB_DHCP_STR_MAX];  /**< Option 67, else `file`. */
+	char pxe_config[NB_DHCP_STR_MAX]; /**< Option 209 (pxelinux). */
+	char pxe_prefix[NB_DHCP_STR_MAX]; /**< Option 210 (pxelinux). */
+	struct nb_dhcp_menu_item menu[NB_DHCP_MENU_MAX]; /**< Sub-option 9. */
+	char prompt[NB_DHCP_MENU_DESC]; /**< Sub-option 10 text. */
 };
 
 /**
@@ -187,12 +188,15 @@ struct nb_dhcp_cfg {
  * pointers: the struct may be copied once bound.
  */
 struct nb_dhcp {
-	struct nb_dhcp_cfg cfg;  /**< Settings (copy). */
-	struct nb_stack *s;      /**< Stack, NULL once stopped. */
-	struct nb_udp_sock sock; /**< Port 68. */
+	/* Small fields first, buffers last: on i386 a field within the
+	 * first 128 bytes is reached with a one-byte displacement. */
 	uint8_t state;           /**< enum nb_dhcp_state. */
+	uint8_t offer_rank;      /**< Preference of the chosen offer (0 none). */
+	uint8_t naks;            /**< NAKs received. */
+	uint16_t pkt_len[3];     /**< Lengths in @ref pkt (0 = none). */
 	int error;               /**< Final error (negative) when FAILED. */
 	const char *why;         /**< Static text explaining the last error. */
+	struct nb_stack *s;      /**< Stack, NULL once stopped. */
 	uint32_t xid;            /**< Transaction ID of the exchange. */
 	uint64_t start_ms;       /**< When the exchange (re)started. */
 	struct nb_deadline give_up;   /**< Give-up time. */
@@ -201,17 +205,16 @@ struct nb_dhcp {
 	uint32_t offered_ip;     /**< yiaddr of the chosen offer. */
 	uint32_t offer_server;   /**< Server ID of the chosen offer. */
 	uint32_t pxe_server;     /**< Where the port-4011 request goes. */
-	uint8_t offer_rank;      /**< Preference of the chosen offer (0 none). */
-	uint8_t naks;            /**< NAKs received. */
 	struct nb_backoff backoff; /**< Retransmissions in the current state. */
-	uint16_t pkt_len[3];     /**< Lengths in @ref pkt (0 = none). */
-	/** Kept packets, indexed by enum nb_dhcp_pkt: ACK, proxy, boot. */
-	uint8_t pkt[3][NB_DHCP_PKT_MAX];
-	struct nb_dhcp_lease lease; /**< Valid once bound. */
 	uint32_t sent;           /**< DHCP packets sent. */
 	uint32_t rx_bad;         /**< Malformed replies dropped. */
 	uint32_t rx_ignored;     /**< Valid replies not for us / unexpected. */
 	uint32_t offers;         /**< Offers seen (including duplicates). */
+	struct nb_dhcp_cfg cfg;  /**< Settings (copy). */
+	struct nb_udp_sock sock; /**< Port 68. */
+	struct nb_dhcp_lease lease; /**< Valid once bound. */
+	/** Kept packets, indexed by enum nb_dhcp_pkt: ACK, proxy, boot. */
+	uint8_t pkt[3][NB_DHCP_PKT_MAX];
 };
 
 /**

@@ -202,7 +202,6 @@ struct nb_http;
 /** One connection of a download (private; inside struct nb_http). */
 struct nb_http_part {
 	struct nb_http *h;        /**< Owner. */
-	struct nb_tcp_conn conn;  /**< The TCP connection. */
 	uint8_t state;            /**< Private state number. */
 	bool open;                /**< @ref conn is linked (needs polling). */
 	bool keep_alive;          /**< Server allows another request. */
@@ -223,6 +222,9 @@ struct nb_http_part {
 	bool body_chunked;        /**< Body is chunked. */
 	bool body_to_close;       /**< Body runs until the server closes. */
 	uint16_t hdr_len;         /**< Bytes in @ref hdr. */
+	/* The connection and buffers last: i386 reaches the first 128
+	 * bytes with a one-byte displacement. */
+	struct nb_tcp_conn conn;  /**< The TCP connection. */
 	uint8_t hdr[NB_HTTP_HDR_BUF];  /**< Header block buffer. */
 	uint8_t sbuf[NB_HTTP_SEND_BUF]; /**< TCP send ring. */
 };
@@ -253,34 +255,36 @@ struct nb_http_stats {
 
 /** A download (caller-owned; fields private unless documented). */
 struct nb_http {
+	/* Small fields first, buffers last: i386 reaches the first 128
+	 * bytes with a one-byte displacement. */
 	struct nb_stack *s;      /**< Stack. */
 	struct nb_tcp *tcp;      /**< TCP demultiplexer of that stack. */
 	const struct nb_sink *sink; /**< Destination. */
-	struct nb_http_cfg cfg;  /**< Settings (url pointer not kept). */
-	char url[NB_HTTP_URL_MAX];  /**< Current URL (after redirects). */
-	struct nb_url u;         /**< It, parsed. */
-	struct nb_dns dns;       /**< Name resolution. */
-	uint32_t ip;             /**< Server address. */
-	uint16_t port;           /**< Server port. */
 	uint8_t state;           /**< Private state number. */
-	int status;              /**< -NB_EAGAIN, 0 or the final error. */
-	uint16_t http_status;    /**< Last final status code seen. */
 	uint8_t nparts;          /**< Parts in use. */
 	uint8_t resumes_left;    /**< Reconnections still allowed. */
 	uint8_t redirects;       /**< Redirects followed. */
-	bool size_known;         /**< @ref size is valid... */
-	uint64_t size;           /**< ...the resource's full size in bytes. */
-	uint64_t base;           /**< First resource byte asked (sink offset 0). */
-	uint64_t end;            /**< Last resource byte wanted (inclusive) or UINT64_MAX. */
+	bool size_known;         /**< Whether @ref size is known. */
 	bool total_sent;         /**< nb_sink_total() was called. */
-	char validator[NB_HTTP_VALIDATOR_MAX]; /**< ETag or Last-Modified. */
 	uint8_t validator_len;   /**< Its length, 0 = none. */
 	bool validator_weak;     /**< ETag is weak (useless for If-Range). */
-	struct nb_http_stats stats; /**< Counters. */
-	uint32_t retrans_done;   /**< Retransmissions of finished connections. */
-	uint64_t done_at;        /**< When the body completed (closing grace). */
 	bool redirect_pending;   /**< @ref next_url holds a redirect target. */
 	bool ranges_ok;          /**< The server said Accept-Ranges: bytes. */
+	uint16_t port;           /**< Server port. */
+	uint16_t http_status;    /**< Last final status code seen. */
+	uint32_t ip;             /**< Server address. */
+	int status;              /**< -NB_EAGAIN, 0 or the final error. */
+	uint32_t retrans_done;   /**< Retransmissions of finished connections. */
+	uint64_t size;           /**< The resource's full size in bytes, once @ref size_known. */
+	uint64_t base;           /**< First resource byte asked (sink offset 0). */
+	uint64_t end;            /**< Last resource byte wanted (inclusive) or UINT64_MAX. */
+	uint64_t done_at;        /**< When the body completed (closing grace). */
+	struct nb_http_stats stats; /**< Counters. */
+	struct nb_http_cfg cfg;  /**< Settings (url pointer not kept). */
+	struct nb_url u;         /**< It, parsed. */
+	struct nb_dns dns;       /**< Name resolution. */
+	char validator[NB_HTTP_VALIDATOR_MAX]; /**< ETag or Last-Modified. */
+	char url[NB_HTTP_URL_MAX];  /**< Current URL (after redirects). */
 	char next_url[NB_HTTP_URL_MAX]; /**< Redirect target being followed. */
 	struct nb_http_part part[NB_HTTP_PARTS_MAX]; /**< Connections. */
 };

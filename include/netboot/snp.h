@@ -235,12 +235,14 @@ struct nb_snp_stats {
 struct nb_snp {
 	struct nb_link link;           /**< Hand `&snp.link` to a stack. */
 	struct nb_efi_snp *snp;        /**< The firmware protocol. */
-	uint8_t *tx_buf[NB_SNP_TX_BUFS_MAX]; /**< Transmit buffers (arena). */
 	uint32_t tx_busy;              /**< Bit i: tx_buf[i] owned by firmware. */
 	uint8_t tx_count;              /**< Buffers in use: tx_buf[0..n). */
 	uint8_t entry_state;           /**< Mode state found by nb_snp_init(). */
 	uint32_t entry_filters;        /**< Filter setting found at init. */
 	struct nb_snp_stats stats;     /**< Counters. */
+	/* Last: i386 reaches the first 128 bytes with a one-byte
+	 * displacement. */
+	uint8_t *tx_buf[NB_SNP_TX_BUFS_MAX]; /**< Transmit buffers (arena). */
 };
 
 /**

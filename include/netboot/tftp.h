@@ -167,36 +167,38 @@ enum nb_tftp_state {
  * and documented so progress and results can be shown.
  */
 struct nb_tftp {
-	struct nb_tftp_cfg cfg;    /**< Copy of the request settings. */
-	const struct nb_sink *sink; /**< Destination (caller-owned, outlives). */
-	const struct nb_tftp_io *io; /**< Transport operations. */
-	void *io_ctx;              /**< Passed to every @ref io operation. */
-	struct nb_udp_sock sk;     /**< Socket of the default transport. */
-	struct nb_stack *stack;    /**< Stack of the default transport. */
-	uint64_t now;              /**< Latest time seen (ms). */
-	int status;                /**< -NB_EAGAIN, 0 or the final error. */
+	/* Small fields first, buffers last: i386 reaches the first 128
+	 * bytes with a one-byte displacement. */
 	uint8_t state;             /**< enum nb_tftp_state. */
 	bool plain;                /**< Options dropped (fallback request). */
 	bool tid_known;            /**< Server's port is fixed. */
 	bool oack;                 /**< The server answered with an OACK. */
 	bool have_tsize;           /**< @ref tsize came from the server. */
 	bool timed_sample;         /**< The packet being timed was not re-sent. */
+	uint8_t timeout_s;         /**< Server timeout accepted, 0 if none. */
 	uint16_t tid;              /**< Server's port (transfer ID). */
 	uint16_t blksize;          /**< Block size in use. */
 	uint16_t windowsize;       /**< Window in use (1 = lock-step). */
-	uint8_t timeout_s;         /**< Server timeout accepted, 0 if none. */
-	uint64_t tsize;            /**< File size announced by the server. */
+	int status;                /**< -NB_EAGAIN, 0 or the final error. */
+	struct nb_tftp_cfg cfg;    /**< Copy of the request settings. */
+	const struct nb_sink *sink; /**< Destination (caller-owned, outlives). */
+	const struct nb_tftp_io *io; /**< Transport operations. */
+	void *io_ctx;              /**< Passed to every @ref io operation. */
+	struct nb_stack *stack;    /**< Stack of the default transport. */
+	uint64_t now;              /**< Latest time seen (ms). */
 	uint64_t next;             /**< Absolute number of the next block. */
 	uint64_t last_ack;         /**< Absolute block last acknowledged. */
 	uint64_t gap_for;          /**< @ref next when a gap ACK was sent. */
 	uint64_t bytes;            /**< Payload bytes delivered in order. */
+	uint64_t tsize;            /**< File size announced by the server. */
 	uint64_t timed_at;         /**< When the timed packet left (ms). */
-	struct nb_rtt rtt;         /**< RTT estimate; rtt.rto: base timeout. */
 	struct nb_backoff backoff; /**< Consecutive-timeout state. */
 	struct nb_deadline timer;  /**< Retransmission deadline. */
+	struct nb_rtt rtt;         /**< RTT estimate; rtt.rto: base timeout. */
 	uint16_t err_code;         /**< Server's TFTP error code, if any. */
-	char err_msg[NB_TFTP_ERRMSG_MAX]; /**< Server's message (NUL-ended). */
+	struct nb_udp_sock sk;     /**< Socket of the default transport. */
 	struct nb_tftp_stats stats; /**< Counters. */
+	char err_msg[NB_TFTP_ERRMSG_MAX]; /**< Server's message (NUL-ended). */
 	uint8_t pkt[NB_TFTP_REQ_MAX]; /**< Scratch for outgoing packets. */
 };
 

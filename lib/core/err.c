@@ -4,52 +4,71 @@
  */
 #include "netboot/err.h"
 
-/* Indexed by enum nb_err; the static assert below keeps the two in step. */
-static const char *const nb_err_text[] = {
-	[NB_OK] = "success",
-	[NB_EAGAIN] = "in progress",
-	[NB_EINVAL] = "invalid argument",
-	[NB_ENOMEM] = "out of memory (arena or table too small)",
-	[NB_ENOBUFS] = "queue full",
-	[NB_ETIMEDOUT] = "timed out",
-	[NB_EMSGSIZE] = "message too long",
-	[NB_EUNREACH] = "host unreachable",
-	[NB_ERANGE] = "write outside the destination",
-	[NB_EIO] = "link driver error",
-	[NB_EADDRINUSE] = "port in use",
-	[NB_EPROTO] = "protocol error",
-	[NB_ENOTFOUND] = "not found",
-	[NB_EACCES] = "access denied",
-	[NB_ECONNREFUSED] = "connection refused",
-	[NB_ECONNRESET] = "connection reset",
-	[NB_ENOSPC] = "no space left",
-	[NB_ETOOBIG] = "file too large",
-	[NB_ENAK] = "DHCP server refused the lease",
-	[NB_ENOLEASE] = "no usable DHCP lease",
-	[NB_EOPTION] = "option negotiation failed",
-	[NB_ETID] = "unknown transfer ID",
-	[NB_ESERVER] = "server error",
-	[NB_EREDIRECT] = "too many redirects",
-	[NB_EAUTH] = "authentication required",
-	[NB_EHTTP] = "unexpected HTTP status",
-	[NB_ECHANGED] = "resource changed on the server",
-	[NB_ECLOSED] = "connection closed early",
-	[NB_EDIGEST] = "checksum mismatch",
-	[NB_ENOTSUP] = "not supported",
-	[NB_EBADIMAGE] = "bad image",
-	[NB_ECANCELED] = "canceled",
-	[NB_EABI] = "caller built with other tunables than the library (ABI mismatch)",
-};
+/*
+ * The texts in enum nb_err order, as one string of NUL-separated texts:
+ * a table of pointers would cost four bytes a code.  The X list also
+ * numbers them, and the static asserts below keep that numbering and the
+ * enum in step.
+ */
+#define NB_ERR_TEXTS                                                         \
+	X(NB_OK, "success")                                                  \
+	X(NB_EAGAIN, "in progress")                                          \
+	X(NB_EINVAL, "invalid argument")                                     \
+	X(NB_ENOMEM, "out of memory (arena or table too small)")             \
+	X(NB_ENOBUFS, "queue full")                                          \
+	X(NB_ETIMEDOUT, "timed out")                                         \
+	X(NB_EMSGSIZE, "message too long")                                   \
+	X(NB_EUNREACH, "host unreachable")                                   \
+	X(NB_ERANGE, "write outside the destination")                        \
+	X(NB_EIO, "link driver error")                                       \
+	X(NB_EADDRINUSE, "port in use")                                      \
+	X(NB_EPROTO, "protocol error")                                       \
+	X(NB_ENOTFOUND, "not found")                                         \
+	X(NB_EACCES, "access denied")                                        \
+	X(NB_ECONNREFUSED, "connection refused")                             \
+	X(NB_ECONNRESET, "connection reset")                                 \
+	X(NB_ENOSPC, "no space left")                                        \
+	X(NB_ETOOBIG, "file too large")                                      \
+	X(NB_ENAK, "DHCP server refused the lease")                          \
+	X(NB_ENOLEASE, "no usable DHCP lease")                               \
+	X(NB_EOPTION, "option negotiation failed")                           \
+	X(NB_ETID, "unknown transfer ID")                                    \
+	X(NB_ESERVER, "server error")                                        \
+	X(NB_EREDIRECT, "too many redirects")                                \
+	X(NB_EAUTH, "authentication required")                               \
+	X(NB_EHTTP, "unexpected HTTP status")                                \
+	X(NB_ECHANGED, "resource changed on the server")                     \
+	X(NB_ECLOSED, "connection closed early")                             \
+	X(NB_EDIGEST, "checksum mismatch")                                   \
+	X(NB_ENOTSUP, "not supported")                                       \
+	X(NB_EBADIMAGE, "bad image")                                         \
+	X(NB_ECANCELED, "canceled")                                          \
+	X(NB_EABI, "caller built with other tunables than the library "      \
+		   "(ABI mismatch)")
 
-_Static_assert(sizeof(nb_err_text) / sizeof(nb_err_text[0]) == NB_ERR_COUNT,
-	       "every enum nb_err needs a text");
+#define X(code, text) POS_##code,
+enum { NB_ERR_TEXTS POS_COUNT };
+#undef X
+#define X(code, text)                                                        \
+	_Static_assert((int)POS_##code == (int)code, #code " is out of order");
+NB_ERR_TEXTS
+#undef X
+_Static_assert((int)POS_COUNT == (int)NB_ERR_COUNT, "every enum nb_err needs a text");
+
+#define X(code, text) text "\0"
+static const char nb_err_text[] = NB_ERR_TEXTS;
+#undef X
 
 const char *nb_strerror(int err)
 {
 	/* Compare before negating: -INT_MIN would overflow. */
 	if (err < 0 && err > -NB_ERR_COUNT)
 		err = -err;
-	if (err < 0 || err >= NB_ERR_COUNT || !nb_err_text[err])
+	if (err < 0 || err >= NB_ERR_COUNT)
 		return "unknown error";
-	return nb_err_text[err];
+	const char *t = nb_err_text;
+	for (; err > 0; err--)
+		while (*t++)
+			;
+	return t;
 }

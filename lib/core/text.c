@@ -42,6 +42,16 @@ void nb_sb_num(struct nb_sb *b, uint64_t v, uint32_t base, unsigned digits)
 	nb_sb_put(b, d + i, sizeof(d) - i);
 }
 
+bool nb_ieq(const void *p, size_t n, const char *lower)
+{
+	const uint8_t *c = p;
+	size_t i = 0;
+	for (; i < n; i++)
+		if (!lower[i] || nb_lower(c[i]) != (uint8_t)lower[i])
+			return false;
+	return lower[i] == 0;
+}
+
 int nb_parse_u64(const void *p, size_t n, uint64_t *out)
 {
 	const uint8_t *c = p;

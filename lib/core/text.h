@@ -46,6 +46,16 @@ static inline void nb_sb_hex(struct nb_sb *b, uint64_t v, unsigned digits)
 	nb_sb_num(b, v, 16, digits);
 }
 
+/* ASCII lower case, anything else unchanged: protocol names (HTTP
+ * headers, TFTP options, URL schemes, DNS labels) are case-blind. */
+static inline int nb_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+/* Whether p[0..n) equals the lower-case literal @lower, ignoring ASCII
+ * case. */
+bool nb_ieq(const void *p, size_t n, const char *lower);
+
 /* Parse @n bytes of plain decimal digits (no sign, no spaces, 1 to 20
  * digits) into @out.  Returns 0, -NB_EINVAL for anything else, or
  * -NB_ERANGE when the value does not fit 64 bits. */

@@ -7,22 +7,17 @@
  */
 #include "core/hex.h"
 #include "core/mem.h"
+#include "core/text.h"
 #include "netboot/url.h"
-
-static char lc(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
 
 static const struct {
 	const char *name;
-	uint8_t len;
 	uint8_t scheme;
 	uint16_t port;
 } schemes[] = {
-	{"http", 4, NB_URL_HTTP, 80},
-	{"https", 5, NB_URL_HTTPS, 443},
-	{"tftp", 4, NB_URL_TFTP, 69},
+	{"http", NB_URL_HTTP, 80},
+	{"https", NB_URL_HTTPS, 443},
+	{"tftp", NB_URL_TFTP, 69},
 };
 
 #define NSCHEMES (sizeof(schemes) / sizeof(schemes[0]))
@@ -50,12 +45,7 @@ enum nb_url_scheme nb_url_scheme_of(const char *s, size_t len, size_t *n)
 	if (n)
 		*n = i + 3;
 	for (size_t k = 0; k < NSCHEMES; k++) {
-		if (schemes[k].len != i)
-			continue;
-		size_t j = 0;
-		while (j < i && lc(s[j]) == schemes[k].name[j])
-			j++;
-		if (j == i)
+		if (nb_ieq(s, i, schemes[k].name))
 			return (enum nb_url_scheme)schemes[k].scheme;
 	}
 	return NB_URL_NONE;
@@ -291,73 +281,40 @@ int nb_url_decode(const char *s, size_t len, char *out, size_t cap)
 	return (int)n;
 }
 
-struct out {
-	char *p;
-	size_t cap, n;
-	bool over;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->over || n > o->cap - o->n) {
-		o->over = true;
-		return;
-	}
-	memcpy(o->p + o->n, s, n);
-	o->n += n;
-}
-
-static void put_str(struct out *o, const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	put(o, s, n);
-}
-
-static void put_port(struct out *o, uint16_t port)
-{
-	char d[6];
-	size_t i = sizeof(d);
-	do {
-		d[--i] = (char)('0' + port % 10);
-		port /= 10;
-	} while (port);
-	put(o, ":", 1);
-	put(o, d + i, sizeof(d) - i);
-}
-
 int nb_url_resolve(const struct nb_url *base, const char *base_str,
 		   const char *loc, size_t loc_len, char *out, size_t cap)
 {
 	if (!base || !base_str || !loc || !out || cap == 0 || loc_len == 0 ||
 	    !base->host)
 		return -NB_EINVAL;
-	struct out o = {out, cap - 1, 0, false};
+	struct nb_sb o;
+	nb_sb_init(&o, out, cap - 1);
 	size_t i = 0;
 	while (i < loc_len && i < 10 && loc[i] != ':' && loc[i] != '/')
 		i++;
 	if (i < loc_len && loc[i] == ':') {
-		put(&o, loc, loc_len); /* absolute: validated by the caller */
+		nb_sb_put(&o, loc, loc_len); /* absolute: validated by the caller */
 	} else if (loc_len >= 2 && loc[0] == '/' && loc[1] == '/') {
-		put_str(&o, scheme_name(base->scheme));
-		put(&o, ":", 1);
-		put(&o, loc, loc_len);
+		nb_sb_str(&o, scheme_name(base->scheme));
+		nb_sb_put(&o, ":", 1);
+		nb_sb_put(&o, loc, loc_len);
 	} else {
-		put_str(&o, scheme_name(base->scheme));
-		put(&o, "://", 3);
+		nb_sb_str(&o, scheme_name(base->scheme));
+		nb_sb_put(&o, "://", 3);
 		/* Same server: credentials go along, as they did to it. */
 		if (base->userinfo) {
-			put(&o, base->userinfo, base->userinfo_len);
-			put(&o, "@", 1);
+			nb_sb_put(&o, base->userinfo, base->userinfo_len);
+			nb_sb_put(&o, "@", 1);
 		}
 		if (base->is_ip6)
-			put(&o, "[", 1);
-		put(&o, base->host, base->host_len);
+			nb_sb_put(&o, "[", 1);
+		nb_sb_put(&o, base->host, base->host_len);
 		if (base->is_ip6)
-			put(&o, "]", 1);
-		if (base->port != nb_url_default_port(base->scheme))
-			put_port(&o, base->port);
+			nb_sb_put(&o, "]", 1);
+		if (base->port != nb_url_default_port(base->scheme)) {
+			nb_sb_put(&o, ":", 1);
+			nb_sb_dec(&o, base->port);
+		}
 		if (loc[0] != '/') {
 			/* Relative: keep the base path up to its last '/'. */
 			size_t slash = 0;
@@ -365,11 +322,11 @@ int nb_url_resolve(const struct nb_url *base, const char *base_str,
 				if (base->path[q] == '/')
 					slash = q + 1;
 			if (slash == 0)
-				put(&o, "/", 1);
+				nb_sb_put(&o, "/", 1);
 			else
-				put(&o, base->path, slash);
+				nb_sb_put(&o, base->path, slash);
 		}
-		put(&o, loc, loc_len);
+		nb_sb_put(&o, loc, loc_len);
 	}
 	if (o.over)
 		return -NB_EMSGSIZE;

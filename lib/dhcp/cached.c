@@ -105,12 +105,7 @@ int nb_dhcp_use_cached(struct nb_dhcp *d, struct nb_stack *s, const void *ack,
 	}
 	d->lease.from_cache = true;
 	nb_dhcp_merge(d);
-	struct nb_dhcp_lease *l = &d->lease;
-	nb_stack_set_ipv4(s, l->ip, l->mask, l->router);
-	for (int i = 0; i < NB_DNS_SERVERS; i++)
-		s->dns[i] = i < l->ndns ? l->dns[i] : 0;
-	d->state = NB_DHCP_BOUND;
-	d->why = "";
+	nb_dhcp_bound(d);
 	return 0;
 }
 

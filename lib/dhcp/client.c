@@ -87,17 +87,22 @@ static int discover(struct nb_dhcp *d, uint64_t now)
 	return d->state == NB_DHCP_FAILED ? d->error : 0;
 }
 
-static void bind(struct nb_dhcp *d)
+void nb_dhcp_bound(struct nb_dhcp *d)
 {
-	nb_dhcp_merge(d);
-	d->lease.packets_sent = d->sent;
 	struct nb_dhcp_lease *l = &d->lease;
 	nb_stack_set_ipv4(d->s, l->ip, l->mask, l->router);
 	for (int i = 0; i < NB_DNS_SERVERS; i++)
 		d->s->dns[i] = i < l->ndns ? l->dns[i] : 0;
-	nb_udp_close(&d->sock);
 	d->state = NB_DHCP_BOUND;
 	d->why = "";
+}
+
+static void bind(struct nb_dhcp *d)
+{
+	nb_dhcp_merge(d);
+	d->lease.packets_sent = d->sent;
+	nb_udp_close(&d->sock);
+	nb_dhcp_bound(d);
 }
 
 static void keep(struct nb_dhcp *d, int slot, const void *p, size_t len)

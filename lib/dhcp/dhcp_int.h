@@ -98,17 +98,12 @@ struct dcat {
 };
 
 int nb_dview_init(struct dview *v, const uint8_t *p, size_t len);
-void nb_diter_init(const struct dview *v, struct diter *it);
-/* 1 and the next option, or 0 at the end. */
-int nb_diter_next(const struct dview *v, struct diter *it, uint8_t *tag,
-		  const uint8_t **val, uint8_t *vlen);
 /* Total length of @tag across instances, or -NB_ENOTFOUND. */
 int nb_dopt_len(const struct dview *v, uint8_t tag);
 /* Concatenated value; same returns as nb_dhcp_find_option(). */
 int nb_dopt_get(const struct dview *v, uint8_t tag, void *buf, size_t cap);
 /* Read a 32-bit option of exactly 4 bytes; false when absent or wrong. */
 bool nb_dopt_u32(const struct dview *v, uint8_t tag, uint32_t *out);
-int nb_dopt_u8(const struct dview *v, uint8_t tag);
 
 void nb_dcat_init(struct dcat *c, const struct dview *v, uint8_t tag);
 /* Next byte (0..255) or -1 when the option is exhausted. */
@@ -119,14 +114,15 @@ bool nb_dcat_skip(struct dcat *c, size_t n);
 /* Message type of a checked view (NB_DHCP_NONE for BOOTP). */
 int nb_dview_type(const struct dview *v);
 
-/* Lease assembly (lease.c / pxe.c). */
-void nb_lease_apply_addr(struct nb_dhcp_lease *l, const struct dview *v);
-void nb_lease_apply_boot(struct nb_dhcp_lease *l, const struct dview *v);
+/* Lease assembly (pxe.c). */
 void nb_lease_apply_pxe(struct nb_dhcp_lease *l, const struct dview *v);
 bool nb_dview_is_pxeclient(const struct dview *v);
 bool nb_lease_usable_ip(uint32_t ip);
 /* Merge the packets kept in @d into d->lease. */
 void nb_dhcp_merge(struct nb_dhcp *d);
+/* Configure the stack from d->lease (address, mask, router, DNS) and
+ * mark @d bound (client.c; cached.c binds the same way). */
+void nb_dhcp_bound(struct nb_dhcp *d);
 
 /* Take @d's socket out of @s's list if it is there (client.c). */
 void nb_dhcp_unlink(struct nb_dhcp *d, struct nb_stack *s);

@@ -65,7 +65,7 @@ static uint32_t classful_mask(uint32_t ip)
 	return 0xffffff00u;
 }
 
-void nb_lease_apply_addr(struct nb_dhcp_lease *l, const struct dview *v)
+static void apply_addr(struct nb_dhcp_lease *l, const struct dview *v)
 {
 	l->ip = nb_get32(v->p + BOOTP_YIADDR);
 	uint32_t m;
@@ -98,7 +98,7 @@ void nb_lease_apply_addr(struct nb_dhcp_lease *l, const struct dview *v)
 	opt_str(v, OPT_HOSTNAME, l->hostname, NULL);
 }
 
-void nb_lease_apply_boot(struct nb_dhcp_lease *l, const struct dview *v)
+static void apply_boot(struct nb_dhcp_lease *l, const struct dview *v)
 {
 	uint32_t siaddr = nb_get32(v->p + BOOTP_SIADDR);
 	bool file = opt_str(v, OPT_BOOT_FILE, l->boot_file, &l->boot_file_cut);
@@ -136,14 +136,14 @@ void nb_dhcp_merge(struct nb_dhcp *d)
 		    nb_dview_init(&v, d->pkt[i], d->pkt_len[i]) < 0)
 			continue;
 		if (i == NB_DHCP_PKT_ACK)
-			nb_lease_apply_addr(l, &v);
+			apply_addr(l, &v);
 		else if (i == NB_DHCP_PKT_PROXY) {
 			uint32_t id;
 			l->proxy_ip = nb_dopt_u32(&v, OPT_SERVER_ID, &id)
 					      ? id
 					      : nb_get32(v.p + BOOTP_SIADDR);
 		}
-		nb_lease_apply_boot(l, &v);
+		apply_boot(l, &v);
 	}
 }
 
@@ -154,7 +154,7 @@ int nb_dhcp_parse_lease(const void *pkt, size_t len, struct nb_dhcp_lease *l)
 	if (rc < 0)
 		return rc;
 	memset(l, 0, sizeof(*l));
-	nb_lease_apply_addr(l, &v);
-	nb_lease_apply_boot(l, &v);
+	apply_addr(l, &v);
+	apply_boot(l, &v);
 	return 0;
 }

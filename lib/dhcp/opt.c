@@ -33,7 +33,7 @@ static bool region_used(const struct dview *v, uint8_t r)
 	       (r == REG_SNAME && (v->overload & 2));
 }
 
-void nb_diter_init(const struct dview *v, struct diter *it)
+static void diter_init(const struct dview *v, struct diter *it)
 {
 	it->region = REG_OPTIONS;
 	region_bounds(v, REG_OPTIONS, &it->off, &it->end);
@@ -67,8 +67,9 @@ static int step(const uint8_t *p, struct diter *it, uint8_t *tag,
 	return 0;
 }
 
-int nb_diter_next(const struct dview *v, struct diter *it, uint8_t *tag,
-		  const uint8_t **val, uint8_t *vlen)
+/* 1 and the next option, or 0 at the end. */
+static int diter_next(const struct dview *v, struct diter *it, uint8_t *tag,
+		      const uint8_t **val, uint8_t *vlen)
 {
 	while (it->region < REG_COUNT) {
 		int rc = step(v->p, it, tag, val, vlen);
@@ -95,7 +96,7 @@ int nb_dview_init(struct dview *v, const uint8_t *p, size_t len)
 	/* Pass 1: the options field alone, which is where option 52 must
 	 * be; it decides which other fields to walk. */
 	struct diter it;
-	nb_diter_init(v, &it);
+	diter_init(v, &it);
 	uint8_t tag, vlen;
 	const uint8_t *val;
 	bool seen52 = false;
@@ -127,12 +128,12 @@ int nb_dview_init(struct dview *v, const uint8_t *p, size_t len)
 int nb_dopt_len(const struct dview *v, uint8_t tag)
 {
 	struct diter it;
-	nb_diter_init(v, &it);
+	diter_init(v, &it);
 	uint8_t t, l;
 	const uint8_t *val;
 	size_t total = 0;
 	bool found = false;
-	while (nb_diter_next(v, &it, &t, &val, &l))
+	while (diter_next(v, &it, &t, &val, &l))
 		if (t == tag) {
 			found = true;
 			total += l;
@@ -150,11 +151,11 @@ int nb_dopt_get(const struct dview *v, uint8_t tag, void *buf, size_t cap)
 	if ((size_t)total > cap)
 		return -NB_EMSGSIZE;
 	struct diter it;
-	nb_diter_init(v, &it);
+	diter_init(v, &it);
 	uint8_t t, l;
 	const uint8_t *val;
 	size_t at = 0;
-	while (nb_diter_next(v, &it, &t, &val, &l))
+	while (diter_next(v, &it, &t, &val, &l))
 		if (t == tag) {
 			memcpy((uint8_t *)buf + at, val, l);
 			at += l;
@@ -171,7 +172,7 @@ bool nb_dopt_u32(const struct dview *v, uint8_t tag, uint32_t *out)
 	return true;
 }
 
-int nb_dopt_u8(const struct dview *v, uint8_t tag)
+static int dopt_u8(const struct dview *v, uint8_t tag)
 {
 	uint8_t b;
 	if (nb_dopt_get(v, tag, &b, 1) != 1)
@@ -181,7 +182,7 @@ int nb_dopt_u8(const struct dview *v, uint8_t tag)
 
 int nb_dview_type(const struct dview *v)
 {
-	int t = nb_dopt_u8(v, OPT_MSG_TYPE);
+	int t = dopt_u8(v, OPT_MSG_TYPE);
 	return t < 0 ? NB_DHCP_NONE : t;
 }
 
@@ -193,7 +194,7 @@ void nb_dcat_init(struct dcat *c, const struct dview *v, uint8_t tag)
 	c->left = 0;
 	int n = nb_dopt_len(v, tag);
 	c->total = n > 0 ? (size_t)n : 0;
-	nb_diter_init(v, &c->it);
+	diter_init(v, &c->it);
 }
 
 int nb_dcat_byte(struct dcat *c)
@@ -201,7 +202,7 @@ int nb_dcat_byte(struct dcat *c)
 	while (c->left == 0) {
 		uint8_t t, l;
 		const uint8_t *val;
-		if (c->total == 0 || !nb_diter_next(c->v, &c->it, &t, &val, &l))
+		if (c->total == 0 || !diter_next(c->v, &c->it, &t, &val, &l))
 			return -1;
 		if (t == c->tag) {
 			c->p = val;

@@ -5,12 +5,8 @@
  * parser loop or read out of bounds, so every name goes through this one
  * walker, which only follows pointers that lead strictly backwards.
  */
+#include "core/text.h"
 #include "dns/dns_int.h"
-
-static uint8_t lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
 
 int nb_dns_name_walk(const uint8_t *p, size_t len, size_t off, size_t *end,
 		     const uint8_t *cmp, bool *match, uint8_t *out)
@@ -65,8 +61,8 @@ int nb_dns_name_walk(const uint8_t *p, size_t len, size_t off, size_t *end,
 		if (out)
 			out[wlen] = l;
 		for (size_t i = 1; i <= l; i++) {
-			uint8_t c = lower(p[pos + i]);
-			if (cmp && eq && lower(cmp[wlen + i]) != c)
+			uint8_t c = (uint8_t)nb_lower(p[pos + i]);
+			if (cmp && eq && nb_lower(cmp[wlen + i]) != c)
 				eq = false;
 			if (out)
 				out[wlen + i] = c;
@@ -124,7 +120,7 @@ int nb_dns_encode_name(const char *name, uint8_t out[NB_DNS_WIRE_MAX])
 		if (!name_char(c) || lab == 63 ||
 		    w + lab + 3 > NB_DNS_WIRE_MAX)
 			return -NB_EINVAL;
-		out[w + 1 + lab] = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		out[w + 1 + lab] = (uint8_t)nb_lower(c);
 		lab++;
 	}
 	out[w++] = 0;

@@ -126,8 +126,11 @@ static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 	q->prev_server = q->server;
 	q->id = (uint16_t)r;
 	q->server = q->servers[(q->backoff.tries - 1u) % q->nservers];
-	uint8_t buf[DNS_HLEN + NB_DNS_WIRE_MAX + 4];
-	int len = nb_dns_build_query(buf, sizeof(buf), q->id, q->qname);
+	/* Built where nb_udp_sendto() moves it anyway (as DHCP does): no
+	 * copy of the query on the stack. */
+	uint8_t *buf = nb_ip_payload_buf(q->s, NULL) + NB_UDP_HLEN;
+	int len = nb_dns_build_query(buf, nb_udp_max_payload(q->s), q->id,
+				     q->qname);
 	if (len < 0)
 		return len;
 	nb_deadline_set(&q->timer, now_ms, wait);

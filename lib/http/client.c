@@ -207,7 +207,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 		     h->u.host_len <= sizeof(h->next_url);
 	if (reuse) {
 		for (size_t i = 0; i < nu.host_len; i++)
-			if (nb_lc(nu.host[i]) != nb_lc(h->u.host[i]))
+			if (nb_lower(nu.host[i]) != nb_lower(h->u.host[i]))
 				reuse = false;
 	}
 	uint32_t ip = reuse ? p0->conn.dst_ip : 0;

@@ -6,14 +6,6 @@
 #include "core/text.h"
 #include "netboot/http.h"
 
-static inline char nb_lc(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
-
-/* Case-insensitive comparison of p[0..n) with the lower-case literal s. */
-bool nb_http_ieq(const char *p, size_t n, const char *s);
-
 /* Decimal digits only, no sign, no overflow: -NB_EPROTO otherwise. */
 static inline int nb_http_parse_u64(const char *p, size_t n, uint64_t *out)
 {

@@ -39,17 +39,21 @@ int nb_base64_encode(const void *in, size_t len, char *out, size_t cap)
 static int put_auth(struct nb_sb *w, const char *ui, size_t n)
 {
 	char raw[NB_HTTP_USERINFO_MAX + 1];
-	char b64[(NB_HTTP_USERINFO_MAX + 2) / 3 * 4 + 1];
 	if (n > NB_HTTP_USERINFO_MAX)
 		return -NB_EINVAL;
 	int r = nb_url_decode(ui, n, raw, sizeof(raw));
 	if (r < 0)
 		return -NB_EINVAL;
-	int bl = nb_base64_encode(raw, (size_t)r, b64, sizeof(b64));
-	if (bl < 0)
-		return bl;
 	nb_sb_str(w, "Authorization: Basic ");
-	nb_sb_put(w, b64, (size_t)bl);
+	/* Encoded in place: what does not fit (its NUL included, which the
+	 * CRLF after it needs room for anyway) makes the request too long. */
+	int bl = w->over ? -NB_EMSGSIZE
+			 : nb_base64_encode(raw, (size_t)r, w->p + w->n,
+					    w->cap - w->n);
+	if (bl < 0)
+		w->over = true;
+	else
+		w->n += (size_t)bl;
 	nb_sb_str(w, "\r\n");
 	return 0;
 }

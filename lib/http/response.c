@@ -8,15 +8,6 @@
 #include "core/mem.h"
 #include "http/http_int.h"
 
-bool nb_http_ieq(const char *p, size_t n, const char *s)
-{
-	size_t i = 0;
-	for (; i < n; i++)
-		if (!s[i] || nb_lc(p[i]) != s[i])
-			return false;
-	return s[i] == 0;
-}
-
 static bool tchar(char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -57,7 +48,7 @@ static bool next_token(const char **v, const char *end, const char **t,
 /* "bytes A-B/T" or "bytes * /T" (without the space). */
 static int parse_content_range(const char *v, size_t n, struct nb_http_resp *r)
 {
-	if (n < 6 || !nb_http_ieq(v, 6, "bytes "))
+	if (n < 6 || !nb_ieq(v, 6, "bytes "))
 		return -NB_EPROTO;
 	const char *p = v + 6, *end = v + n;
 	while (p < end && *p == ' ')
@@ -96,7 +87,7 @@ static int header(struct nb_http_resp *r, const char *name, size_t nn,
 {
 	const char *t, *end = v + vn;
 	size_t tn;
-	if (nb_http_ieq(name, nn, "content-length")) {
+	if (nb_ieq(name, nn, "content-length")) {
 		uint64_t len;
 		if (nb_http_parse_u64(v, vn, &len) < 0)
 			return -NB_EPROTO;
@@ -106,32 +97,32 @@ static int header(struct nb_http_resp *r, const char *name, size_t nn,
 			return -NB_EPROTO;
 		r->has_length = true;
 		r->length = len;
-	} else if (nb_http_ieq(name, nn, "transfer-encoding")) {
+	} else if (nb_ieq(name, nn, "transfer-encoding")) {
 		while (next_token(&v, end, &t, &tn)) {
-			if (!nb_http_ieq(t, tn, "chunked"))
+			if (!nb_ieq(t, tn, "chunked"))
 				return -NB_ENOTSUP;
 			r->chunked = true;
 		}
-	} else if (nb_http_ieq(name, nn, "connection")) {
+	} else if (nb_ieq(name, nn, "connection")) {
 		while (next_token(&v, end, &t, &tn)) {
-			if (nb_http_ieq(t, tn, "close"))
+			if (nb_ieq(t, tn, "close"))
 				*conn_close = true;
-			else if (nb_http_ieq(t, tn, "keep-alive"))
+			else if (nb_ieq(t, tn, "keep-alive"))
 				*conn_ka = true;
 		}
-	} else if (nb_http_ieq(name, nn, "content-range")) {
+	} else if (nb_ieq(name, nn, "content-range")) {
 		return parse_content_range(v, vn, r);
-	} else if (nb_http_ieq(name, nn, "accept-ranges")) {
+	} else if (nb_ieq(name, nn, "accept-ranges")) {
 		while (next_token(&v, end, &t, &tn))
-			if (nb_http_ieq(t, tn, "bytes"))
+			if (nb_ieq(t, tn, "bytes"))
 				r->accept_ranges = true;
-	} else if (nb_http_ieq(name, nn, "etag")) {
+	} else if (nb_ieq(name, nn, "etag")) {
 		r->etag = v;
 		r->etag_len = vn;
-	} else if (nb_http_ieq(name, nn, "last-modified")) {
+	} else if (nb_ieq(name, nn, "last-modified")) {
 		r->last_modified = v;
 		r->last_modified_len = vn;
-	} else if (nb_http_ieq(name, nn, "location")) {
+	} else if (nb_ieq(name, nn, "location")) {
 		r->location = v;
 		r->location_len = vn;
 	}

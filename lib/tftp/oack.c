@@ -5,20 +5,8 @@
  * our pacing did not expect, so it is refused as a whole.
  */
 #include "core/mem.h"
+#include "core/text.h"
 #include "tftp/tftp_int.h"
-
-static bool name_is(const uint8_t *p, size_t len, const char *name)
-{
-	size_t i = 0;
-	for (; i < len; i++) {
-		uint8_t c = p[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (uint8_t)(c - 'A' + 'a'); /* names are case-blind */
-		if (!name[i] || c != (uint8_t)name[i])
-			return false;
-	}
-	return name[i] == 0;
-}
 
 /* Next NUL-terminated field at p[*pos]; false if unterminated. */
 static bool field(const uint8_t *p, size_t len, size_t *pos,
@@ -43,25 +31,25 @@ static bool field(const uint8_t *p, size_t len, size_t *pos,
 static int one(const struct nb_tftp_cfg *cfg, const uint8_t *n, size_t nlen,
 	       uint64_t v, struct nb_tftp_oack *o)
 {
-	if (name_is(n, nlen, "blksize")) {
+	if (nb_ieq(n, nlen, "blksize")) {
 		if (!cfg->blksize || o->has_blksize ||
 		    v < NB_TFTP_BLKSIZE_MIN || v > cfg->blksize)
 			return -NB_EOPTION;
 		o->has_blksize = true;
 		o->blksize = (uint16_t)v;
-	} else if (name_is(n, nlen, "windowsize")) {
+	} else if (nb_ieq(n, nlen, "windowsize")) {
 		if (!cfg->windowsize || o->has_window || v < 1 ||
 		    v > cfg->windowsize)
 			return -NB_EOPTION;
 		o->has_window = true;
 		o->window = (uint16_t)v;
-	} else if (name_is(n, nlen, "timeout")) {
+	} else if (nb_ieq(n, nlen, "timeout")) {
 		/* RFC 2349: the server either takes our value or omits it. */
 		if (!cfg->timeout_s || o->has_timeout || v != cfg->timeout_s)
 			return -NB_EOPTION;
 		o->has_timeout = true;
 		o->timeout_s = (uint8_t)v;
-	} else if (name_is(n, nlen, "tsize")) {
+	} else if (nb_ieq(n, nlen, "tsize")) {
 		if (!cfg->tsize || o->has_tsize)
 			return -NB_EOPTION;
 		o->has_tsize = true;

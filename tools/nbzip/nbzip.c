@@ -106,43 +106,93 @@ static void emit(uint8_t *out, size_t *o, const uint8_t *in, size_t lit,
 		put_len(out, o, mm - 15);
 }
 
+/* Extra length bytes a run or match-length field of value v needs. */
+static size_t len_bytes(size_t v)
+{
+	return v < 15 ? 0 : 1 + (v - 15) / 255;
+}
+
+/*
+ * Optimal parse: the cheapest way (in output bytes) to reach every
+ * position, each step either one literal or a match of any length up to
+ * the longest found there (a prefix of a match is a match at the same
+ * offset).  The cost of a literal depends on the run it extends (the 15th
+ * and every 255th after cost a length byte), so each position keeps the
+ * run length of its cheapest path.  A greedy or lazy parse leaves a few
+ * per cent on the table, and every byte here is one the PXE ROM loads.
+ */
 static size_t compress(const uint8_t *in, size_t len, uint8_t *out)
 {
 	struct lz z = {.in = in, .len = len};
 	z.head = malloc(sizeof(int32_t) << HASH_BITS);
 	z.prev = malloc(sizeof(int32_t) * (len + 1));
-	if (!z.head || !z.prev) {
+	size_t *cost = malloc(sizeof(size_t) * (len + 1));
+	size_t *run = malloc(sizeof(size_t) * (len + 1));
+	uint32_t *from_len = malloc(sizeof(uint32_t) * (len + 1));
+	uint32_t *from_off = malloc(sizeof(uint32_t) * (len + 1));
+	if (!z.head || !z.prev || !cost || !run || !from_len || !from_off) {
 		perror("nbzip");
 		exit(1);
 	}
 	for (size_t i = 0; i < (1u << HASH_BITS); i++)
 		z.head[i] = -1;
+	for (size_t i = 0; i <= len; i++)
+		cost[i] = SIZE_MAX;
+	cost[0] = 0;
+	run[0] = 0;
+	for (size_t i = 0; i < len; i++) {
+		/* One more literal; its token is paid by the sequence's match
+		 * (or the final token, added below). */
+		size_t r = run[i] + 1;
+		size_t c = cost[i] + 1 + len_bytes(r) - len_bytes(r - 1);
+		if (c < cost[i + 1]) {
+			cost[i + 1] = c;
+			run[i + 1] = r;
+			from_len[i + 1] = 1;
+			from_off[i + 1] = 0;
+		}
+		size_t off = 0, m = longest(&z, i, &off);
+		for (size_t k = MIN_MATCH; k <= m; k++) {
+			c = cost[i] + 3 + len_bytes(k - MIN_MATCH);
+			if (c < cost[i + k]) {
+				cost[i + k] = c;
+				run[i + k] = 0;
+				from_len[i + k] = (uint32_t)k;
+				from_off[i + k] = (uint32_t)off;
+			}
+		}
+	}
+	/* Walk back from the end, marking where each match starts. */
+	size_t *start = cost; /* reused: cost is no longer needed */
+	for (size_t i = 0; i <= len; i++)
+		start[i] = 0;
+	for (size_t i = len; i > 0; i -= from_len[i]) {
+		if (from_off[i]) {
+			start[i - from_len[i]] = i;
+			run[i - from_len[i]] = from_off[i];
+		}
+	}
 	size_t o = 0, lit = 0, i = 0;
 	for (int k = 0; k < 4; k++)
 		out[o++] = (uint8_t)(len >> (8 * k));
 	while (i < len) {
-		size_t off = 0, m = longest(&z, i, &off);
-		if (m < MIN_MATCH) {
+		if (!start[i]) {
 			i++;
 			continue;
 		}
-		/* Lazy: a longer match one or two bytes on wins. */
-		for (int step = 0; step < 2 && i + 1 < len; step++) {
-			size_t off2 = 0, m2 = longest(&z, i + 1, &off2);
-			if (m2 <= m + 1)
-				break;
-			i++;
-			m = m2;
-			off = off2;
-		}
-		emit(out, &o, in, lit, i, m, off);
-		i += m;
+		size_t end = start[i];
+		emit(out, &o, in, lit, i, end - i, run[i]);
+		i = end;
 		lit = i;
 	}
 	if (lit < len || len == 0)
 		emit(out, &o, in, lit, len, 0, 0);
 	free(z.head);
 	free(z.prev);
+	free(cost);
+	free(run);
+	free(from_len);
+	free(from_off);
 	return o;
 }
 
