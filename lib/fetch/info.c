@@ -37,7 +37,7 @@ void nb_fetch_explain(struct nb_fetch *f, int rc)
 			why_add(f, nb_http_why(&f->u.http), sizeof(f->why));
 	} else if (f->kind == NB_FETCH_TFTP && f->u.tftp.t.err_msg[0]) {
 		why_add(f, "TFTP server: ", 13);
-		why_add(f, f->u.tftp.t.err_msg, sizeof(f->u.tftp.t.err_msg));
+		why_add(f, nb_tftp_why(&f->u.tftp.t), sizeof(f->why));
 	}
 }
 
