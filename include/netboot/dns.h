@@ -149,9 +149,18 @@ int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name);
 int nb_dns_poll(struct nb_dns *q, uint64_t now_ms);
 
 /**
- * Stop a query and close its socket.  Safe to call twice.
+ * Stop a query and close its socket.  Safe to call at any time and twice.
  * @param q  Query; a running one then reports -NB_ECANCELED.
  */
 void nb_dns_cancel(struct nb_dns *q);
+
+/**
+ * Why the query failed, in a few English words ("no such host name",
+ * "no DNS server answered", ...).
+ * @param q  Query.
+ * @return Static NUL-terminated text; "" before the start, while
+ *         resolving or after success.
+ */
+const char *nb_dns_why(const struct nb_dns *q);
 
 #endif
