@@ -92,6 +92,7 @@ int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
 
 /** One resolution in progress.  Caller-owned; fields private unless noted. */
 struct nb_dns {
+	/** @cond PRIVATE */
 	struct nb_stack *s;       /**< Stack the query runs on. */
 	struct nb_udp_sock sk;    /**< Socket on a random port. */
 	uint8_t qname[NB_DNS_WIRE_MAX]; /**< Name being asked now (wire). */
@@ -108,6 +109,7 @@ struct nb_dns {
 	bool need_send;           /**< Send an attempt at the next poll. */
 	int status;               /**< -NB_EAGAIN, 0 or the final error. */
 	int last_err;             /**< Most telling server error so far. */
+	/** @endcond */
 	uint32_t addr;            /**< Result (host order) once status is 0. */
 	uint32_t ttl;             /**< Its TTL in seconds. */
 	uint32_t dropped;         /**< Responses rejected (spoofed/malformed). */

@@ -201,6 +201,7 @@ struct nb_http;
 
 /** One connection of a download (private; inside struct nb_http). */
 struct nb_http_part {
+	/** @cond PRIVATE */
 	struct nb_http *h;        /**< Owner. */
 	struct nb_tcp_conn conn;  /**< The TCP connection. */
 	uint8_t state;            /**< Private state number. */
@@ -225,6 +226,7 @@ struct nb_http_part {
 	uint16_t hdr_len;         /**< Bytes in @ref hdr. */
 	uint8_t hdr[NB_HTTP_HDR_BUF];  /**< Header block buffer. */
 	uint8_t sbuf[NB_HTTP_SEND_BUF]; /**< TCP send ring. */
+	/** @endcond */
 };
 
 /** How to download (see nb_http_start()). */

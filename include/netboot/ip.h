@@ -137,7 +137,9 @@ struct nb_ip_reasm {
  * @{ */
 /** An outstanding echo request (caller-owned; linked into the stack). */
 struct nb_ping {
+	/** @cond PRIVATE */
 	struct nb_ping *next; /**< Private list link. */
+	/** @endcond */
 	struct nb_stack *s;   /**< Stack it runs on. */
 	uint32_t dst;         /**< Target address. */
 	uint16_t id;          /**< ICMP identifier (random). */
