@@ -59,7 +59,7 @@ static int on_tap(const char *ifname, const char *url)
 	if (rc == 0)
 		rc = nb_wait(&stack, nb_dhcp_poll_fn, &dhcp, &clk, 10000);
 	if (rc < 0) {
-		nb_dhcp_stop(&dhcp);
+		nb_dhcp_cancel(&dhcp);
 		nb_tap_close(&tap);
 		return fail("dhcp", rc);
 	}

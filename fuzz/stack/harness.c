@@ -42,7 +42,7 @@ static void app_call(struct fz_env *e, unsigned which, const uint8_t *p, size_t 
 		break;
 	case 1:
 		(void)nb_ping_start(&e->ping, &e->s, a, (uint16_t)b,
-				    len > 8 ? p[8] * 6u : 0, b >> 16);
+				    len > 8 ? p[8] * 6u : 0, b >> 16, e->now);
 		break;
 	case 2:
 		(void)nb_ping_poll(&e->ping, e->now);

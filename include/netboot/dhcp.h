@@ -223,7 +223,7 @@ struct nb_dhcp {
  * untouched until binding.
  * @param d       Client (caller-owned; zeroed here, after its socket is
  *                unlinked if it was still running, so restarting is safe).
- *                Must stay in place until nb_dhcp_stop() or the end of
+ *                Must stay in place until nb_dhcp_cancel() or the end of
  *                the exchange, since the stack links its socket.
  * @param s       Stack to run on.
  * @param cfg     Settings (copied), or NULL for plain DHCP defaults.
@@ -266,10 +266,11 @@ int nb_dhcp_poll_fn(void *d, uint64_t now_ms);
 
 /**
  * Stop an exchange: close the socket.  The kept packets and lease stay
- * readable.  Safe to call more than once.
- * @param d  Client.
+ * readable.  Safe to call at any time and twice.
+ * @param d  Client; a running one then reports -NB_ECANCELED, with
+ *           nb_dhcp_why() "canceled".
  */
-void nb_dhcp_stop(struct nb_dhcp *d);
+void nb_dhcp_cancel(struct nb_dhcp *d);
 
 /**
  * Bind from packets the firmware cached, sending nothing.  Each packet is

@@ -92,6 +92,7 @@ int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
 
 /** One resolution in progress.  Caller-owned; fields private unless noted. */
 struct nb_dns {
+	/** @cond PRIVATE */
 	struct nb_stack *s;       /**< Stack the query runs on. */
 	uint8_t qlen;             /**< Its length. */
 	uint8_t cnames;           /**< CNAME links followed so far. */
@@ -106,6 +107,7 @@ struct nb_dns {
 	bool need_send;           /**< Send an attempt at the next poll. */
 	int status;               /**< -NB_EAGAIN, 0 or the final error. */
 	int last_err;             /**< Most telling server error so far. */
+	/** @endcond */
 	uint32_t addr;            /**< Result (host order) once status is 0. */
 	uint32_t ttl;             /**< Its TTL in seconds. */
 	uint32_t dropped;         /**< Responses rejected (spoofed/malformed). */
@@ -151,9 +153,18 @@ int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name);
 int nb_dns_poll(struct nb_dns *q, uint64_t now_ms);
 
 /**
- * Stop a query and close its socket.  Safe to call twice.
+ * Stop a query and close its socket.  Safe to call at any time and twice.
  * @param q  Query; a running one then reports -NB_ECANCELED.
  */
 void nb_dns_cancel(struct nb_dns *q);
+
+/**
+ * Why the query failed, in a few English words ("no such host name",
+ * "no DNS server answered", ...).
+ * @param q  Query.
+ * @return Static NUL-terminated text; "" before the start, while
+ *         resolving or after success.
+ */
+const char *nb_dns_why(const struct nb_dns *q);
 
 #endif

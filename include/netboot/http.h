@@ -201,6 +201,7 @@ struct nb_http;
 
 /** One connection of a download (private; inside struct nb_http). */
 struct nb_http_part {
+	/** @cond PRIVATE */
 	struct nb_http *h;        /**< Owner. */
 	uint8_t state;            /**< Private state number. */
 	bool open;                /**< @ref conn is linked (needs polling). */
@@ -227,11 +228,14 @@ struct nb_http_part {
 	struct nb_tcp_conn conn;  /**< The TCP connection. */
 	uint8_t hdr[NB_HTTP_HDR_BUF];  /**< Header block buffer. */
 	uint8_t sbuf[NB_HTTP_SEND_BUF]; /**< TCP send ring. */
+	/** @endcond */
 };
 
 /** How to download (see nb_http_start()). */
 struct nb_http_cfg {
 	const char *url;         /**< Absolute http URL, NUL-terminated; copied. */
+	struct nb_tcp *tcp;      /**< TCP demultiplexer initialised on the
+				      stack; must outlive the download. */
 	bool head;               /**< HEAD only: learn size and validators. */
 	bool has_range;          /**< Fetch only bytes first..last... */
 	uint64_t first;          /**< ...from here... */
@@ -286,6 +290,9 @@ struct nb_http {
 	char validator[NB_HTTP_VALIDATOR_MAX]; /**< ETag or Last-Modified. */
 	char url[NB_HTTP_URL_MAX];  /**< Current URL (after redirects). */
 	char next_url[NB_HTTP_URL_MAX]; /**< Redirect target being followed. */
+	/** @cond PRIVATE */
+	char why[12];            /* "HTTP nnn" when a status ended it. */
+	/** @endcond */
 	struct nb_http_part part[NB_HTTP_PARTS_MAX]; /**< Connections. */
 };
 
@@ -295,20 +302,21 @@ struct nb_http {
  * from a previous download, it is reused; otherwise @p h is reset.
  * @param h     Download object (caller-owned; zero it before its first
  *              use; must not move while running or holding a connection).
- * @param s     Stack (configured, with DNS servers if a name is used).
- * @param tcp   TCP demultiplexer initialised on @p s.
- * @param sink  Destination (caller-owned, must outlive the download); may
- *              be NULL for HEAD.
- * @param cfg   Settings (copied; the URL is copied too).
- * @return 0; -NB_EINVAL for a bad URL or settings (parts >
+ * @param s       Stack (configured, with DNS servers if a name is used).
+ * @param cfg     Settings (copied; the URL is copied too).
+ * @param sink    Destination (caller-owned, must outlive the download); may
+ *                be NULL for HEAD.
+ * @param now_ms  Current time.
+ * @return 0; -NB_EINVAL for a bad URL or settings (no cfg->tcp, parts >
  *         NB_HTTP_PARTS_MAX, a range with last < first); -NB_ENOTSUP for
  *         https, other schemes and IPv6 hosts; -NB_EMSGSIZE for a URL over
  *         NB_HTTP_URL_MAX; DNS start errors.
  *         -NB_EABI when the caller was compiled with other tunables
  *         than the library (netboot/abi.h).
  */
-int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
-		  const struct nb_sink *sink, const struct nb_http_cfg *cfg);
+int nb_http_start(struct nb_http *h, struct nb_stack *s,
+		  const struct nb_http_cfg *cfg, const struct nb_sink *sink,
+		  uint64_t now_ms);
 /** @cond PRIVATE */
 #define NB_HTTP_ABI_ID                                                        \
 	NB_ABI_ID(sizeof(struct nb_http) + (sizeof(struct nb_http_cfg) << 16))
@@ -342,7 +350,16 @@ int nb_http_poll(struct nb_http *h, uint64_t now_ms);
  * kept-alive ones.  Safe to call at any time and twice.
  * @param h  Download; a running one then reports -NB_ECANCELED.
  */
-void nb_http_close(struct nb_http *h);
+void nb_http_cancel(struct nb_http *h);
+
+/**
+ * Why the download failed, in a few English words: "HTTP 404" when a
+ * status code ended it, else the error's nb_strerror() text.
+ * @param h  Download.
+ * @return A NUL-terminated string valid until the next nb_http_start()
+ *         on @p h; "" before the start, while running or after success.
+ */
+const char *nb_http_why(const struct nb_http *h);
 
 /**
  * TCP retransmissions of a download's connections.

@@ -137,7 +137,9 @@ struct nb_ip_reasm {
  * @{ */
 /** An outstanding echo request (caller-owned; linked into the stack). */
 struct nb_ping {
+	/** @cond PRIVATE */
 	struct nb_ping *next; /**< Private list link. */
+	/** @endcond */
 	struct nb_stack *s;   /**< Stack it runs on. */
 	uint32_t dst;         /**< Target address. */
 	uint16_t id;          /**< ICMP identifier (random). */
@@ -160,10 +162,12 @@ struct nb_ping {
  * @param seq          ICMP sequence number.
  * @param payload_len  Pattern bytes after the ICMP header.
  * @param timeout_ms   How long to wait for the reply.
+ * @param now_ms       Current time (the request leaves now).
  * @return 0, -NB_EMSGSIZE for a payload beyond the MTU, or a send error.
  */
 int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
-		  uint16_t seq, size_t payload_len, uint32_t timeout_ms);
+		  uint16_t seq, size_t payload_len, uint32_t timeout_ms,
+		  uint64_t now_ms);
 /**
  * Check on an echo request.
  * @param p       The request.
@@ -173,9 +177,20 @@ int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
  *         for the next hop has given up.
  */
 int nb_ping_poll(struct nb_ping *p, uint64_t now_ms);
-/** Stop waiting; nb_ping_poll() then returns -NB_ECANCELED.
- * @param p  The request. */
+/**
+ * Stop waiting and unlink the request.  Safe to call twice, after
+ * completion, and on a zeroed request never started.
+ * @param p  The request; a running one then reports -NB_ECANCELED.
+ */
 void nb_ping_cancel(struct nb_ping *p);
+
+/**
+ * Why the request failed, in a few English words ("no echo reply", ...).
+ * @param p  The request.
+ * @return Static NUL-terminated text; "" before the start, while waiting
+ *         or after the reply.
+ */
+const char *nb_ping_why(const struct nb_ping *p);
 /** @} */
 
 /** @name UDP

@@ -300,10 +300,20 @@ int nb_tftp_poll_fn(void *t, uint64_t now_ms);
 
 /**
  * Abort a running transfer: tell the server with ERROR 0 and release the
- * port.  Later polls return -NB_ECANCELED.  Harmless on a finished one.
+ * port.  Later polls return -NB_ECANCELED.  Safe to call at any time and
+ * twice; harmless on a finished one.
  * @param t  Transfer.
  */
-void nb_tftp_abort(struct nb_tftp *t);
+void nb_tftp_cancel(struct nb_tftp *t);
+
+/**
+ * Why the transfer failed, in a few English words: the server's ERROR
+ * message when it sent one with text, else the error's nb_strerror() text.
+ * @param t  Transfer.
+ * @return A NUL-terminated string valid until the next start on @p t;
+ *         "" before the start, while running or after success.
+ */
+const char *nb_tftp_why(const struct nb_tftp *t);
 
 /**
  * Milliseconds until the transfer's next timer, for an idle hook.

@@ -377,10 +377,14 @@ int nb_dhcp_poll_fn(void *d, uint64_t now_ms)
 	return nb_dhcp_poll(d, now_ms);
 }
 
-void nb_dhcp_stop(struct nb_dhcp *d)
+void nb_dhcp_cancel(struct nb_dhcp *d)
 {
-	if (d)
-		nb_udp_close(&d->sock);
+	if (!d)
+		return;
+	if (d->state != NB_DHCP_IDLE && d->state != NB_DHCP_BOUND &&
+	    d->state != NB_DHCP_FAILED)
+		fail(d, -NB_ECANCELED, "canceled");
+	nb_udp_close(&d->sock);
 }
 
 const char *nb_dhcp_why(const struct nb_dhcp *d)

@@ -159,6 +159,26 @@ int nb_dns_poll(struct nb_dns *q, uint64_t now_ms)
 	return q->status;
 }
 
+const char *nb_dns_why(const struct nb_dns *q)
+{
+	if (!q || q->status == 0 || q->status == -NB_EAGAIN)
+		return "";
+	switch (q->status) {
+	case -NB_ENOTFOUND:
+		return "no such host name";
+	case -NB_ETIMEDOUT:
+		return "no DNS server answered";
+	case -NB_ESERVER:
+		return "DNS server failure";
+	case -NB_EPROTO:
+		return "DNS CNAME chain too long";
+	case -NB_ENOTSUP:
+		return "DNS answer truncated";
+	default:
+		return nb_strerror(q->status);
+	}
+}
+
 void nb_dns_cancel(struct nb_dns *q)
 {
 	if (!q)

@@ -28,14 +28,14 @@ void nb_fetch_cfg_init(struct nb_fetch_cfg *cfg)
 static void release(struct nb_fetch *f, bool next_http)
 {
 	if (f->kind == NB_FETCH_HTTP && !next_http)
-		nb_http_close(&f->u.http);
+		nb_http_cancel(&f->u.http);
 	else if (f->kind == NB_FETCH_TFTP)
 		nb_fetch_tftp_stop(f);
 	if (f->kind != NB_FETCH_HTTP || !next_http)
 		memset(&f->u, 0, sizeof(f->u));
 }
 
-static int http_begin(struct nb_fetch *f, const char *url)
+static int http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 {
 	if (!f->cfg.tcp)
 		return nb_fetch_fail(f, -NB_EINVAL,
@@ -43,6 +43,7 @@ static int http_begin(struct nb_fetch *f, const char *url)
 	struct nb_http_cfg hc;
 	memset(&hc, 0, sizeof(hc));
 	hc.url = url;
+	hc.tcp = f->cfg.tcp;
 	hc.has_range = f->cfg.has_range;
 	hc.first = f->cfg.first;
 	hc.last = f->cfg.last;
@@ -51,9 +52,9 @@ static int http_begin(struct nb_fetch *f, const char *url)
 					  : NB_FETCH_USER_AGENT;
 	hc.stall_ms = f->cfg.stall_ms;
 	f->kind = NB_FETCH_HTTP;
-	int rc = nb_http_start(&f->u.http, f->s, f->cfg.tcp, f->sink, &hc);
+	int rc = nb_http_start(&f->u.http, f->s, &hc, f->sink, now_ms);
 	if (rc < 0) {
-		nb_http_close(&f->u.http);
+		nb_http_cancel(&f->u.http);
 		return nb_fetch_fail(f, rc, rc == -NB_EMSGSIZE
 						    ? "URL too long" : NULL);
 	}
@@ -79,7 +80,7 @@ static int dispatch(struct nb_fetch *f, const char *url, size_t len,
 				     "IPv6 addresses are not supported");
 	switch (sc) {
 	case NB_URL_HTTP:
-		return http_begin(f, url);
+		return http_begin(f, url, now_ms);
 	case NB_URL_TFTP:
 		return nb_fetch_tftp_begin(f, &u, NULL, now_ms);
 	case NB_URL_HTTPS:
@@ -146,7 +147,7 @@ int nb_fetch_poll(struct nb_fetch *f, uint64_t now_ms)
 		nb_fetch_explain(f, rc);
 		/* Nothing worth keeping after a failure. */
 		if (f->kind == NB_FETCH_HTTP)
-			nb_http_close(&f->u.http);
+			nb_http_cancel(&f->u.http);
 	}
 	return rc;
 }
@@ -170,7 +171,7 @@ void nb_fetch_cancel(struct nb_fetch *f)
 	if (!f)
 		return;
 	if (f->kind == NB_FETCH_HTTP)
-		nb_http_close(&f->u.http);
+		nb_http_cancel(&f->u.http);
 	else if (f->kind == NB_FETCH_TFTP)
 		nb_fetch_tftp_stop(f);
 	if (f->status == -NB_EAGAIN) {

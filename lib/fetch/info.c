@@ -33,20 +33,11 @@ void nb_fetch_explain(struct nb_fetch *f, int rc)
 	if (f->why[0])
 		return;
 	if (f->kind == NB_FETCH_HTTP) {
-		unsigned st = f->u.http.http_status;
-		int se = st >= 200 && st <= 999 ? nb_http_status_error(st) : 0;
-		/* Only when the status is what ended it (not DNS, not a
-		 * dropped connection after a 200). */
-		if (se < 0 && (se == rc || rc == -NB_EHTTP)) {
-			char d[4] = {(char)('0' + st / 100),
-				     (char)('0' + st / 10 % 10),
-				     (char)('0' + st % 10), 0};
-			why_add(f, "HTTP ", 5);
-			why_add(f, d, 3);
-		}
+		if (rc == f->u.http.status)
+			why_add(f, nb_http_why(&f->u.http), sizeof(f->why));
 	} else if (f->kind == NB_FETCH_TFTP && f->u.tftp.t.err_msg[0]) {
 		why_add(f, "TFTP server: ", 13);
-		why_add(f, f->u.tftp.t.err_msg, sizeof(f->u.tftp.t.err_msg));
+		why_add(f, nb_tftp_why(&f->u.tftp.t), sizeof(f->why));
 	}
 }
 

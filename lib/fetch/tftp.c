@@ -130,7 +130,7 @@ void nb_fetch_tftp_stop(struct nb_fetch *f)
 	if (f->state == F_RESOLVE)
 		nb_dns_cancel(&f->u.tftp.dns);
 	else if (f->state == F_RUN && f->u.tftp.t.status == -NB_EAGAIN)
-		nb_tftp_abort(&f->u.tftp.t);
+		nb_tftp_cancel(&f->u.tftp.t);
 	if (f->state == F_RESOLVE || f->state == F_RUN)
 		f->state = F_IDLE;
 }

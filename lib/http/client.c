@@ -33,6 +33,17 @@ static void close_all(struct nb_http *h, uint64_t now)
 
 static int fail(struct nb_http *h, int err)
 {
+	unsigned st = h->http_status;
+	int se = st >= 200 && st <= 999 ? nb_http_status_error(st) : 0;
+	/* Only when the status is what ended it (not DNS, not a dropped
+	 * connection after a 200). */
+	if (se < 0 && (se == err || err == -NB_EHTTP)) {
+		memcpy(h->why, "HTTP ", 5);
+		h->why[5] = (char)('0' + st / 100);
+		h->why[6] = (char)('0' + st / 10 % 10);
+		h->why[7] = (char)('0' + st % 10);
+		h->why[8] = 0;
+	}
 	nb_dns_cancel(&h->dns);
 	close_all(h, h->s->now);
 	h->status = err;
@@ -180,10 +191,11 @@ static int resume(struct nb_http *h, struct nb_http_part *p, uint64_t now)
 	return nb_http_part_request(p, p->is_head, ranged, p->first, p->last);
 }
 
-int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
-		  const struct nb_sink *sink, const struct nb_http_cfg *cfg)
+int nb_http_start(struct nb_http *h, struct nb_stack *s,
+		  const struct nb_http_cfg *cfg, const struct nb_sink *sink,
+		  uint64_t now)
 {
-	if (!h || !s || !tcp || !cfg || !cfg->url)
+	if (!h || !s || !cfg || !cfg->tcp || !cfg->url)
 		return -NB_EINVAL;
 	if (cfg->parts > NB_HTTP_PARTS_MAX ||
 	    (cfg->has_range && cfg->last < cfg->first) ||
@@ -200,6 +212,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 		return rc;
 
 	struct nb_http_part *p0 = &h->part[0];
+	struct nb_tcp *tcp = cfg->tcp;
 	bool reuse = h->s == s && h->tcp == tcp && h->state == H_DONE &&
 		     p0->open && p0->keep_alive && p0->state == P_DONE &&
 		     nb_tcp_established(&p0->conn) && nu.port == h->u.port &&
@@ -214,7 +227,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s, struct nb_tcp *tcp,
 	if (h->s) {
 		nb_dns_cancel(&h->dns);
 		for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
-			close_part(&h->part[i], s->now);
+			close_part(&h->part[i], now);
 	}
 	memset(h, 0, offsetof(struct nb_http, part));
 	for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
@@ -328,7 +341,7 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 	return h->status;
 }
 
-void nb_http_close(struct nb_http *h)
+void nb_http_cancel(struct nb_http *h)
 {
 	if (!h || !h->s)
 		return;
@@ -337,6 +350,13 @@ void nb_http_close(struct nb_http *h)
 	if (h->status == -NB_EAGAIN)
 		h->status = -NB_ECANCELED;
 	h->state = H_DONE;
+}
+
+const char *nb_http_why(const struct nb_http *h)
+{
+	if (!h || h->status == 0 || h->status == -NB_EAGAIN)
+		return "";
+	return h->why[0] ? h->why : nb_strerror(h->status);
 }
 
 uint32_t nb_http_retransmits(const struct nb_http *h)

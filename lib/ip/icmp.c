@@ -129,7 +129,8 @@ static bool hop_failed(const struct nb_ping *p)
 }
 
 int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
-		  uint16_t seq, size_t payload_len, uint32_t timeout_ms)
+		  uint16_t seq, size_t payload_len, uint32_t timeout_ms,
+		  uint64_t now_ms)
 {
 	size_t cap;
 	uint8_t *out = nb_ip_payload_buf(s, &cap);
@@ -147,10 +148,10 @@ int nb_ping_start(struct nb_ping *p, struct nb_stack *s, uint32_t dst,
 	p->dst = dst;
 	p->id = (uint16_t)r;
 	p->seq = seq;
-	p->sent_ms = s->now;
+	p->sent_ms = now_ms;
 	p->rtt_ms = 0;
 	p->status = -NB_EAGAIN;
-	nb_deadline_set(&p->timeout, s->now, timeout_ms);
+	nb_deadline_set(&p->timeout, now_ms, timeout_ms);
 
 	out[0] = ICMP_ECHO;
 	out[1] = 0;
@@ -184,6 +185,23 @@ int nb_ping_poll(struct nb_ping *p, uint64_t now_ms)
 
 void nb_ping_cancel(struct nb_ping *p)
 {
+	if (!p)
+		return;
 	unlink_ping(p);
-	p->status = -NB_ECANCELED;
+	if (p->status == -NB_EAGAIN)
+		p->status = -NB_ECANCELED;
+}
+
+const char *nb_ping_why(const struct nb_ping *p)
+{
+	if (!p || p->status == 0 || p->status == -NB_EAGAIN)
+		return "";
+	switch (p->status) {
+	case -NB_ETIMEDOUT:
+		return "no echo reply";
+	case -NB_EUNREACH:
+		return "no route, or ARP got no answer";
+	default:
+		return nb_strerror(p->status);
+	}
 }

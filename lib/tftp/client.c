@@ -400,7 +400,7 @@ int nb_tftp_poll_fn(void *t, uint64_t now_ms)
 	return nb_tftp_poll(t, now_ms);
 }
 
-void nb_tftp_abort(struct nb_tftp *t)
+void nb_tftp_cancel(struct nb_tftp *t)
 {
 	if (!t || t->state == NB_TFTP_IDLE || t->state >= NB_TFTP_DONE)
 		return;
@@ -408,6 +408,13 @@ void nb_tftp_abort(struct nb_tftp *t)
 	send_error(t, t->cfg.server_ip, port, NB_TFTP_ERR_UNDEF,
 		   "transfer cancelled");
 	finish(t, -NB_ECANCELED);
+}
+
+const char *nb_tftp_why(const struct nb_tftp *t)
+{
+	if (!t || t->state != NB_TFTP_FAILED)
+		return "";
+	return t->err_msg[0] ? t->err_msg : nb_strerror(t->status);
 }
 
 uint64_t nb_tftp_next_timeout(const struct nb_tftp *t, uint64_t now_ms)

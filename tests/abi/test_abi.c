@@ -79,7 +79,7 @@ static void check(void **state)
 	assert_int_equal(nb_tftp_start(NULL, NULL, NULL, NULL, 0), -NB_EABI);
 	assert_int_equal(nb_tftp_start_io(NULL, NULL, NULL, NULL, NULL, 0),
 			 -NB_EABI);
-	assert_int_equal(nb_http_start(NULL, NULL, NULL, NULL, NULL), -NB_EABI);
+	assert_int_equal(nb_http_start(NULL, NULL, NULL, NULL, 0), -NB_EABI);
 	assert_int_equal(nb_dns_start(NULL, NULL, "x"), -NB_EABI);
 	assert_non_null(strstr(nb_strerror(-NB_EABI), "ABI"));
 #else

@@ -55,7 +55,7 @@ void fz_env_reset(struct fz_env *e)
 		abort();
 	/* A frame parked behind an unanswered ARP request. */
 	(void)nb_udp_sendto(&e->sock[2], FZ_PENDING_IP, 7, "parked", 6);
-	(void)nb_ping_start(&e->ping, &e->s, FZ_GW_IP, 1, 16, 5000);
+	(void)nb_ping_start(&e->ping, &e->s, FZ_GW_IP, 1, 16, 5000, e->now);
 }
 
 void fz_env_check(const struct fz_env *e)

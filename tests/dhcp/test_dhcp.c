@@ -1041,9 +1041,40 @@ static void test_port_busy(void **state)
 	struct nb_dhcp d2;
 	assert_int_equal(nb_dhcp_start(&d2, &c->t->s, NULL, c->t->now),
 			 -NB_EADDRINUSE);
-	nb_dhcp_stop(&c->d);
-	nb_dhcp_stop(&c->d);
+	nb_dhcp_cancel(&c->d);
+	nb_dhcp_cancel(&c->d);
 	assert_null(c->t->s.udp);
+}
+
+static void test_cancel_why(void **state)
+{
+	struct cenv *c = *state;
+	/* Before any start: no reason, and cancel is harmless. */
+	assert_string_equal(nb_dhcp_why(&c->d), "");
+	nb_dhcp_cancel(&c->d);
+	nb_dhcp_cancel(NULL);
+	assert_string_equal(nb_dhcp_why(NULL), "");
+	assert_string_equal(nb_dhcp_why(&c->d), "");
+	/* Cancelled while running: the socket goes, polls say so. */
+	start(c);
+	nb_dhcp_cancel(&c->d);
+	nb_dhcp_cancel(&c->d);
+	assert_null(c->t->s.udp);
+	assert_int_equal(poll_dhcp(c, 10), -NB_ECANCELED);
+	assert_string_equal(nb_dhcp_why(&c->d), "canceled");
+	/* After a failure, cancel keeps the failure and its reason. */
+	c->cfg.first_ms = 100;
+	c->cfg.max_ms = 100;
+	c->cfg.timeout_ms = 500;
+	start(c);
+	assert_string_equal(nb_dhcp_why(&c->d), "");
+	int rc, n = 0;
+	while ((rc = poll_dhcp(c, 10)) == -NB_EAGAIN && n++ < 1000)
+		;
+	assert_int_equal(rc, -NB_ETIMEDOUT);
+	nb_dhcp_cancel(&c->d);
+	assert_int_equal(poll_dhcp(c, 10), -NB_ETIMEDOUT);
+	assert_string_equal(nb_dhcp_why(&c->d), "no DHCP server answered");
 }
 
 static void other_rx(void *ctx, struct nb_udp_sock *sk,
@@ -1071,7 +1102,7 @@ static void test_restart_while_running(void **state)
 		found |= k == &other;
 	assert_int_equal(n, 2);
 	assert_true(found);
-	nb_dhcp_stop(&c->d);
+	nb_dhcp_cancel(&c->d);
 	nb_udp_close(&other);
 	assert_null(c->t->s.udp);
 }
@@ -1101,6 +1132,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cached_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_while_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_why, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,6 +183,11 @@ static void test_nxdomain(void **st)
 	assert_int_equal(nb_dns_start(&q, &w->c, "none.lan"), 0);
 	assert_int_equal(run(w, &q, 5000), -NB_ENOTFOUND);
 	assert_null(w->c.udp);
+	assert_string_equal(nb_dns_why(&q), "no such host name");
+	/* Cancel after the failure keeps it. */
+	nb_dns_cancel(&q);
+	assert_int_equal(nb_dns_poll(&q, 0), -NB_ENOTFOUND);
+	assert_string_equal(nb_dns_why(&q), "no such host name");
 }
 
 static void test_cname_follow(void **st)
@@ -205,6 +210,7 @@ static void test_timeout(void **st)
 	assert_int_equal(nb_dns_start(&q, &w->c, "boot.lan"), 0);
 	int rc = run(w, &q, 30000);
 	assert_int_equal(rc, -NB_ETIMEDOUT);
+	assert_string_equal(nb_dns_why(&q), "no DNS server answered");
 	assert_int_equal(w->queries, NB_DNS_TRIES);
 	/* 1 + 2 + 4 + 4 s of waiting. */
 	assert_true(w->now >= 11000 && w->now < 11100);
@@ -217,6 +223,7 @@ static void test_servfail(void **st)
 	struct nb_dns q;
 	assert_int_equal(nb_dns_start(&q, &w->c, "boot.lan"), 0);
 	assert_int_equal(run(w, &q, 30000), -NB_ESERVER);
+	assert_string_equal(nb_dns_why(&q), "DNS server failure");
 }
 
 static void test_failover(void **st)
@@ -238,12 +245,21 @@ static void test_cancel(void **st)
 	struct world *w = *st;
 	w->mode = M_SILENT;
 	struct nb_dns q;
+	/* Before any start: no reason, and cancel is harmless. */
+	memset(&q, 0, sizeof(q));
+	assert_string_equal(nb_dns_why(&q), "");
+	assert_string_equal(nb_dns_why(NULL), "");
+	nb_dns_cancel(&q);
+	nb_dns_cancel(NULL);
+	assert_string_equal(nb_dns_why(&q), "");
 	assert_int_equal(nb_dns_start(&q, &w->c, "boot.lan"), 0);
 	assert_int_equal(run(w, &q, 100), -NB_EAGAIN);
+	assert_string_equal(nb_dns_why(&q), "");
 	nb_dns_cancel(&q);
 	nb_dns_cancel(&q);
 	assert_null(w->c.udp);
 	assert_int_equal(nb_dns_poll(&q, 200), -NB_ECANCELED);
+	assert_string_equal(nb_dns_why(&q), "canceled");
 }
 
 int main(void)

@@ -370,7 +370,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	nb_http_close(&H);
+	nb_http_cancel(&H);
 	memset(&H, 0, sizeof(H));
 	for (int i = 0; i < SRV_CONNS; i++)
 		if (W->c[i].pcb) {
@@ -435,9 +435,9 @@ static int get(const char *url, struct nb_http *h, struct nb_memsink *ms,
 	free(dl_buf);
 	dl_buf = calloc(1, RES_SIZE);
 	nb_memsink_init(ms, dl_buf, RES_SIZE);
-	struct nb_http_cfg cfg = {.url = url, .parts = parts,
+	struct nb_http_cfg cfg = {.url = url, .tcp = &W->t, .parts = parts,
 				  .has_range = ranged, .first = a, .last = b};
-	int rc = nb_http_start(h, &W->s, &W->t, &ms->sink, &cfg);
+	int rc = nb_http_start(h, &W->s, &cfg, &ms->sink, W->now);
 	if (rc < 0)
 		return rc;
 	return run(h, 120000);
@@ -448,7 +448,7 @@ static void test_whole(void **st)
 {
 	(void)st;
 	struct nb_memsink ms;
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
 	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 1, false, 0, 0), 0);
 	assert_int_equal(ms.total, RES_SIZE);
@@ -460,7 +460,7 @@ static void test_whole(void **st)
 	assert_int_equal(ms.high, 2000);
 	assert_int_equal(H.stats.reused, 1);
 	assert_int_equal(W->requests, 2);
-	nb_http_close(&H);
+	nb_http_cancel(&H);
 }
 
 static void test_lossy_parallel(void **st)
@@ -473,14 +473,14 @@ static void test_lossy_parallel(void **st)
 	nb_memlink_set_impair(&W->m, 1, &down);
 	nb_memlink_set_impair(&W->m, 0, &up);
 	struct nb_memsink ms;
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
 	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, false, 0, 0), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
 	assert_int_equal(H.nparts, 4);
 	assert_int_equal(W->heads, 1);
 	assert_true(nb_memlink_stats(&W->m, 1)->lost > 0);
-	nb_http_close(&H);
+	nb_http_cancel(&H);
 }
 
 static void test_resume(void **st)
@@ -488,7 +488,7 @@ static void test_resume(void **st)
 	(void)st;
 	W->drops_left = 2;
 	struct nb_memsink ms;
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
 	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 1, false, 0, 0), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
@@ -496,46 +496,73 @@ static void test_resume(void **st)
 	assert_int_equal(W->requests, 3);
 	/* No resumes allowed: the drop is final. */
 	W->drops_left = 1;
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
-	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file", .max_resumes = 255};
+	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file", .tcp = &W->t,
+				  .max_resumes = 255};
 	free(dl_buf);
 	dl_buf = calloc(1, RES_SIZE);
 	nb_memsink_init(&ms, dl_buf, RES_SIZE);
-	assert_int_equal(nb_http_start(&H, &W->s, &W->t, &ms.sink, &cfg), 0);
+	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
 	assert_int_equal(run(&H, 60000), -NB_ECONNRESET);
-	nb_http_close(&H);
+	nb_http_cancel(&H);
 }
 
 static void test_errors_and_redirects(void **st)
 {
 	(void)st;
 	struct nb_memsink ms;
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
+	/* Before any start: no reason, and cancel is harmless. */
+	assert_string_equal(nb_http_why(&H), "");
+	assert_string_equal(nb_http_why(NULL), "");
+	nb_http_cancel(&H);
+	nb_http_cancel(NULL);
+	assert_string_equal(nb_http_why(&H), "");
 	assert_int_equal(get("http://10.0.0.1/missing", &H, &ms, 1, false, 0, 0),
 			 -NB_ENOTFOUND);
 	assert_int_equal(H.http_status, 404);
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	assert_string_equal(nb_http_why(&H), "HTTP 404");
+	/* Cancel after the failure keeps it. */
+	nb_http_cancel(&H);
+	assert_int_equal(nb_http_poll(&H, W->now), -NB_ENOTFOUND);
+	assert_string_equal(nb_http_why(&H), "HTTP 404");
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
 	assert_int_equal(get("http://10.0.0.1/redir1", &H, &ms, 1, false, 0, 0), 0);
 	assert_int_equal(H.stats.redirects, 2);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
 	assert_int_equal(get("http://10.0.0.1/chunked", &H, &ms, 1, false, 0, 0), 0);
 	assert_int_equal(ms.high, 100000);
 	assert_memory_equal(dl_buf, W->res, 100000);
-	nb_http_close(&H);
+	nb_http_cancel(&H);
 	/* A sink too small for the announced size refuses the file. */
 	uint8_t small[100];
 	nb_memsink_init(&ms, small, sizeof(small));
-	nb_http_close(&H); /* a kept-alive connection stays linked */
+	nb_http_cancel(&H); /* a kept-alive connection stays linked */
 	memset(&H, 0, sizeof(H));
-	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file"};
-	assert_int_equal(nb_http_start(&H, &W->s, &W->t, &ms.sink, &cfg), 0);
+	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file", .tcp = &W->t};
+	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
 	assert_int_equal(run(&H, 60000), -NB_ETOOBIG);
-	nb_http_close(&H);
+	assert_string_equal(nb_http_why(&H), nb_strerror(-NB_ETOOBIG));
+	nb_http_cancel(&H);
+	/* Cancelled while running, twice. */
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	nb_memsink_init(&ms, small, sizeof(small));
+	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
+	assert_string_equal(nb_http_why(&H), "");
+	nb_http_cancel(&H);
+	nb_http_cancel(&H);
+	assert_int_equal(nb_http_poll(&H, W->now), -NB_ECANCELED);
+	assert_string_equal(nb_http_why(&H), "canceled");
+	/* No TCP demultiplexer: refused. */
+	cfg.tcp = NULL;
+	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now),
+			 -NB_EINVAL);
 	free(dl_buf);
 	dl_buf = NULL;
 }

@@ -167,7 +167,7 @@ static void ping_rtt(void **state)
 	struct tenv *t = *state;
 	struct nb_ping p;
 	memset(&p, 0xa5, sizeof(p)); /* garbage must not matter */
-	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 5, 56, 1000), 0);
+	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 5, 56, 1000, t->now), 0);
 	const struct fl_frame *fr = fl_last(&t->fl);
 	assert_int_equal(fr->len, 14 + 20 + 8 + 56);
 	const uint8_t *ic = fr->data + 34;
@@ -191,31 +191,46 @@ static void ping_rtt(void **state)
 	assert_int_equal(nb_ping_poll(&p, t->now + 5), 0);
 	assert_int_equal(p.rtt_ms, 37);
 	assert_null(t->s.pings);
+	assert_string_equal(nb_ping_why(&p), "");
+	/* Cancel after completion keeps the result. */
+	nb_ping_cancel(&p);
+	assert_int_equal(nb_ping_poll(&p, t->now), 0);
 	/* Restarting a finished ping works, and it is linked once. */
-	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 6, 0, 1000), 0);
-	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 7, 0, 1000), 0);
+	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 6, 0, 1000, t->now), 0);
+	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 7, 0, 1000, t->now), 0);
 	assert_ptr_equal(t->s.pings, &p);
 	assert_null(p.next);
+	assert_string_equal(nb_ping_why(&p), "");
+	nb_ping_cancel(&p);
 	nb_ping_cancel(&p);
 	assert_null(t->s.pings);
 	assert_int_equal(nb_ping_poll(&p, t->now), -NB_ECANCELED);
+	assert_string_equal(nb_ping_why(&p), "canceled");
 }
 
 static void ping_timeout(void **state)
 {
 	struct tenv *t = *state;
 	struct nb_ping p = {0}, q = {0};
-	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 1, 0, 500), 0);
-	assert_int_equal(nb_ping_start(&q, &t->s, PEER_IP, 2, 0, 800), 0);
+	/* Before any start: no reason, and cancel is harmless. */
+	assert_string_equal(nb_ping_why(&p), "");
+	assert_string_equal(nb_ping_why(NULL), "");
+	nb_ping_cancel(&p);
+	nb_ping_cancel(NULL);
+	assert_string_equal(nb_ping_why(&p), "");
+	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 1, 0, 500, t->now), 0);
+	assert_int_equal(nb_ping_start(&q, &t->s, PEER_IP, 2, 0, 800, t->now), 0);
 	tenv_poll(t, 499);
 	assert_int_equal(nb_ping_poll(&p, t->now), -NB_EAGAIN);
 	tenv_poll(t, 1);
 	assert_int_equal(nb_ping_poll(&p, t->now), -NB_ETIMEDOUT);
+	assert_string_equal(nb_ping_why(&p), "no echo reply");
+	nb_ping_cancel(&p);
 	assert_int_equal(nb_ping_poll(&p, t->now), -NB_ETIMEDOUT);
 	assert_ptr_equal(t->s.pings, &q);
 	assert_int_equal(nb_ping_poll(&q, t->now), -NB_EAGAIN);
-	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 1, 1473, 500), -NB_EMSGSIZE);
-	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 1, 1472, 500), 0);
+	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 1, 1473, 500, t->now), -NB_EMSGSIZE);
+	assert_int_equal(nb_ping_start(&p, &t->s, PEER_IP, 1, 1472, 500, t->now), 0);
 	assert_int_equal(fl_last(&t->fl)->len, 1514);
 	nb_ping_cancel(&p);
 	nb_ping_cancel(&q);
@@ -227,7 +242,7 @@ static void ping_unreach_after_arp_failure(void **state)
 	struct tenv *t = *state;
 	struct nb_ping p = {0};
 	uint32_t dst = NB_IPV4(10, 0, 0, 99);
-	assert_int_equal(nb_ping_start(&p, &t->s, dst, 1, 8, 60000), 0);
+	assert_int_equal(nb_ping_start(&p, &t->s, dst, 1, 8, 60000, t->now), 0);
 	int rc = -NB_EAGAIN;
 	uint64_t start = t->now;
 	for (int i = 0; i < 1000 && rc == -NB_EAGAIN; i++) {
@@ -235,14 +250,15 @@ static void ping_unreach_after_arp_failure(void **state)
 		rc = nb_ping_poll(&p, t->now);
 	}
 	assert_int_equal(rc, -NB_EUNREACH);
+	assert_string_equal(nb_ping_why(&p), "no route, or ARP got no answer");
 	assert_int_equal(t->now - start, 7750);
 	/* While the failure is remembered, a new ping fails at once. */
-	assert_int_equal(nb_ping_start(&p, &t->s, dst, 2, 8, 60000), -NB_EUNREACH);
+	assert_int_equal(nb_ping_start(&p, &t->s, dst, 2, 8, 60000, t->now), -NB_EUNREACH);
 	assert_int_equal(nb_ping_poll(&p, t->now), -NB_EUNREACH);
 	assert_null(t->s.pings);
 	/* Off-link with no gateway. */
 	nb_stack_set_ipv4(&t->s, OUR_IP, MASK, 0);
-	assert_int_equal(nb_ping_start(&p, &t->s, NB_IPV4(1, 1, 1, 1), 2, 8, 60000),
+	assert_int_equal(nb_ping_start(&p, &t->s, NB_IPV4(1, 1, 1, 1), 2, 8, 60000, t->now),
 			 -NB_EUNREACH);
 }
 

@@ -145,7 +145,7 @@ static void two_stacks(void **state)
 	memcpy(b->fl.link.mac, mac_b, 6);
 	/* Ping B from A: ARP, then echo, each 1 ms per hop. */
 	struct nb_ping p = {0};
-	assert_int_equal(nb_ping_start(&p, &a->s, PEER_IP, 1, 32, 1000), 0);
+	assert_int_equal(nb_ping_start(&p, &a->s, PEER_IP, 1, 32, 1000, a->now), 0);
 	int rc = -NB_EAGAIN;
 	for (int i = 0; i < 10 && rc == -NB_EAGAIN; i++) {
 		shuttle(a, b, 1);
@@ -320,7 +320,7 @@ static void stack_next_deadline(void **state)
 	assert_true(due(s, now) == arp_due);
 	/* An echo request's timeout. */
 	struct nb_ping p;
-	assert_int_equal(nb_ping_start(&p, s, PEER_IP, 1, 8, 2), 0);
+	assert_int_equal(nb_ping_start(&p, s, PEER_IP, 1, 8, 2, now), 0);
 	assert_true(due(s, now) == now + 2);
 	nb_ping_cancel(&p);
 	assert_int_equal(nb_ping_poll(&p, now), -NB_ECANCELED);

@@ -146,7 +146,7 @@ uint32_t pair_pings(struct pair *p, uint32_t want, uint32_t timeout_ms,
 		struct nb_ping pg;
 		pair_poll(p, *now);
 		int rc = nb_ping_start(&pg, &p->a, PAIR_IP_B, seq++, 56,
-				       timeout_ms);
+				       timeout_ms, *now);
 		if (rc < 0) {
 			(*now)++;
 			continue;

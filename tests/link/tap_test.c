@@ -163,7 +163,8 @@ int main(int argc, char **argv)
 	for (uint16_t seq = 0; seq < 5; seq++) {
 		struct nb_ping p;
 		CHECK(nb_stack_poll(s, clk.now_ms(clk.ctx)) >= 0);
-		CHECK(nb_ping_start(&p, s, kip, seq, 100, 1000) == 0);
+		CHECK(nb_ping_start(&p, s, kip, seq, 100, 1000,
+				    clk.now_ms(clk.ctx)) == 0);
 		int rc = nb_wait(s, ping_poll, &p, &clk, 3000);
 		if (rc == -NB_ETIMEDOUT)
 			nb_ping_cancel(&p);

@@ -129,7 +129,7 @@ unsigned duo_pings(struct duo *d, bool from_a, unsigned count, size_t size)
 	unsigned ok = 0;
 	for (unsigned i = 0; i < count; i++) {
 		struct nb_ping p;
-		if (nb_ping_start(&p, s, dst, (uint16_t)i, size, 1000) != 0)
+		if (nb_ping_start(&p, s, dst, (uint16_t)i, size, 1000, d->now) != 0)
 			continue;
 		int rc = -NB_EAGAIN;
 		for (int t = 0; t < 2000 && rc == -NB_EAGAIN; t++) {

@@ -95,6 +95,12 @@ static struct fx *fx_new(size_t cap, uint16_t blksize, uint16_t window)
 
 static void fx_start(struct fx *x)
 {
+	/* Before any start: no reason, and cancel is harmless. */
+	assert_string_equal(nb_tftp_why(&x->t), "");
+	nb_tftp_cancel(&x->t);
+	nb_tftp_cancel(NULL);
+	assert_string_equal(nb_tftp_why(NULL), "");
+	assert_int_equal(x->f.n, 0);
 	assert_int_equal(nb_tftp_start_io(&x->t, &x->cfg, &x->ms.sink,
 					  &fake_io, &x->f, x->now),
 			 0);
@@ -709,8 +715,14 @@ static void error_case(uint16_t code, int want)
 	assert_int_equal(nb_tftp_poll(&x->t, x->now), want);
 	assert_int_equal(x->t.err_code, code);
 	assert_string_equal(x->t.err_msg, "File not found ?!");
+	assert_string_equal(nb_tftp_why(&x->t), "File not found ?!");
 	assert_int_equal(x->f.n, 1); /* ERROR is never answered */
 	assert_int_equal(x->f.closes, 1);
+	/* Cancel after the failure keeps it and sends nothing. */
+	nb_tftp_cancel(&x->t);
+	assert_int_equal(x->f.n, 1);
+	assert_int_equal(nb_tftp_poll(&x->t, x->now), want);
+	assert_string_equal(nb_tftp_why(&x->t), "File not found ?!");
 	fx_free(x);
 }
 
@@ -837,6 +849,7 @@ static void test_request_timeouts(void **state)
 	assert_int_equal(x->f.n, 4);
 	assert_int_equal(nb_tftp_poll(&x->t, t0 + 15000), -NB_ETIMEDOUT);
 	assert_int_equal(x->t.stats.retransmits, 3);
+	assert_string_equal(nb_tftp_why(&x->t), nb_strerror(-NB_ETIMEDOUT));
 	assert_int_equal(nb_tftp_next_timeout(&x->t, t0), UINT64_MAX);
 	fx_free(x);
 }
@@ -915,11 +928,13 @@ static void test_abort(void **state)
 {
 	(void)state;
 	struct fx *x = windowed(10000, 100, 4);
-	nb_tftp_abort(&x->t);
+	assert_string_equal(nb_tftp_why(&x->t), "");
+	nb_tftp_cancel(&x->t);
 	assert_errpkt(last(x), NB_TFTP_ERR_UNDEF);
 	assert_int_equal(nb_tftp_poll(&x->t, x->now), -NB_ECANCELED);
+	assert_string_equal(nb_tftp_why(&x->t), "canceled");
 	unsigned n = x->f.n;
-	nb_tftp_abort(&x->t);
+	nb_tftp_cancel(&x->t);
 	in_data(x, 1, 0, 10);
 	assert_int_equal(x->f.n, n);
 	fx_free(x);

@@ -112,7 +112,7 @@ static int exchange(struct nbget *g)
 	rc = nb_wait(&g->stack, nb_dhcp_poll_fn, &dhcp, &g->clock,
 		     (uint64_t)t + 5000);
 	if (rc < 0) {
-		nb_dhcp_stop(&dhcp);
+		nb_dhcp_cancel(&dhcp);
 		fprintf(stderr, "nbget: dhcp: %s: %s (%u packets sent)\n",
 			nb_strerror(rc), nb_dhcp_why(&dhcp),
 			(unsigned)dhcp.sent);

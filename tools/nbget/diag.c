@@ -16,7 +16,8 @@ int nbget_cmd_ping(struct nbget *g, const char *host)
 		struct nb_ping p = {0};
 		uint64_t t0 = nbget_now(g);
 		nb_stack_poll(&g->stack, t0);
-		rc = nb_ping_start(&p, &g->stack, dst, (uint16_t)i, 56, 2000);
+		rc = nb_ping_start(&p, &g->stack, dst, (uint16_t)i, 56, 2000,
+				   t0);
 		if (rc >= 0)
 			rc = nb_wait(&g->stack, (nb_poll_fn)nb_ping_poll, &p,
 				     &g->clock, 0);
