@@ -315,12 +315,5 @@ void nb_tftp_cancel(struct nb_tftp *t);
  */
 const char *nb_tftp_why(const struct nb_tftp *t);
 
-/**
- * Milliseconds until the transfer's next timer, for an idle hook.
- * @param t       Transfer.
- * @param now_ms  Current time.
- * @return Time to the retransmission deadline; UINT64_MAX when ended.
- */
-uint64_t nb_tftp_next_timeout(const struct nb_tftp *t, uint64_t now_ms);
 
 #endif

@@ -416,10 +416,3 @@ const char *nb_tftp_why(const struct nb_tftp *t)
 		return "";
 	return t->err_msg[0] ? t->err_msg : nb_strerror(t->status);
 }
-
-uint64_t nb_tftp_next_timeout(const struct nb_tftp *t, uint64_t now_ms)
-{
-	if (!t || t->state == NB_TFTP_IDLE || t->state >= NB_TFTP_DONE)
-		return UINT64_MAX;
-	return nb_deadline_remaining(&t->timer, now_ms);
-}
