@@ -160,7 +160,7 @@ void nb_dns_cancel(struct nb_dns *q);
 
 /**
  * Why the query failed, in a few English words ("no such host name",
- * "no DNS server answered", ...).
+ * "timed out", ...).
  * @param q  Query.
  * @return Static NUL-terminated text; "" before the start, while
  *         resolving or after success.

@@ -185,7 +185,7 @@ int nb_ping_poll(struct nb_ping *p, uint64_t now_ms);
 void nb_ping_cancel(struct nb_ping *p);
 
 /**
- * Why the request failed, in a few English words ("no echo reply", ...).
+ * Why the request failed, in a few English words ("timed out", ...).
  * @param p  The request.
  * @return Static NUL-terminated text; "" before the start, while waiting
  *         or after the reply.

@@ -163,13 +163,12 @@ const char *nb_dns_why(const struct nb_dns *q)
 {
 	if (!q || q->status == 0 || q->status == -NB_EAGAIN)
 		return "";
+	/* Only where nb_strerror's text would mislead: "not found" reads
+	 * like a missing file, "protocol error" and "not supported" hide
+	 * what the server sent. */
 	switch (q->status) {
 	case -NB_ENOTFOUND:
 		return "no such host name";
-	case -NB_ETIMEDOUT:
-		return "no DNS server answered";
-	case -NB_ESERVER:
-		return "DNS server failure";
 	case -NB_EPROTO:
 		return "DNS CNAME chain too long";
 	case -NB_ENOTSUP:

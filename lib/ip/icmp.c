@@ -196,12 +196,6 @@ const char *nb_ping_why(const struct nb_ping *p)
 {
 	if (!p || p->status == 0 || p->status == -NB_EAGAIN)
 		return "";
-	switch (p->status) {
-	case -NB_ETIMEDOUT:
-		return "no echo reply";
-	case -NB_EUNREACH:
-		return "no route, or ARP got no answer";
-	default:
-		return nb_strerror(p->status);
-	}
+	/* Timeout and unreachable read right in nb_strerror's words. */
+	return nb_strerror(p->status);
 }
