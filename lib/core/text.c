@@ -6,6 +6,7 @@
  * each had a copy of.  No 64-bit division, so i386 needs no libgcc.
  */
 #include "core/div.h"
+#include "core/hex.h"
 #include "core/mem.h"
 #include "core/text.h"
 #include "netboot/err.h"
@@ -69,4 +70,14 @@ int nb_parse_u64(const void *p, size_t n, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+int nb_hex_digit(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20; /* 'A'..'F' to 'a'..'f'; nothing else lands there */
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
 }
