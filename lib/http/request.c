@@ -21,15 +21,13 @@ int nb_base64_encode(const void *in, size_t len, char *out, size_t cap)
 		return -NB_EMSGSIZE;
 	size_t o = 0;
 	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < len)
-			v |= p[i + 2];
-		out[o++] = tab[v >> 18 & 63];
-		out[o++] = tab[v >> 12 & 63];
-		out[o++] = i + 1 < len ? tab[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < len ? tab[v & 63] : '=';
+		/* n input bytes give n + 1 digits, '=' pads to four. */
+		size_t n = len - i < 3 ? len - i : 3;
+		uint32_t v = 0;
+		for (size_t k = 0; k < 3; k++)
+			v = v << 8 | (k < n ? p[i + k] : 0u);
+		for (size_t k = 0; k < 4; k++, v <<= 6)
+			out[o++] = k <= n ? tab[v >> 18 & 63] : '=';
 	}
 	out[o] = 0;
 	return (int)o;
