@@ -38,6 +38,33 @@ uint32_t nb_tcp_rcv_window(struct nb_tcp_conn *c, uint64_t *edge)
 	return field;
 }
 
+/* The fixed header; options, if any, are already after it. */
+static void put_hdr(uint8_t *p, uint16_t sport, uint16_t dport, uint32_t seq,
+		    uint32_t ack, size_t hlen, uint8_t flags, uint16_t wnd)
+{
+	nb_put16(p, sport);
+	nb_put16(p + 2, dport);
+	nb_put32(p + 4, seq);
+	nb_put32(p + 8, ack);
+	p[12] = (uint8_t)((hlen / 4) << 4);
+	p[13] = flags;
+	nb_put16(p + 14, wnd);
+	nb_put32(p + 16, 0); /* checksum, urgent pointer */
+}
+
+/* Checksum the segment built at @p p (checksum field zero) and send it:
+ * the last step of every segment, connection or not. */
+static void seal_send(struct nb_tcp *t, uint8_t *p, uint32_t src,
+		      uint32_t dst, size_t total)
+{
+	uint32_t sum = nb_ip_pseudo_sum(src, dst, NB_IPPROTO_TCP,
+					(uint16_t)total);
+	nb_put16(p + 16, nb_csum_fold(nb_csum_add(sum, p, total)));
+	if (nb_ip_send(t->s, dst, NB_IPPROTO_TCP, total) < 0)
+		t->stats.tx_errors++;
+	t->stats.tx_segments++;
+}
+
 /*
  * Build one segment in the stack's transmit buffer and send it.  @p seq
  * and @p flags are the caller's; ACK number, window and options are
@@ -50,8 +77,7 @@ static int send_seg(struct nb_tcp_conn *c, uint32_t seq, uint8_t flags,
 	size_t cap, hlen, total;
 	uint8_t *p = nb_ip_payload_buf(s, &cap);
 	uint64_t edge;
-	uint32_t wnd, sum;
-	int rc;
+	uint32_t wnd;
 
 	size_t room = 40, want = dlen;
 
@@ -84,15 +110,9 @@ static int send_seg(struct nb_tcp_conn *c, uint32_t seq, uint8_t flags,
 			c->rcv_adv = edge;
 		c->rcv_last = edge;
 	}
-	nb_put16(p, c->src_port);
-	nb_put16(p + 2, c->dst_port);
-	nb_put32(p + 4, seq);
-	nb_put32(p + 8, (flags & TCP_ACK) ? tcp_rcv_nxt(c) : 0);
-	p[12] = (uint8_t)((hlen / 4) << 4);
-	p[13] = flags;
-	nb_put16(p + 14, (flags & TCP_RST) ? 0 : (uint16_t)wnd);
-	nb_put16(p + 16, 0);
-	nb_put16(p + 18, 0);
+	put_hdr(p, c->src_port, c->dst_port, seq,
+		(flags & TCP_ACK) ? tcp_rcv_nxt(c) : 0, hlen, flags,
+		(flags & TCP_RST) ? 0 : (uint16_t)wnd);
 	if (dlen) {
 		/* The ring may wrap: copy in at most two pieces. */
 		size_t at = tcp_ring_at(c, data_off);
@@ -102,13 +122,7 @@ static int send_seg(struct nb_tcp_conn *c, uint32_t seq, uint8_t flags,
 		memcpy(p + hlen, c->sbuf + at, first);
 		memcpy(p + hlen + first, c->sbuf, dlen - first);
 	}
-	sum = nb_ip_pseudo_sum(s->ip, c->dst_ip, NB_IPPROTO_TCP,
-			       (uint16_t)total);
-	nb_put16(p + 16, nb_csum_fold(nb_csum_add(sum, p, total)));
-	rc = nb_ip_send(s, c->dst_ip, NB_IPPROTO_TCP, total);
-	c->t->stats.tx_segments++;
-	if (rc < 0)
-		c->t->stats.tx_errors++;
+	seal_send(c->t, p, s->ip, c->dst_ip, total);
 	if (flags & TCP_ACK) {
 		c->ack_pending = 0;
 		c->ack_now = false;
@@ -228,7 +242,7 @@ void nb_tcp_send_rst_reply(struct nb_tcp *t, const struct nb_ip_info *ip,
 	struct nb_stack *s = t->s;
 	size_t cap;
 	uint8_t *p = nb_ip_payload_buf(s, &cap);
-	uint32_t seq = 0, ack = 0, sum;
+	uint32_t seq = 0, ack = 0;
 	uint8_t flags = TCP_RST;
 
 	if (!p || cap < NB_TCP_HLEN || (g->flags & TCP_RST))
@@ -240,18 +254,8 @@ void nb_tcp_send_rst_reply(struct nb_tcp *t, const struct nb_ip_info *ip,
 		      ((g->flags & TCP_FIN) ? 1u : 0u);
 		flags |= TCP_ACK;
 	}
-	memset(p, 0, NB_TCP_HLEN);
-	nb_put16(p, g->dport);
-	nb_put16(p + 2, g->sport);
-	nb_put32(p + 4, seq);
-	nb_put32(p + 8, ack);
-	p[12] = (NB_TCP_HLEN / 4) << 4;
-	p[13] = flags;
-	sum = nb_ip_pseudo_sum(ip->dst, ip->src, NB_IPPROTO_TCP, NB_TCP_HLEN);
-	nb_put16(p + 16, nb_csum_fold(nb_csum_add(sum, p, NB_TCP_HLEN)));
-	if (nb_ip_send(s, ip->src, NB_IPPROTO_TCP, NB_TCP_HLEN) < 0)
-		t->stats.tx_errors++;
-	t->stats.tx_segments++;
+	put_hdr(p, g->dport, g->sport, seq, ack, NB_TCP_HLEN, flags, 0);
+	seal_send(t, p, ip->dst, ip->src, NB_TCP_HLEN);
 }
 
 /* RST from a connection we abort (sequence is our SND.NXT). */
