@@ -145,7 +145,13 @@ static inline bool nb_deadline_expired(const struct nb_deadline *d,
  * @param now_ms  Current time.
  * @return Milliseconds until expiry, 0 if expired, UINT64_MAX if unarmed.
  */
-uint64_t nb_deadline_remaining(const struct nb_deadline *d, uint64_t now_ms);
+static inline uint64_t nb_deadline_remaining(const struct nb_deadline *d,
+					    uint64_t now_ms)
+{
+	if (!d->at_ms)
+		return UINT64_MAX;
+	return now_ms >= d->at_ms ? 0 : d->at_ms - now_ms;
+}
 /**
  * The earlier of two deadlines, for "when must I be polled next".
  * @param a  One deadline.

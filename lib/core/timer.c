@@ -7,10 +7,3 @@ void nb_deadline_set(struct nb_deadline *d, uint64_t now_ms, uint32_t after_ms)
 						     : now_ms + after_ms;
 	d->at_ms = at ? at : 1;
 }
-
-uint64_t nb_deadline_remaining(const struct nb_deadline *d, uint64_t now_ms)
-{
-	if (!d->at_ms)
-		return UINT64_MAX;
-	return now_ms >= d->at_ms ? 0 : d->at_ms - now_ms;
-}
