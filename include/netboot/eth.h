@@ -80,15 +80,6 @@ int nb_eth_send(struct nb_stack *s, const uint8_t *dst_mac, uint16_t ethertype,
 int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len);
 
 /**
- * Look up a resolved MAC.
- * @param s    Stack.
- * @param ip   Address (host order).
- * @param mac  Receives 6 bytes when found (may be NULL).
- * @return true when a valid entry exists.
- */
-bool nb_arp_lookup(struct nb_stack *s, uint32_t ip, uint8_t *mac);
-
-/**
  * Insert or refresh a resolved entry, e.g. learned from firmware's cached
  * DHCP packets so the first request needs no ARP round trip.
  * @param s    Stack.

@@ -114,17 +114,6 @@ static bool usable_ip(uint32_t ip)
 	return ip != 0 && ip != NB_IP_BROADCAST && (ip >> 28) != 0xe;
 }
 
-bool nb_arp_lookup(struct nb_stack *s, uint32_t ip, uint8_t *mac)
-{
-	struct nb_arp_entry *e = find(s, ip);
-	if (!e || e->state != NB_ARP_VALID ||
-	    nb_deadline_expired(&e->deadline, s->now))
-		return false;
-	if (mac)
-		memcpy(mac, e->mac, 6);
-	return true;
-}
-
 int nb_arp_add(struct nb_stack *s, uint32_t ip, const uint8_t *mac)
 {
 	if (!usable_ip(ip) || (mac[0] & 1))

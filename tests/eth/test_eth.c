@@ -11,6 +11,7 @@
 #include "../common/fakelink.h"
 #include "../common/frames.h"
 #include "netboot/stack.h"
+#include "../support/peek.h"
 
 #define OUR_IP NB_IPV4(10, 0, 0, 2)
 #define PEER_IP NB_IPV4(10, 0, 0, 1)

@@ -4,6 +4,7 @@
 #include "ip_test.h"
 #include "netboot/tcp.h"
 #include "stack/layers.h" /* nb_ip_register_timed() */
+#include "../support/peek.h"
 
 static void stack_arena_accounting(void **state)
 {
