@@ -296,8 +296,7 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 		}
 	}
 	if (h->redirect_pending) {
-		if (follow_redirect(h) < 0)
-			return h->status;
+		follow_redirect(h); /* its outcome is in h->status */
 		return h->status;
 	}
 	bool all_done = true;
@@ -326,15 +325,15 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 		h->done_at = now;
 	}
 	if (h->state == H_CLOSING) {
-		bool closing = false;
-		for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
-			if (h->part[i].open && !h->part[i].keep_alive)
-				closing = true;
-		if (closing && now - h->done_at < CLOSE_GRACE_MS)
-			return -NB_EAGAIN;
-		for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
-			if (h->part[i].open && !h->part[i].keep_alive)
-				close_part(&h->part[i], now);
+		/* Within the grace the first closing one waits for all;
+		 * after it, every one is cut. */
+		for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++) {
+			if (!h->part[i].open || h->part[i].keep_alive)
+				continue;
+			if (now - h->done_at < CLOSE_GRACE_MS)
+				return -NB_EAGAIN;
+			close_part(&h->part[i], now);
+		}
 		h->state = H_DONE;
 		h->status = 0;
 	}
