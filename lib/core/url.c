@@ -294,13 +294,12 @@ int nb_url_resolve(const struct nb_url *base, const char *base_str,
 		i++;
 	if (i < loc_len && loc[i] == ':') {
 		nb_sb_put(&o, loc, loc_len); /* absolute: validated by the caller */
-	} else if (loc_len >= 2 && loc[0] == '/' && loc[1] == '/') {
-		nb_sb_str(&o, scheme_name(base->scheme));
-		nb_sb_put(&o, ":", 1);
-		nb_sb_put(&o, loc, loc_len);
 	} else {
 		nb_sb_str(&o, scheme_name(base->scheme));
-		nb_sb_put(&o, "://", 3);
+		nb_sb_put(&o, ":", 1);
+		if (loc_len >= 2 && loc[0] == '/' && loc[1] == '/')
+			goto tail; /* network-path reference */
+		nb_sb_put(&o, "//", 2);
 		/* Same server: credentials go along, as they did to it. */
 		if (base->userinfo) {
 			nb_sb_put(&o, base->userinfo, base->userinfo_len);
@@ -326,6 +325,7 @@ int nb_url_resolve(const struct nb_url *base, const char *base_str,
 			else
 				nb_sb_put(&o, base->path, slash);
 		}
+tail:
 		nb_sb_put(&o, loc, loc_len);
 	}
 	if (o.over)
