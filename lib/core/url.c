@@ -51,20 +51,24 @@ enum nb_url_scheme nb_url_scheme_of(const char *s, size_t len, size_t *n)
 	return NB_URL_NONE;
 }
 
+/* The table entry of @p scheme; http's for one not in it. */
+static unsigned scheme_at(unsigned scheme)
+{
+	unsigned k = NSCHEMES;
+	while (--k > 0 && schemes[k].scheme != scheme)
+		;
+	return k;
+}
+
 uint16_t nb_url_default_port(unsigned scheme)
 {
-	for (size_t k = 0; k < NSCHEMES; k++)
-		if (schemes[k].scheme == scheme)
-			return schemes[k].port;
-	return 0;
+	unsigned k = scheme_at(scheme);
+	return schemes[k].scheme == scheme ? schemes[k].port : 0;
 }
 
 static const char *scheme_name(unsigned scheme)
 {
-	for (size_t k = 0; k < NSCHEMES; k++)
-		if (schemes[k].scheme == scheme)
-			return schemes[k].name;
-	return "http";
+	return schemes[scheme_at(scheme)].name;
 }
 
 int nb_ipv4_parse(const char *str, size_t len, uint32_t *out)
