@@ -326,7 +326,10 @@ void nb_tcp_abort(struct nb_tcp_conn *c);
  * @param c  Connection.
  * @return An enum nb_tcp_state (NB_TCP_CLOSED for NULL).
  */
-int nb_tcp_state(const struct nb_tcp_conn *c);
+static inline int nb_tcp_state(const struct nb_tcp_conn *c)
+{
+	return c ? c->state : NB_TCP_CLOSED;
+}
 
 /**
  * Whether data can flow.
@@ -349,6 +352,11 @@ uint64_t nb_tcp_rx_offset(const struct nb_tcp_conn *c);
  * @param c  Connection.
  * @return Bytes of ours the peer has acknowledged.
  */
-uint64_t nb_tcp_tx_acked(const struct nb_tcp_conn *c);
+static inline uint64_t nb_tcp_tx_acked(const struct nb_tcp_conn *c)
+{
+	if (!c)
+		return 0;
+	return c->snd_una > c->snd_end ? c->snd_end : c->snd_una;
+}
 
 #endif

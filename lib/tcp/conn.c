@@ -185,11 +185,6 @@ void nb_tcp_abort(struct nb_tcp_conn *c)
 	nb_tcp_finish(c, -NB_ECANCELED);
 }
 
-int nb_tcp_state(const struct nb_tcp_conn *c)
-{
-	return c ? c->state : NB_TCP_CLOSED;
-}
-
 bool nb_tcp_established(const struct nb_tcp_conn *c)
 {
 	return c && c->t && c->state != NB_TCP_SYN_SENT &&
@@ -201,9 +196,3 @@ uint64_t nb_tcp_rx_offset(const struct nb_tcp_conn *c)
 	return c ? c->rcv_off : 0;
 }
 
-uint64_t nb_tcp_tx_acked(const struct nb_tcp_conn *c)
-{
-	if (!c)
-		return 0;
-	return c->snd_una > c->snd_end ? c->snd_end : c->snd_una;
-}
