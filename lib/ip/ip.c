@@ -99,23 +99,30 @@ int nb_ip_register(struct nb_stack *s, uint8_t proto, nb_ip_input_fn fn,
 	return nb_ip_register_timed(s, proto, fn, NULL, ctx);
 }
 
+/* nb_deadline_earliest() in place, once rather than inlined at each of
+ * the four timer kinds below: 64-bit compares are long on i386. */
+static void fold(struct nb_deadline *due, uint64_t at_ms)
+{
+	if (at_ms && (!due->at_ms || at_ms < due->at_ms))
+		due->at_ms = at_ms;
+}
+
 struct nb_deadline nb_ip_next_deadline(const struct nb_stack *s,
 				       uint64_t now_ms)
 {
 	struct nb_deadline due = {0};
 	for (size_t i = 0; i < NB_IP_REASM_SLOTS; i++)
 		if (s->reasm[i].used)
-			due = nb_deadline_earliest(
-				due, (struct nb_deadline){s->reasm[i].expires});
+			fold(&due, s->reasm[i].expires);
 	for (const struct nb_ping *p = s->pings; p; p = p->next)
-		due = nb_deadline_earliest(due, p->timeout);
+		fold(&due, p->timeout.at_ms);
 	for (const struct nb_udp_sock *k = s->udp; k; k = k->next)
 		if (k->timer)
-			due = nb_deadline_earliest(due, *k->timer);
+			fold(&due, k->timer->at_ms);
 	for (size_t i = 0; i < NB_IP_PROTO_HOOKS; i++)
 		if (s->hook_input[i] && s->hook_deadline[i])
-			due = nb_deadline_earliest(
-				due, s->hook_deadline[i](s->hook_ctx[i], now_ms));
+			fold(&due, s->hook_deadline[i](s->hook_ctx[i], now_ms)
+					   .at_ms);
 	return due;
 }
 
