@@ -3,6 +3,7 @@
  * resumes dropped connections and decides when the job is over.
  */
 #include "core/mem.h"
+#include "core/text.h"
 #include "http/client_int.h"
 #include "netboot/stack.h"
 
@@ -38,11 +39,11 @@ static int fail(struct nb_http *h, int err)
 	/* Only when the status is what ended it (not DNS, not a dropped
 	 * connection after a 200). */
 	if (se < 0 && (se == err || err == -NB_EHTTP)) {
-		memcpy(h->why, "HTTP ", 5);
-		h->why[5] = (char)('0' + st / 100);
-		h->why[6] = (char)('0' + st / 10 % 10);
-		h->why[7] = (char)('0' + st % 10);
-		h->why[8] = 0;
+		struct nb_sb b;
+		nb_sb_init(&b, h->why, sizeof(h->why) - 1);
+		nb_sb_str(&b, "HTTP ");
+		nb_sb_dec(&b, st);
+		h->why[b.n] = 0;
 	}
 	nb_dns_cancel(&h->dns);
 	close_all(h, h->s->now);
