@@ -47,10 +47,9 @@ static uint64_t h_now(void *ctx)
 static void h_idle(void *ctx, uint32_t max_ms)
 {
 	struct host *h = ctx;
-	/* A frame on the tap wakes poll() at once: a few ms instead of the
-	 * 1 ms nb_wait() offers only saves wakeups while nothing arrives. */
-	(void)max_ms;
-	h->clock.idle(h->clock.ctx, 5);
+	/* Until the stack's next deadline (nb_wait() computes it, capped);
+	 * a frame on the tap wakes poll() earlier. */
+	h->clock.idle(h->clock.ctx, max_ms);
 }
 
 static uint8_t *h_image_mem(void *ctx, uint64_t size, uint64_t *cap)
