@@ -147,9 +147,15 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 		rc = wait_for(l, nb_fetch_poll_fn, &l->dl,
 			      tftp ? FETCH_TIMEOUT_MS * 10 : 0);
 	}
-	if (rc < 0 && nb_fetch_poll(&l->dl, l->p->now_ms(l->p->ctx)) == rc)
-		*why = nb_fetch_why(&l->dl);
-	nb_fetch_cancel(&l->dl);
+	if (rc < 0) {
+		if (nb_fetch_poll(&l->dl, l->p->now_ms(l->p->ctx)) == rc)
+			*why = nb_fetch_why(&l->dl);
+		nb_fetch_cancel(&l->dl);
+	}
+	/* After a success an http:// connection stays open: the next fetch
+	 * from the same server (the initrd after the kernel) reuses it with
+	 * its window already open, instead of a handshake and a new slow
+	 * start (about half a second at an 80 ms round trip). */
 	return rc;
 }
 
@@ -344,6 +350,7 @@ static int op_chain(void *ctx, const char *url, const char *args)
 	int rc = load(l, CL_FETCH, url, args, &img);
 	if (rc < 0)
 		return rc;
+	nb_fetch_cancel(&l->dl); /* the server sees the kept connection end */
 	return l->p->boot_chain(l->p->ctx, img->buf, img->len, img->args);
 }
 
@@ -355,6 +362,7 @@ static int op_boot(void *ctx)
 		return -NB_EINVAL;
 	}
 	const struct cl_img *i = l->initrd;
+	nb_fetch_cancel(&l->dl);
 	return l->p->boot_kernel(l->p->ctx, l->kernel->buf, l->kernel->len,
 				 i ? i->buf : NULL, i ? i->len : 0,
 				 l->kernel->args);
