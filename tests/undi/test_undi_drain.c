@@ -1,93 +1,16 @@
 /* The UNDI driver with nb_undi_env::drain: the ISR steps of a visit run
  * on the ROM's side and come back as a log. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "emu_pxe.h"
-
-static const uint8_t MAC[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-
-#define SCRATCH_AT 0x7c03
-#define OP_ISR(flag) (0x1400 | (flag))
-
-struct fx {
-	struct emu_pxe e;
-	struct nb_undi d;
-	struct nb_undi_env env;
-	struct nb_arena arena;
-	uint8_t mem[NB_UNDI_ARENA_BYTES(NB_UNDI_RING_MAX)];
-	uint8_t buf[NB_ETH_FRAME_MAX];
-};
+#include "undi_fx.h"
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	emu_pxe_init(&f->e, MAC);
-	f->env = emu_pxe_env(&f->e, SCRATCH_AT);
-	f->env.drain = emu_pxe_drain;
-	nb_arena_init(&f->arena, f->mem, sizeof(f->mem));
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	assert_int_equal(f->e.violations, 0);
-	free(f);
-	return 0;
-}
-
-static void frame(uint8_t *p, size_t len, unsigned tag)
-{
-	memcpy(p, MAC, 6);
-	memset(p + 6, 0x02, 6);
-	p[12] = 0x08;
-	p[13] = 0x00;
-	for (size_t i = 14; i < len; i++)
-		p[i] = (uint8_t)(tag * 31 + i);
-}
-
-static int rx(struct fx *f)
-{
-	return f->d.link.ops->receive(f->d.link.drv, f->buf, sizeof(f->buf));
-}
-
-static void start(struct fx *f, unsigned ring)
-{
-	assert_int_equal(nb_undi_init(&f->d, &f->env, ring, 0, &f->arena), 0);
-	f->e.log_count = 0;
-	f->e.calls = 0;
-	f->e.visits = 0;
-}
-
-static void expect(struct fx *f, size_t len, unsigned tag)
-{
-	uint8_t want[NB_ETH_FRAME_MAX];
-	frame(want, len, tag);
-	assert_int_equal(rx(f), (int)len);
-	assert_memory_equal(f->buf, want, len);
-}
-
-static void queue(struct fx *f, size_t len, unsigned tag)
-{
-	uint8_t fr[2048];
-	frame(fr, len, tag);
-	assert_int_equal(emu_pxe_queue_rx(&f->e, fr, len), 0);
+	return fx_setup(state, true);
 }
 
 static void test_one_visit(void **state)
 {
 	struct fx *f = *state;
-	start(f, 16);
+	start(f, 16, 0);
 	for (unsigned i = 1; i <= 5; i++)
 		queue(f, 60 + 100 * i, i);
 	expect(f, 160, 1);
@@ -114,7 +37,7 @@ static void test_one_visit(void **state)
 static void test_pieces_and_tx_events(void **state)
 {
 	struct fx *f = *state;
-	start(f, 16);
+	start(f, 16, 0);
 	f->e.piece = 100;
 	queue(f, 301, 1); /* odd pieces exercise the padding */
 	emu_pxe_queue_tx_done(&f->e);
@@ -129,7 +52,7 @@ static void test_pieces_and_tx_events(void **state)
 static void test_room_bounds_a_visit(void **state)
 {
 	struct fx *f = *state;
-	start(f, 2);
+	start(f, 2, 0);
 	for (unsigned i = 1; i <= 6; i++)
 		queue(f, 100 + i, i);
 	/* Room for three: the caller's buffer and two slots. */
@@ -149,7 +72,7 @@ static void test_room_bounds_a_visit(void **state)
 	assert_int_equal(f->d.stats.drains, 1);
 	assert_int_equal(f->d.in_isr, 0);
 	/* Without a ring, one piece per visit. */
-	start(f, 0);
+	start(f, 0, 0);
 	queue(f, 200, 7);
 	queue(f, 200, 8);
 	expect(f, 200, 7);
@@ -161,7 +84,7 @@ static void test_room_bounds_a_visit(void **state)
 static void test_small_log_frame_across_visits(void **state)
 {
 	struct fx *f = *state;
-	start(f, 4);
+	start(f, 4, 0);
 	/* Two records per visit: a 1200-byte frame in three pieces takes
 	 * two visits within one receive(). */
 	f->e.dlog_len = 2 * NB_UNDI_REC_MAX;
@@ -179,7 +102,7 @@ static void test_small_log_frame_across_visits(void **state)
 static void test_errors(void **state)
 {
 	struct fx *f = *state;
-	start(f, 4);
+	start(f, 4, 0);
 	/* The third step fails: two frames arrive, the sequence is over. */
 	for (unsigned i = 1; i <= 3; i++)
 		queue(f, 100, i);
@@ -203,7 +126,7 @@ static void test_errors(void **state)
 static void test_bad_log(void **state)
 {
 	struct fx *f = *state;
-	start(f, 4);
+	start(f, 4, 0);
 	queue(f, 100, 1);
 	queue(f, 100, 2);
 	f->e.drain_cut_once = true;
@@ -220,7 +143,7 @@ static void test_bad_log(void **state)
 static void test_unreadable_pieces(void **state)
 {
 	struct fx *f = *state;
-	start(f, 4);
+	start(f, 4, 0);
 	/* Over NB_ETH_FRAME_MAX: no data in the log, dropped whole. */
 	queue(f, 1600, 1);
 	queue(f, 100, 2);
@@ -239,7 +162,7 @@ static void test_unreadable_pieces(void **state)
 static void test_quiesce_calls(void **state)
 {
 	struct fx *f = *state;
-	start(f, 1);
+	start(f, 1, 0);
 	for (unsigned i = 1; i <= 5; i++)
 		queue(f, 100, i);
 	expect(f, 100, 1);
