@@ -180,9 +180,13 @@ struct nb_backoff {
 	uint16_t max_tries; /**< Attempts allowed. */
 	/** Jitter bound: each timeout moves by up to +-min(rto/4, jitter_ms)
 	 * when nb_backoff_next() gets an entropy source.  0 (what
-	 * nb_backoff_init() sets) means none; set it after init. */
+	 * nb_backoff_init() sets) means none; NB_BACKOFF_FULL_JITTER means
+	 * uniform over 0..rto ("full jitter"); set it after init. */
 	uint16_t jitter_ms;
 };
+/** nb_backoff::jitter_ms asking for full jitter: each timeout uniform in
+ *  0..rto (rounded to even), so a crowd's retries spread evenly. */
+#define NB_BACKOFF_FULL_JITTER 0xffffu
 /**
  * Start a backoff (without jitter).
  * @param b          The backoff.

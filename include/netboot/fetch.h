@@ -116,7 +116,27 @@ struct nb_fetch_cfg {
 	 *  (NULL: own socket); packets then come in via nb_fetch_input(). */
 	const struct nb_tftp_io *tftp_io;
 	void *tftp_io_ctx; /**< Passed to every @ref tftp_io operation. */
+	/** HTTP retries (a dropped, reset, refused or timed-out connection, a
+	 *  502/503/504), per server: 0 for NB_HTTP_RESUME_MAX,
+	 *  NB_FETCH_NO_RETRY for none.  Each waits an exponential backoff
+	 *  with full jitter, never less than the server's Retry-After, and
+	 *  resumes with Range from the first byte the sink lacks. */
+	uint8_t retries;
+	/** HTTP: no retry starts later than this after the start on a
+	 *  server (ms; 0 for NB_HTTP_RETRY_MS). */
+	uint32_t retry_ms;
+	/** Other URLs of the same file (http://), tried in order when the
+	 *  URL given to nb_fetch_start() (then each mirror before) fails
+	 *  for good; the next mirror resumes from the bytes the sink already
+	 *  holds.  Every nb_fetch_start() begins again with its own URL.
+	 *  NULL when none; the array and its strings are caller-owned and
+	 *  must outlive the fetch. */
+	const char *const *mirrors;
+	uint8_t nmirrors; /**< Entries in @ref mirrors. */
 };
+
+/** nb_fetch_cfg::retries value: no retry at all (one attempt). */
+#define NB_FETCH_NO_RETRY 255
 
 /** @cond PRIVATE */
 struct nb_fetch_tftp {
@@ -136,6 +156,7 @@ struct nb_fetch {
 	struct nb_fetch_cfg cfg;
 	uint8_t kind;
 	uint8_t state;
+	uint8_t mirror; /* mirrors tried */
 	int status;
 	uint32_t server;
 	uint16_t port;
@@ -153,7 +174,7 @@ struct nb_fetch {
  * Fill @p cfg with the defaults: User-Agent NB_FETCH_USER_AGENT, no TCP,
  * the HTTP stall timeout NB_HTTP_STALL_MS, one part, no range, TFTP
  * blksize and windowsize NB_FETCH_AUTO, no default TFTP server, default
- * TFTP port, own TFTP socket.
+ * TFTP port, own TFTP socket, the library's retries, no mirrors.
  * @param cfg  Settings to fill.
  */
 void nb_fetch_cfg_init(struct nb_fetch_cfg *cfg);
@@ -186,8 +207,9 @@ int nb_fetch_start(struct nb_fetch *f, struct nb_stack *s,
  * each nb_stack_poll().
  * @param f       Fetch.
  * @param now_ms  Current time.
- * @return -NB_EAGAIN while running; 0 when the whole file (or range) is in
- *         the sink; otherwise the protocol's error as nb_http_poll(),
+ * @return -NB_EAGAIN while running (retries and mirror failovers
+ *         included); 0 when the whole file (or range) is in the sink;
+ *         otherwise the last protocol error as nb_http_poll(),
  *         nb_tftp_poll() or nb_dns_poll() report it, -NB_ECANCELED after
  *         nb_fetch_cancel(), or the start error when it never started.
  */

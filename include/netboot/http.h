@@ -16,8 +16,13 @@
  * from TCP stream offsets to file offsets, so out-of-order segments land
  * at their final place and the TCP window is the sink's free space.
  * Headers are parsed in a small per-connection buffer; chunked bodies are
- * decoded in order.  A dropped connection is resumed with `Range` and
- * `If-Range` (bounded); `parts` > 1 fetches the file as that many ranged
+ * decoded in order.  A dropped, reset, refused or timed-out connection,
+ * and a 502, 503 or 504 answer, are retried (lib/http/retry.c): bounded
+ * tries and total time, exponential backoff with full jitter, never
+ * before a Retry-After, resuming with `Range` and `If-Range` from the
+ * first byte not yet held, so a crowd of clients gives a restarting
+ * server a spread of requests rather than a synchronized hammer.
+ * `parts` > 1 fetches the file as that many ranged
  * parts over as many connections into the same sink; redirects are
  * followed up to NB_HTTP_REDIRECTS_MAX; an idle keep-alive connection is
  * reused by the next request to the same server.
@@ -71,6 +76,10 @@ struct nb_http_resp {
 	size_t last_modified_len;  /**< Its length. */
 	const char *location;  /**< Location value or NULL. */
 	size_t location_len;   /**< Its length. */
+	/** Retry-After in seconds (0: none; at most 86400).  An HTTP-date
+	 *  reads as 86400: the library has no wall clock to compare it with,
+	 *  and retrying later than asked is always allowed. */
+	uint32_t retry_after;
 };
 
 /**
@@ -244,7 +253,14 @@ struct nb_http_cfg {
 	const char *user_agent;  /**< User-Agent (keep it under 100 bytes), or
 				      NULL for "libnetboot". */
 	uint32_t stall_ms;       /**< 0 for NB_HTTP_STALL_MS. */
-	uint8_t max_resumes;     /**< 0 for NB_HTTP_RESUME_MAX; 255 = none. */
+	uint8_t max_resumes;     /**< Retries (resumes) of the download, summed
+				      over its parts: 0 for NB_HTTP_RESUME_MAX;
+				      255 = none. */
+	uint32_t retry_ms;       /**< No retry starts later than this after
+				      the start: 0 for NB_HTTP_RETRY_MS. */
+	uint64_t skip;           /**< Bytes at the start of the sink already
+				      held (a failover from another server):
+				      asked for from the byte after them. */
 };
 
 /** Counters of a download (read freely). */
@@ -266,7 +282,6 @@ struct nb_http {
 	const struct nb_sink *sink; /**< Destination. */
 	uint8_t state;           /**< Private state number. */
 	uint8_t nparts;          /**< Parts in use. */
-	uint8_t resumes_left;    /**< Reconnections still allowed. */
 	uint8_t redirects;       /**< Redirects followed. */
 	bool size_known;         /**< Whether @ref size is known. */
 	bool total_sent;         /**< nb_sink_total() was called. */
@@ -279,6 +294,12 @@ struct nb_http {
 	uint32_t ip;             /**< Server address. */
 	int status;              /**< -NB_EAGAIN, 0 or the final error. */
 	uint32_t retrans_done;   /**< Retransmissions of finished connections. */
+	uint32_t retry_after_ms; /**< The last response's Retry-After. */
+	struct nb_backoff backoff; /**< Retry timing and the count of tries. */
+	uint64_t started;        /**< Start time (bounds the retries). */
+	uint64_t held;           /**< When it failed: contiguous bytes at the
+				      start of the sink (where a retry on
+				      another server resumes). */
 	uint64_t size;           /**< The resource's full size in bytes, once @ref size_known. */
 	uint64_t base;           /**< First resource byte asked (sink offset 0). */
 	uint64_t end;            /**< Last resource byte wanted (inclusive) or UINT64_MAX. */

@@ -82,8 +82,14 @@ uint32_t nb_backoff_next(struct nb_backoff *b, const struct nb_rng *rng)
 	b->tries++;
 	b->rto = double_capped(b->rto, b->max_ms);
 	/* Spread over +-min(t/4, jitter_ms), so clients that started
-	 * together (a rack powering on) do not retry in lockstep. */
+	 * together (a rack powering on) do not retry in lockstep; "full"
+	 * jitter spreads over 0..t, what a crowd hitting one server needs
+	 * (the retries of N clients then arrive at a rate, not in bursts). */
 	uint32_t j = t / 4 < b->jitter_ms ? t / 4 : b->jitter_ms;
+	if (b->jitter_ms == NB_BACKOFF_FULL_JITTER) {
+		t /= 2;
+		j = t;
+	}
 	uint32_t r;
 	if (j && rng && nb_rng_u32(rng, &r) == 0)
 		t = t - j + r % (2 * j + 1);

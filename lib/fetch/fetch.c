@@ -35,7 +35,7 @@ static void release(struct nb_fetch *f, bool next_http)
 		memset(&f->u, 0, sizeof(f->u));
 }
 
-static int http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
+int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 {
 	if (!f->cfg.tcp)
 		return nb_fetch_fail(f, -NB_EINVAL,
@@ -51,6 +51,10 @@ static int http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 	hc.user_agent = f->cfg.user_agent ? f->cfg.user_agent
 					  : NB_FETCH_USER_AGENT;
 	hc.stall_ms = f->cfg.stall_ms;
+	hc.max_resumes = f->cfg.retries;
+	hc.retry_ms = f->cfg.retry_ms;
+	/* A mirror goes on from what the one before it left. */
+	hc.skip = f->mirror ? f->u.http.held : 0;
 	f->kind = NB_FETCH_HTTP;
 	int rc = nb_http_start(&f->u.http, f->s, &hc, f->sink, now_ms);
 	if (rc < 0) {
@@ -80,7 +84,7 @@ static int dispatch(struct nb_fetch *f, const char *url, size_t len,
 				     "IPv6 addresses are not supported");
 	switch (sc) {
 	case NB_URL_HTTP:
-		return http_begin(f, url, now_ms);
+		return nb_fetch_http_begin(f, url, now_ms);
 	case NB_URL_TFTP:
 		return nb_fetch_tftp_begin(f, &u, NULL, now_ms);
 	case NB_URL_HTTPS:
@@ -107,6 +111,7 @@ int nb_fetch_start(struct nb_fetch *f, struct nb_stack *s,
 	f->sink = sink;
 	f->kind = NB_FETCH_NONE;
 	f->state = F_IDLE;
+	f->mirror = 0;
 	f->server = 0;
 	f->port = 0;
 	f->host[0] = 0;
@@ -139,8 +144,8 @@ int nb_fetch_poll(struct nb_fetch *f, uint64_t now_ms)
 		rc = nb_fetch_tftp_poll(f, now_ms);
 	else
 		rc = -NB_EINVAL;
-	if (rc == -NB_EAGAIN)
-		return rc;
+	if (rc == -NB_EAGAIN || (rc < 0 && nb_fetch_failover(f, rc, now_ms)))
+		return -NB_EAGAIN;
 	f->state = F_DONE;
 	f->status = rc;
 	if (rc < 0) {

@@ -14,6 +14,13 @@ int nb_fetch_fail(struct nb_fetch *f, int rc, const char *why);
 /* Reason text for a protocol failure (HTTP status, TFTP server message). */
 void nb_fetch_explain(struct nb_fetch *f, int rc);
 
+/* Start lib/http on @p url; after a failover (f->mirror > 0) from the
+ * bytes the previous server left in the sink. */
+int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms);
+/* After the HTTP side failed with @p rc: go on with the next mirror, from
+ * the bytes already held.  True when one is under way. */
+bool nb_fetch_failover(struct nb_fetch *f, int rc, uint64_t now_ms);
+
 /* TFTP side (tftp.c): start a tftp:// URL (@p u parsed from it) or, with
  * @p u NULL, the bare name @p name. */
 int nb_fetch_tftp_begin(struct nb_fetch *f, const struct nb_url *u,

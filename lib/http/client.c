@@ -45,6 +45,7 @@ static int fail(struct nb_http *h, int err)
 		nb_sb_dec(&b, st);
 		h->why[b.n] = 0;
 	}
+	h->held = nb_http_held(h);
 	nb_dns_cancel(&h->dns);
 	close_all(h, h->s->now);
 	h->status = err;
@@ -68,8 +69,9 @@ static int begin(struct nb_http *h)
 		rc = nb_http_part_request(p0, true, false, h->base, h->end);
 	} else {
 		h->state = H_RUN;
-		rc = nb_http_part_request(p0, false, h->cfg.has_range, h->base,
-					  h->end);
+		rc = nb_http_part_request(p0, false,
+					  h->cfg.has_range || h->cfg.skip,
+					  h->base + h->cfg.skip, h->end);
 	}
 	return rc < 0 ? fail(h, rc) : 0;
 }
@@ -79,14 +81,15 @@ static int plan_parts(struct nb_http *h)
 {
 	h->state = H_RUN;
 	unsigned n = h->cfg.parts;
-	if (!h->size_known || !h->ranges_ok || h->size <= h->base)
+	uint64_t from = h->base + h->cfg.skip;
+	if (!h->size_known || !h->ranges_ok || h->size <= from)
 		n = 1;
 	uint64_t total = 0;
 	if (n > 1) {
 		uint64_t last = h->size - 1;
 		if (h->end != UINT64_MAX && h->end < last)
 			last = h->end;
-		total = last - h->base + 1;
+		total = last - from + 1;
 		uint64_t most = (total >> PART_MIN_SHIFT) +
 				((total & (PART_MIN - 1)) != 0);
 		if (most < n)
@@ -95,14 +98,14 @@ static int plan_parts(struct nb_http *h)
 	h->nparts = (uint8_t)(n ? n : 1);
 	if (h->nparts == 1) {
 		int rc = nb_http_part_request(&h->part[0], false,
-					      h->cfg.has_range, h->base,
-					      h->end);
+					      h->cfg.has_range || h->cfg.skip,
+					      from, h->end);
 		return rc < 0 ? fail(h, rc) : 0;
 	}
 	uint64_t chunk = nb_div_small(total, h->nparts, NULL);
 	for (unsigned i = 0; i < h->nparts; i++) {
-		uint64_t a = h->base + chunk * i;
-		uint64_t b = i + 1 == h->nparts ? h->base + total - 1
+		uint64_t a = from + chunk * i;
+		uint64_t b = i + 1 == h->nparts ? from + total - 1
 						: a + chunk - 1;
 		int rc = nb_http_part_request(&h->part[i], false, true, a, b);
 		if (rc < 0)
@@ -159,31 +162,19 @@ static int follow_redirect(struct nb_http *h)
 	return resolve_and_begin(h);
 }
 
-static bool resumable(int err)
-{
-	return err == -NB_ECLOSED || err == -NB_ECONNRESET ||
-	       err == -NB_ETIMEDOUT || err == -NB_ECONNREFUSED;
-}
-
 static int resume(struct nb_http *h, struct nb_http_part *p, uint64_t now)
 {
 	if (p->retry_at == 0) {
-		if (h->resumes_left == 0)
-			return p->err;
-		h->resumes_left--;
+		int err = p->err;
+		uint32_t wait = nb_http_retry_wait(h, err, now);
+		if (!wait)
+			return err;
 		h->stats.resumes++;
-		/* Back off a little: a restarting server refuses at first. */
-		unsigned k = h->stats.resumes < 5 ? h->stats.resumes : 5;
-		p->retry_at = now + (100u << k);
+		p->retry_at = now + wait;
 		uint64_t from = nb_http_part_progress(p);
+		close_part(p, now);
 		p->first = from;
-		if (p->open) {
-			h->retrans_done += p->conn.retransmits;
-			nb_tcp_abort(&p->conn);
-			nb_tcp_poll(&p->conn, now);
-			p->open = false;
-		}
-		p->state = P_FREE;
+		p->err = err; /* keeps the part coming back here */
 	}
 	if (now < p->retry_at)
 		return 0;
@@ -242,9 +233,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	h->cfg.url = NULL;
 	if (!h->cfg.stall_ms)
 		h->cfg.stall_ms = NB_HTTP_STALL_MS;
-	h->resumes_left = cfg->max_resumes == 255 ? 0
-			  : cfg->max_resumes      ? cfg->max_resumes
-						  : NB_HTTP_RESUME_MAX;
+	nb_http_retry_init(h, now);
 	memcpy(h->url, cfg->url, len);
 	h->url[len] = 0;
 	rc = parse_http_url(h->url, len, &h->u);
@@ -304,13 +293,10 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 	for (unsigned i = 0; i < h->nparts; i++) {
 		struct nb_http_part *p = &h->part[i];
 		if (p->err) {
-			int rc = p->err;
-			if (resumable(rc) && p->state != P_DONE) {
-				rc = resume(h, p, now);
-				if (rc == 0) {
-					all_done = false;
-					continue;
-				}
+			int rc = resume(h, p, now);
+			if (rc == 0) {
+				all_done = false;
+				continue;
 			}
 			return fail(h, rc);
 		}

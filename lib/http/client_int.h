@@ -29,4 +29,13 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 /* Resource bytes from p->first that are held contiguously. */
 uint64_t nb_http_part_progress(const struct nb_http_part *p);
 
+/* Retry policy (retry.c).  Set up the tries and time of a download
+ * starting at @p now. */
+void nb_http_retry_init(struct nb_http *h, uint64_t now);
+/* Whether a part that failed with @p err is tried again: the delay in ms
+ * (> 0), or 0 when the error is final. */
+uint32_t nb_http_retry_wait(struct nb_http *h, int err, uint64_t now);
+/* Contiguous bytes at the start of the sink (from the parts' progress). */
+uint64_t nb_http_held(const struct nb_http *h);
+
 #endif

@@ -125,6 +125,10 @@ static int header(struct nb_http_resp *r, const char *name, size_t nn,
 	} else if (nb_ieq(name, nn, "location")) {
 		r->location = v;
 		r->location_len = vn;
+	} else if (nb_ieq(name, nn, "retry-after")) {
+		uint64_t sec = 86400; /* a date (or junk) means "later" */
+		nb_parse_u64(v, vn, &sec);
+		r->retry_after = (uint32_t)(sec < 86400 ? sec : 86400);
 	}
 	return 0;
 }

@@ -146,6 +146,36 @@ static void backoff_jitter(void **state)
 	assert_int_equal(nb_backoff_next(&b, &rng), 4000);
 }
 
+/* Full jitter: uniform over 0..rto, so a crowd's retries spread out. */
+static void backoff_full_jitter(void **state)
+{
+	(void)state;
+	uint32_t seed = 11;
+	struct nb_rng rng = {rng_seq, &seed};
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (int run = 0; run < 300; run++) {
+		struct nb_backoff b;
+		nb_backoff_init(&b, 500, 8000, 6);
+		b.jitter_ms = NB_BACKOFF_FULL_JITTER;
+		static const uint32_t base[] = {500, 1000, 2000, 4000, 8000, 8000};
+		for (int i = 0; i < 6; i++) {
+			uint32_t t = nb_backoff_next(&b, &rng);
+			assert_true(t >= 1 && t <= base[i]);
+			if (i == 0) {
+				lo = t < lo ? t : lo;
+				hi = t > hi ? t : hi;
+			}
+		}
+		assert_int_equal(nb_backoff_next(&b, &rng), 0);
+	}
+	assert_true(lo < 50 && hi > 450);
+	/* No source: the plain doubling. */
+	struct nb_backoff b;
+	nb_backoff_init(&b, 500, 8000, 2);
+	b.jitter_ms = NB_BACKOFF_FULL_JITTER;
+	assert_int_equal(nb_backoff_next(&b, NULL), 500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +183,7 @@ int main(void)
 		cmocka_unit_test(margin_and_clamps),
 		cmocka_unit_test(backoff),
 		cmocka_unit_test(backoff_jitter),
+		cmocka_unit_test(backoff_full_jitter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,6 +62,10 @@ struct world {
 	uint8_t *chunked;      /* chunked encoding of its first 100000 bytes */
 	size_t chunked_len;
 	unsigned requests, heads, drops_left;
+	unsigned busy_left;      /* answer /busy with 503 + Retry-After: 2 */
+	unsigned bad_left;       /* answer /bad with 502, no Retry-After */
+	uint64_t req_at[16];     /* when each request came (first 16) */
+	uint64_t req_first[16];  /* the first byte each one asked for */
 	bool lwip_up;
 };
 
@@ -177,13 +181,24 @@ static void respond(struct sconn *c)
 		}
 	}
 	c->close_after = strstr(r, "Connection: close") != NULL;
+	if (W->requests < 16) {
+		W->req_at[W->requests] = W->now;
+		W->req_first[W->requests] = a;
+	}
 	W->requests++;
 	if (head)
 		W->heads++;
 	const uint8_t *body = W->res + a;
 	uint64_t blen = b - a + 1;
 	int n;
-	if (strcmp(path, "/missing") == 0) {
+	if ((!strcmp(path, "/busy") && W->busy_left && W->busy_left--) ||
+	    (!strcmp(path, "/bad") && W->bad_left && W->bad_left--)) {
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 50%c Busy\r\n%sContent-Length: 0\r\n\r\n",
+			     path[1] == 'b' && path[2] == 'u' ? '3' : '2',
+			     path[2] == 'u' ? "Retry-After: 2\r\n" : "");
+		blen = 0;
+	} else if (strcmp(path, "/missing") == 0) {
 		n = snprintf((char *)c->hdr, sizeof(c->hdr),
 			     "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 		blen = 0;
@@ -599,6 +614,117 @@ static void test_fetch(void **st)
 	dl_buf = NULL;
 }
 
+static int fetch_run(struct nb_fetch *f, const struct nb_fetch_cfg *cfg,
+		     const char *url, struct nb_memsink *ms)
+{
+	free(dl_buf);
+	dl_buf = calloc(1, RES_SIZE);
+	nb_memsink_init(ms, dl_buf, RES_SIZE);
+	int rc = nb_fetch_start(f, &W->s, cfg, url, &ms->sink, W->now);
+	return rc < 0 ? rc : run_fn(nb_fetch_poll_fn, f, 200000);
+}
+
+/* 503 with Retry-After: retried, never before the time given; 502
+ * without: retried after a jittered backoff; 404: not retried. */
+static void test_retry_after(void **st)
+{
+	(void)st;
+	static struct nb_fetch f;
+	struct nb_memsink ms;
+	struct nb_fetch_cfg cfg;
+	memset(&f, 0, sizeof(f));
+	nb_fetch_cfg_init(&cfg);
+	cfg.tcp = &W->t;
+	W->busy_left = 2;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/busy", &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests, 3);
+	assert_true(W->req_at[1] - W->req_at[0] >= 2000);
+	assert_true(W->req_at[2] - W->req_at[1] >= 2000);
+	assert_int_equal(nb_fetch_http(&f)->stats.resumes, 2);
+	/* 502 with no Retry-After: backoff (full jitter from 500 ms). */
+	W->requests = 0;
+	W->bad_left = 3;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/bad", &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests, 4);
+	assert_true(W->req_at[3] - W->req_at[0] <= 500 + 1000 + 2000 + 300);
+	/* Switched off: the first 503 is final. */
+	W->requests = 0;
+	W->busy_left = 1;
+	cfg.retries = NB_FETCH_NO_RETRY;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/busy", &ms),
+			 -NB_ESERVER);
+	assert_string_equal(nb_fetch_why(&f), "HTTP 503");
+	assert_int_equal(W->requests, 1);
+	/* Tries bounded: two retries of three 503s. */
+	W->requests = 0;
+	W->busy_left = 3;
+	cfg.retries = 2;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/busy", &ms),
+			 -NB_ESERVER);
+	assert_int_equal(W->requests, 3);
+	/* Total time bounded: a Retry-After past it is not waited for. */
+	W->requests = 0;
+	W->busy_left = 1;
+	cfg.retries = 0;
+	cfg.retry_ms = 1500;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/busy", &ms),
+			 -NB_ESERVER);
+	assert_int_equal(W->requests, 1);
+	/* What a retry cannot cure is not retried. */
+	W->requests = 0;
+	cfg.retry_ms = 0;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/missing", &ms),
+			 -NB_ENOTFOUND);
+	assert_int_equal(W->requests, 1);
+	nb_fetch_cancel(&f);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
+/* A refused first URL fails over to the mirror; a server dying mid-body
+ * (retries off) hands over to the mirror, which resumes where it left;
+ * the next fetch starts with its own URL again. */
+static void test_mirrors(void **st)
+{
+	(void)st;
+	static struct nb_fetch f;
+	struct nb_memsink ms;
+	struct nb_fetch_cfg cfg;
+	static const char *const mirrors[] = {"http://10.0.0.1:81/file",
+					      "http://10.0.0.1/file"};
+	memset(&f, 0, sizeof(f));
+	nb_fetch_cfg_init(&cfg);
+	cfg.tcp = &W->t;
+	cfg.mirrors = mirrors;
+	cfg.nmirrors = 2;
+	cfg.retries = 1;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1:82/file", &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests, 1);
+	/* Dropped at a third: the mirror goes on from there, ranged. */
+	W->requests = 0;
+	W->drops_left = 1;
+	cfg.retries = NB_FETCH_NO_RETRY;
+	cfg.mirrors = mirrors + 1;
+	cfg.nmirrors = 1;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/file", &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests, 2);
+	assert_int_equal(W->req_first[0], 0);
+	assert_true(W->req_first[1] >= RES_SIZE / 4);
+	assert_int_equal(nb_fetch_http(&f)->stats.restarts, 0);
+	/* No mirror left: the error stands. */
+	W->requests = 0;
+	cfg.nmirrors = 0;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1:82/file", &ms),
+			 -NB_ECONNREFUSED);
+	nb_fetch_cancel(&f);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +733,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_and_redirects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_after, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mirrors, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,6 +55,18 @@ static void test_response(void **st)
 			 -NB_ENOTSUP);
 	assert_true(resp("HTTP/1.1 302 Found\r\nLocation: /next \r\n\r\n", &r) > 0);
 	assert_int_equal(r.location_len, 5);
+	assert_int_equal(r.retry_after, 0);
+	/* Retry-After: seconds; an HTTP-date (no clock to compare it with)
+	 * or junk means "later" (a day), never "now". */
+	assert_true(resp("HTTP/1.1 503 Busy\r\nRetry-After: 2\r\n\r\n", &r) > 0);
+	assert_int_equal(r.retry_after, 2);
+	assert_true(resp("HTTP/1.1 503 Busy\r\nretry-after:  120 \r\n\r\n", &r) > 0);
+	assert_int_equal(r.retry_after, 120);
+	assert_true(resp("HTTP/1.1 503 Busy\r\nRetry-After: "
+			 "Fri, 31 Dec 1999 23:59:59 GMT\r\n\r\n", &r) > 0);
+	assert_int_equal(r.retry_after, 86400);
+	assert_true(resp("HTTP/1.1 503 Busy\r\nRetry-After: 99999999999\r\n\r\n", &r) > 0);
+	assert_int_equal(r.retry_after, 86400);
 	assert_true(resp("HTTP/1.1 206 Partial\r\nContent-Range: bytes 10-19/100\r\n"
 			 "Content-Length: 10\r\n\r\n", &r) > 0);
 	assert_true(r.has_range);
