@@ -185,7 +185,8 @@ struct nb_backoff {
 	uint16_t jitter_ms;
 };
 /** nb_backoff::jitter_ms asking for full jitter: each timeout uniform in
- *  0..rto (rounded to even), so a crowd's retries spread evenly. */
+ *  0..rto (at least 1; none below 4 ms), so a crowd's retries spread
+ *  evenly. */
 #define NB_BACKOFF_FULL_JITTER 0xffffu
 /**
  * Start a backoff (without jitter).

@@ -86,12 +86,9 @@ uint32_t nb_backoff_next(struct nb_backoff *b, const struct nb_rng *rng)
 	 * jitter spreads over 0..t, what a crowd hitting one server needs
 	 * (the retries of N clients then arrive at a rate, not in bursts). */
 	uint32_t j = t / 4 < b->jitter_ms ? t / 4 : b->jitter_ms;
-	if (b->jitter_ms == NB_BACKOFF_FULL_JITTER) {
-		t /= 2;
-		j = t;
-	}
 	uint32_t r;
 	if (j && rng && nb_rng_u32(rng, &r) == 0)
-		t = t - j + r % (2 * j + 1);
+		t = b->jitter_ms == NB_BACKOFF_FULL_JITTER ? r % (t + 1)
+							   : t - j + r % (2 * j + 1);
 	return t ? t : 1;
 }
