@@ -28,6 +28,11 @@ static void cfg_from_args(struct nbget *g, struct nb_fetch_cfg *cfg,
 	if (g->windowsize >= 0)
 		cfg->tftp_windowsize = (uint16_t)g->windowsize;
 	cfg->tftp_server = g->next_server;
+	if (g->retries >= 0)
+		cfg->retries = (uint8_t)g->retries; /* 255: NB_FETCH_NO_RETRY */
+	cfg->retry_ms = g->retry_time_s * 1000u;
+	cfg->mirrors = g->mirrors;
+	cfg->nmirrors = (uint8_t)g->nmirrors;
 }
 
 static void summary(const struct nb_fetch *f)

@@ -25,7 +25,11 @@ static const char usage[] =
 	"  lease                      print the DHCP lease as key=value lines\n"
 	"  get URL -o FILE [--blksize N] [--windowsize N] [--range A-B]\n"
 	"          [--parallel N] [--sha256 HEX]   download: http://, tftp://,\n"
-	"                             or a bare name on the lease's next-server\n";
+	"                             or a bare name on the lease's next-server\n"
+	"          [--mirror URL]...  the same file elsewhere, tried in order\n"
+	"          [--retries N] [--retry-time S] [--no-retry]\n"
+	"                             HTTP retries per server (backoff with\n"
+	"                             jitter, Retry-After honoured)\n";
 
 static int bad_usage(const char *msg)
 {
@@ -79,7 +83,8 @@ enum {
 	OPT_TAP = 256, OPT_MAC, OPT_IP, OPT_GW, OPT_DNS, OPT_DHCP,
 	OPT_CACHED, OPT_PROXY, OPT_DHCP_TIMEOUT, OPT_USER_CLASS, OPT_SAVE_DHCP,
 	OPT_PCAP, OPT_TIMEOUT, OPT_BLKSIZE, OPT_WINDOWSIZE, OPT_RANGE,
-	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO,
+	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_MIRROR,
+	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY,
 };
 
 static const struct option opts[] = {
@@ -103,6 +108,10 @@ static const struct option opts[] = {
 	{"sha256", required_argument, 0, OPT_SHA256},
 	{"seconds", required_argument, 0, OPT_SECONDS},
 	{"udp-echo", required_argument, 0, OPT_UDP_ECHO},
+	{"mirror", required_argument, 0, OPT_MIRROR},
+	{"retries", required_argument, 0, OPT_RETRIES},
+	{"retry-time", required_argument, 0, OPT_RETRY_TIME},
+	{"no-retry", no_argument, 0, OPT_NO_RETRY},
 	{"output", required_argument, 0, 'o'},
 	{"count", required_argument, 0, 'c'},
 	{"interval", required_argument, 0, 'i'},
@@ -186,6 +195,23 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 			g->parallel = (int)v;
 			break;
 		case OPT_SHA256: g->sha256_hex = optarg; break;
+		case OPT_MIRROR:
+			if (g->nmirrors == 8)
+				return bad_usage("at most 8 --mirror");
+			g->mirrors[g->nmirrors++] = optarg;
+			break;
+		case OPT_RETRIES:
+			/* 255 is the library's "none". */
+			if (nbget_parse_u32(optarg, 254, &v) < 0)
+				return bad_usage("bad --retries (0..254)");
+			g->retries = v ? (int)v : 255;
+			break;
+		case OPT_RETRY_TIME:
+			if (nbget_parse_u32(optarg, 86400, &g->retry_time_s) < 0 ||
+			    !g->retry_time_s)
+				return bad_usage("bad --retry-time");
+			break;
+		case OPT_NO_RETRY: g->retries = 255; break;
 		case OPT_SECONDS:
 			if (nbget_parse_u32(optarg, 86400, &g->serve_seconds) < 0)
 				return bad_usage("bad --seconds");
@@ -224,7 +250,7 @@ static int run(struct nbget *g, char **cmd);
 int main(int argc, char **argv)
 {
 	static struct nbget g = {
-		.blksize = -1, .windowsize = -1, .parallel = 1,
+		.blksize = -1, .windowsize = -1, .parallel = 1, .retries = -1,
 		.timeout_s = NBGET_DEFAULT_TIMEOUT_S, .dhcp_timeout_s = 60,
 		.ping_count = 4, .ping_interval_ms = 1000, .serve_seconds = 10,
 	};

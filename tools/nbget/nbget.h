@@ -46,6 +46,10 @@ struct nbget {
 	bool have_range;
 	uint64_t range_first, range_last;
 	const char *sha256_hex;
+	const char *mirrors[8];   /* --mirror, in order */
+	int nmirrors;
+	int retries;              /* --retries, -1 = library default */
+	uint32_t retry_time_s;    /* --retry-time, 0 = library default */
 
 	uint32_t timeout_s;
 	bool quiet;
