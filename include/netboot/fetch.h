@@ -128,7 +128,8 @@ struct nb_fetch_cfg {
 	/** Other URLs of the same file (http://), tried in order when the
 	 *  URL given to nb_fetch_start() (then each mirror before) fails
 	 *  for good; the next mirror resumes from the bytes the sink already
-	 *  holds.  Every nb_fetch_start() begins again with its own URL.
+	 *  holds.  While another mirror remains, a server gets at most one
+	 *  retry (of @ref retries), so a dead one is left quickly.  Every nb_fetch_start() begins again with its own URL.
 	 *  NULL when none; the array and its strings are caller-owned and
 	 *  must outlive the fetch. */
 	const char *const *mirrors;

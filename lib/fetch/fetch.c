@@ -52,6 +52,10 @@ int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 					  : NB_FETCH_USER_AGENT;
 	hc.stall_ms = f->cfg.stall_ms;
 	hc.max_resumes = f->cfg.retries;
+	/* While another mirror remains, a failing server gets one retry:
+	 * a dead one then costs a second, not its whole backoff series. */
+	if (f->mirror < f->cfg.nmirrors && hc.max_resumes != NB_FETCH_NO_RETRY)
+		hc.max_resumes = 1;
 	hc.retry_ms = f->cfg.retry_ms;
 	/* A mirror goes on from what the one before it left. */
 	hc.skip = f->mirror ? f->u.http.held : 0;

@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# tests/lib/storm.sh — many clients at once on the netns.sh network: the
+# boot-storm test (tests/storm) and benchmark (bench/storm) share it.
+#
+# Source after tests/lib/netns.sh and nbns_up.  Every client has its own
+# tap (our stack) or its own namespace with a veth (curl), all in the
+# client-side bridge br0, so they share nbemu's bottleneck to the server.
+#
+#   storm_taps N              taps st1..stN in br0 (for nbget clients)
+#   storm_kns N               namespaces nb<pid>k1..kN, veths in br0 (curl)
+#   storm_ip I                the address of client I (10.77.0.(19+I), I<=200)
+#   storm_run N OUT CMD...    start N clients within one second: CMD runs
+#                             with @I@ replaced by the client's number,
+#                             @IP@ by its address; writes OUT/res (one line
+#                             per client: I rc start_ns end_ns) and
+#                             OUT/I.log; returns when all ended
+#   storm_report OUT N BYTES RATE_BPS   p50 p99 max, ideal, Jain's index
+#   storm_down                delete what storm_kns created (nbns_down
+#                             removes the rest with the namespaces)
+STORM_KNS=()
+
+storm_ip() { echo "10.77.0.$((19 + $1))"; }
+
+storm_taps() {
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		ip -n "$NBNS_C" tuntap add dev "st$i" mode tap || return 1
+		ip -n "$NBNS_C" link set "st$i" master br0 up || return 1
+	done
+}
+
+storm_kns() {
+	local i ns
+	for ((i = 1; i <= $1; i++)); do
+		ns=nb$$k$i
+		_nbns_ns "$ns" || return 1
+		STORM_KNS+=("$ns")
+		ip -n "$NBNS_C" link add "sk$i" type veth peer name k0 netns "$ns" || return 1
+		ip -n "$NBNS_C" link set "sk$i" master br0 up || return 1
+		ip -n "$ns" addr add "$(storm_ip "$i")/24" dev k0 || return 1
+		ip -n "$ns" link set k0 up || return 1
+	done
+}
+
+storm_down() {
+	local ns
+	for ns in "${STORM_KNS[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	STORM_KNS=()
+	return 0
+}
+
+# Client I starts at I*1000/N ms: the whole crowd within one second.
+storm_run() {
+	local n=$1 out=$2 i
+	shift 2
+	mkdir -p "$out"
+	: >"$out/res"
+	local pids=()
+	for ((i = 1; i <= n; i++)); do
+		local args=() a
+		for a in "$@"; do
+			a=${a//@I@/$i}
+			args+=("${a//@IP@/$(storm_ip "$i")}")
+		done
+		(
+			sleep "$(awk -v i="$i" -v n="$n" 'BEGIN{printf "%.3f", (i-1)/n}')"
+			s=$(date +%s%N)
+			"${args[@]}" >"$out/$i.log" 2>&1
+			rc=$?
+			echo "$i $rc $s $(date +%s%N)" >>"$out/res"
+		) &
+		pids+=($!)
+	done
+	wait "${pids[@]}" 2>/dev/null
+	return 0
+}
+
+# Completion times from the first start: p50, p99, max against the ideal
+# N x size / rate, and Jain's fairness index over the clients' rates.
+storm_report() {
+	local out=$1 n=$2 bytes=$3 rate=$4 t0
+	t0=$(sort -k3,3n "$out/res" | awk 'NR == 1 {print $3}')
+	awk -v t0="$t0" '{printf "%.6f\n", ($4 - t0) / 1e9}' "$out/res" |
+		sort -g >"$out/done"
+	awk -v n="$n" -v b="$bytes" -v r="$rate" -v t0="$t0" '
+		NR == FNR { c[FNR] = $1; m = FNR; next }
+		{ if ($2 == 0) ok++; d = ($4 - $3) / 1e9; x = b / (d > 0 ? d : 1e-9)
+		  sx += x; sxx += x * x; k++ }
+		END {
+			p50 = c[int((m - 1) * 0.50) + 1]; p99 = c[int((m - 1) * 0.99) + 1]
+			ideal = n * b * 8 / r
+			printf "clients=%d ok=%d p50=%.2fs p99=%.2fs max=%.2fs ideal=%.2fs p99/ideal=%.2f jain=%.3f\n",
+				k, ok, p50, p99, c[m], ideal, p99 / ideal, sx * sx / (k * sxx)
+		}' "$out/done" "$out/res"
+}

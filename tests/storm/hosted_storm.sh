@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# A boot storm, small enough for 2 cores: STORM_N (32) nbget clients, each
+# on its own tap, start within one second and fetch one 8 MiB image from
+# nginx through nbemu (1 Gbit/s, bounded queue, 2 ms RTT).  Checked:
+#   storm      all byte-exact
+#   restart    nginx killed and restarted mid-storm: all finish by
+#              resuming (206 in the access log, no client gets a second
+#              200, i.e. none starts again from zero)
+#   busy       503 + Retry-After: 2 while a flag file exists: all finish,
+#              and no client asks again sooner than 2 s after a 503
+#   mirror     a dead first URL (port closed): all fail over to the second
+#   cache      a redirect to a second nginx (proxy_cache, its own
+#              namespace on the client side): followed, byte-exact
+# usage: hosted_storm.sh NBGET NBEMU   (needs root)
+set -euo pipefail
+NBGET=${1:?usage: $0 NBGET NBEMU}
+export NBEMU=${2:?}
+here=$(cd "$(dirname "$0")" && pwd)
+. "${NBNS_LIB:-$here/../lib/netns.sh}"
+. "$(dirname "${NBNS_LIB:-$here/../lib/netns.sh}")/storm.sh"
+N=${STORM_N:-32}
+SMALL=${STORM_SMALL_N:-16}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for t in nginx sha256sum ss awk; do
+	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+X=nb$$x
+cleanup() {
+	set +e
+	[ -f "${D:-/nonexistent}/ngx/nginx.pid" ] && kill "$(cat "$D/ngx/nginx.pid")"
+	[ -f "${D:-/nonexistent}/cachesrv/nginx.pid" ] && kill "$(cat "$D/cachesrv/nginx.pid")"
+	storm_down
+	ip netns pids "$X" 2>/dev/null | xargs -r kill -KILL
+	ip netns del "$X" 2>/dev/null
+	nbns_down
+}
+trap cleanup EXIT
+nbns_up --rate 1gbit --buffer 250000 --delay 1
+S=$NBNS_SERVER_IP
+D=$NBNS_DIR
+W=$D/www
+mkdir -p "$W" "$D/ngx" "$D/cachesrv/store"
+chmod 755 "$D"
+head -c $((8 << 20)) /dev/urandom >"$W/img"
+chmod -R a+rX "$W"
+SUM=$(sha256sum "$W/img" | cut -d' ' -f1)
+
+# The cache: a namespace on the clients' bridge (10.77.0.3), in front of
+# the origin through nbemu like the clients.
+_nbns_ns "$X"
+ip -n "$NBNS_C" link add cx type veth peer name x0 netns "$X"
+ip -n "$NBNS_C" link set cx master br0 up
+ip -n "$X" addr add 10.77.0.3/24 dev x0
+ip -n "$X" link set x0 up
+
+ngx_conf() { # FILE DIR BODY
+	cat >"$1" <<NGX
+daemon on;
+user root;
+worker_processes 1;
+pid $2/nginx.pid;
+error_log $2/error.log;
+events { worker_connections 512; }
+http {
+	log_format t '\$remote_addr \$msec \$status \$http_range \$body_bytes_sent \$uri \$request_time';
+	access_log $2/access.log t;
+	default_type application/octet-stream;
+	client_body_temp_path $2; proxy_temp_path $2;
+	fastcgi_temp_path $2; uwsgi_temp_path $2; scgi_temp_path $2;
+	sendfile on;
+	$3
+}
+NGX
+}
+ngx_conf "$D/nginx.conf" "$D/ngx" "server {
+		listen $S:8080;
+		root $W;
+		location = /busy {
+			if (-f $D/busy.flag) {
+				add_header Retry-After 2 always;
+				return 503;
+			}
+			try_files /img =404;
+		}
+		location = /viacache { return 302 http://10.77.0.3:8080/img; }
+	}"
+ngx_conf "$D/cache.conf" "$D/cachesrv" "proxy_cache_path $D/cachesrv/store keys_zone=c:1m;
+	server {
+		listen 10.77.0.3:8080;
+		location / {
+			proxy_pass http://$S:8080;
+			proxy_cache c;
+			proxy_cache_valid 200 10m;
+			proxy_cache_lock on;
+		}
+	}"
+start_nginx() { nbns_exec_server "$NGINX" -c "$D/nginx.conf" -p "$D/ngx"; }
+start_nginx
+ip netns exec "$X" "$NGINX" -c "$D/cache.conf" -p "$D/cachesrv"
+for _ in $(seq 50); do
+	nbns_exec_server ss -ltn | grep -q ":8080 " &&
+		ip netns exec "$X" ss -ltn | grep -q ":8080 " && break
+	sleep 0.1
+done
+storm_taps "$N"
+
+# storm NAME COUNT URL [nbget args]: all COUNT clients must end byte-exact.
+storm() {
+	local name=$1 n=$2 url=$3
+	shift 3
+	: >"$D/ngx/access.log"
+	storm_run "$n" "$D/$name" nbns_exec_client timeout 170 "$NBGET" \
+		--tap st@I@ --ip @IP@/24 --timeout 160 get "$url" \
+		-o "$D/$name/@I@.out" --sha256 "$SUM" "$@"
+	local bad
+	bad=$(awk '$2 != 0 {print $1}' "$D/$name/res" | head -3)
+	[ -z "$bad" ] || fail "$name: clients $bad failed: $(cat "$D/$name/$(echo "$bad" | head -1).log")"
+	[ "$(wc -l <"$D/$name/res")" = "$n" ] || fail "$name: not every client reported"
+	echo "ok   $name $(storm_report "$D/$name" "$n" $((8 << 20)) 1000000000)"
+	rm -f "$D/$name"/*.out
+}
+
+echo "--- $N clients x 8 MiB"
+storm storm "$N" "http://$S:8080/img"
+
+echo "--- nginx killed and restarted mid-storm"
+( sleep 2.5; kill "$(cat "$D/ngx/nginx.pid")"; sleep 0.5; start_nginx ) &
+storm restart "$N" "http://$S:8080/img"
+wait
+grep -q ' 206 bytes=' "$D/ngx/access.log" || fail "restart: no 206 in the access log"
+twice=$(awk '$3 == 200 {n[$1]++} END {for (a in n) if (n[a] > 1) print a}' "$D/ngx/access.log")
+[ -z "$twice" ] || fail "restart: started again from zero: $twice"
+grep -q 'resumes=[1-9]' "$D"/restart/*.log || fail "restart: no client resumed"
+grep -q 'restarts=[1-9]' "$D"/restart/*.log && fail "restart: a client restarted from zero"
+echo "ok   restart: $(grep -c ' 206 ' "$D/ngx/access.log") ranged answers"
+
+echo "--- 503 with Retry-After: 2"
+touch "$D/busy.flag"
+( sleep 3; rm -f "$D/busy.flag" ) &
+storm busy "$SMALL" "http://$S:8080/busy"
+wait
+grep -q ' 503 ' "$D/ngx/access.log" || fail "busy: no 503 was given"
+# A request's start is its log time less its duration.
+early=$(awk '{ t = $2 - $7
+		if (last[$1] != "" && st[$1] == 503 && t - last[$1] < 2.0)
+			print $1, t - last[$1]
+		last[$1] = t; st[$1] = $3 }' "$D/ngx/access.log")
+[ -z "$early" ] || fail "busy: retried before Retry-After: $early"
+echo "ok   busy: $(grep -c ' 503 ' "$D/ngx/access.log") answers 503, none retried early"
+
+echo "--- dead first mirror"
+storm mirror "$SMALL" "http://$S:8099/img" --mirror "http://$S:8080/img"
+[ "$(grep -c ' 200 ' "$D/ngx/access.log")" = "$SMALL" ] || fail "mirror: not all on the second"
+
+echo "--- redirect to a cache in another namespace"
+storm cache 4 "http://$S:8080/viacache"
+grep -q 'redirects=1' "$D"/cache/1.log || fail "cache: no redirect followed"
+[ -s "$D/cachesrv/access.log" ] || fail "cache: the cache served nothing"
+echo "PASS"
