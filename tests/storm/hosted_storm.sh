@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "${NBNS_LIB:-$here/../lib/netns.sh}"
 . "$(dirname "${NBNS_LIB:-$here/../lib/netns.sh}")/storm.sh"
 N=${STORM_N:-32}
-SMALL=${STORM_SMALL_N:-16}
+SMALL=${STORM_SMALL_N:-8}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 for t in nginx sha256sum ss awk; do
@@ -128,8 +128,9 @@ storm storm "$N" "http://$S:8080/img"
 
 echo "--- nginx killed and restarted mid-storm"
 ( sleep 2.5; kill "$(cat "$D/ngx/nginx.pid")"; sleep 0.5; start_nginx ) &
+bg=$!
 storm restart "$N" "http://$S:8080/img"
-wait
+wait "$bg"
 grep -q ' 206 bytes=' "$D/ngx/access.log" || fail "restart: no 206 in the access log"
 twice=$(awk '$3 == 200 {n[$1]++} END {for (a in n) if (n[a] > 1) print a}' "$D/ngx/access.log")
 [ -z "$twice" ] || fail "restart: started again from zero: $twice"
@@ -140,8 +141,9 @@ echo "ok   restart: $(grep -c ' 206 ' "$D/ngx/access.log") ranged answers"
 echo "--- 503 with Retry-After: 2"
 touch "$D/busy.flag"
 ( sleep 3; rm -f "$D/busy.flag" ) &
+bg=$!
 storm busy "$SMALL" "http://$S:8080/busy"
-wait
+wait "$bg"
 grep -q ' 503 ' "$D/ngx/access.log" || fail "busy: no 503 was given"
 # A request's start is its log time less its duration.
 early=$(awk '{ t = $2 - $7
