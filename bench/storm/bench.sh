@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Boot storm benchmark (not a test): N clients start within one second and
+# fetch one 16 MiB image through nbemu (1 Gbit/s, 250 KB drop-tail queue,
+# RTT 2 ms).  Rows: our HTTP (nbget, one tap each) from nginx, the same
+# with nginx restarted 2 s in, curl (one namespace each, the kernel's TCP:
+# the fairness reference), our TFTP (windowsize 16) from dnsmasq and from
+# tftpd-hpa.  Columns: completion p50/p99/max from the first start, the
+# ideal N x size / rate, p99/ideal, Jain's index over per-client rates,
+# server-side TCP retransmissions (nstat in the server namespace; for TFTP
+# the clients' duplicate blocks).
+#
+# usage (root): bench/storm/bench.sh BUILD_DIR [N...]   (default 25 50 100)
+#   STORM_KINDS="http restart curl tftp-dnsmasq tftp-hpa" picks rows.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:?usage: bench.sh BUILD_DIR [N...]}" && pwd)
+shift
+Ns=("$@")
+[ ${#Ns[@]} -gt 0 ] || Ns=(25 50 100)
+KINDS=${STORM_KINDS:-http restart curl tftp-dnsmasq tftp-hpa}
+NBGET=$build/tools/nbget/nbget
+export NBEMU=$build/tests/tools/nbemu
+. "$top/tests/lib/netns.sh"
+. "$top/tests/lib/storm.sh"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+TFTPD=/usr/sbin/in.tftpd
+SIZE=$((16 << 20))
+RATE=1000000000
+
+cleanup() {
+	set +e
+	[ -f "${D:-/nonexistent}/ngx/nginx.pid" ] && kill "$(cat "$D/ngx/nginx.pid")"
+	nbns_exec_server pkill -F "$D/dnsmasq.pid" 2>/dev/null
+	storm_down
+	nbns_down
+}
+trap cleanup EXIT
+max=0
+for n in "${Ns[@]}"; do [ "$n" -gt "$max" ] && max=$n; done
+nbns_up --rate 1gbit --buffer 250000 --delay 1
+S=$NBNS_SERVER_IP
+D=$NBNS_DIR
+mkdir -p "$D/www" "$D/ngx" "$D/tftp"
+chmod 755 "$D"
+head -c $SIZE /dev/urandom >"$D/www/img"
+cp "$D/www/img" "$D/tftp/img"
+chmod -R a+rX "$D/www" "$D/tftp"
+SUM=$(sha256sum "$D/www/img" | cut -d' ' -f1)
+cat >"$D/nginx.conf" <<NGX
+daemon on;
+user root;
+worker_processes 2;
+pid $D/ngx/nginx.pid;
+error_log $D/ngx/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	default_type application/octet-stream;
+	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
+	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
+	sendfile on;
+	server { listen $S:8080; root $D/www; }
+}
+NGX
+start_nginx() { nbns_exec_server "$NGINX" -c "$D/nginx.conf" -p "$D/ngx"; }
+start_nginx
+storm_taps "$max"
+storm_kns "$max"
+
+retrans() { nbns_exec_server nstat -az TcpRetransSegs | awk '/TcpRetransSegs/ {print $2}'; }
+
+row() { # KIND N
+	local kind=$1 n=$2 out=$D/$1-$2 r0 r1 bg=
+	rm -rf "$out"
+	r0=$(retrans)
+	case $kind in
+	http|restart)
+		if [ "$kind" = restart ]; then
+			( sleep 2; kill "$(cat "$D/ngx/nginx.pid")"; sleep 0.5; start_nginx ) &
+			bg=$!
+		fi
+		storm_run "$n" "$out" nbns_exec_client timeout 600 "$NBGET" \
+			--tap st@I@ --ip @IP@/24 --timeout 590 get "http://$S:8080/img" \
+			-o "$out/@I@.out" --sha256 "$SUM"
+		[ -z "$bg" ] || wait "$bg" ;;
+	curl)
+		storm_run "$n" "$out" ip netns exec "nb$$k@I@" timeout 600 curl -sS \
+			--retry 8 --retry-connrefused -C - -o "$out/@I@.out" "http://$S:8080/img" ;;
+	tftp-dnsmasq|tftp-hpa)
+		if [ "$kind" = tftp-dnsmasq ]; then
+			nbns_exec_server "$DNSMASQ" --conf-file=/dev/null --port=0 \
+				--enable-tftp --tftp-root="$D/tftp" --listen-address="$S" \
+				--bind-interfaces --pid-file="$D/dnsmasq.pid"
+		else
+			nbns_exec_server "$TFTPD" -l -s -a "$S:69" -P "$D/dnsmasq.pid" "$D/tftp"
+		fi
+		sleep 0.3
+		storm_run "$n" "$out" nbns_exec_client timeout 900 "$NBGET" \
+			--tap st@I@ --ip @IP@/24 --timeout 890 get "tftp://$S/img" \
+			--windowsize 16 -o "$out/@I@.out" --sha256 "$SUM"
+		nbns_exec_server pkill -F "$D/dnsmasq.pid" || true ;;
+	esac
+	r1=$(retrans)
+	local extra="retrans=$((r1 - r0))"
+	case $kind in tftp-*)
+		extra="dup_blocks=$(grep -ho '[0-9]* duplicates' "$out"/*.log | awk '{s += $1} END {print s + 0}')" ;;
+	esac
+	for f in "$out"/*.out; do
+		[ "$(sha256sum "$f" | cut -d' ' -f1)" = "$SUM" ] ||
+			sed -i "s/^$(basename "$f" .out) 0 /$(basename "$f" .out) 99 /" "$out/res"
+	done
+	printf '%-13s N=%-3d %s %s\n' "$kind" "$n" "$(storm_report "$out" "$n" $SIZE $RATE)" "$extra"
+	rm -f "$out"/*.out
+}
+
+for n in "${Ns[@]}"; do
+	for k in $KINDS; do
+		row "$k" "$n"
+	done
+done
