@@ -180,12 +180,17 @@ struct nb_http_req {
 	const char *if_range;  /**< Validator for If-Range, or NULL. */
 	size_t if_range_len;   /**< Its length. */
 	bool close;            /**< Send `Connection: close`. */
+	/** A form body to POST (application/x-www-form-urlencoded,
+	 *  NUL-terminated), or NULL for GET/HEAD. */
+	const char *post;
 };
 
 /**
  * Write an HTTP/1.1 request: request line, Host (with the port when not
  * 80), User-Agent, Authorization: Basic from the URL's percent-decoded
- * userinfo, Range, If-Range, Connection, and the blank line.
+ * userinfo, Range, If-Range, Connection, and the blank line; with
+ * nb_http_req::post, a POST with Content-Type, Content-Length and the body
+ * after the blank line.
  * @param buf  Destination (not NUL-terminated).
  * @param cap  Its size.
  * @param rq   What to ask.
@@ -245,6 +250,10 @@ struct nb_http_cfg {
 				      NULL for "libnetboot". */
 	uint32_t stall_ms;       /**< 0 for NB_HTTP_STALL_MS. */
 	uint8_t max_resumes;     /**< 0 for NB_HTTP_RESUME_MAX; 255 = none. */
+	/** A form body to POST instead of a GET (NUL-terminated; it must
+	 *  fit the request buffer with the headers), or NULL.  Not
+	 *  copied: it must outlive the download. */
+	const char *post;
 };
 
 /** Counters of a download (read freely). */

@@ -51,6 +51,7 @@ static int http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 	hc.user_agent = f->cfg.user_agent ? f->cfg.user_agent
 					  : NB_FETCH_USER_AGENT;
 	hc.stall_ms = f->cfg.stall_ms;
+	hc.post = f->cfg.post;
 	f->kind = NB_FETCH_HTTP;
 	int rc = nb_http_start(&f->u.http, f->s, &hc, f->sink, now_ms);
 	if (rc < 0) {
