@@ -10,6 +10,7 @@
 
 #include "core/mem.h"
 #include "fmt.h"
+#include "smbios.h"
 
 /* Redraw the progress line at most this often (a serial console is slow). */
 #define PROGRESS_MS 500
@@ -93,8 +94,9 @@ static void progress(struct cl_fetch *f, bool last)
 static int ensure_mem(struct cl_fetch *f, uint64_t size)
 {
 	struct cl_img *img = f->img;
-	if (img->buf)
-		return size <= img->cap ? 0 : -NB_ETOOBIG;
+	/* A slot keeps its memory after imgfree: reuse it when it fits. */
+	if (img->buf && (size <= img->cap || !size))
+		return 0;
 	img->buf = f->l->p->image_mem(f->l->p->ctx, size, &img->cap);
 	if (!img->buf)
 		return -NB_ENOSPC;
@@ -132,20 +134,23 @@ static uint64_t fetch_limit(void *ctx)
 /* One download through lib/fetch: http://, tftp://, or a bare name on the
  * lease's next-server; *why says what went wrong in words. */
 static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
-		     const char **why)
+		     const char *post, uint32_t timeout_ms, const char **why)
 {
 	struct nb_fetch_cfg cfg;
 	nb_fetch_cfg_init(&cfg);
 	cfg.user_agent = "libnetboot-chainloader";
 	cfg.tcp = &l->tcp;
 	cfg.tftp_server = l->dhcp.lease.next_server;
+	cfg.post = post;
 	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
 				l->p->now_ms(l->p->ctx));
 	if (rc == 0) {
-		/* lib/http notices stalls itself; TFTP gets an overall bound. */
+		/* lib/http notices stalls itself; TFTP gets an overall bound;
+		 * a script's --timeout bounds either. */
 		bool tftp = nb_fetch_kind(&l->dl) == NB_FETCH_TFTP;
 		rc = wait_for(l, nb_fetch_poll_fn, &l->dl,
-			      tftp ? FETCH_TIMEOUT_MS * 10 : 0);
+			      timeout_ms ? timeout_ms
+			      : tftp ? FETCH_TIMEOUT_MS * 10 : 0);
 	}
 	if (rc < 0) {
 		if (nb_fetch_poll(&l->dl, l->p->now_ms(l->p->ctx)) == rc)
@@ -159,7 +164,8 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	return rc;
 }
 
-static int fetch(struct cl_loader *l, struct cl_img *img)
+static int fetch(struct cl_loader *l, struct cl_img *img, const char *post,
+		 uint32_t timeout_ms)
 {
 	struct cl_fetch *f = &l->fetch;
 	memset(f, 0, sizeof(*f));
@@ -177,7 +183,7 @@ static int fetch(struct cl_loader *l, struct cl_img *img)
 	add(b, sizeof(l->line), "\n");
 	say(l, b);
 	const char *why = NULL;
-	int rc = fetch_url(l, f, img->url, &why);
+	int rc = fetch_url(l, f, img->url, post, timeout_ms, &why);
 	if (rc < 0) {
 		b[0] = 0;
 		add(b, sizeof(l->line), "\nfetch failed: ");
@@ -195,7 +201,6 @@ static int fetch(struct cl_loader *l, struct cl_img *img)
 	}
 	progress(f, true);
 	img->len = f->total > f->high ? f->total : f->high;
-	img->loaded = true;
 	return 0;
 }
 
@@ -206,14 +211,39 @@ static void op_print(void *ctx, const char *text)
 	say(ctx, text);
 }
 
+static int op_key(void *ctx)
+{
+	struct cl_loader *l = ctx;
+	return l->p->key ? l->p->key(l->p->ctx) : -1;
+}
+
+static uint64_t op_now(void *ctx)
+{
+	struct cl_loader *l = ctx;
+	return l->p->now_ms(l->p->ctx);
+}
+
+static int never_done(void *obj, uint64_t now)
+{
+	(void)obj;
+	(void)now;
+	return -NB_EAGAIN;
+}
+
+/* Time passes with the stack served: ARP answers, a kept connection's
+ * close, a peer's retransmissions. */
+static void op_wait(void *ctx, uint32_t ms)
+{
+	wait_for(ctx, never_done, NULL, ms ? ms : 1);
+}
+
 static int dhcp_poll(void *obj, uint64_t now)
 {
 	return nb_dhcp_poll(obj, now);
 }
 
-static int op_net_up(void *ctx, bool use_cached)
+static int net_up(struct cl_loader *l, bool use_cached)
 {
-	struct cl_loader *l = ctx;
 	const struct cl_platform *p = l->p;
 	int rc;
 	if (use_cached && p->ack) {
@@ -243,47 +273,87 @@ static int op_net_up(void *ctx, bool use_cached)
 	return 0;
 }
 
-static int copy_out(char *out, size_t cap, const char *v)
-{
-	size_t n = cl_slen(v);
-	if (n + 1 > cap)
-		return -1;
-	memcpy(out, v, n + 1);
-	return (int)n;
-}
-
-static int op_get(void *ctx, const char *name, char *out, size_t cap)
+static int op_net(void *ctx, enum cl_net what)
 {
 	struct cl_loader *l = ctx;
 	const struct nb_dhcp_lease *ls = &l->dhcp.lease;
-	char tmp[20] = "";
+	char *b = l->line;
+	if (what <= CL_NET_DHCP)
+		return net_up(l, what == CL_NET_CACHED);
+	if (what == CL_NET_CLOSE) {
+		nb_fetch_cancel(&l->dl);
+		l->net_up = false;
+		return 0;
+	}
+	/* ifstat / route: one line each, as iPXE words them. */
+	b[0] = 0;
+	add(b, sizeof(l->line), "net0: ");
+	for (int i = 0; i < 6; i++) {
+		static const char d[] = "0123456789abcdef";
+		char h[4] = {d[l->p->link->mac[i] >> 4], d[l->p->link->mac[i] & 15],
+			     i < 5 ? ':' : ' ', 0};
+		if (what == CL_NET_STAT)
+			add(b, sizeof(l->line), h);
+	}
+	add_ip(b, sizeof(l->line), l->net_up ? ls->ip : 0);
+	add(b, sizeof(l->line), "/");
+	add_ip(b, sizeof(l->line), l->net_up ? ls->mask : 0);
+	add(b, sizeof(l->line), " gw ");
+	add_ip(b, sizeof(l->line), l->net_up ? ls->router : 0);
+	add(b, sizeof(l->line), l->net_up ? " (open)\n" : " (closed)\n");
+	say(l, b);
+	return 0;
+}
+
+static int put_be32(uint8_t *out, size_t cap, uint32_t v)
+{
+	if (cap < 4)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		out[i] = (uint8_t)(v >> (24 - 8 * i));
+	return 4;
+}
+
+static int copy_out(uint8_t *out, size_t cap, const void *v, size_t n)
+{
+	if (n > cap)
+		return -1;
+	memcpy(out, v, n);
+	return (int)n;
+}
+
+/* SMBIOS fields: type, offset, string or not (by key from CL_K_UUID). */
+static const uint8_t smbios_field[][3] = {
+	{1, 8, 0}, {1, 7, 1}, {1, 4, 1}, {1, 5, 1}, {3, 8, 1},
+};
+
+static int op_get(void *ctx, unsigned key, uint8_t *out, size_t cap)
+{
+	struct cl_loader *l = ctx;
+	const struct cl_platform *p = l->p;
+	const struct nb_dhcp_lease *ls = &l->dhcp.lease;
+	const char *t = NULL;
+	if (key == CL_K_MAC)
+		return copy_out(out, cap, p->link->mac, 6);
+	if (key >= CL_K_UUID && key <= CL_K_ASSET) {
+		const uint8_t *f = smbios_field[key - CL_K_UUID];
+		return cl_smbios_get(p->smbios, p->smbios_len, f[0], f[1], f[2],
+				     out, cap);
+	}
+	if (key == CL_K_BUILDARCH || key == CL_K_PLATFORM) {
+		t = key == CL_K_BUILDARCH ? p->buildarch : p->platform;
+		return t ? copy_out(out, cap, t, cl_slen(t)) : -1;
+	}
 	if (!l->net_up)
 		return -1;
-	if (cl_streq(name, "ip") || cl_streq(name, "net0/ip")) {
-		add_ip(tmp, sizeof(tmp), ls->ip);
-		return copy_out(out, cap, tmp);
-	}
-	if (cl_streq(name, "next-server") ||
-	    cl_streq(name, "net0/next-server")) {
-		add_ip(tmp, sizeof(tmp), ls->next_server);
-		return copy_out(out, cap, tmp);
-	}
-	if (cl_streq(name, "filename") || cl_streq(name, "net0/filename"))
-		return copy_out(out, cap, ls->boot_file);
-	/* "NNN:string": any option, raw, from the most specific packet. */
-	unsigned tag = 0;
-	const char *p = name;
-	while (*p >= '0' && *p <= '9' && tag < 1000)
-		tag = tag * 10 + (unsigned)(*p++ - '0');
-	if (p == name || !cl_streq(p, ":string") || !tag || tag > 254 ||
-	    cap < 2)
-		return -1;
-	int n = nb_dhcp_option(&l->dhcp, NB_DHCP_PKT_ANY, (uint8_t)tag, out,
-			       cap - 1);
-	if (n < 0)
-		return -1;
-	out[n] = 0;
-	return n;
+	if (key == CL_K_IP)
+		return put_be32(out, cap, ls->ip);
+	if (key == CL_K_NEXT_SERVER)
+		return put_be32(out, cap, ls->next_server);
+	if (key == CL_K_FILENAME)
+		return copy_out(out, cap, ls->boot_file, cl_slen(ls->boot_file));
+	int n = nb_dhcp_option(&l->dhcp, NB_DHCP_PKT_ANY, (uint8_t)key, out, cap);
+	return n < 0 ? -1 : n;
 }
 
 static int op_set_option(void *ctx, unsigned tag, const char *value)
@@ -294,109 +364,45 @@ static int op_set_option(void *ctx, unsigned tag, const char *value)
 	return l->p->set_option(l->p->ctx, tag, value);
 }
 
-static struct cl_img *image_for(struct cl_loader *l, const char *url)
+static int op_fetch(void *ctx, struct cl_img *img, const char *post,
+		    uint32_t timeout_ms)
 {
-	struct cl_img *free_img = NULL;
-	for (int i = 0; i < CL_IMAGES; i++) {
-		struct cl_img *img = &l->images[i];
-		if (img->url[0] && cl_streq(img->url, url))
-			return img;
-		if (!img->url[0] && !free_img)
-			free_img = img;
-	}
-	return free_img;
-}
-
-static int load(struct cl_loader *l, enum cl_image kind, const char *url,
-		const char *args, struct cl_img **out)
-{
+	struct cl_loader *l = ctx;
 	if (!l->net_up) {
-		int rc = op_net_up(l, true);
+		int rc = net_up(l, true);
 		if (rc < 0)
 			return rc;
 	}
-	if (cl_slen(url) >= CL_URL_MAX || cl_slen(args) >= CL_IMG_ARGS_MAX)
-		return -NB_EMSGSIZE;
-	struct cl_img *img = image_for(l, url);
-	if (!img)
-		return -NB_ENOMEM;
-	if (!img->url[0])
-		memcpy(img->url, url, cl_slen(url) + 1);
-	memcpy(img->args, args, cl_slen(args) + 1);
-	img->kind = kind;
-	*out = img;
-	return img->loaded ? 0 : fetch(l, img);
+	img->len = 0;
+	return fetch(l, img, post, timeout_ms);
 }
 
-static int op_load(void *ctx, enum cl_image kind, const char *url,
-		   const char *args)
+static int op_chain(void *ctx, struct cl_img *img)
 {
 	struct cl_loader *l = ctx;
-	struct cl_img *img;
-	int rc = load(l, kind, url, args, &img);
-	if (rc < 0)
-		return rc;
-	if (kind == CL_KERNEL)
-		l->kernel = img;
-	else if (kind == CL_INITRD)
-		l->initrd = img;
-	return 0;
-}
-
-static int op_chain(void *ctx, const char *url, const char *args)
-{
-	struct cl_loader *l = ctx;
-	struct cl_img *img;
-	int rc = load(l, CL_FETCH, url, args, &img);
-	if (rc < 0)
-		return rc;
 	nb_fetch_cancel(&l->dl); /* the server sees the kept connection end */
 	return l->p->boot_chain(l->p->ctx, img->buf, img->len, img->args);
 }
 
-static int op_boot(void *ctx)
+static int op_boot(void *ctx, struct cl_img *k, struct cl_img *i)
 {
 	struct cl_loader *l = ctx;
-	if (!l->kernel) {
-		say(l, "boot: no kernel loaded\n");
-		return -NB_EINVAL;
-	}
-	const struct cl_img *i = l->initrd;
 	nb_fetch_cancel(&l->dl);
-	return l->p->boot_kernel(l->p->ctx, l->kernel->buf, l->kernel->len,
-				 i ? i->buf : NULL, i ? i->len : 0,
-				 l->kernel->args);
-}
-
-static int op_digest(void *ctx, const char *url, uint8_t *out)
-{
-	struct cl_loader *l = ctx;
-	struct cl_img *img;
-	int rc = load(l, CL_FETCH, url, "", &img);
-	if (rc < 0)
-		return rc;
-	/* Hashed only when a script asks: 14 MB through SHA-256 costs most
-	 * of a second under emulation, on every boot. */
-	if (!img->hashed) {
-		struct nb_sha256 h;
-		nb_sha256_init(&h);
-		nb_sha256_update(&h, img->buf, (size_t)img->len);
-		nb_sha256_final(&h, img->digest);
-		img->hashed = true;
-	}
-	memcpy(out, img->digest, NB_SHA256_LEN);
-	return 0;
+	return l->p->boot_kernel(l->p->ctx, k->buf, k->len, i ? i->buf : NULL,
+				 i ? i->len : 0, k->args);
 }
 
 static const struct cl_ops loader_ops = {
 	.print = op_print,
-	.net_up = op_net_up,
+	.key = op_key,
+	.now = op_now,
+	.wait = op_wait,
+	.net = op_net,
 	.get = op_get,
 	.set_option = op_set_option,
-	.load = op_load,
-	.chain = op_chain,
+	.fetch = op_fetch,
 	.boot = op_boot,
-	.digest = op_digest,
+	.chain = op_chain,
 };
 
 int cl_loader_init(struct cl_loader *l, const struct cl_platform *p,

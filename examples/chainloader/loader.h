@@ -18,21 +18,6 @@
 #include "platform.h"
 #include "script.h"
 
-#define CL_IMAGES 4       /* kernel, initrd, a chained image, one spare */
-#define CL_URL_MAX 256
-#define CL_IMG_ARGS_MAX 512
-
-struct cl_img {
-	char url[CL_URL_MAX];
-	char args[CL_IMG_ARGS_MAX];
-	enum cl_image kind;
-	uint8_t *buf;
-	uint64_t cap, len;
-	bool loaded;
-	bool hashed;                  /* digest is valid */
-	uint8_t digest[NB_SHA256_LEN];
-};
-
 /* The sink an image downloads into; also draws the progress line. */
 struct cl_fetch {
 	struct nb_sink sink;
@@ -49,8 +34,6 @@ struct cl_loader {
 	struct nb_tcp tcp;
 	struct nb_fetch dl;           /* the download in progress */
 	struct cl_fetch fetch;
-	struct cl_img images[CL_IMAGES];
-	struct cl_img *kernel, *initrd;
 	bool net_up;
 	struct cl_script script;
 	char line[160];

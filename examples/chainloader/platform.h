@@ -31,6 +31,9 @@ struct cl_platform {
 	void (*idle)(void *ctx, uint32_t max_ms);
 	/** Console text, '\n' line ends (the loader's; the PXE API is silent). */
 	void (*print)(void *ctx, const char *text);
+	/** Optional: a key pressed (firmware keyboard or serial line), or
+	 *  -1 when none is waiting; never blocks. */
+	int (*key)(void *ctx);
 	/** @} */
 
 	/** @name The loader's: firmware state, image memory, hand-offs
@@ -49,6 +52,12 @@ struct cl_platform {
 	/** Start another boot program (NBP / EFI app); returns on error. */
 	int (*boot_chain)(void *ctx, const uint8_t *img, uint64_t len,
 			  const char *args);
+	/** SMBIOS structure table (NULL/0 when the machine has none). */
+	const uint8_t *smbios;
+	size_t smbios_len; /**< Its length. */
+	/** ${buildarch} ("i386", "x86_64") and ${platform} ("pcbios",
+	 *  "efi", "linux"). */
+	const char *buildarch, *platform;
 	/** Optional: the script set DHCP option @p tag (`set NNN:string`)
 	 *  for a program chained next; 0 or a negative NB_E* code. */
 	int (*set_option)(void *ctx, unsigned tag, const char *value);

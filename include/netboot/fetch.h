@@ -100,6 +100,9 @@ struct nb_fetch_cfg {
 	bool has_range;
 	uint64_t first; /**< First byte of the range. */
 	uint64_t last;  /**< Last byte (inclusive), UINT64_MAX for the end. */
+	/** HTTP: POST this form body (NUL-terminated, not copied: it must
+	 *  outlive the transfer) instead of a GET; NULL for a GET. */
+	const char *post;
 	/** TFTP blksize to ask for: NB_FETCH_AUTO, 0 (do not ask: 512-byte
 	 *  blocks) or 8..65464. */
 	uint16_t tftp_blksize;

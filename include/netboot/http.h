@@ -189,12 +189,17 @@ struct nb_http_req {
 	const char *if_range;  /**< Validator for If-Range, or NULL. */
 	size_t if_range_len;   /**< Its length. */
 	bool close;            /**< Send `Connection: close`. */
+	/** A form body to POST (application/x-www-form-urlencoded,
+	 *  NUL-terminated), or NULL for GET/HEAD. */
+	const char *post;
 };
 
 /**
  * Write an HTTP/1.1 request: request line, Host (with the port when not
  * 80), User-Agent, Authorization: Basic from the URL's percent-decoded
- * userinfo, Range, If-Range, Connection, and the blank line.
+ * userinfo, Range, If-Range, Connection, and the blank line; with
+ * nb_http_req::post, a POST with Content-Type, Content-Length and the body
+ * after the blank line.
  * @param buf  Destination (not NUL-terminated).
  * @param cap  Its size.
  * @param rq   What to ask.
@@ -261,6 +266,10 @@ struct nb_http_cfg {
 	uint64_t skip;           /**< Bytes at the start of the sink already
 				      held (a failover from another server):
 				      asked for from the byte after them. */
+	/** A form body to POST instead of a GET (NUL-terminated; it must
+	 *  fit the request buffer with the headers), or NULL.  Not
+	 *  copied: it must outlive the download. */
+	const char *post;
 };
 
 /** Counters of a download (read freely). */

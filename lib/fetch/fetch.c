@@ -59,6 +59,7 @@ int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 	hc.retry_ms = f->cfg.retry_ms;
 	/* A mirror goes on from what the one before it left. */
 	hc.skip = f->mirror ? f->u.http.held : 0;
+	hc.post = f->cfg.post;
 	f->kind = NB_FETCH_HTTP;
 	int rc = nb_http_start(&f->u.http, f->s, &hc, f->sink, now_ms);
 	if (rc < 0) {

@@ -371,6 +371,7 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 		.has_range = ranged,
 		.first = first,
 		.last = last,
+		.post = h->cfg.post,
 	};
 	if (ranged && h->validator_len && !h->validator_weak) {
 		rq.if_range = h->validator;

@@ -1,5 +1,5 @@
 /*
- * Building request header blocks (GET/HEAD with Host, Range, If-Range,
+ * Building request header blocks (GET/HEAD/POST with Host, Range, If-Range,
  * Authorization from URL userinfo, User-Agent) into a caller buffer, and
  * the Base64 they need.  Requests are the only text we send, so one
  * bounded writer here keeps every request within its buffer.
@@ -63,7 +63,7 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
 	const struct nb_url *u = rq->url;
 	struct nb_sb w;
 	nb_sb_init(&w, buf, cap);
-	nb_sb_str(&w, rq->head ? "HEAD " : "GET ");
+	nb_sb_str(&w, rq->post ? "POST " : rq->head ? "HEAD " : "GET ");
 	if (u->path_len == 0 || u->path[0] != '/')
 		nb_sb_put(&w, "/", 1);
 	nb_sb_put(&w, u->path, u->path_len);
@@ -103,8 +103,19 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
 	}
 	/* Identity only: the body must land byte-exact at its offsets. */
 	nb_sb_str(&w, "Accept-Encoding: identity\r\n");
+	size_t body = 0;
+	while (rq->post && rq->post[body])
+		body++;
+	if (rq->post) {
+		nb_sb_str(&w, "Content-Type: application/x-www-form-urlencoded\r\n"
+			      "Content-Length: ");
+		nb_sb_dec(&w, body);
+		nb_sb_str(&w, "\r\n");
+	}
 	nb_sb_str(&w, rq->close ? "Connection: close\r\n\r\n" :
 			      "Connection: keep-alive\r\n\r\n");
+	if (rq->post)
+		nb_sb_put(&w, rq->post, body);
 	if (w.over || w.n > INT32_MAX)
 		return -NB_EMSGSIZE;
 	return (int)w.n;

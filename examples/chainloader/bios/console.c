@@ -110,6 +110,25 @@ static void screen_puts(const char *t)
 	screen_close(&s);
 }
 
+/* Scan code set 1 make codes 0x01..0x39 to ASCII (0: no character). */
+static const char scan_ascii[] =
+	"\x1b" "1234567890-=\b\tqwertyuiop[]\r\0asdfghjkl;'`\0\\zxcvbnm,./\0*\0 ";
+
+int con_getkey(void)
+{
+	if (inb(COM1 + 5) & 0x01)
+		return inb(COM1);
+	/* Interrupts are off in protected mode: the keyboard controller
+	 * holds the byte for us (bit 5: it is the mouse's). */
+	uint8_t st = inb(0x64);
+	if ((st & 0x21) != 0x01)
+		return -1;
+	uint8_t sc = inb(0x60);
+	if (sc < 1 || sc > sizeof(scan_ascii) - 1 || !scan_ascii[sc - 1])
+		return -1;
+	return scan_ascii[sc - 1];
+}
+
 void con_puts(const char *s)
 {
 	for (const char *p = s; *p; p++) {

@@ -15,6 +15,7 @@
 #include "bios/pxe.h"
 #include "bios/pxeserve.h"
 #include "core/mem.h"
+#include "smbios.h"
 #include "tsc.h"
 #include "netboot/undi.h"
 
@@ -133,6 +134,29 @@ static int p_set_option(void *ctx, unsigned tag, const char *value)
 	return pxeserve_set_option(tag, value);
 }
 
+static int p_key(void *ctx)
+{
+	(void)ctx;
+	return con_getkey();
+}
+
+/* The SMBIOS entry point sits on a 16-byte boundary in F0000-FFFFF. */
+static void find_smbios(struct cl_platform *p)
+{
+	for (uint32_t a = 0xf0000; a < 0x100000; a += 16) {
+		uint64_t addr;
+		uint32_t len;
+		uintptr_t ep = a;
+		__asm__("" : "+r"(ep)); /* a fixed address, not a C object */
+		if (cl_smbios_entry((const uint8_t *)ep, 0x100000 - a, &addr,
+				    &len) == 0 && addr < 0x100000000ull) {
+			p->smbios = (const uint8_t *)(uintptr_t)addr;
+			p->smbios_len = len;
+			return;
+		}
+	}
+}
+
 static int u_call(void *c, uint16_t op, void *b)
 {
 	(void)c;
@@ -215,6 +239,10 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	p->boot_kernel = p_boot_kernel;
 	p->boot_chain = p_boot_chain;
 	p->set_option = p_set_option;
+	p->key = p_key;
+	p->buildarch = "i386";
+	p->platform = "pcbios";
+	find_smbios(p);
 	pxeserve_hooks(p);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "efi/boot.h"
 #include "efi/efi_platform.h"
 #include "netboot/snp.h"
+#include "smbios.h"
 #include "tsc.h"
 
 #define ARENA_BYTES (8u << 20)
@@ -259,6 +260,35 @@ static EFI_STATUS open_snp(EFI_HANDLE image, EFI_DEVICE_PATH *path)
 	return rc;
 }
 
+static int p_key(void *ctx)
+{
+	(void)ctx;
+	EFI_INPUT_KEY k;
+	/* The console splitter merges the keyboard and the serial line. */
+	if (EFI_ERROR(uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &k)))
+		return -1;
+	return k.UnicodeChar ? k.UnicodeChar : k.ScanCode == SCAN_ESC ? 27 : -1;
+}
+
+/* SMBIOS from the configuration table: the 3.0 entry point first. */
+static void find_smbios(struct cl_platform *p)
+{
+	static EFI_GUID guids[2] = {SMBIOS3_TABLE_GUID, SMBIOS_TABLE_GUID};
+	for (int g = 0; g < 2; g++) {
+		for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+			EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+			uint64_t addr;
+			uint32_t len;
+			if (CompareGuid(&t->VendorGuid, &guids[g]) == 0 &&
+			    cl_smbios_entry(t->VendorTable, 32, &addr, &len) == 0) {
+				p->smbios = (const uint8_t *)(UINTN)addr;
+				p->smbios_len = len;
+				return;
+			}
+		}
+	}
+}
+
 EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 			     struct nb_arena *arena)
 {
@@ -303,5 +333,9 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 	p->image_mem = p_image_mem;
 	p->boot_kernel = p_boot_kernel;
 	p->boot_chain = p_boot_chain;
+	p->key = p_key;
+	p->buildarch = "x86_64";
+	p->platform = "efi";
+	find_smbios(p);
 	return EFI_SUCCESS;
 }

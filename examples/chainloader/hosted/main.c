@@ -6,6 +6,11 @@
  *
  *   nbchain-hosted --tap IF --script FILE [--cached-dhcp ACK
  *                  [--cached-proxy P]] [--save-dhcp FILE] [--out DIR]
+ *                  [--smbios FILE] [--keys KEYS] [--mac MAC]
+ *
+ * --smbios: an SMBIOS structure table (as /sys/firmware/dmi/tables/DMI)
+ * for ${uuid}, ${serial}, ...; --keys: keys the menus and prompts read,
+ * one every 200 ms ("\r" is Enter, "\e" Esc).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -29,6 +34,8 @@ struct host {
 	const char *out_dir;
 	const char *save_dhcp;
 	struct cl_loader *loader;
+	const char *keys;
+	uint64_t last_key;
 };
 
 static void h_print(void *ctx, const char *t)
@@ -50,6 +57,21 @@ static void h_idle(void *ctx, uint32_t max_ms)
 	/* Until the stack's next deadline (nb_wait() computes it, capped);
 	 * a frame on the tap wakes poll() earlier. */
 	h->clock.idle(h->clock.ctx, max_ms);
+}
+
+static int h_key(void *ctx)
+{
+	struct host *h = ctx;
+	uint64_t now = h_now(h);
+	if (!h->keys || !*h->keys || now - h->last_key < 200)
+		return -1;
+	h->last_key = now;
+	int k = (unsigned char)*h->keys++;
+	if (k == '\\' && *h->keys) {
+		k = *h->keys == 'r' ? '\r' : *h->keys == 'e' ? 27 : *h->keys;
+		h->keys++;
+	}
+	return k;
 }
 
 static uint8_t *h_image_mem(void *ctx, uint64_t size, uint64_t *cap)
@@ -129,14 +151,14 @@ static int h_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 
 static void *slurp(const char *path, size_t *len)
 {
-	static char buf[2][65536];
+	static char buf[4][65536];
 	static int which;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		fprintf(stderr, "nbchain-hosted: cannot read %s\n", path);
 		exit(1);
 	}
-	char *b = buf[which++ & 1];
+	char *b = buf[which++ & 3];
 	*len = fread(b, 1, sizeof(buf[0]), f);
 	fclose(f);
 	return b;
@@ -150,6 +172,8 @@ int main(int argc, char **argv)
 	static struct nb_tap tap;
 	static struct nb_link link;
 	const char *ifname = NULL, *script = NULL;
+	uint8_t mac[6];
+	bool have_mac = false;
 	static const struct option opts[] = {
 		{"tap", required_argument, 0, 't'},
 		{"script", required_argument, 0, 's'},
@@ -157,6 +181,9 @@ int main(int argc, char **argv)
 		{"cached-proxy", required_argument, 0, 'p'},
 		{"save-dhcp", required_argument, 0, 'S'},
 		{"out", required_argument, 0, 'o'},
+		{"smbios", required_argument, 0, 'b'},
+		{"keys", required_argument, 0, 'k'},
+		{"mac", required_argument, 0, 'm'},
 		{0, 0, 0, 0},
 	};
 	int c;
@@ -168,6 +195,13 @@ int main(int argc, char **argv)
 		case 'p': p.proxy = slurp(optarg, &p.proxy_len); break;
 		case 'S': h.save_dhcp = optarg; break;
 		case 'o': h.out_dir = optarg; break;
+		case 'b': p.smbios = slurp(optarg, &p.smbios_len); break;
+		case 'k': h.keys = optarg; break;
+		case 'm':
+			if (nb_hosted_parse_mac(optarg, mac) < 0)
+				return 2;
+			have_mac = true;
+			break;
 		default: return 2;
 		}
 	}
@@ -175,7 +209,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: nbchain-hosted --tap IF --script FILE ...\n");
 		return 2;
 	}
-	if (nb_hosted_rng(&p.rng) < 0 || nb_tap_open(&tap, ifname, &link) < 0) {
+	if (nb_hosted_rng(&p.rng) < 0 || nb_tap_open_mac(&tap, ifname, have_mac ? mac : NULL, &link) < 0) {
 		fprintf(stderr, "nbchain-hosted: cannot open %s\n", ifname);
 		return 1;
 	}
@@ -188,6 +222,10 @@ int main(int argc, char **argv)
 	p.boot_kernel = h_boot_kernel;
 	p.boot_chain = h_boot_chain;
 	p.link = &link;
+	p.key = h_key;
+	p.buildarch = sizeof(void *) == 8 ? "x86_64" : "i386";
+	p.platform = "linux";
+	h.last_key = h_now(&h);
 	h.loader = &l;
 	size_t arena_len = 4u << 20;
 	void *arena = malloc(arena_len);
