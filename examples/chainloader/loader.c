@@ -223,6 +223,8 @@ static int op_net_up(void *ctx, bool use_cached)
 	} else {
 		struct nb_dhcp_cfg cfg;
 		memset(&cfg, 0, sizeof(cfg));
+		if (p->dhcp_cfg)
+			cfg = *p->dhcp_cfg;
 		rc = nb_dhcp_start(&l->dhcp, &l->stack, &cfg, p->now_ms(p->ctx));
 		if (rc == 0)
 			rc = wait_for(l, dhcp_poll, &l->dhcp, DHCP_TIMEOUT_MS);
@@ -249,6 +251,22 @@ static int copy_out(char *out, size_t cap, const char *v)
 	if (n + 1 > cap)
 		return -1;
 	memcpy(out, v, n + 1);
+	return (int)n;
+}
+
+/* pxelinux's default for option 210: the directory the loader came from,
+ * when its boot file is a URL (UEFI HTTP Boot's http://.../nbchain.efi). */
+static int boot_dir(const char *file, char *out, size_t cap)
+{
+	size_t n = cl_slen(file), scheme;
+	if (nb_url_scheme_of(file, n, &scheme) == NB_URL_NONE)
+		return -1;
+	while (n > scheme && file[n - 1] != '/')
+		n--;
+	if (n <= scheme || n + 1 > cap)
+		return -1;
+	memcpy(out, file, n);
+	out[n] = 0;
 	return (int)n;
 }
 
@@ -280,6 +298,8 @@ static int op_get(void *ctx, const char *name, char *out, size_t cap)
 		return -1;
 	int n = nb_dhcp_option(&l->dhcp, NB_DHCP_PKT_ANY, (uint8_t)tag, out,
 			       cap - 1);
+	if (n < 0 && tag == 210)
+		return boot_dir(ls->boot_file, out, cap);
 	if (n < 0)
 		return -1;
 	out[n] = 0;

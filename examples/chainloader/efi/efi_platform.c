@@ -9,6 +9,7 @@
 
 #include "efi/boot.h"
 #include "efi/efi_platform.h"
+#include "efi/httpboot.h"
 #include "netboot/snp.h"
 #include "tsc.h"
 
@@ -29,6 +30,7 @@ static struct efi_state {
 	uint64_t tsc_per_ms;
 	uint64_t rng_state;
 	uint8_t ack[1472], proxy[1472], pxe_reply[1472];
+	struct nb_dhcp_cfg dhcp_cfg;
 	CHAR16 wide[512];
 } *ep;
 
@@ -150,10 +152,8 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 	EFI_PXE_BASE_CODE *pxe;
 	EFI_STATUS rc = uefi_call_wrapper(BS->HandleProtocol, 3, dev,
 					  &PxeBaseCodeProtocol, (void **)&pxe);
-	if (EFI_ERROR(rc)) {
-		Print(L"nbchain: not started by PXE (from a disk?): our own DHCP on the first NIC\r\n");
+	if (EFI_ERROR(rc))
 		return rc;
-	}
 	EFI_PXE_BASE_CODE_MODE *m = pxe->Mode;
 	if (m->DhcpAckReceived) {
 		CopyMem(ep->ack, &m->DhcpAck, sizeof(ep->ack));
@@ -172,6 +172,40 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 		p->boot_reply = ep->pxe_reply;
 		p->boot_reply_len = sizeof(ep->pxe_reply);
 	}
+	return EFI_SUCCESS;
+}
+
+/*
+ * Under HTTP Boot: adopt the firmware's lease when it left one complete.
+ * Any DHCP of ours (none left, or a script that asks for a fresh one)
+ * presents itself as HTTP Boot does, client arch 16 and HTTPClient, so
+ * the server answers with the same boot URL and options.
+ */
+static EFI_STATUS http_lease(struct cl_platform *p, EFI_DEVICE_PATH *path)
+{
+	const uint8_t *mac = NULL;
+	EFI_DEVICE_PATH *n = path;
+	for (unsigned guard = 0; guard < 64 && !IsDevicePathEnd(n);
+	     guard++, n = NextDevicePathNode(n))
+		if (DevicePathType(n) == MESSAGING_DEVICE_PATH &&
+		    DevicePathSubType(n) == MSG_MAC_ADDR_DP)
+			mac = ((MAC_ADDR_DEVICE_PATH *)n)->MacAddress.Addr;
+	if (!mac)
+		return EFI_NOT_FOUND;
+	ep->dhcp_cfg.pxe = true;
+	ep->dhcp_cfg.http = true;
+	ep->dhcp_cfg.arch = 16; /* x64 UEFI HTTP (IANA processor architecture) */
+	ep->dhcp_cfg.undi_major = 3;
+	p->dhcp_cfg = &ep->dhcp_cfg;
+	const CHAR16 *from;
+	size_t len = efi_httpboot_lease(path, mac, ep->ack, sizeof(ep->ack), &from);
+	if (!len) {
+		Print(L"nbchain: HTTP Boot left no complete lease: our own DHCP as HTTPClient\r\n");
+		return EFI_SUCCESS;
+	}
+	Print(L"nbchain: HTTP Boot: lease from %s\r\n", from);
+	p->ack = ep->ack;
+	p->ack_len = len;
 	return EFI_SUCCESS;
 }
 
@@ -275,13 +309,21 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 			       &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(rc))
 		return rc;
-	/* Started from a disk (no PXE Base Code on our device): no lease
-	 * to adopt, so the loader runs DHCP itself, on the first NIC. */
+	EFI_DEVICE_PATH *dev = DevicePathFromHandle(li->DeviceHandle);
 	EFI_DEVICE_PATH *path = NULL;
 	if (!EFI_ERROR(copy_packets(p, li->DeviceHandle))) {
-		path = DevicePathFromHandle(li->DeviceHandle);
+		path = dev;
 		if (!path)
 			return EFI_NOT_FOUND;
+	} else if (efi_httpboot_path(dev)) {
+		path = dev;
+		rc = http_lease(p, path);
+		if (EFI_ERROR(rc))
+			return rc;
+	} else {
+		/* From a disk: no lease to adopt, so the loader runs DHCP
+		 * itself, on the first NIC. */
+		Print(L"nbchain: not started by PXE (from a disk?): our own DHCP on the first NIC\r\n");
 	}
 	rc = open_snp(image, path);
 	if (EFI_ERROR(rc))
