@@ -52,7 +52,7 @@ static void pxe_options(const struct nb_dhcp_cfg *c, struct nb_sb *o)
 	}
 	/* PXE 2.1 section 2.2.5: "PXEClient:Arch:xxxxx:UNDI:yyyzzz"; UEFI
 	 * HTTP Boot the same with "HTTPClient". */
-	char vc[32];
+	char vc[40];
 	struct nb_sb v;
 	nb_sb_init(&v, vc, sizeof(vc));
 	nb_sb_str(&v, c->http ? "HTTPClient:Arch:" : "PXEClient:Arch:");
