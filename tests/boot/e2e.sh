@@ -38,6 +38,11 @@
 #          boots only if the loader asks shim (SHIM_LOCK) to verify it.
 # sb-shim-unsigned: the same with the kernel's signature removed: shim
 #          refuses it, the loader says so and returns to the firmware.
+# http:    (UEFI) OVMF starts by UEFI HTTP Boot (RIG_BOOT=http): dnsmasq
+#          answers HTTPClient with http://.../boot/nbchain.efi and no 210;
+#          the loader adopts the firmware's address (no DHCP of ours after
+#          the firmware's in the capture), takes the 210 default from its
+#          boot URL and boots /boot/vmlinuz to the marker.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -105,7 +110,14 @@ if [ "$mode" = efi ]; then
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/uki.efi"
 	fi
-	if [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
+	if [ "$case" = http ]; then
+		export RIG_BOOT=http
+		mkdir -p "$work/http/boot"
+		mv "$work/http/vmlinuz" "$work/http/initrd.gz" "$work/http/boot/"
+		cp "$loader_img" "$work/http/boot/$name"
+		chmod -R a+rX "$work/http"
+		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name"
+	elif [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
 		# A FAT "superfloppy" (no partition table), built without
 		# mounting; the disk boots first (bootindex), and dnsmasq
 		# offers no boot file, so nothing can PXE-boot.
@@ -299,6 +311,33 @@ elif [ "$case" = disk ] || [ "$case" = sb-shim ]; then
 	dhcp=$(tshark -r "$work/guest.pcap" -Y 'udp.srcport == 68' 2>/dev/null | wc -l)
 	[ "$dhcp" -gt 0 ] || fail "no DHCP from the guest in the capture (capture broken?)"
 	echo "ok: efi from a disk: loader at ${t_start} ms, own DHCP ($dhcp packets from the guest, no TFTP), marker at ${t_mark} ms"
+elif [ "$case" = http ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 150) || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'Start HTTP Boot over IPv4' <<<"$log" || fail "the firmware did not HTTP-boot"
+	from=$(grep -a -o 'HTTP Boot: lease from .*' <<<"$log" | head -1)
+	[ -n "$from" ] || fail "the loader did not adopt the firmware's lease"
+	grep -a -q '(firmware lease adopted, no DHCP sent)' <<<"$log" || fail "the loader ran DHCP"
+	grep -q "GET /boot/$name HTTP/1.1\" 200 .*UefiHttpBoot" "$work/nginx/access.log" ||
+		fail "the firmware did not fetch the loader by HTTP"
+	for f in vmlinuz initrd.gz; do
+		grep -q "GET /boot/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
+			fail "nginx did not serve /boot/$f (the 210 default) to our loader"
+	done
+	# The firmware's DHCP ends before its HTTP request for the loader;
+	# any DHCP from the guest after that first SYN came from us.
+	syn=$(tshark -r "$work/guest.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+		-T fields -e frame.number 2>/dev/null | head -1)
+	[ -n "$syn" ] || fail "no TCP connection in the capture"
+	early=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number < $syn" 2>/dev/null | wc -l)
+	late=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number > $syn" 2>/dev/null | wc -l)
+	[ "$early" -gt 0 ] || fail "capture shows no firmware DHCP at all (capture broken?)"
+	[ "$late" = 0 ] || fail "$late DHCP packets left the guest after the firmware fetched the loader"
+	grep -a -q 'HTTPClient:Arch:00016' "$work/dnsmasq.log" ||
+		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
+	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
 elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
 	wait "$qpid"; qpid=
