@@ -9,6 +9,7 @@
 
 #include "efi/boot.h"
 #include "efi/efi_platform.h"
+#include "efi/handback.h"
 #include "efi/httpboot.h"
 #include "netboot/snp.h"
 #include "tsc.h"
@@ -26,6 +27,7 @@ static struct efi_state {
 	EFI_SIMPLE_NETWORK *snp_iface;
 	struct nb_snp snp;
 	bool snp_open;
+	bool nic_disconnected; /* our open unbound the firmware's drivers */
 	uint64_t tsc0;
 	uint64_t tsc_per_ms;
 	uint64_t rng_state;
@@ -103,9 +105,26 @@ static void release_snp(void)
 	ep->snp_open = false;
 }
 
-void efi_platform_release(void)
+/* SNP released and the firmware's network stack rebound (the next boot
+ * option, a chained program); the device path the next image is loaded
+ * from. */
+static EFI_DEVICE_PATH *hand_back(const struct cl_platform *p)
 {
 	release_snp();
+	if (!ep || !ep->nic_disconnected)
+		return NULL;
+	ep->nic_disconnected = false;
+	struct efi_handback_pkts pk = {
+		.ack = p ? p->ack : NULL,
+		.proxy = p ? p->proxy : NULL,
+		.reply = p ? p->boot_reply : NULL,
+	};
+	return efi_handback(ep->snp_handle, &pk);
+}
+
+void efi_platform_release(void)
+{
+	hand_back(NULL);
 	if (ep)
 		FreePool(ep);
 	ep = NULL;
@@ -125,7 +144,7 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 	}
 	release_snp();
 	p_print(NULL, "boot: starting the kernel\n");
-	rc = efi_boot_image(ep->image, k, klen, args);
+	rc = efi_boot_image(ep->image, NULL, k, klen, args);
 	efi_boot_unregister_initrd();
 	if (efi_boot_refused(rc))
 		Print(L"boot: the kernel is not signed by a trusted key: %r\r\n", rc);
@@ -137,9 +156,8 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 			const char *args)
 {
-	(void)ctx;
-	release_snp();
-	EFI_STATUS rc = efi_boot_image(ep->image, img, len, args);
+	EFI_DEVICE_PATH *dev = hand_back(ctx);
+	EFI_STATUS rc = efi_boot_image(ep->image, dev, img, len, args);
 	if (efi_boot_refused(rc))
 		Print(L"chain: the image is not signed by a trusted key: %r\r\n", rc);
 	else
@@ -329,6 +347,7 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 	if (EFI_ERROR(rc))
 		return rc;
 	ep->snp_open = true;
+	ep->nic_disconnected = true;
 	void *mem = AllocatePool(ARENA_BYTES);
 	if (!mem)
 		return EFI_OUT_OF_RESOURCES;
@@ -338,6 +357,7 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 		Print(L"nbchain: SNP start failed: %a\r\n", nb_strerror(nrc));
 		return EFI_DEVICE_ERROR;
 	}
+	p->ctx = p;
 	p->link = &ep->snp.link;
 	p->rng.fill = p_rng;
 	p->print = p_print;
