@@ -156,7 +156,7 @@ struct nb_dhcp_cfg {
 	/** Ask servers to broadcast replies (flag bit 15 of BOOTP). */
 	bool broadcast;
 	/**
-	 * With @ref pxe: present as a UEFI HTTP Boot client, option 60
+	 * When @ref pxe is set: present as a UEFI HTTP Boot client, option 60
 	 * `HTTPClient:Arch:...` instead of `PXEClient:Arch:...` (servers
 	 * match it to hand out an http:// boot URL).
 	 */
