@@ -8,6 +8,10 @@
 #   UEFI: our nbchain.efi (SNP, HTTP) | Debian snponly.efi + HTTP script |
 #         OVMF's own TFTP of one combined image (systemd-boot's EFI stub
 #         with .linux/.initrd/.cmdline sections: a UKI)
+#   UEFI HTTP Boot (OVMF's PXE options off, see bootrig.sh RIG_BOOT):
+#         OVMF fetches nbchain.efi by HTTP, which adopts the firmware's
+#         address and fetches kernel+initrd (efi-http-ours) | OVMF's own
+#         HTTP Boot of the UKI (efi-http-uki)
 # and prints phase times from QEMU start plus the kernel's download rate.
 #
 #   bench.sh [BUILD_DIR]            (root; default BUILD_DIR: ./build)
@@ -62,7 +66,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd) || { echo "no build dir" >&2; exit 1; }
 runs=${NB_BENCH_RUNS:-3}
-ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki"}
+ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki efi-http-ours efi-http-uki"}
 cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
 boot_secs=120
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
@@ -164,7 +168,7 @@ cp "$kernel" "$tftp/vmlinuz"; cp "$initrd" "$tftp/initrd.gz"
 ksize=$(stat -c %s "$kernel")
 [ -f "$nbp" ] && cp "$nbp" "$tftp/nbchain.kpxe"
 [ -f "$nbp_article" ] && cp "$nbp_article" "$tftp/nbchain-article.kpxe"
-[ -f "$efi" ] && cp "$efi" "$tftp/nbchain.efi"
+[ -f "$efi" ] && cp "$efi" "$tftp/nbchain.efi" && cp "$efi" "$http/nbchain.efi"
 cp "$undionly" "$snponly" "$pxelinux" "$lpxelinux" "$ldlinux" "$tftp/"
 # lpxelinux and pxelinux through our PXE API take theirs from nginx.
 cp "$pxelinux" "$ldlinux" "$http/"
@@ -194,6 +198,7 @@ objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000
 	--add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
 	"$stub" "$tftp/uki.efi" || die "building the UKI failed"
 ukisize=$(stat -c %s "$tftp/uki.efi")
+cp "$tftp/uki.efi" "$http/uki.efi"
 chmod -R a+rX "$tftp" "$http"
 
 # --- one boot -----------------------------------------------------------
@@ -209,6 +214,7 @@ dns_start() {
 dns_config() {
 	local m='--dhcp-match=set:efi64,option:client-arch,7'
 	local m2='--dhcp-match=set:efi64,option:client-arch,9'
+	local h='--dhcp-vendorclass=set:http,HTTPClient --dhcp-option-force=tag:http,60,HTTPClient'
 	case $1 in
 	bios-ours) dns_start --dhcp-boot=nbchain.kpxe,,$S --dhcp-option-force=210,http://$S/ ;;
 	bios-undionly) dns_start --dhcp-boot=tag:stage2,http://$S/boot.ipxe \
@@ -224,6 +230,9 @@ dns_config() {
 		--dhcp-boot=tag:ipxe,http://$S/boot.ipxe \
 		--dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi,,$S ;;
 	efi-uki) dns_start $m $m2 --dhcp-boot=tag:efi64,uki.efi,,$S ;;
+	# No 210: our loader's default is its boot URL's directory.
+	efi-http-ours) dns_start $h --dhcp-boot=tag:http,http://$S/nbchain.efi ;;
+	efi-http-uki) dns_start $h --dhcp-boot=tag:http,http://$S/uki.efi ;;
 	esac
 }
 
@@ -256,6 +265,10 @@ boot() {
 			-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
 			-drive if=pflash,format=raw,unit=1,file="$work/vars.fd"
 			-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:90:00:43)
+		# HTTP Boot comes after PXEv4 and PXEv6, each ~60 s with no offer.
+		[ "${way#efi-http}" != "$way" ] && q+=(
+			-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+			-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
 	fi
 	# shellcheck disable=SC2206  # extra arguments split on blanks
 	[ -n "${NB_BENCH_QEMU_ARGS:-}" ] && q+=(${NB_BENCH_QEMU_ARGS})
@@ -315,6 +328,11 @@ analyse() {
 	bios-lpxelinux) ld=$(first_ts "$base.ts" 'lpxelinux.0 : [0-9]+ bytes' end) ;;
 	bios-pxapi) ld=$(first_ts "$base.ts" 'nbp: started' end) ;;
 	efi-snponly) ld=$(first_ts "$base.ts" 'iPXE initialising devices' start) ;;
+	efi-http-uki) ld=$(first_ts "$base.ts" 'Start HTTP Boot' start)
+		kf=$(first_ts "$base.ts" 'BdsDxe: loading Boot' start)
+		if [ -n "$ld" ] && [ -n "$kf" ]; then
+			rate=$(awk -v s="$ukisize" -v a="$ld" -v b="$kf" 'BEGIN { printf "%.1f", s / (b - a) / 1e3 }')
+		fi ;;
 	efi-uki) ld=$(first_ts "$base.ts" 'Downloading NBP file' start)
 		kf=$(first_ts "$base.ts" 'NBP file downloaded successfully' end)
 		if [ -n "$ld" ] && [ -n "$kf" ]; then
@@ -339,7 +357,7 @@ for way in $ways; do
 	case $way in
 	bios-ours) [ -f "$nbp" ] || { echo "# skip $way: no $nbp"; continue; } ;;
 	bios-pxapi) [ -f "$nbp_article" ] || { echo "# skip $way: no $nbp_article"; continue; } ;;
-	efi-ours) [ -f "$efi" ] || { echo "# skip $way: no $efi"; continue; } ;;
+	efi-ours|efi-http-ours) [ -f "$efi" ] || { echo "# skip $way: no $efi"; continue; } ;;
 	esac
 	for ((n = 1; n <= runs; n++)); do
 		boot "$way" "$n"
@@ -385,6 +403,7 @@ END {
 	ratio("efi-ours", "efi-snponly", 10, "nbchain.efi start->marker / snponly.efi start->marker (goal <= 0.6)")
 	ratio("efi-ours", "efi-snponly", 7, "nbchain.efi kernel rate / snponly.efi rate (goal >= 1)")
 	ratio("efi-ours", "efi-uki", 6, "nbchain.efi QEMU->marker / OVMF TFTP UKI QEMU->marker")
+	ratio("efi-http-ours", "efi-http-uki", 6, "HTTP Boot: nbchain.efi QEMU->marker / OVMF HTTP UKI QEMU->marker (goal <= 0.7)")
 }
 function ratio(a, b, k, what) {
 	if (!((a, k) in m) || !((b, k) in m) || m[a, k] == "-" || m[b, k] == "-" || m[b, k] == 0)

@@ -253,6 +253,8 @@ static int net_up(struct cl_loader *l, bool use_cached)
 	} else {
 		struct nb_dhcp_cfg cfg;
 		memset(&cfg, 0, sizeof(cfg));
+		if (p->dhcp_cfg)
+			cfg = *p->dhcp_cfg;
 		rc = nb_dhcp_start(&l->dhcp, &l->stack, &cfg, p->now_ms(p->ctx));
 		if (rc == 0)
 			rc = wait_for(l, dhcp_poll, &l->dhcp, DHCP_TIMEOUT_MS);
@@ -271,6 +273,21 @@ static int net_up(struct cl_loader *l, bool use_cached)
 					: " (DHCP)\n");
 	say(l, b);
 	return 0;
+}
+
+/* pxelinux's default for option 210: the directory the loader came from,
+ * when its boot file is a URL (UEFI HTTP Boot's http://.../nbchain.efi). */
+static int boot_dir(const char *file, uint8_t *out, size_t cap)
+{
+	size_t n = cl_slen(file), scheme;
+	if (nb_url_scheme_of(file, n, &scheme) == NB_URL_NONE)
+		return -1;
+	while (n > scheme && file[n - 1] != '/')
+		n--;
+	if (n <= scheme || n > cap)
+		return -1;
+	memcpy(out, file, n);
+	return (int)n;
 }
 
 static int op_net(void *ctx, enum cl_net what)
@@ -353,6 +370,8 @@ static int op_get(void *ctx, unsigned key, uint8_t *out, size_t cap)
 	if (key == CL_K_FILENAME)
 		return copy_out(out, cap, ls->boot_file, cl_slen(ls->boot_file));
 	int n = nb_dhcp_option(&l->dhcp, NB_DHCP_PKT_ANY, (uint8_t)key, out, cap);
+	if (n < 0 && key == 210)
+		return boot_dir(ls->boot_file, out, cap);
 	return n < 0 ? -1 : n;
 }
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "netboot/core.h"
+#include "netboot/dhcp.h"
 #include "netboot/link.h"
 
 /** What the platform supplies.  Every hook gets @ref ctx. */
@@ -43,6 +44,8 @@ struct cl_platform {
 	/** The firmware's DHCP packets (NULL/0 when it had none). */
 	const void *ack, *proxy, *boot_reply;
 	size_t ack_len, proxy_len, boot_reply_len; /**< Their lengths. */
+	/** How our own DHCP presents itself (NULL: plain DHCP). */
+	const struct nb_dhcp_cfg *dhcp_cfg;
 	/** Memory for an image of @p size bytes (0 = unknown): the buffer
 	 *  and its capacity in *cap, or NULL. */
 	uint8_t *(*image_mem)(void *ctx, uint64_t size, uint64_t *cap);

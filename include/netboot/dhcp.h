@@ -155,6 +155,12 @@ struct nb_dhcp_cfg {
 	bool pxe;
 	/** Ask servers to broadcast replies (flag bit 15 of BOOTP). */
 	bool broadcast;
+	/**
+	 * When @ref pxe is set: present as a UEFI HTTP Boot client, option 60
+	 * `HTTPClient:Arch:...` instead of `PXEClient:Arch:...` (servers
+	 * match it to hand out an http:// boot URL).
+	 */
+	bool http;
 	/** Client system architecture, option 93 (0 = x86 BIOS, 7 = x64 EFI). */
 	uint16_t arch;
 	/** UNDI major version for option 94 and option 60; 0 means 2. */

@@ -50,11 +50,12 @@ static void pxe_options(const struct nb_dhcp_cfg *c, struct nb_sb *o)
 		memcpy(g + 1, c->guid, 16);
 		put(o, OPT_GUID, g, sizeof(g));
 	}
-	/* PXE 2.1 section 2.2.5: "PXEClient:Arch:xxxxx:UNDI:yyyzzz". */
-	char vc[32];
+	/* PXE 2.1 section 2.2.5: "PXEClient:Arch:xxxxx:UNDI:yyyzzz"; UEFI
+	 * HTTP Boot the same with "HTTPClient". */
+	char vc[40];
 	struct nb_sb v;
 	nb_sb_init(&v, vc, sizeof(vc));
-	nb_sb_str(&v, "PXEClient:Arch:");
+	nb_sb_str(&v, c->http ? "HTTPClient:Arch:" : "PXEClient:Arch:");
 	nb_sb_num(&v, c->arch, 10, 5);
 	nb_sb_str(&v, ":UNDI:");
 	nb_sb_num(&v, c->undi_major, 10, 3);

@@ -38,6 +38,21 @@
 #          boots only if the loader asks shim (SHIM_LOCK) to verify it.
 # sb-shim-unsigned: the same with the kernel's signature removed: shim
 #          refuses it, the loader says so and returns to the firmware.
+# http:    (UEFI) OVMF starts by UEFI HTTP Boot (RIG_BOOT=http): dnsmasq
+#          answers HTTPClient with http://.../boot/nbchain.efi and no 210;
+#          the loader adopts the firmware's address (no DHCP of ours after
+#          the firmware's in the capture), takes the 210 default from its
+#          boot URL and boots /boot/vmlinuz to the marker.
+# grub:    (UEFI) the loader chains Debian's grubnetx64.efi by tftp://,
+#          handing the NIC back first; GRUB finds its lease in the PXE Base
+#          Code we refilled, reads (tftp)/grub/grub.cfg and boots the
+#          kernel and initrd by TFTP to the marker.
+# snponly: (UEFI) the same with Debian's snponly.efi: iPXE binds the SNP
+#          of the device we loaded it from, runs its DHCP and a script
+#          that boots the kernel to the marker.
+# sb-chain-unsigned: (UEFI) Secure Boot on, the signed loader chains
+#          snponly.efi (not signed by a key in db): the loader prints the
+#          refusal and returns to the firmware.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -101,11 +116,33 @@ if [ "$mode" = efi ]; then
 			--add-section .cmdline="$work/cmdline" --change-section-vma .cmdline=0x30000 \
 			--add-section .linux="$kernel" --change-section-vma .linux=0x2000000 \
 			--add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
-			/usr/lib/systemd/boot/efi/linuxx64.efi.stub "$work/tftp/uki.efi" ||
+			/usr/lib/systemd/boot/efi/linuxx64.efi.stub "$work/tftp/next.efi" ||
 			fail "building the UKI failed (systemd-boot-efi installed?)"
-		chmod a+r "$work/tftp/uki.efi"
+		chmod a+r "$work/tftp/next.efi"
 	fi
-	if [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
+	case $case in grub|snponly|sb-chain-unsigned)
+		next=/usr/lib/grub/x86_64-efi/monolithic/grubnetx64.efi
+		[ "$case" = grub ] || next=/usr/lib/ipxe/snponly.efi
+		[ -s "$next" ] || fail "$next is missing (grub-efi-amd64-bin / ipxe installed?)"
+		cp "$next" "$work/tftp/next.efi"
+		mkdir -p "$work/tftp/grub"
+		# grubnetx64 has no http module built in: its TFTP, from the
+		# server of the lease it found in PXE Base Code.
+		cp "$kernel" "$initrd" "$work/tftp/"
+		printf 'set timeout=0\nlinux /%s console=ttyS0 quiet\ninitrd /%s\nboot\n' \
+			"$(basename "$kernel")" "$(basename "$initrd")" >"$work/tftp/grub/grub.cfg"
+		printf '#!ipxe\nkernel http://%s/vmlinuz initrd=initrd.gz console=ttyS0 quiet\ninitrd http://%s/initrd.gz\nboot\n' \
+			$RIG_SERVER $RIG_SERVER >"$work/http/next.ipxe"
+		chmod -R a+rX "$work/tftp" "$work/http";;
+	esac
+	if [ "$case" = http ]; then
+		export RIG_BOOT=http
+		mkdir -p "$work/http/boot"
+		mv "$work/http/vmlinuz" "$work/http/initrd.gz" "$work/http/boot/"
+		cp "$loader_img" "$work/http/boot/$name"
+		chmod -R a+rX "$work/http"
+		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name"
+	elif [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
 		# A FAT "superfloppy" (no partition table), built without
 		# mounting; the disk boots first (bootindex), and dnsmasq
 		# offers no boot file, so nothing can PXE-boot.
@@ -132,6 +169,11 @@ if [ "$mode" = efi ]; then
 		qemu_extra=(-drive if=none,id=d0,format=raw,file="$work/disk.img"
 			-device virtio-blk-pci,drive=d0,bootindex=0)
 		bootrig_dnsmasq --dhcp-option-force=210,$prefix
+	elif [ "$case" = snponly ] || [ "$case" = sb-chain-unsigned ]; then
+		bootrig_dnsmasq --dhcp-userclass=set:ipxe,iPXE \
+			--dhcp-match=set:efi64,option:client-arch,7 \
+			--dhcp-boot=tag:ipxe,http://$RIG_SERVER/next.ipxe \
+			--dhcp-boot=tag:!ipxe,tag:efi64,$name,,$RIG_SERVER
 	else
 	bootrig_dnsmasq --dhcp-match=set:efi64,option:client-arch,7 \
 		--dhcp-match=set:efi64,option:client-arch,9 \
@@ -219,14 +261,14 @@ if [ "$case" = sb-unsigned-kernel ]; then
 	exit 0
 fi
 if [ "$mode" = efi ] && [ "$case" = chain ]; then
-	wait_log 'fetching tftp://.*/uki.efi' 90 >/dev/null || fail "the loader did not fetch the UKI"
+	wait_log 'fetching tftp://.*/next.efi' 90 >/dev/null || fail "the loader did not fetch the UKI"
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker from the chained UKI"
 	wait "$qpid"; qpid=
 	[ -n "${NB_E2E_SHOW:-}" ] && bootrig_clean_log "$work/serial.log" | grep -a -v '^$'
 	bootrig_clean_log "$work/serial.log" | grep -a -q 'chain: the image did not start' &&
 		fail "StartImage failed"
-	rrq=$(tshark -r "$work/guest.pcap" -Y 'tftp.source_file == "uki.efi"' 2>/dev/null | wc -l)
-	[ "$rrq" -gt 0 ] || fail "no TFTP request for uki.efi in the capture"
+	rrq=$(tshark -r "$work/guest.pcap" -Y 'tftp.source_file == "next.efi"' 2>/dev/null | wc -l)
+	[ "$rrq" -gt 0 ] || fail "no TFTP request for the UKI in the capture"
 	echo "ok: efi chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
 elif [ "$case" = probe ]; then
 	wait_log 'probe: (done|FAIL)' 120 >/dev/null || fail "the probe did not finish"
@@ -299,6 +341,65 @@ elif [ "$case" = disk ] || [ "$case" = sb-shim ]; then
 	dhcp=$(tshark -r "$work/guest.pcap" -Y 'udp.srcport == 68' 2>/dev/null | wc -l)
 	[ "$dhcp" -gt 0 ] || fail "no DHCP from the guest in the capture (capture broken?)"
 	echo "ok: efi from a disk: loader at ${t_start} ms, own DHCP ($dhcp packets from the guest, no TFTP), marker at ${t_mark} ms"
+elif [ "$case" = grub ] || [ "$case" = snponly ]; then
+	wait_log 'fetching tftp://.*/next.efi' 90 >/dev/null || fail "the loader did not fetch next.efi"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 240) || fail "no kernel marker from the chained $case"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'chain: the image did not start\|did not rebind\|did not take the lease back' <<<"$log" &&
+		fail "hand-back or StartImage failed"
+	if [ "$case" = grub ]; then
+		for f in grub/grub.cfg "$(basename "$kernel")"; do
+			grep -a -q "sent $work/tftp/$f" "$work/dnsmasq.log" ||
+				fail "GRUB did not read $f by TFTP"
+		done
+		how="GRUB read grub.cfg and the kernel by TFTP"
+	else
+		grep -q 'GET /next.ipxe HTTP/1.1" 200' "$work/nginx/access.log" ||
+			fail "iPXE did not fetch its script"
+		grep -q 'GET /vmlinuz HTTP/1.1" 200 .*iPXE' "$work/nginx/access.log" ||
+			fail "nginx did not serve the kernel to the chained iPXE"
+		how="iPXE ran its DHCP and script and fetched the kernel by HTTP"
+	fi
+	echo "ok: efi chain $case: the loader handed the NIC back; $how; marker at ${t_mark} ms"
+elif [ "$case" = sb-chain-unsigned ]; then
+	wait_log 'chain: the image is not signed by a trusted key: ' 120 >/dev/null ||
+		fail "no Secure Boot refusal message for the unsigned chained image"
+	wait_log 'returning to the firmware' 30 >/dev/null || fail "the loader did not return to the firmware"
+	t_back=$(wait_log 'BdsDxe: failed to start Boot|Start PXE over IPv6' 60) ||
+		fail "the firmware did not take control back"
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
+	grep -a -q 'iPXE' <<<"$log" && fail "the refused image ran"
+	echo "ok: efi Secure Boot: $(grep -a -o 'chain: the image is not signed by a trusted key: .*' <<<"$log" | head -1); firmware resumed at ${t_back} ms"
+elif [ "$case" = http ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 150) || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'Start HTTP Boot over IPv4' <<<"$log" || fail "the firmware did not HTTP-boot"
+	from=$(grep -a -o 'HTTP Boot: lease from .*' <<<"$log" | head -1)
+	[ -n "$from" ] || fail "the loader did not adopt the firmware's lease"
+	grep -a -q '(firmware lease adopted, no DHCP sent)' <<<"$log" || fail "the loader ran DHCP"
+	grep -q "GET /boot/$name HTTP/1.1\" 200 .*UefiHttpBoot" "$work/nginx/access.log" ||
+		fail "the firmware did not fetch the loader by HTTP"
+	for f in vmlinuz initrd.gz; do
+		grep -q "GET /boot/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
+			fail "nginx did not serve /boot/$f (the 210 default) to our loader"
+	done
+	# The firmware's DHCP ends before its HTTP request for the loader;
+	# any DHCP from the guest after that first SYN came from us.
+	syn=$(tshark -r "$work/guest.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+		-T fields -e frame.number 2>/dev/null | head -1)
+	[ -n "$syn" ] || fail "no TCP connection in the capture"
+	early=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number < $syn" 2>/dev/null | wc -l)
+	late=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number > $syn" 2>/dev/null | wc -l)
+	[ "$early" -gt 0 ] || fail "capture shows no firmware DHCP at all (capture broken?)"
+	[ "$late" = 0 ] || fail "$late DHCP packets left the guest after the firmware fetched the loader"
+	grep -a -q 'HTTPClient:Arch:00016' "$work/dnsmasq.log" ||
+		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
+	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
 elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
 	wait "$qpid"; qpid=

@@ -592,6 +592,27 @@ static void test_happy_path(void **state)
 	assert_null(c->t->s.udp);
 }
 
+/* UEFI HTTP Boot's DISCOVER: HTTPClient in option 60, arch 16, UNDI 3.0. */
+static void test_http_client(void **state)
+{
+	struct cenv *c = *state;
+	c->cfg.pxe = true;
+	c->cfg.http = true;
+	c->cfg.arch = 16;
+	c->cfg.undi_major = 3;
+	start(c);
+	size_t len;
+	uint32_t dst;
+	uint16_t dport;
+	const uint8_t *p = dhcp_of(fl_last(&c->t->fl), &len, &dst, &dport);
+	assert_non_null(p);
+	uint8_t v[64];
+	assert_int_equal(nb_dhcp_find_option(p, len, 60, v, sizeof(v)), 33);
+	assert_memory_equal(v, "HTTPClient:Arch:00016:UNDI:003000", 33);
+	assert_int_equal(nb_dhcp_find_option(p, len, 93, v, sizeof(v)), 2);
+	assert_int_equal(v[0] << 8 | v[1], 16);
+}
+
 static void test_wrong_xid_and_mac(void **state)
 {
 	struct cenv *c = *state;
@@ -1124,6 +1145,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_offers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_servers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pxe_schedule_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_schedule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_retransmit_then_rediscover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_dhcp, setup, teardown),

@@ -5,6 +5,8 @@
 #   bootrig_up WORKDIR          namespace, tap, nginx serving WORKDIR/http
 #   bootrig_dnsmasq ARGS...     start dnsmasq with extra options
 #   bootrig_qemu_efi LOG SECS [qemu args]  OVMF PXE boot, serial to LOG
+#   bootrig_dnsmasq_http URL ARGS...  dnsmasq answering UEFI HTTP Boot
+#                               clients (vendor class HTTPClient) with URL
 #   bootrig_qemu_bios LOG SECS [qemu args] SeaBIOS + NIC PXE ROM
 #   bootrig_down                (also run on EXIT by the caller's trap)
 # Traffic stays in the namespace.  dnsmasq runs with no-ping (else each
@@ -15,6 +17,10 @@
 # RIG_OVMF picks another Debian OVMF build for bootrig_qemu_efi: e.g.
 # snakeoil (Secure Boot on, db = /usr/share/ovmf/PkKek-1-snakeoil.pem) or
 # ms (Microsoft's keys).  Those builds need SMM and a secure flash.
+#
+# RIG_BOOT=http boots OVMF by UEFI HTTP Boot instead of PXE: its PXEv4 and
+# PXEv6 options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
+# and IPv6PXESupport = n), else each waits ~60 s for an offer first.
 #
 # With RIG_DELAY_MS set (one-way delay; NBEMU = the nbemu binary), the
 # server sits on a veth pair instead (rs, peer rm) and nbemu carries every
@@ -92,21 +98,32 @@ bootrig_dnsmasq() {
 	sleep 0.3
 }
 
+# OVMF's HTTP Boot sends vendor class HTTPClient:Arch:00016:UNDI:003000
+# and wants option 60 HTTPClient back with an http:// boot file.
+bootrig_dnsmasq_http() {
+	local url=$1
+	shift
+	bootrig_dnsmasq --dhcp-vendorclass=set:http,HTTPClient \
+		--dhcp-option-force=tag:http,60,HTTPClient --dhcp-boot=tag:http,"$url" "$@"
+}
+
 # Serial output with escape codes and CRs removed, for matching.
 bootrig_clean_log() { sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$1" | tr -d '\r'; }
 
 bootrig_qemu_efi() {
 	local log=$1 secs=$2 fw=/usr/share/OVMF/OVMF_CODE_4M.fd
-	local vars=/usr/share/OVMF/OVMF_VARS_4M.fd machine=q35 sb=()
+	local vars=/usr/share/OVMF/OVMF_VARS_4M.fd machine=q35 fwopt=()
 	shift 2
 	if [ -n "${RIG_OVMF:-}" ]; then
 		fw=/usr/share/OVMF/OVMF_CODE_4M.$RIG_OVMF.fd
 		vars=/usr/share/OVMF/OVMF_VARS_4M.$RIG_OVMF.fd
 		machine=q35,smm=on
-		sb=(-global driver=cfi.pflash01,property=secure,value=on)
+		fwopt=(-global driver=cfi.pflash01,property=secure,value=on)
 	fi
+	[ "${RIG_BOOT:-}" = http ] && fwopt+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+		-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
 	cp "$vars" "$RIG_DIR/vars.fd" || return 1
-	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M $machine -m 512 "${sb[@]}" \
+	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M $machine -m 512 "${fwopt[@]}" \
 		-nodefaults -nographic -serial stdio -no-reboot -pidfile "$RIG_DIR/qemu.pid" \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$fw" \
 		-drive if=pflash,format=raw,unit=1,file="$RIG_DIR/vars.fd" \

@@ -117,8 +117,8 @@ bool efi_boot_refused(EFI_STATUS rc)
  * firmware's db may lack the key shim trusts (MOK, the vendor's), and
  * LoadImage from a buffer may not consult shim: ask shim first.
  */
-EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
-			  const char *cmdline)
+EFI_STATUS efi_boot_image(EFI_HANDLE parent, EFI_DEVICE_PATH *dev,
+			  const void *image, UINTN len, const char *cmdline)
 {
 	EFI_HANDLE h = NULL;
 	struct shim_lock *shim = NULL;
@@ -133,7 +133,7 @@ EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
 			return rc == EFI_SECURITY_VIOLATION ? rc : EFI_ACCESS_DENIED;
 		}
 	}
-	rc = uefi_call_wrapper(BS->LoadImage, 6, FALSE, parent, NULL,
+	rc = uefi_call_wrapper(BS->LoadImage, 6, FALSE, parent, dev,
 			       (VOID *)image, len, &h);
 	if (EFI_ERROR(rc)) {
 		/* SECURITY_VIOLATION leaves a loaded image that policy

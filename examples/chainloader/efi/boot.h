@@ -6,12 +6,14 @@
 #include <stdbool.h>
 
 /* Start an EFI image held in memory with an ASCII command line (may be
- * NULL) through LoadImage, after shim's check when shim is there.
+ * NULL) through LoadImage, after shim's check when shim is there.  dev
+ * (may be NULL) becomes the image's device: a chained network loader
+ * finds its NIC and lease from it.
  * Returns only when the image exits or cannot be started; a Secure Boot
  * refusal is EFI_SECURITY_VIOLATION or EFI_ACCESS_DENIED
  * (efi_boot_refused). */
-EFI_STATUS efi_boot_image(EFI_HANDLE parent, const void *image, UINTN len,
-			  const char *cmdline);
+EFI_STATUS efi_boot_image(EFI_HANDLE parent, EFI_DEVICE_PATH *dev,
+			  const void *image, UINTN len, const char *cmdline);
 
 /* Offer initrd to the next kernel through EFI_LOAD_FILE2_PROTOCOL on the
  * Linux initrd media device path (Linux 5.7+ asks for it there).  The

@@ -9,6 +9,8 @@
 
 #include "efi/boot.h"
 #include "efi/efi_platform.h"
+#include "efi/handback.h"
+#include "efi/httpboot.h"
 #include "netboot/snp.h"
 #include "smbios.h"
 #include "tsc.h"
@@ -26,10 +28,12 @@ static struct efi_state {
 	EFI_SIMPLE_NETWORK *snp_iface;
 	struct nb_snp snp;
 	bool snp_open;
+	bool nic_disconnected; /* our open unbound the firmware's drivers */
 	uint64_t tsc0;
 	uint64_t tsc_per_ms;
 	uint64_t rng_state;
 	uint8_t ack[1472], proxy[1472], pxe_reply[1472];
+	struct nb_dhcp_cfg dhcp_cfg;
 	CHAR16 wide[512];
 } *ep;
 
@@ -102,9 +106,26 @@ static void release_snp(void)
 	ep->snp_open = false;
 }
 
-void efi_platform_release(void)
+/* SNP released and the firmware's network stack rebound (the next boot
+ * option, a chained program); the device path the next image is loaded
+ * from. */
+static EFI_DEVICE_PATH *hand_back(const struct cl_platform *p)
 {
 	release_snp();
+	if (!ep || !ep->nic_disconnected)
+		return NULL;
+	ep->nic_disconnected = false;
+	struct efi_handback_pkts pk = {
+		.ack = p ? p->ack : NULL,
+		.proxy = p ? p->proxy : NULL,
+		.reply = p ? p->boot_reply : NULL,
+	};
+	return efi_handback(ep->snp_handle, &pk);
+}
+
+void efi_platform_release(void)
+{
+	hand_back(NULL);
 	if (ep)
 		FreePool(ep);
 	ep = NULL;
@@ -124,7 +145,7 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 	}
 	release_snp();
 	p_print(NULL, "boot: starting the kernel\n");
-	rc = efi_boot_image(ep->image, k, klen, args);
+	rc = efi_boot_image(ep->image, NULL, k, klen, args);
 	efi_boot_unregister_initrd();
 	if (efi_boot_refused(rc))
 		Print(L"boot: the kernel is not signed by a trusted key: %r\r\n", rc);
@@ -136,9 +157,8 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 			const char *args)
 {
-	(void)ctx;
-	release_snp();
-	EFI_STATUS rc = efi_boot_image(ep->image, img, len, args);
+	EFI_DEVICE_PATH *dev = hand_back(ctx);
+	EFI_STATUS rc = efi_boot_image(ep->image, dev, img, len, args);
 	if (efi_boot_refused(rc))
 		Print(L"chain: the image is not signed by a trusted key: %r\r\n", rc);
 	else
@@ -151,10 +171,8 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 	EFI_PXE_BASE_CODE *pxe;
 	EFI_STATUS rc = uefi_call_wrapper(BS->HandleProtocol, 3, dev,
 					  &PxeBaseCodeProtocol, (void **)&pxe);
-	if (EFI_ERROR(rc)) {
-		Print(L"nbchain: not started by PXE (from a disk?): our own DHCP on the first NIC\r\n");
+	if (EFI_ERROR(rc))
 		return rc;
-	}
 	EFI_PXE_BASE_CODE_MODE *m = pxe->Mode;
 	if (m->DhcpAckReceived) {
 		CopyMem(ep->ack, &m->DhcpAck, sizeof(ep->ack));
@@ -173,6 +191,40 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 		p->boot_reply = ep->pxe_reply;
 		p->boot_reply_len = sizeof(ep->pxe_reply);
 	}
+	return EFI_SUCCESS;
+}
+
+/*
+ * Under HTTP Boot: adopt the firmware's lease when it left one complete.
+ * Any DHCP of ours (none left, or a script that asks for a fresh one)
+ * presents itself as HTTP Boot does, client arch 16 and HTTPClient, so
+ * the server answers with the same boot URL and options.
+ */
+static EFI_STATUS http_lease(struct cl_platform *p, EFI_DEVICE_PATH *path)
+{
+	const uint8_t *mac = NULL;
+	EFI_DEVICE_PATH *n = path;
+	for (unsigned guard = 0; guard < 64 && !IsDevicePathEnd(n);
+	     guard++, n = NextDevicePathNode(n))
+		if (DevicePathType(n) == MESSAGING_DEVICE_PATH &&
+		    DevicePathSubType(n) == MSG_MAC_ADDR_DP)
+			mac = ((MAC_ADDR_DEVICE_PATH *)n)->MacAddress.Addr;
+	if (!mac)
+		return EFI_NOT_FOUND;
+	ep->dhcp_cfg.pxe = true;
+	ep->dhcp_cfg.http = true;
+	ep->dhcp_cfg.arch = 16; /* x64 UEFI HTTP (IANA processor architecture) */
+	ep->dhcp_cfg.undi_major = 3;
+	p->dhcp_cfg = &ep->dhcp_cfg;
+	const CHAR16 *from;
+	size_t len = efi_httpboot_lease(path, mac, ep->ack, sizeof(ep->ack), &from);
+	if (!len) {
+		Print(L"nbchain: HTTP Boot left no complete lease: our own DHCP as HTTPClient\r\n");
+		return EFI_SUCCESS;
+	}
+	Print(L"nbchain: HTTP Boot: lease from %s\r\n", from);
+	p->ack = ep->ack;
+	p->ack_len = len;
 	return EFI_SUCCESS;
 }
 
@@ -305,18 +357,27 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 			       &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(rc))
 		return rc;
-	/* Started from a disk (no PXE Base Code on our device): no lease
-	 * to adopt, so the loader runs DHCP itself, on the first NIC. */
+	EFI_DEVICE_PATH *dev = DevicePathFromHandle(li->DeviceHandle);
 	EFI_DEVICE_PATH *path = NULL;
 	if (!EFI_ERROR(copy_packets(p, li->DeviceHandle))) {
-		path = DevicePathFromHandle(li->DeviceHandle);
+		path = dev;
 		if (!path)
 			return EFI_NOT_FOUND;
+	} else if (efi_httpboot_path(dev)) {
+		path = dev;
+		rc = http_lease(p, path);
+		if (EFI_ERROR(rc))
+			return rc;
+	} else {
+		/* From a disk: no lease to adopt, so the loader runs DHCP
+		 * itself, on the first NIC. */
+		Print(L"nbchain: not started by PXE (from a disk?): our own DHCP on the first NIC\r\n");
 	}
 	rc = open_snp(image, path);
 	if (EFI_ERROR(rc))
 		return rc;
 	ep->snp_open = true;
+	ep->nic_disconnected = true;
 	void *mem = AllocatePool(ARENA_BYTES);
 	if (!mem)
 		return EFI_OUT_OF_RESOURCES;
@@ -326,6 +387,7 @@ EFI_STATUS efi_platform_init(struct cl_platform *p, EFI_HANDLE image,
 		Print(L"nbchain: SNP start failed: %a\r\n", nb_strerror(nrc));
 		return EFI_DEVICE_ERROR;
 	}
+	p->ctx = p;
 	p->link = &ep->snp.link;
 	p->rng.fill = p_rng;
 	p->print = p_print;
