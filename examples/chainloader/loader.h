@@ -52,6 +52,12 @@ struct cl_loader {
 	struct cl_img images[CL_IMAGES];
 	struct cl_img *kernel, *initrd;
 	bool net_up;
+	/* https:// (images built with TLS, examples/chainloader/https.c):
+	 * lib/tls's hooks, or NULL (https:// then fails), and why its last
+	 * connection failed in words, or NULL. */
+	const struct nb_http_tls *tls;
+	const char *(*tls_why)(const void *ctx);
+	const void *tls_ctx;
 	struct cl_script script;
 	char line[160];
 };
