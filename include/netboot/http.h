@@ -207,13 +207,13 @@ struct nb_http;
  */
 struct nb_http_tls {
 	/**
-	 * Put the layer of part number @p part over connection @p c, before
+	 * Put a layer over connection @p c (a part's), before
 	 * nb_tcp_connect().  On entry @p rx is HTTP's consumer (it will get
 	 * plaintext, in order, at plaintext stream offsets); on return it is
 	 * the layer's consumer, which HTTP gives to TCP.
 	 * @return 0 with *@p layer set; a negative NB_E* code.
 	 */
-	int (*attach)(void *ctx, unsigned part, struct nb_tcp_conn *c,
+	int (*attach)(void *ctx, struct nb_tcp_conn *c,
 		      const struct nb_url *u, struct nb_tcp_rx *rx,
 		      void **layer);
 	/** nb_tcp_send() for plaintext (sent once the handshake is done);

@@ -83,9 +83,8 @@
  * @{ */
 /**
  * Trust anchors in one caller buffer.  The anchor table grows from the
- * buffer's start, each anchor's DN and public key from its end; while a
- * certificate is decoded, about 1.2 KiB of the free space in between is
- * scratch.  An anchor costs sizeof(br_x509_trust_anchor) (40 bytes on
+ * buffer's start, each anchor's DN and public key down from its end,
+ * below the decoders' scratch (about 2 KiB at the very end).  An anchor costs sizeof(br_x509_trust_anchor) (40 bytes on
  * x86_64, 24 on i386) plus its subject DN (typically 50-200 bytes) plus
  * its key (RSA-2048: 259, RSA-4096: 515, P-256: 65, P-384: 97 bytes):
  * 4 KiB holds a private CA with a few intermediates, Debian's whole
@@ -106,7 +105,7 @@ struct nb_tls_anchors {
  * @param mem  Buffer that holds everything; must outlive @p a and every
  *             connection using it.  Any alignment.
  * @param len  Its size.
- * @return 0; -NB_EINVAL for NULL arguments or a buffer under 2 KiB.
+ * @return 0; -NB_EINVAL for NULL arguments or a buffer under 4 KiB.
  */
 int nb_tls_anchors_init(struct nb_tls_anchors *a, void *mem, size_t len);
 
@@ -213,33 +212,39 @@ struct nb_tls_client;
  */
 struct nb_tls {
 	/** @cond PRIVATE */
-	br_ssl_client_context sc;      /* Engine and client state. */
-	br_x509_minimal_context xc;    /* Chain, name and date checks. */
-	const br_x509_class *xvt;      /* Our X.509 wrapper (engine's view). */
-	br_x509_decoder_context dc;    /* skip_time: the cert's own dates. */
-	struct nb_tls_client *cl;      /* Owner (settings, cache, stats). */
-	struct nb_tcp_conn *tcp;       /* Connection below. */
-	struct nb_tcp_rx up;           /* HTTP: the plaintext consumer. */
 	uint8_t *iobuf;                /* Record buffer (caller's). */
 	size_t iobuf_len;
 	uint8_t *ring;                 /* Ciphertext ring = TCP window. */
-	size_t ring_len;
+	size_t ring_len;               /* A power of two. */
+	struct nb_tls_client *cl;      /* Owner (settings, cache, stats). */
+	/* Everything from here is reset for each TCP connection. */
+	struct nb_tcp_conn *tcp;       /* Connection below. */
+	struct nb_tcp_rx up;           /* HTTP: the plaintext consumer. */
 	uint64_t ct_used;              /* Ciphertext offset fed to the engine. */
 	uint64_t ct_end;               /* In-order ciphertext known so far. */
 	uint64_t pt_off;               /* Plaintext offset handed to HTTP. */
-	uint64_t deadline;             /* Handshake must end by then (0: none). */
-	int err;                       /* Error to report (negative) or 0. */
+	uint64_t deadline;             /* Handshake must end by then (0: unset). */
+	int err;                       /* Error that ended it (negative) or 0. */
 	int br_err;                    /* BearSSL's number for it. */
+	uint32_t rec_left;             /* Payload bytes left in this record. */
+	uint8_t rec_hdr;               /* Header bytes of the next record seen. */
+	uint8_t rec_len_hi;            /* Its length's high byte. */
+	bool started;                  /* Engine seeded and reset. */
 	bool handshaken;               /* Application data may flow. */
 	bool offered;                  /* A cached session was offered. */
+	bool closed;                   /* close_notify received. */
 	bool fin;                      /* TCP saw the peer's FIN. */
 	bool fin_up;                   /* ...and HTTP was told. */
 	uint16_t port;                 /* Cache key: port... */
-	uint8_t host_len;              /* ...and host (SNI, name check). */
+	uint16_t host_len;             /* ...and host (SNI, name check). */
 	uint16_t pend_len;             /* Plaintext waiting for the handshake. */
 	uint8_t offered_id[32];        /* Session ID offered for resumption. */
 	char host[NB_URL_HOST_MAX + 1];
 	uint8_t pend[NB_HTTP_SEND_BUF];
+	const br_x509_class *xvt;      /* Our X.509 wrapper (engine's view). */
+	br_x509_decoder_context dc;    /* skip_time: the cert's own dates. */
+	br_x509_minimal_context xc;    /* Chain, name and date checks. */
+	br_ssl_client_context sc;      /* Engine and client state. */
 	/** @endcond */
 };
 
@@ -251,9 +256,10 @@ struct nb_tls {
  *                   duplex) or at least BR_SSL_BUFSIZE_MONO (half duplex).
  * @param iobuf_len  Its size.
  * @param ring       Ciphertext ring: the TCP receive window (rate x RTT;
- *                   at least 4 KiB).
+ *                   a power of two, at least 4 KiB).
  * @param ring_len   Its size.
- * @return 0; -NB_EINVAL for NULL or too small buffers.
+ * @return 0; -NB_EINVAL for NULL or too small buffers, or a ring size
+ *         that is not a power of two.
  */
 int nb_tls_init(struct nb_tls *t, void *iobuf, size_t iobuf_len, void *ring,
 		size_t ring_len);
@@ -284,7 +290,7 @@ int nb_tls_abi_check(uint32_t id);
  */
 struct nb_tls_client {
 	struct nb_tls_cfg cfg;     /**< Settings (copied). */
-	struct nb_tls *conn;       /**< Connections (part i uses conn[i]). */
+	struct nb_tls *conn;       /**< Connections (caller's array). */
 	size_t nconn;              /**< How many. */
 	struct nb_http_tls http;   /**< The hooks lib/http calls. */
 	struct nb_tls_stats stats; /**< Counters. */
@@ -300,7 +306,9 @@ struct nb_tls_client {
  * @param c      Client (caller-owned; must outlive every download using it).
  * @param cfg    Settings (copied; the anchors and cache are not).
  * @param conns  Connections prepared with nb_tls_init(): as many as the
- *               most parts a download will use (nb_http_cfg::parts).
+ *               most parts a download will use (nb_http_cfg::parts); a
+ *               connection is taken when a part opens one and free again
+ *               once its TCP connection is over.
  * @param n      Their count (at least 1).
  * @return 0; -NB_EINVAL for NULL arguments, n == 0, or no anchors without
  *         cfg->insecure.

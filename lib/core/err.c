@@ -45,12 +45,12 @@
 	X(NB_ECANCELED, "canceled")                                          \
 	X(NB_EABI, "caller built with other tunables than the library "      \
 		   "(ABI mismatch)")                                         \
-	X(NB_EUNTRUSTED, "certificate not trusted")                          \
-	X(NB_ECERTNAME, "certificate does not match the server name")        \
-	X(NB_ECERTTIME, "certificate expired or not yet valid")              \
-	X(NB_ETLSALERT, "TLS handshake refused by the server (alert)")       \
-	X(NB_ETLS, "TLS protocol error")                                     \
-	X(NB_ETLSTRUNC, "server closed the connection mid-record")
+	X(NB_EUNTRUSTED, "untrusted certificate")                            \
+	X(NB_ECERTNAME, "wrong certificate name")                            \
+	X(NB_ECERTTIME, "certificate date invalid")                          \
+	X(NB_ETLSALERT, "TLS alert from server")                             \
+	X(NB_ETLS, "TLS error")                                              \
+	X(NB_ETLSTRUNC, "TLS record cut short")
 
 #define X(code, text) POS_##code,
 enum { NB_ERR_TEXTS POS_COUNT };
