@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the library proper freestanding and check the contract: undefined
 # symbols only memcpy/memmove/memset/memcmp, no mutable globals, and report
-# .text size and the worst stack frame (<= 512 bytes).
+# .text size and the worst stack frame (<= 512 bytes).  The same contract
+# for what TLS images add (lib/tls and third_party/bearssl's BearSSL).
 #   check-freestanding.sh [OUT [ARCH...]]
 # ARCH defaults to x86_64 i386 (the host's gcc); aarch64, riscv64 and s390x
 # use Debian's cross gcc and scripts/cross/ARCH-freestanding.ini
@@ -50,6 +51,29 @@ check_one() {
 	globals=$("${tool}nm" "$a" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
 	if [ -n "$globals" ]; then
 		echo "FAIL $arch -O$opt: mutable globals: $globals"; rc=1
+	fi
+	# What a TLS image links on top: lib/tls's archive and BearSSL as
+	# third_party/bearssl compiles it.  Same contract: every symbol
+	# they need resolves among them and the library, but mem*.
+	local tlsa=() t
+	for t in "$d/libnetboot_tls.a" "$d/libbearssl.a"; do
+		[ -f "$t" ] && tlsa+=("$t")
+	done
+	if [ ${#tlsa[@]} -gt 0 ]; then
+		"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$a" "${tlsa[@]}" -Wl,--no-whole-archive \
+			-o "$d/whole-tls.o" ||
+			{ echo "FAIL $arch -O$opt: relocatable link with TLS"; return 1; }
+		undef=$("${tool}nm" -u "$d/whole-tls.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
+			grep -vxE 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_' || true)
+		if [ -n "$undef" ]; then
+			echo "FAIL $arch -O$opt: TLS: undefined symbols beyond mem*:" $undef; rc=1
+		fi
+		globals=$("${tool}nm" "${tlsa[@]}" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
+		if [ -n "$globals" ]; then
+			echo "FAIL $arch -O$opt: TLS: mutable globals: $globals"; rc=1
+		fi
+		echo "freestanding $arch -O$opt: TLS adds .text $("${tool}size" -t "${tlsa[@]}" |
+			awk 'END{print $1}') bytes (lib/tls and all of BearSSL we compile)"
 	fi
 	text=$("${tool}size" -t "$a" | awk 'END{print $1}')
 	worst=$(find "$d" -name '*.su' -exec cat {} + | sort -t$'\t' -k2 -n | tail -1)

@@ -16,6 +16,10 @@ free=${2:?usage: check-size.sh BUILD_DIR FREE_DIR}
 
 KPXE_MAX=65536
 EFI_MAX=163840
+# The TLS images (https://, BearSSL): the budgets, an NBP of
+# 160 KiB and Debian's snponly.efi (iPXE with HTTPS) for UEFI.
+KPXE_TLS_MAX=163840
+EFI_TLS_MAX=173792
 TEXT_MAX=57344
 STACK_MAX=512
 
@@ -47,6 +51,8 @@ image_size() {
 
 check "nbchain.kpxe (BIOS NBP)" "$(image_size nbchain.kpxe)" $KPXE_MAX
 check "nbchain.efi (UEFI application)" "$(image_size nbchain.efi)" $EFI_MAX
+check "nbchain-tls.kpxe (BIOS NBP, TLS)" "$(image_size nbchain-tls.kpxe)" $KPXE_TLS_MAX
+check "nbchain-tls.efi (UEFI, TLS)" "$(image_size nbchain-tls.efi)" $EFI_TLS_MAX
 
 if [ ! -f "$free/i386-Os/libnetboot.a" ]; then
 	echo "building the freestanding library into $free ..." >&2

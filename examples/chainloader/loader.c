@@ -142,6 +142,7 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	cfg.tcp = &l->tcp;
 	cfg.tftp_server = l->dhcp.lease.next_server;
 	cfg.post = post;
+	cfg.tls = l->tls;
 	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
 				l->p->now_ms(l->p->ctx));
 	if (rc == 0) {
@@ -155,6 +156,11 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	if (rc < 0) {
 		if (nb_fetch_poll(&l->dl, l->p->now_ms(l->p->ctx)) == rc)
 			*why = nb_fetch_why(&l->dl);
+		/* A TLS failure is named by lib/tls (untrusted, name, dates,
+		 * the server's alert), or by the missing anchors. */
+		if (cl_prefix(url, "https:") && l->tls_why &&
+		    l->tls_why(l->tls_ctx)[0])
+			*why = l->tls_why(l->tls_ctx);
 		nb_fetch_cancel(&l->dl);
 	}
 	/* After a success an http:// connection stays open: the next fetch

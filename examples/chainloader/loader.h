@@ -35,6 +35,12 @@ struct cl_loader {
 	struct nb_fetch dl;           /* the download in progress */
 	struct cl_fetch fetch;
 	bool net_up;
+	/* https:// (images built with TLS, examples/chainloader/https.c):
+	 * lib/tls's hooks, or NULL (https:// then fails), and why its last
+	 * connection failed in words, or NULL. */
+	const struct nb_http_tls *tls;
+	const char *(*tls_why)(const void *ctx);
+	const void *tls_ctx;
 	struct cl_script script;
 	char line[160];
 };

@@ -46,6 +46,18 @@ enum nb_err {
 	NB_ECANCELED,       /**< Operation aborted by the caller. */
 	NB_EABI,            /**< Caller compiled with other tunables or struct
 				 layouts than the library (netboot/abi.h). */
+	NB_EUNTRUSTED,      /**< TLS: the server's certificate chain leads to
+				 no trust anchor (or fails another X.509
+				 check); nb_tls_why() names it. */
+	NB_ECERTNAME,       /**< TLS: the certificate is not for this host. */
+	NB_ECERTTIME,       /**< TLS: certificate expired or not yet valid,
+				 or no time to check it against. */
+	NB_ETLSALERT,       /**< TLS: the server sent a fatal alert
+				 (handshake failure...). */
+	NB_ETLS,            /**< TLS: malformed, oversized or forged record,
+				 or parameters we cannot use. */
+	NB_ETLSTRUNC,       /**< TLS: the server closed in the middle of a
+				 record (resumed like a dropped connection). */
 	NB_ERR_COUNT        /**< Number of codes (not an error). */
 };
 

@@ -89,6 +89,10 @@ struct nb_fetch_cfg {
 	/** TCP demultiplexer (nb_tcp_init() on the same stack) for http://;
 	 *  NULL makes http:// fail with -NB_EINVAL. */
 	struct nb_tcp *tcp;
+	/** https:// (and redirects to it): lib/tls's hooks,
+	 *  nb_tls_client_http(); NULL makes https:// fail with
+	 *  -NB_ENOTSUP. */
+	const struct nb_http_tls *tls;
 	/** HTTP: a connection moving no byte this long is resumed
 	 *  (0: NB_HTTP_STALL_MS). */
 	uint32_t stall_ms;

@@ -213,6 +213,35 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq);
  * @{ */
 struct nb_http;
 
+/**
+ * A secure layer between an HTTP part and its TCP connection, for
+ * https:// URLs.  lib/tls provides one (nb_tls_client_http() in
+ * netboot/tls.h); lib/http only calls these hooks, so programs without
+ * TLS carry none of it.  @p layer is what attach() returned for the part.
+ */
+struct nb_http_tls {
+	/**
+	 * Put a layer over connection @p c (a part's), before
+	 * nb_tcp_connect().  On entry @p rx is HTTP's consumer (it will get
+	 * plaintext, in order, at plaintext stream offsets); on return it is
+	 * the layer's consumer, which HTTP gives to TCP.
+	 * @return 0 with *@p layer set; a negative NB_E* code.
+	 */
+	int (*attach)(void *ctx, struct nb_tcp_conn *c,
+		      const struct nb_url *u, struct nb_tcp_rx *rx,
+		      void **layer);
+	/** nb_tcp_send() for plaintext (sent once the handshake is done);
+	 * returns @p len or a negative code (-NB_EMSGSIZE when it does not
+	 * fit). */
+	int (*send)(void *layer, const void *data, size_t len);
+	/** nb_tcp_rx_offset() of the plaintext stream. */
+	uint64_t (*rx_offset)(const void *layer);
+	/** nb_tcp_poll() plus the layer's own failures and deadlines; once
+	 * it returns anything but -NB_EAGAIN the TCP connection is over. */
+	int (*poll)(void *layer, uint64_t now_ms);
+	void *ctx; /**< Passed to attach(). */
+};
+
 /** One connection of a download (private; inside struct nb_http). */
 struct nb_http_part {
 	/** @cond PRIVATE */
@@ -223,6 +252,7 @@ struct nb_http_part {
 	bool is_head;             /**< Current request is HEAD. */
 	bool ranged;              /**< Current request carries a Range. */
 	int err;                  /**< Error that ended the part, or 0. */
+	void *tls;                /**< nb_http_tls layer over @ref conn, or NULL. */
 	uint64_t first;           /**< Next resource byte this part fetches. */
 	uint64_t last;            /**< Last byte (inclusive) or UINT64_MAX. */
 	uint64_t resp_off;        /**< Stream offset where the response began. */
@@ -270,6 +300,9 @@ struct nb_http_cfg {
 	 *  fit the request buffer with the headers), or NULL.  Not
 	 *  copied: it must outlive the download. */
 	const char *post;
+	/** https:// support (must outlive the download), or NULL: https
+	 * URLs then fail with -NB_ENOTSUP. */
+	const struct nb_http_tls *tls;
 };
 
 /** Counters of a download (read freely). */

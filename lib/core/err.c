@@ -44,7 +44,13 @@
 	X(NB_EBADIMAGE, "bad image")                                         \
 	X(NB_ECANCELED, "canceled")                                          \
 	X(NB_EABI, "caller built with other tunables than the library "      \
-		   "(ABI mismatch)")
+		   "(ABI mismatch)")                                         \
+	X(NB_EUNTRUSTED, "untrusted certificate")                            \
+	X(NB_ECERTNAME, "wrong certificate name")                            \
+	X(NB_ECERTTIME, "certificate date invalid")                          \
+	X(NB_ETLSALERT, "TLS alert from server")                             \
+	X(NB_ETLS, "TLS error")                                              \
+	X(NB_ETLSTRUNC, "TLS record cut short")
 
 #define X(code, text) POS_##code,
 enum { NB_ERR_TEXTS POS_COUNT };

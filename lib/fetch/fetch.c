@@ -60,6 +60,7 @@ int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 	/* A mirror goes on from what the one before it left. */
 	hc.skip = f->mirror ? f->u.http.held : 0;
 	hc.post = f->cfg.post;
+	hc.tls = f->cfg.tls;
 	f->kind = NB_FETCH_HTTP;
 	int rc = nb_http_start(&f->u.http, f->s, &hc, f->sink, now_ms);
 	if (rc < 0) {
@@ -93,8 +94,11 @@ static int dispatch(struct nb_fetch *f, const char *url, size_t len,
 	case NB_URL_TFTP:
 		return nb_fetch_tftp_begin(f, &u, NULL, now_ms);
 	case NB_URL_HTTPS:
-		/* TLS (lib/tls) slots in here: lib/http over a TLS stream. */
-		return nb_fetch_fail(f, -NB_ENOTSUP, "https is not supported");
+		/* lib/http over lib/tls's hooks, when the caller gave them;
+		 * without them the scheme is as unsupported as any other. */
+		if (f->cfg.tls)
+			return http_begin(f, url, now_ms);
+		/* fall through */
 	case NB_URL_NONE:
 	default:
 		return nb_fetch_fail(f, -NB_ENOTSUP, "unsupported URL scheme");
@@ -110,7 +114,9 @@ int nb_fetch_start(struct nb_fetch *f, struct nb_stack *s,
 	size_t len = 0;
 	while (url && len < NB_HTTP_URL_MAX && url[len])
 		len++;
-	bool next_http = url && nb_url_scheme_of(url, len, NULL) == NB_URL_HTTP;
+	enum nb_url_scheme sc = url ? nb_url_scheme_of(url, len, NULL)
+				    : NB_URL_NONE;
+	bool next_http = sc == NB_URL_HTTP || sc == NB_URL_HTTPS;
 	release(f, next_http);
 	f->s = s;
 	f->sink = sink;

@@ -131,13 +131,17 @@ static int resolve_and_begin(struct nb_http *h)
 	return 0;
 }
 
-/* TLS and IPv6 are not here yet: such URLs parse but cannot be fetched. */
-static int parse_http_url(const char *s, size_t len, struct nb_url *u)
+/* IPv6 is not here yet, https only with TLS hooks: such URLs parse but
+ * cannot be fetched. */
+static int parse_http_url(const char *s, size_t len, struct nb_url *u,
+			  const struct nb_http_tls *tls)
 {
 	int rc = nb_url_parse(s, len, u);
 	if (rc < 0)
 		return rc;
-	return u->scheme == NB_URL_HTTP && !u->is_ip6 ? 0 : -NB_ENOTSUP;
+	bool ok = u->scheme == NB_URL_HTTP ||
+		  (u->scheme == NB_URL_HTTPS && tls);
+	return ok && !u->is_ip6 ? 0 : -NB_ENOTSUP;
 }
 
 static int follow_redirect(struct nb_http *h)
@@ -152,7 +156,7 @@ static int follow_redirect(struct nb_http *h)
 		n++;
 	memcpy(h->url, h->next_url, n);
 	h->url[n] = 0;
-	int rc = parse_http_url(h->url, n, &h->u);
+	int rc = parse_http_url(h->url, n, &h->u, h->cfg.tls);
 	if (rc < 0)
 		return fail(h, rc);
 	/* A new resource: its size and validator are yet unknown. */
@@ -199,7 +203,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	if (len >= NB_HTTP_URL_MAX)
 		return -NB_EMSGSIZE;
 	struct nb_url nu;
-	int rc = parse_http_url(cfg->url, len, &nu);
+	int rc = parse_http_url(cfg->url, len, &nu, cfg->tls);
 	if (rc < 0)
 		return rc;
 
@@ -208,6 +212,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	bool reuse = h->s == s && h->tcp == tcp && h->state == H_DONE &&
 		     p0->open && p0->keep_alive && p0->state == P_DONE &&
 		     nb_tcp_established(&p0->conn) && nu.port == h->u.port &&
+		     nu.scheme == h->u.scheme &&
 		     nu.host_len == h->u.host_len &&
 		     h->u.host_len <= sizeof(h->next_url);
 	if (reuse) {
@@ -236,7 +241,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	nb_http_retry_init(h, now);
 	memcpy(h->url, cfg->url, len);
 	h->url[len] = 0;
-	rc = parse_http_url(h->url, len, &h->u);
+	rc = parse_http_url(h->url, len, &h->u, cfg->tls);
 	if (rc < 0)
 		return rc;
 	h->base = cfg->has_range ? cfg->first : 0;
@@ -270,7 +275,8 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 		struct nb_http_part *p = &h->part[i];
 		if (!p->open)
 			continue;
-		int rc = nb_tcp_poll(&p->conn, now);
+		int rc = p->tls ? h->cfg.tls->poll(p->tls, now)
+				: nb_tcp_poll(&p->conn, now);
 		bool busy = p->state == P_HEADERS || p->state == P_BODY;
 		/* Requests made before the stack's first poll carry time 0. */
 		if (p->last_progress == 0 || p->last_progress > now)

@@ -12,6 +12,15 @@ static uint64_t now_of(const struct nb_http_part *p)
 	return p->h->s->now;
 }
 
+/* The in-order point of the byte stream HTTP reads: TCP's, or the
+ * plaintext's under TLS. */
+static uint64_t rx_off(const struct nb_http_part *p)
+{
+	if (p->tls)
+		return p->h->cfg.tls->rx_offset(p->tls);
+	return nb_tcp_rx_offset(&p->conn);
+}
+
 /*
  * Write resource bytes [res, res + n) to the sink, clipped to the part of
  * the resource the download wants (a 200 answering a ranged request
@@ -306,7 +315,7 @@ static uint64_t rx_space(void *ctx)
 		/* Framing is small next to the payload it wraps. */
 		return (lim > so ? lim - so : 0) + 4096;
 	}
-	uint64_t rx = nb_tcp_rx_offset(&p->conn);
+	uint64_t rx = rx_off(p);
 	uint64_t want = p->body_end == UINT64_MAX ? UINT64_MAX
 						  : p->body_end - rx;
 	/* TCP rounds a scaled window down to its unit, which would close
@@ -328,7 +337,7 @@ static void rx_event(void *ctx, int ev)
 	struct nb_http_part *p = ctx;
 	if (ev == NB_TCP_EV_DATA && p->state == P_BODY && !p->body_chunked &&
 	    p->body_end != UINT64_MAX &&
-	    nb_tcp_rx_offset(&p->conn) >= p->body_end) {
+	    rx_off(p) >= p->body_end) {
 		finish_part(p);
 	} else if (ev == NB_TCP_EV_FIN) {
 		if (p->state == P_BODY && p->body_to_close) {
@@ -351,7 +360,7 @@ uint64_t nb_http_part_progress(const struct nb_http_part *p)
 		return p->first;
 	if (p->body_chunked)
 		return p->chunk_res;
-	uint64_t rx = nb_tcp_rx_offset(&p->conn);
+	uint64_t rx = rx_off(p);
 	if (rx <= p->body_off)
 		return p->body_res;
 	if (p->body_end != UINT64_MAX && rx > p->body_end)
@@ -398,6 +407,13 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 			p->open = false;
 		}
 		struct nb_tcp_rx rx = {rx_deliver, rx_space, rx_event, p};
+		p->tls = NULL;
+		if (h->u.scheme == NB_URL_HTTPS) {
+			int rc = h->cfg.tls->attach(h->cfg.tls->ctx, &p->conn,
+						    &h->u, &rx, &p->tls);
+			if (rc < 0)
+				return rc;
+		}
 		int rc = nb_tcp_connect(&p->conn, h->tcp, h->ip, h->u.port, &rx,
 					p->sbuf, sizeof(p->sbuf));
 		if (rc < 0)
@@ -406,7 +422,7 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 		p->resp_off = 0;
 	} else {
 		h->stats.reused++;
-		p->resp_off = nb_tcp_rx_offset(&p->conn);
+		p->resp_off = rx_off(p);
 	}
 	p->keep_alive = false;
 	p->state = P_HEADERS;
@@ -415,7 +431,8 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 	int len = nb_http_build_request((char *)p->hdr, sizeof(p->hdr), &rq);
 	if (len < 0)
 		return len;
-	int sent = nb_tcp_send(&p->conn, p->hdr, (size_t)len);
+	int sent = p->tls ? h->cfg.tls->send(p->tls, p->hdr, (size_t)len)
+			  : nb_tcp_send(&p->conn, p->hdr, (size_t)len);
 	if (sent != len)
 		return sent < 0 ? sent : -NB_EMSGSIZE;
 	h->stats.requests++;

@@ -31,7 +31,7 @@ uint32_t nb_http_retry_wait(struct nb_http *h, int err, uint64_t now)
 	unsigned st = h->http_status - 502u;
 	unsigned e = (unsigned)-err;
 	if (!(e < 32 && (RETRYABLE >> e & 1)) &&
-	    !(err == -NB_ESERVER && st <= 2))
+	    !(err == -NB_ESERVER && st <= 2) && err != -NB_ETLSTRUNC)
 		return 0;
 	uint32_t w = nb_backoff_next(&h->backoff, &h->s->rng);
 	if (w && w < h->retry_after_ms)

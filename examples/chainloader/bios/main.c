@@ -4,6 +4,9 @@
 #include "bios/platform.h"
 #include "bios/pxe.h"
 #include "loader.h"
+#ifdef CL_HTTPS
+#include "bios/https_src.h"
+#endif
 
 extern const char cl_embedded_script[];
 extern const uint32_t cl_embedded_script_len;
@@ -24,11 +27,24 @@ void nbp_main(void)
 	struct nb_arena unused;
 	platform.ctx = &loader;
 	int rc = bios_platform_init(&platform, &unused);
+#ifdef CL_HTTPS
+	struct cl_https *https = rc ? NULL :
+		nb_arena_alloc(&unused, sizeof(*https), 64);
+	if (rc == 0 && !https)
+		rc = -NB_ENOMEM;
+#endif
 	if (rc == 0) {
 		/* The stack takes its memory from the same high arena. */
 		rc = cl_loader_init(&loader, &platform, unused.base + unused.used,
 				    unused.len - unused.used);
 	}
+#ifdef CL_HTTPS
+	if (rc == 0) {
+		struct cl_https_src src;
+		bios_https_src(&src);
+		cl_https_setup(https, &loader, &src); /* says why it fails */
+	}
+#endif
 	if (rc == 0)
 		rc = cl_loader_run(&loader, cl_embedded_script,
 				   cl_embedded_script_len);

@@ -108,7 +108,8 @@ boot_pm:
 	movl	%eax, %esi
 	xorl	%eax, %eax
 	jmp	1b
-5:
+5:	/* ESI is past the compressed stream: where nbpatch's CA slot is. */
+	movl	%esi, boot_core_end
 	movl	$__bss_start, %edi
 	movl	$__bss_len, %ecx
 	xorl	%eax, %eax
@@ -182,6 +183,8 @@ boot_bang_off:	.word 0
 boot_bang_seg:	.word 0
 boot_rom_ss:	.word 0
 boot_rom_sp:	.word 0
+	.globl boot_core_end
+boot_core_end:	.long 0
 /* For tools/nbzip: where the core starts in the image, which it
  * compresses from there to the end. */
 	.ascii	"NBZ1"

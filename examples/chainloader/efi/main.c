@@ -8,6 +8,9 @@
 
 #include "efi/boot.h"
 #include "efi/efi_platform.h"
+#ifdef CL_HTTPS
+#include "efi/https_src.h"
+#endif
 
 extern const char cl_embedded_script[];
 extern const uint32_t cl_embedded_script_len;
@@ -30,10 +33,24 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	 * state).  From the pool it costs no file bytes; as a static it
 	 * would, gnu-efi's linker script folding .bss into .data. */
 	struct cl_loader *loader = AllocatePool(sizeof(*loader));
+#ifdef CL_HTTPS
+	struct cl_https *https = nb_arena_alloc(&arena, sizeof(*https), 64);
+	if (!https && loader) {
+		FreePool(loader);
+		loader = NULL;
+	}
+#endif
 	int nrc = loader ? cl_loader_init(loader, &platform,
 					  arena.base + arena.used,
 					  arena.len - arena.used)
 			 : -NB_ENOMEM;
+#ifdef CL_HTTPS
+	if (nrc == 0) {
+		struct cl_https_src src;
+		efi_https_src(&src);
+		cl_https_setup(https, loader, &src); /* says why it fails */
+	}
+#endif
 	if (nrc == 0)
 		nrc = cl_loader_run(loader, cl_embedded_script,
 				    cl_embedded_script_len);
