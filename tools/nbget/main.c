@@ -25,7 +25,10 @@ static const char usage[] =
 	"  lease                      print the DHCP lease as key=value lines\n"
 	"  get URL -o FILE [--blksize N] [--windowsize N] [--range A-B]\n"
 	"          [--parallel N] [--sha256 HEX]   download: http://, tftp://,\n"
-	"                             or a bare name on the lease's next-server\n";
+	"                             or a bare name on the lease's next-server\n"
+	"          [--ca FILE] [--insecure]  https://: trust anchors (PEM bundle\n"
+	"                             or DER certificate); --insecure checks no\n"
+	"                             certificate at all\n";
 
 static int bad_usage(const char *msg)
 {
@@ -79,7 +82,8 @@ enum {
 	OPT_TAP = 256, OPT_MAC, OPT_IP, OPT_GW, OPT_DNS, OPT_DHCP,
 	OPT_CACHED, OPT_PROXY, OPT_DHCP_TIMEOUT, OPT_USER_CLASS, OPT_SAVE_DHCP,
 	OPT_PCAP, OPT_TIMEOUT, OPT_BLKSIZE, OPT_WINDOWSIZE, OPT_RANGE,
-	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO,
+	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_CA,
+	OPT_INSECURE,
 };
 
 static const struct option opts[] = {
@@ -103,6 +107,8 @@ static const struct option opts[] = {
 	{"sha256", required_argument, 0, OPT_SHA256},
 	{"seconds", required_argument, 0, OPT_SECONDS},
 	{"udp-echo", required_argument, 0, OPT_UDP_ECHO},
+	{"ca", required_argument, 0, OPT_CA},
+	{"insecure", no_argument, 0, OPT_INSECURE},
 	{"output", required_argument, 0, 'o'},
 	{"count", required_argument, 0, 'c'},
 	{"interval", required_argument, 0, 'i'},
@@ -195,6 +201,8 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 				return bad_usage("bad --udp-echo");
 			g->udp_echo_port = (uint16_t)v;
 			break;
+		case OPT_CA: g->ca_path = optarg; break;
+		case OPT_INSECURE: g->insecure = true; break;
 		case 'o': g->out_path = optarg; break;
 		case 'c':
 			if (nbget_parse_u32(optarg, 1000000, &v) < 0 || !v)

@@ -46,6 +46,8 @@ struct nbget {
 	bool have_range;
 	uint64_t range_first, range_last;
 	const char *sha256_hex;
+	const char *ca_path;      /* --ca: trust anchors for https:// */
+	bool insecure;            /* --insecure: no certificate checks */
 
 	uint32_t timeout_s;
 	bool quiet;
@@ -92,6 +94,13 @@ int nbget_cmd_lease(struct nbget *g);                   /* dhcp.c */
 /* get.c: download URL (http://, tftp:// or a bare name on the lease's
  * next-server) into g->out_path with lib/fetch. */
 int nbget_cmd_get(struct nbget *g, const char *url);
+/* tls.c: https:// hooks from --ca/--insecure into @p cfg (0, or an exit
+ * status after printing why); the latest TLS failure in words ("" for
+ * none); the handshake counters line. */
+struct nb_fetch_cfg;
+int nbget_tls_setup(struct nbget *g, struct nb_fetch_cfg *cfg);
+const char *nbget_tls_why(void);
+void nbget_tls_summary(void);
 /* dns.c: a dotted quad, or a name resolved with the --dns servers. */
 int nbget_resolve(struct nbget *g, const char *host, uint32_t *ip);
 
