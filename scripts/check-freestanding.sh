@@ -51,6 +51,24 @@ check_one() {
 	if [ -n "$globals" ]; then
 		echo "FAIL $arch -O$opt: mutable globals: $globals"; rc=1
 	fi
+	# lib/tls (libnetboot_tls.a, compiled against BearSSL's headers only):
+	# the same rules, except that BearSSL's own br_* functions and the
+	# core library's nb_* ones are what it calls.
+	local ta=$d/libnetboot_tls.a
+	if [ -f "$ta" ]; then
+		"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$ta" -Wl,--no-whole-archive -o "$d/whole-tls.o" ||
+			{ echo "FAIL $arch -O$opt: relocatable link (tls)"; return 1; }
+		undef=$("${tool}nm" -u "$d/whole-tls.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
+			grep -vxE 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_|br_.*|nb_.*' || true)
+		if [ -n "$undef" ]; then
+			echo "FAIL $arch -O$opt: lib/tls calls beyond mem*, br_* and nb_*: $undef"; rc=1
+		fi
+		globals=$("${tool}nm" "$ta" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
+		if [ -n "$globals" ]; then
+			echo "FAIL $arch -O$opt: lib/tls mutable globals: $globals"; rc=1
+		fi
+		echo "freestanding $arch -O$opt: lib/tls .text $("${tool}size" -t "$ta" | awk 'END{print $1}') bytes"
+	fi
 	text=$("${tool}size" -t "$a" | awk 'END{print $1}')
 	worst=$(find "$d" -name '*.su' -exec cat {} + | sort -t$'\t' -k2 -n | tail -1)
 	echo "freestanding $arch -O$opt: .text $text bytes; worst stack: $worst"
