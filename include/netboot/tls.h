@@ -263,25 +263,6 @@ struct nb_tls {
  */
 int nb_tls_init(struct nb_tls *t, void *iobuf, size_t iobuf_len, void *ring,
 		size_t ring_len);
-/**
- * The ABI check of lib/tls (netboot/abi.h; the core library's table does
- * not know TLS, which lives in its own archive).
- * @param id  NB_TLS_ABI_ID as the caller computed it.
- * @return 0 when it matches the library's; -NB_EABI otherwise.
- */
-int nb_tls_abi_check(uint32_t id);
-/** @cond PRIVATE */
-#define NB_TLS_ABI_ID                                                         \
-	NB_ABI_ID(sizeof(struct nb_tls) + (sizeof(struct nb_tls_client) << 20))
-#ifndef NB_LIB_BUILD
-#define nb_tls_init(...)                                                      \
-	(nb_tls_abi_check(NB_TLS_ABI_ID) < 0 ? -NB_EABI                       \
-					     : nb_tls_init(__VA_ARGS__))
-#define nb_tls_client_init(...)                                               \
-	(nb_tls_abi_check(NB_TLS_ABI_ID) < 0 ? -NB_EABI                       \
-					     : nb_tls_client_init(__VA_ARGS__))
-#endif
-/** @endcond */
 
 /**
  * What one HTTP download (or fetch) uses for https://: the settings and
@@ -315,6 +296,26 @@ struct nb_tls_client {
  */
 int nb_tls_client_init(struct nb_tls_client *c, const struct nb_tls_cfg *cfg,
 		       struct nb_tls *conns, size_t n);
+
+/**
+ * The ABI check of lib/tls (netboot/abi.h; the core library's table does
+ * not know TLS, which lives in its own archive).
+ * @param id  NB_TLS_ABI_ID as the caller computed it.
+ * @return 0 when it matches the library's; -NB_EABI otherwise.
+ */
+int nb_tls_abi_check(uint32_t id);
+/** @cond PRIVATE */
+#define NB_TLS_ABI_ID                                                         \
+	NB_ABI_ID(sizeof(struct nb_tls) + (sizeof(struct nb_tls_client) << 20))
+#ifndef NB_LIB_BUILD
+#define nb_tls_init(...)                                                      \
+	(nb_tls_abi_check(NB_TLS_ABI_ID) < 0 ? -NB_EABI                       \
+					     : nb_tls_init(__VA_ARGS__))
+#define nb_tls_client_init(...)                                               \
+	(nb_tls_abi_check(NB_TLS_ABI_ID) < 0 ? -NB_EABI                       \
+					     : nb_tls_client_init(__VA_ARGS__))
+#endif
+/** @endcond */
 
 /**
  * Change the validation time (e.g. before each fetch of a long-running

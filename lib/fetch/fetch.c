@@ -89,20 +89,20 @@ static int dispatch(struct nb_fetch *f, const char *url, size_t len,
 		return nb_fetch_fail(f, -NB_ENOTSUP,
 				     "IPv6 addresses are not supported");
 	switch (sc) {
+	case NB_URL_HTTPS:
+		/* lib/http over lib/tls's hooks, when the caller gave them;
+		 * without them the scheme is as unsupported as any other. */
+		if (!f->cfg.tls)
+			break;
+		/* fall through */
 	case NB_URL_HTTP:
 		return nb_fetch_http_begin(f, url, now_ms);
 	case NB_URL_TFTP:
 		return nb_fetch_tftp_begin(f, &u, NULL, now_ms);
-	case NB_URL_HTTPS:
-		/* lib/http over lib/tls's hooks, when the caller gave them;
-		 * without them the scheme is as unsupported as any other. */
-		if (f->cfg.tls)
-			return http_begin(f, url, now_ms);
-		/* fall through */
-	case NB_URL_NONE:
 	default:
-		return nb_fetch_fail(f, -NB_ENOTSUP, "unsupported URL scheme");
+		break;
 	}
+	return nb_fetch_fail(f, -NB_ENOTSUP, "unsupported URL scheme");
 }
 
 int nb_fetch_start(struct nb_fetch *f, struct nb_stack *s,

@@ -69,6 +69,8 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 		return nbget_fail("tcp", rc);
 	struct nb_fetch_cfg cfg;
 	cfg_from_args(g, &cfg, &tcp);
+	if (nbget_tls_setup(g, &cfg))
+		return 1;
 	rc = nbget_filesink_open(&fs, g, g->out_path);
 	if (rc < 0)
 		return nbget_fail(g->out_path, rc);
@@ -87,8 +89,10 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 	if (rc < 0)
 		nb_fetch_cancel(&f); /* tells a TFTP server we are gone */
 	rc = nbget_filesink_finish(&fs, rc, retrans);
-	if (!g->quiet)
+	if (!g->quiet) {
 		summary(&f);
+		nbget_tls_summary();
+	}
 	const struct nb_tftp *t = nb_fetch_tftp(&f);
 	nb_fetch_cancel(&f);
 	if (rc == 0)
@@ -96,6 +100,11 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 	if (t && t->err_msg[0])
 		fprintf(stderr, "nbget: server error %u: %s\n", t->err_code,
 			t->err_msg);
+	const char *tls_why = nbget_tls_why();
+	if (tls_why[0])
+		why = tls_why;
+	if (rc == -NB_ENOTSUP && !strncmp(url, "https:", 6) && !cfg.tls)
+		why = "https:// needs --ca FILE (or --insecure)";
 	if (why[0] && strcmp(why, nb_strerror(rc)))
 		fprintf(stderr, "nbget: %s: %s (%s)\n", url, nb_strerror(rc), why);
 	else

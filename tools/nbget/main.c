@@ -29,7 +29,10 @@ static const char usage[] =
 	"          [--mirror URL]...  the same file elsewhere, tried in order\n"
 	"          [--retries N] [--retry-time S] [--no-retry]\n"
 	"                             HTTP retries per server (backoff with\n"
-	"                             jitter, Retry-After honoured)\n";
+	"                             jitter, Retry-After honoured)\n"
+	"          [--ca FILE] [--insecure]  https://: trust anchors (PEM bundle\n"
+	"                             or DER certificate); --insecure checks no\n"
+	"                             certificate at all\n";
 
 static int bad_usage(const char *msg)
 {
@@ -84,7 +87,8 @@ enum {
 	OPT_CACHED, OPT_PROXY, OPT_DHCP_TIMEOUT, OPT_USER_CLASS, OPT_SAVE_DHCP,
 	OPT_PCAP, OPT_TIMEOUT, OPT_BLKSIZE, OPT_WINDOWSIZE, OPT_RANGE,
 	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_MIRROR,
-	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY,
+	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY, OPT_CA,
+	OPT_INSECURE,
 };
 
 static const struct option opts[] = {
@@ -112,6 +116,8 @@ static const struct option opts[] = {
 	{"retries", required_argument, 0, OPT_RETRIES},
 	{"retry-time", required_argument, 0, OPT_RETRY_TIME},
 	{"no-retry", no_argument, 0, OPT_NO_RETRY},
+	{"ca", required_argument, 0, OPT_CA},
+	{"insecure", no_argument, 0, OPT_INSECURE},
 	{"output", required_argument, 0, 'o'},
 	{"count", required_argument, 0, 'c'},
 	{"interval", required_argument, 0, 'i'},
@@ -221,6 +227,8 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 				return bad_usage("bad --udp-echo");
 			g->udp_echo_port = (uint16_t)v;
 			break;
+		case OPT_CA: g->ca_path = optarg; break;
+		case OPT_INSECURE: g->insecure = true; break;
 		case 'o': g->out_path = optarg; break;
 		case 'c':
 			if (nbget_parse_u32(optarg, 1000000, &v) < 0 || !v)

@@ -50,6 +50,8 @@ struct nbget {
 	int nmirrors;
 	int retries;              /* --retries, -1 = library default */
 	uint32_t retry_time_s;    /* --retry-time, 0 = library default */
+	const char *ca_path;      /* --ca: trust anchors for https:// */
+	bool insecure;            /* --insecure: no certificate checks */
 
 	uint32_t timeout_s;
 	bool quiet;
@@ -96,6 +98,13 @@ int nbget_cmd_lease(struct nbget *g);                   /* dhcp.c */
 /* get.c: download URL (http://, tftp:// or a bare name on the lease's
  * next-server) into g->out_path with lib/fetch. */
 int nbget_cmd_get(struct nbget *g, const char *url);
+/* tls.c: https:// hooks from --ca/--insecure into @p cfg (0, or an exit
+ * status after printing why); the latest TLS failure in words ("" for
+ * none); the handshake counters line. */
+struct nb_fetch_cfg;
+int nbget_tls_setup(struct nbget *g, struct nb_fetch_cfg *cfg);
+const char *nbget_tls_why(void);
+void nbget_tls_summary(void);
 /* dns.c: a dotted quad, or a name resolved with the --dns servers. */
 int nbget_resolve(struct nbget *g, const char *host, uint32_t *ip);
 

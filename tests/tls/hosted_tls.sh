@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# HTTPS downloads by our stack (nbget on tap0) inside the namespaces
+# tests/lib/netns.sh creates (removed on exit): a private CA made here
+# (tests/tls/mkca.sh), nginx with TLS 1.2 and one port per cipher suite,
+# curl with the same CA as a cross-check, openssl s_server -WWW as a second
+# implementation, session resumption counted, and hostile servers
+# (hostile_tls.py) that must each end with a clear error, quickly.
+#
+# usage: hosted_tls.sh NBGET NBEMU   (needs root)
+set -euo pipefail
+NBGET=${1:?usage: $0 NBGET NBEMU}
+export NBEMU=${2:?}
+here=$(cd "$(dirname "$0")" && pwd)
+. "${NBNS_LIB:-$here/../lib/netns.sh}"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for t in nginx dnsmasq openssl curl python3 ss sha256sum; do
+	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+
+pids=()
+cleanup() {
+	set +e
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	nbns_down
+}
+trap cleanup EXIT
+nbns_up
+S=$NBNS_SERVER_IP
+D=$NBNS_DIR
+W=$D/www
+C=$D/ca
+N=www.boot.test
+mkdir -p "$W" "$D/out" "$D/ngx" "$C"
+chmod 755 "$D"
+"$here/mkca.sh" "$C" "$N" "$S"
+head -c $((64 << 20)) /dev/urandom >"$W/64m"
+head -c $((1 << 20)) /dev/urandom >"$W/1m"
+chmod -R a+rX "$W"
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# One server block per (certificate, suite): 84xy, x = key, y = suite.
+suites=(ECDHE-RSA-AES128-GCM-SHA256 ECDHE-RSA-AES256-GCM-SHA384
+	ECDHE-RSA-CHACHA20-POLY1305 ECDHE-ECDSA-AES128-GCM-SHA256
+	ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305)
+blocks=
+srv() { # PORT CERT CIPHERS
+	blocks+="server { listen $S:$1 ssl; root $W;
+		ssl_certificate $C/$2.chain.pem; ssl_certificate_key $C/$2.key;
+		ssl_protocols TLSv1.2; ssl_ciphers $3; ssl_prefer_server_ciphers on;
+		ssl_session_cache shared:nb:1m; ssl_session_tickets off;
+		location = /redir { return 302 http://$N:8080/1m; } }
+"
+}
+for i in "${!suites[@]}"; do
+	k=rsa; case ${suites[$i]} in *ECDSA*) k=ec ;; esac
+	srv $((8440 + i)) $k "${suites[$i]}"
+done
+srv 8450 wrongname ECDHE-RSA-AES128-GCM-SHA256
+srv 8451 expired ECDHE-RSA-AES128-GCM-SHA256
+srv 8452 rsa AES128-SHA    # RSA key exchange only: we offer none of it
+cat >"$D/nginx.conf" <<NGX
+daemon off;
+user root;
+worker_processes 1;
+pid $D/ngx/nginx.pid;
+error_log $D/ngx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	default_type application/octet-stream;
+	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
+	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
+	keepalive_requests 1000;
+	sendfile on;
+	server { listen $S:8080; root $W;
+		location = /tohttps { return 302 https://$N:8440/1m; } }
+	$blocks
+}
+NGX
+nbns_exec_server timeout 900 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
+pids+=($!)
+nbns_exec_server timeout 900 "$DNSMASQ" -k --conf-file=/dev/null --no-resolv \
+	--no-hosts --bind-interfaces --listen-address="$S" --port=53 \
+	--local=/boot.test/ --address=/$N/"$S" --address=/wrong.boot.test/"$S" \
+	--pid-file="$D/dnsmasq.pid" --log-facility="$D/dnsmasq.log" &
+pids+=($!)
+(cd "$W" && exec ip netns exec "$NBNS_S" timeout 900 openssl s_server \
+	-quiet -accept "$S:8460" -cert "$C/ec.pem" -key "$C/ec.key" \
+	-cert_chain "$C/inter.pem" -tls1_2 -WWW) >/dev/null 2>&1 &
+pids+=($!)
+HOSTILE_LIFETIME=900 nbns_exec_server timeout 900 python3 "$here/hostile_tls.py" \
+	"$S" 8470 "$C/rsa.chain.pem" "$C/rsa.key" &
+pids+=($!)
+for _ in $(seq 100); do
+	l=$(nbns_exec_server ss -ltn)
+	grep -q ":8452 " <<<"$l" && grep -q ":8460 " <<<"$l" &&
+		grep -q ":8474 " <<<"$l" && break
+	sleep 0.1
+done
+grep -q ":8474 " <<<"$(nbns_exec_server ss -ltn)" || fail "servers did not start"
+
+ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S")
+get() {
+	local url=$1 out=$2
+	shift 2
+	nbns_exec_client timeout 300 "$NBGET" "${ME[@]}" --timeout 120 "$@" \
+		get "$url" -o "$out"
+}
+ok() { # NAME URL SRCFILE [args]
+	local name=$1 url=$2 src=$3 t0 t1 err
+	shift 3
+	t0=$(date +%s.%N)
+	err=$(get "$url" "$D/out/$name" --sha256 "$(sha "$src")" "$@" 2>&1) ||
+		fail "$name: nbget failed: $err"
+	t1=$(date +%s.%N)
+	[ "$(sha "$D/out/$name")" = "$(sha "$src")" ] || fail "$name: content differs"
+	printf 'ok   %-26s %9d bytes %6.2f s  %s\n' "$name" "$(stat -c %s "$src")" \
+		"$(echo "$t1 - $t0" | bc)" "$(grep -o 'full_handshakes=.*' <<<"$err" || true)"
+	LAST_ERR=$err
+}
+bad() { # NAME URL PATTERN [args]
+	local name=$1 url=$2 pat=$3 err t0 t1
+	shift 3
+	t0=$(date +%s)
+	if err=$(get "$url" "$D/out/$name" "$@" 2>&1); then
+		fail "$name: expected failure '$pat', got success"
+	fi
+	t1=$(date +%s)
+	grep -q "$pat" <<<"$err" || fail "$name: expected '$pat', got: $err"
+	printf 'ok   %-26s fails: %-40s %3d s\n' "$name" "$pat" $((t1 - t0))
+}
+CA=(--ca "$C/root.pem")
+
+echo "--- every suite, 64 MiB byte-exact (nbget, then curl with the same CA)"
+for i in "${!suites[@]}"; do
+	p=$((8440 + i))
+	ok "${suites[$i]}" "https://$N:$p/64m" "$W/64m" "${CA[@]}"
+	nbns_exec_kernel timeout 120 curl -sS --cacert "$C/root.pem" --tlsv1.2 \
+		--tls-max 1.2 --resolve "$N:$p:$S" -o "$D/out/curl-$p" "https://$N:$p/64m" ||
+		fail "curl ${suites[$i]}"
+	[ "$(sha "$D/out/curl-$p")" = "$(sha "$W/64m")" ] || fail "curl ${suites[$i]}: differs"
+done
+echo "--- trust anchors: DER root, an IP URL (DNS SAN of the address)"
+ok der-anchor "https://$N:8440/1m" "$W/1m" --ca "$C/root.der"
+ok ip-url "https://$S:8443/1m" "$W/1m" "${CA[@]}"
+echo "--- second implementation: openssl s_server -WWW"
+ok s_server "https://$N:8460/1m" "$W/1m" "${CA[@]}"
+echo "--- session resumption: --parallel 4 does one full handshake"
+ok parallel4 "https://$N:8440/64m" "$W/64m" "${CA[@]}" --parallel 4
+grep -q "full_handshakes=1 resumed=[1-9]" <<<"$LAST_ERR" ||
+	fail "parallel4: expected one full handshake: $LAST_ERR"
+echo "--- redirects between http and https"
+ok https-to-http "https://$N:8440/redir" "$W/1m" "${CA[@]}"
+ok http-to-https "http://$N:8080/tohttps" "$W/1m" "${CA[@]}"
+echo "--- certificate failures name their cause"
+bad wrong-ca "https://$N:8440/1m" "certificate not trusted\|untrusted certificate" --ca "$C/other-root.pem"
+bad wrong-name "https://$N:8450/1m" "wrong certificate name" "${CA[@]}"
+bad wrong-name-dns "https://wrong.boot.test:8440/1m" "wrong certificate name" "${CA[@]}"
+bad expired "https://$N:8451/1m" "certificate date invalid" "${CA[@]}"
+bad no-ca "https://$N:8440/1m" "needs --ca"
+bad alert "https://$N:8452/1m" "alert 40 (handshake failure)" "${CA[@]}"
+echo "--- --insecure connects anyway, and says so"
+ok insecure "https://$N:8450/1m" "$W/1m" --insecure
+grep -q "WARNING: --insecure" <<<"$LAST_ERR" || fail "insecure: no warning"
+echo "--- hostile servers"
+bad garbage "https://$N:8470/1m" "TLS error" "${CA[@]}"
+bad stall "https://$N:8471/1m" "TLS handshake timed out" "${CA[@]}" --timeout 15
+bad truncated "https://$N:8472/1m" "middle of a TLS record" "${CA[@]}" --timeout 30
+bad oversized "https://$N:8473/1m" "TLS error" "${CA[@]}"
+bad close-notify "https://$N:8474/1m" "closed early\\|connection reset" "${CA[@]}" --timeout 30
+echo "--- kill mid-transfer: resumed by Range over a resumed session"
+nbns_exec_client timeout 300 "$NBGET" "${ME[@]}" --timeout 120 "${CA[@]}" \
+	get "https://$N:8440/64m" -o "$D/out/kill" >"$D/kill.log" 2>&1 &
+getpid=$!
+for _ in $(seq 100); do
+	[ "$(stat -c %s "$D/out/kill" 2>/dev/null || echo 0)" -gt $((8 << 20)) ] && break
+	sleep 0.05
+done
+# The worker only: the master starts a new one, and the shared session
+# cache (in the master's shared memory) survives, so the resume can
+# resume the TLS session too.
+for w in $(pgrep -P "$(cat "$D/ngx/nginx.pid")"); do kill -9 "$w"; done
+wait "$getpid" || fail "kill: nbget failed: $(cat "$D/kill.log")"
+[ "$(sha "$D/out/kill")" = "$(sha "$W/64m")" ] || fail "kill: content differs"
+grep -q "resumes=[1-9]" "$D/kill.log" || fail "kill: no resume: $(cat "$D/kill.log")"
+grep -q "resumed=[1-9]" "$D/kill.log" || fail "kill: session not resumed: $(cat "$D/kill.log")"
+echo "ok   kill-resume $(grep -o 'resumes=[0-9]*' "$D/kill.log") $(grep -o 'full_handshakes=.*' "$D/kill.log")"
+echo "PASS"
