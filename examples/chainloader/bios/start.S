@@ -34,6 +34,36 @@
 	.set ZP_COUNT, (6 + 512 + 80 + 80) / 2
 	.set ZP_STACK, __bss_start + 1024
 
+/* One bit of the range coder (nbzip.c's dec_bit) with the probability
+ * at P: the bit in CF.  Normalises first, so the bit comes out of the
+ * last instruction.  Clobbers EAX and ECX. */
+	.macro z_bitm p
+	cmpl	$0x1000000, %ebp
+	jae	1f
+	shll	$8, %ebp
+	shll	$8, %edx
+	movb	(%esi), %dl
+	incl	%esi
+1:	movl	%ebp, %eax
+	shrl	$11, %eax
+	movzwl	\p, %ecx
+	imull	%ecx, %eax		/* bound */
+	cmpl	%eax, %edx
+	jae	2f
+	movl	%eax, %ebp		/* a 0: CF is clear after the addw */
+	movl	$2048, %eax
+	subl	%ecx, %eax
+	shrl	$5, %eax
+	addw	%ax, \p
+	jmp	3f
+2:	subl	%eax, %edx		/* a 1 */
+	subl	%eax, %ebp
+	shrl	$5, %ecx
+	subw	%cx, \p
+	stc
+3:
+	.endm
+
 	.set BDA_FBM, 0x413		/* free base memory in KiB */
 
 /* ------------------------------------------------------------------ */
@@ -124,47 +154,22 @@ z_after_lit:
 	rep movsb			/* bytewise: may overlap its output */
 	movl	%eax, %esi
 	jmp	z_after_match
-z_lit:	xorl	%ecx, %ecx
-	incl	%ecx
-4:	leal	ZP_LIT(%ecx,%ecx), %ebx
-	call	z_bit
-	adcl	%ecx, %ecx
-	cmpl	$256, %ecx
+z_lit:	xorl	%ebx, %ebx		/* the node of the byte's tree */
+	incl	%ebx
+4:	z_bitm	"ZP_LIT(%ebx,%ebx)"	/* inline: most bits are literals' */
+	adcl	%ebx, %ebx
+	cmpl	$256, %ebx
 	jb	4b
-	movl	%ecx, %eax
+	movl	%ebx, %eax
 	stosb
 	jmp	z_after_lit
 
 /* One bit of the range coder with the probability at EBX: the bit in
- * CF; EAX clobbered.  Normalises first (see nbzip.c). */
+ * CF; EAX clobbered. */
 z_bit:
-	cmpl	$0x1000000, %ebp
-	jae	1f
-	shll	$8, %ebp
-	shll	$8, %edx
-	movb	(%esi), %dl
-	incl	%esi
-1:	pushl	%ecx
-	movl	%ebp, %eax
-	shrl	$11, %eax
-	movzwl	(%ebx), %ecx
-	imull	%ecx, %eax
-	cmpl	%eax, %edx
-	jae	2f
-	movl	%eax, %ebp
-	movl	$2048, %eax
-	subl	%ecx, %eax
-	shrl	$5, %eax
-	addw	%ax, (%ebx)
+	pushl	%ecx
+	z_bitm	(%ebx)
 	popl	%ecx
-	clc
-	ret
-2:	subl	%eax, %edx
-	subl	%eax, %ebp
-	shrl	$5, %ecx
-	subw	%cx, (%ebx)
-	popl	%ecx
-	stc
 	ret
 
 /* A number of the format, its probabilities from EBX: in ECX.  EAX and
