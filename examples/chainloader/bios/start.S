@@ -39,29 +39,29 @@
  * last instruction.  Clobbers EAX and ECX. */
 	.macro z_bitm p
 	cmpl	$0x1000000, %ebp
-	jae	1f
+	jae	7f
 	shll	$8, %ebp
 	shll	$8, %edx
 	movb	(%esi), %dl
 	incl	%esi
-1:	movl	%ebp, %eax
+7:	movl	%ebp, %eax
 	shrl	$11, %eax
 	movzwl	\p, %ecx
 	imull	%ecx, %eax		/* bound */
 	cmpl	%eax, %edx
-	jae	2f
+	jae	8f
 	movl	%eax, %ebp		/* a 0: CF is clear after the addw */
 	movl	$2048, %eax
 	subl	%ecx, %eax
 	shrl	$5, %eax
 	addw	%ax, \p
-	jmp	3f
-2:	subl	%eax, %edx		/* a 1 */
+	jmp	9f
+8:	subl	%eax, %edx		/* a 1 */
 	subl	%eax, %ebp
 	shrl	$5, %ecx
 	subw	%cx, \p
 	stc
-3:
+9:
 	.endm
 
 	.set BDA_FBM, 0x413		/* free base memory in KiB */
@@ -173,22 +173,23 @@ z_bit:
 	ret
 
 /* A number of the format, its probabilities from EBX: in ECX.  EAX and
- * EBX clobbered. */
+ * EBX clobbered.  Its bits are most of the rest: decoded inline too. */
 z_num:
 	pushl	%edi
-	xorl	%ecx, %ecx
+	pushl	$0			/* the number's bits so far */
 	xorl	%edi, %edi
 	incl	%edi			/* the bit being decoded */
-1:	call	z_bit
+1:	z_bitm	(%ebx)
 	jnc	3f
 	addl	$2, %ebx
-	call	z_bit
+	z_bitm	(%ebx)
 	jnc	2f
-	orl	%edi, %ecx
+	orl	%edi, (%esp)
 2:	addl	$2, %ebx
 	addl	%edi, %edi
 	jmp	1b
-3:	orl	%edi, %ecx
+3:	popl	%ecx
+	orl	%edi, %ecx
 	popl	%edi
 	ret
 
