@@ -10,7 +10,7 @@
  * to CORE_BASE.
  *
  * The format is LZ77 coded by an adaptive binary range coder (the LZMA
- * one), with a model small enough for a 340-byte expander in start.S:
+ * one), with a model small enough for a 450-byte expander in start.S:
  *
  *   u32 length N of the expanded core (little-endian), then the range
  *   coder's bytes; the decoder starts with range = 0xffffffff and code =
@@ -37,7 +37,7 @@
  *   ends it.
  *
  * The core comes out about a sixth smaller than with the LZ4-style
- * format this replaced (51.5 KB instead of 61.9 KB for 81.8 KB), for 240
+ * format this replaced (51.5 KB instead of 61.9 KB for 81.8 KB), for 350
  * more bytes of expander and tens of ms more of one-time expansion under
  * QEMU's TCG (a few ms on hardware).  The output is expanded again here
  * and compared with the input, so a compressor bug fails the build
