@@ -26,7 +26,7 @@
 /* nbzip's probabilities (tools/nbzip/nbzip.c), 16-bit each, in the
  * core's .bss while it is expanded (it is zeroed afterwards), with the
  * expander's stack above them: pages of data, never of code. */
-	.set ZP_MATCH, __bss_start		/* 2: after a literal, a match */
+	.set ZP_MATCH, __bss_start		/* [0] after a literal, [1] after a match */
 	.set ZP_REP, __bss_start + 4
 	.set ZP_LIT, __bss_start + 6		/* node 1..255 at + 2 * node */
 	.set ZP_OFF, __bss_start + 6 + 512	/* 2 per bit of a number */
