@@ -3,9 +3,8 @@
  * compressed core, outside what start.S expands, so it is read where the
  * ROM loaded the image (boot_core_end, recorded by start.S).  That memory
  * stays ours until a chained NBP is loaded at 7C00; the loader reads the
- * slot at start.  Only the capacity and the signature's first word are
- * compared: the whole signature in the core could appear, as literals of
- * the compressed stream, a second time in the image.
+ * slot at start.  The signature's first word and the capacity identify
+ * it.
  */
 #include "caslot.h"
 
@@ -13,13 +12,17 @@ extern const uint32_t boot_core_end;
 
 const struct cl_ca_slot *cl_ca_slot_get(void)
 {
-	const struct cl_ca_slot *s =
-		(const struct cl_ca_slot *)(uintptr_t)boot_core_end;
-	uint32_t sig = (uint32_t)s->magic[0] | (uint32_t)s->magic[1] << 8 |
-		       (uint32_t)s->magic[2] << 16 | (uint32_t)s->magic[3] << 24;
-
-	/* "NBCA" */
-	if (sig != 0x4143424eu || s->cap != CL_CA_SLOT_CAP || s->len > s->cap)
-		return 0;
-	return s;
+	/* The range coder's last reads need not end on the stream's last
+	 * byte: look a few bytes around where it stopped. */
+	for (uint32_t at = boot_core_end - 8; at < boot_core_end + 64; at++) {
+		const struct cl_ca_slot *s = (const struct cl_ca_slot *)(uintptr_t)at;
+		const uint8_t *m = s->magic;
+		uint32_t sig = (uint32_t)m[0] | (uint32_t)m[1] << 8 |
+			       (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
+		/* "NBCA" */
+		if (sig == 0x4143424eu && s->cap == CL_CA_SLOT_CAP &&
+		    s->len <= s->cap)
+			return s;
+	}
+	return 0;
 }
