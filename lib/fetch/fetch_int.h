@@ -17,9 +17,24 @@ void nb_fetch_explain(struct nb_fetch *f, int rc);
 /* Start lib/http on @p url; after a failover (f->mirror > 0) from the
  * bytes the previous server left in the sink. */
 int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms);
-/* After the HTTP side failed with @p rc: go on with the next mirror, from
- * the bytes already held.  True when one is under way. */
-bool nb_fetch_failover(struct nb_fetch *f, int rc, uint64_t now_ms);
+/*
+ * Mirrors: one image on several servers.  lib/http retries a server
+ * itself (backoff, Retry-After, Range resumes); when it gives up with
+ * @p rc, the next mirror takes over from the first byte the sink lacks,
+ * so nothing already received is fetched again.  Every fetch starts with
+ * its own URL again: a server that failed once is not written off for
+ * good.  True when a mirror is under way.  Inline: nb_fetch_poll() is
+ * its only caller.
+ */
+static inline bool nb_fetch_failover(struct nb_fetch *f, int rc,
+				     uint64_t now_ms)
+{
+	if (f->kind != NB_FETCH_HTTP || rc == -NB_ECANCELED ||
+	    f->mirror >= f->cfg.nmirrors || !f->cfg.mirrors)
+		return false;
+	const char *url = f->cfg.mirrors[f->mirror++];
+	return nb_fetch_http_begin(f, url, now_ms) == 0;
+}
 
 /* TFTP side (tftp.c): start a tftp:// URL (@p u parsed from it) or, with
  * @p u NULL, the bare name @p name. */

@@ -45,7 +45,16 @@ static int fail(struct nb_http *h, int err)
 		nb_sb_dec(&b, st);
 		h->why[b.n] = 0;
 	}
-	h->held = nb_http_held(h);
+	/* What a mirror goes on from: the contiguous bytes at the start of
+	 * the sink (the first part with progress holds them). */
+	h->held = 0;
+	for (unsigned i = 0; i < h->nparts; i++) {
+		uint64_t at = nb_http_part_progress(&h->part[i]);
+		if (at != UINT64_MAX) {
+			h->held = at > h->base ? at - h->base : 0;
+			break;
+		}
+	}
 	nb_dns_cancel(&h->dns);
 	close_all(h, h->s->now);
 	h->status = err;

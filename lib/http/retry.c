@@ -15,17 +15,6 @@
 	(1u << NB_ECLOSED | 1u << NB_ECONNRESET | 1u << NB_ETIMEDOUT |        \
 	 1u << NB_ECONNREFUSED | 1u << NB_EUNREACH)
 
-void nb_http_retry_init(struct nb_http *h, uint64_t now)
-{
-	uint8_t n = h->cfg.max_resumes;
-	nb_backoff_init(&h->backoff, NB_HTTP_BACKOFF_MS, NB_HTTP_BACKOFF_MAX_MS,
-			n == 255 ? 0 : n ? n : NB_HTTP_RESUME_MAX);
-	h->backoff.jitter_ms = NB_BACKOFF_FULL_JITTER;
-	if (!h->cfg.retry_ms)
-		h->cfg.retry_ms = NB_HTTP_RETRY_MS;
-	h->started = now;
-}
-
 uint32_t nb_http_retry_wait(struct nb_http *h, int err, uint64_t now)
 {
 	unsigned st = h->http_status - 502u;
@@ -36,15 +25,7 @@ uint32_t nb_http_retry_wait(struct nb_http *h, int err, uint64_t now)
 	uint32_t w = nb_backoff_next(&h->backoff, &h->s->rng);
 	if (w && w < h->retry_after_ms)
 		w = h->retry_after_ms;
-	return now + w - h->started > h->cfg.retry_ms ? 0 : w;
-}
-
-uint64_t nb_http_held(const struct nb_http *h)
-{
-	for (unsigned i = 0; i < h->nparts; i++) {
-		uint64_t at = nb_http_part_progress(&h->part[i]);
-		if (at != UINT64_MAX)
-			return at > h->base ? at - h->base : 0;
-	}
-	return 0;
+	/* 32 bits: a download's retry time is far below 49 days. */
+	uint32_t spent = (uint32_t)(now - h->started);
+	return spent > h->cfg.retry_ms || w > h->cfg.retry_ms - spent ? 0 : w;
 }

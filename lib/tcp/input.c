@@ -178,11 +178,16 @@ static bool do_ack(struct nb_tcp_conn *c, const struct tcp_seg *g,
 			return false;
 	} else if (adiff == 0 && g->plen == 0 && !(g->flags & TCP_FIN) &&
 		   c->snd_max > c->snd_una && old_wnd == c->snd_wnd) {
-		/* RFC 5681 3.2 fast retransmit on the third duplicate. */
+		/* RFC 5681 3.2 fast retransmit on the third duplicate: the
+		 * one segment they point at, not half a window from there
+		 * (what a cwnd of ssthresh after the rewind would resend,
+		 * data the peer mostly holds).  Recovery then grows from
+		 * one segment, as after an RTO: our sends are requests, a
+		 * segment or two, so Reno's inflation would buy nothing. */
 		if (++c->dupacks == 3) {
 			uint64_t half = (c->snd_max - c->snd_una) / 2;
 			c->ssthresh = (uint32_t)(half > 2u * seg ? (half > UINT32_MAX ? UINT32_MAX : half) : 2u * seg);
-			c->cwnd = c->ssthresh;
+			c->cwnd = seg;
 			c->snd_nxt = c->snd_una;
 			c->rtt_start = 0;
 		}
@@ -452,7 +457,10 @@ static void synchronized(struct nb_tcp_conn *c, const struct tcp_seg *g)
 	}
 	if (!do_ack(c, g, seg_off) || !c->t)
 		return;
-	if (c->ts_ok && g->opt.has_ts && diff <= 0)
+	/* RFC 7323 4.3: only from a segment at or before the last ACK
+	 * sent, so a held (stretched) ACK echoes the oldest segment it
+	 * covers and the sender's RTO includes the time we held it. */
+	if (c->ts_ok && g->opt.has_ts && diff <= 0 && !c->ack_pending)
 		c->ts_recent = g->opt.tsval;
 	if (ack_only) {
 		c->ack_now = true;

@@ -742,6 +742,166 @@ static void test_rtt_estimate(void **state)
 	assert_int_equal(h->c.ts_recent, 6000);
 }
 
+/*
+ * RFC 5681 3.2: three duplicate ACKs resend the one segment they point
+ * at.  Rewinding with a congestion window of ssthresh resent half the
+ * flight, bytes the peer mostly holds: in a crowd sharing one queue,
+ * that is the retransmission storm that fills it again.
+ */
+static void test_fast_retransmit_one_segment(void **state)
+{
+	struct th *h = up(state);
+	static uint8_t big[4000]; /* three segments (the ring is 4 KiB) */
+	uint32_t una = h->our_isn + 1;
+
+	assert_int_equal(nb_tcp_send(&h->c, big, sizeof(big)), (int)sizeof(big));
+	assert_int_equal(h->nout, 3);
+	h->nout = 0;
+	/* The first ACK sets the scaled window (no duplicate), then three
+	 * duplicates and a fourth. */
+	for (int i = 0; i < 5; i++)
+		th_seg(h, 0x10, th_peer_seq(0), una, 65535, NULL, 0, NULL, 0);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(h->out[0].seq, una);
+	assert_int_equal(h->out[0].plen, 1448);
+	assert_int_equal(h->t.stats.tx_retransmits, 1);
+	/* The repair acknowledges everything: nothing more goes out again. */
+	th_seg(h, 0x10, th_peer_seq(0), una + sizeof(big), 65535, NULL, 0,
+	       NULL, 0);
+	assert_int_equal(th_poll(h, 10), -NB_EAGAIN);
+	assert_int_equal(h->t.stats.tx_retransmits, 1);
+	assert_int_equal(nb_tcp_tx_acked(&h->c), sizeof(big));
+}
+
+/* A segment of @p len bytes at @p off carrying timestamp @p tsval. */
+static void ts_seg(struct th *h, uint64_t off, size_t len, uint32_t tsval)
+{
+	uint8_t o[12] = {1, 1, 8, 10};
+
+	nb_put32(o + 4, tsval);
+	nb_put32(o + 8, 0);
+	th_seg(h, 0x10, th_peer_seq(off), h->c.iss + 1 + (uint32_t)h->c.snd_max,
+	       65535, o, sizeof(o), pat + (off & 0x7fff), len);
+}
+
+/*
+ * RFC 7323 4.3: an ACK covering several segments echoes the timestamp
+ * of the oldest, so the sender's RTT includes the time the ACK was held
+ * and its RTO does not fire while we stretch.  Echoing the newest made
+ * the sender's samples up to a stretch (16 segments) too short.
+ */
+static void test_ts_echo_oldest_held(void **state)
+{
+	struct th *h = up(state);
+	uint64_t off = 0;
+	uint32_t ts = 5000;
+
+	ts_seg(h, off, 1448, ts);
+	ts_seg(h, off += 1448, 1448, ts + 1);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(th_last(h)->tsecr, ts);
+	/* Past the quick-ACK start, where one ACK covers many segments. */
+	for (off += 1448; off < NB_TCP_QUICKACK_BYTES + 1448; off += 1448)
+		ts_seg(h, off, 1448, ++ts);
+	assert_int_equal(th_poll(h, NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
+	h->nout = 0;
+	ts_seg(h, off, 1448, 9000);
+	for (unsigned i = 1; i < NB_TCP_ACK_STRETCH; i++)
+		ts_seg(h, off + i * 1448, 1448, 9000 + i);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(th_last(h)->ack,
+			 th_peer_seq(off + NB_TCP_ACK_STRETCH * 1448));
+	assert_int_equal(th_last(h)->tsecr, 9000);
+	/* A held ACK sent by the timer echoes the oldest it covers too. */
+	off += NB_TCP_ACK_STRETCH * 1448;
+	ts_seg(h, off, 1448, 9100);
+	ts_seg(h, off + 1448, 1448, 9101);
+	assert_int_equal(th_poll(h, NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
+	assert_int_equal(h->nout, 2);
+	assert_int_equal(th_last(h)->tsecr, 9100);
+}
+
+/*
+ * A loss while ACKs are stretched (a crowd's shared queue dropping one
+ * of our segments): every segment past the hole is acknowledged at
+ * once with the same ACK number (the duplicates a sender's fast
+ * retransmit counts), with SACK, and the repair at once too; stretching
+ * resumes only after that.
+ */
+static void test_loss_while_stretching(void **state)
+{
+	struct th *h = up(state);
+	uint64_t off = 0, hole;
+	size_t n0;
+
+	while (off < 200 * 1448) { /* h->out holds TH_TX_MAX segments */
+		off = feed(h, off, off + 20 * 1448, 0x10);
+		h->nout = 0;
+	}
+	assert_int_equal(th_poll(h, NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
+	off = feed(h, off, off + 3 * 1448, 0x10); /* held, not yet ACKed */
+	n0 = h->nout;
+	hole = off;
+	for (unsigned i = 1; i <= 4; i++) {
+		feed(h, hole + i * 1448, hole + (i + 1) * 1448, 0x10);
+		assert_int_equal(h->nout, n0 + i);
+		assert_int_equal(th_last(h)->ack, th_peer_seq(hole));
+		assert_int_equal(th_last(h)->nsack, 1);
+		assert_int_equal(th_last(h)->sack[0][0], th_peer_seq(hole + 1448));
+		assert_int_equal(th_last(h)->sack[0][1],
+				 th_peer_seq(hole + (i + 1) * 1448));
+	}
+	/* The retransmission fills the hole: a cumulative ACK at once. */
+	feed(h, hole, hole + 1448, 0x10);
+	assert_int_equal(h->nout, n0 + 5);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(hole + 5 * 1448));
+	assert_int_equal(th_last(h)->nsack, 0);
+	assert_memory_equal(h->sink + hole, pat, 1448);
+	/* Then stretched again: the next segments wait for the timer. */
+	feed(h, hole + 5 * 1448, hole + 8 * 1448, 0x10);
+	assert_int_equal(h->nout, n0 + 5);
+	assert_int_equal(th_poll(h, NB_TCP_STRETCH_DELACK_MS), -NB_EAGAIN);
+	assert_int_equal(h->nout, n0 + 6);
+}
+
+/*
+ * RFC 6298: Karn's rule without timestamps (no sample from an ACK of a
+ * retransmitted segment, the backed-off RTO kept until a fresh sample),
+ * the doubling capped at NB_TCP_RTO_MAX_MS, and the RTO back on the
+ * estimate once new data is timed.
+ */
+static void test_karn_and_backoff(void **state)
+{
+	struct th *h = *state;
+	uint32_t una;
+
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, false, 65535);
+	una = h->our_isn + 1;
+	assert_int_equal(h->c.rtt.srtt8, 0);
+	assert_int_equal(h->c.rtt.rto, NB_TCP_RTO_INIT_MS);
+	assert_int_equal(nb_tcp_send(&h->c, "abc", 3), 3);
+	h->nout = 0;
+	assert_int_equal(th_poll(h, NB_TCP_RTO_INIT_MS), -NB_EAGAIN);
+	assert_int_equal(h->nout, 1); /* the retransmission */
+	assert_int_equal(h->c.rtt.rto, 2 * NB_TCP_RTO_INIT_MS);
+	/* Its ACK (ambiguous: first or second copy?) gives no sample. */
+	assert_int_equal(th_poll(h, 30), -NB_EAGAIN);
+	th_seg(h, 0x10, th_peer_seq(0), una + 3, 65535, NULL, 0, NULL, 0);
+	assert_int_equal(h->c.rtt.srtt8, 0);
+	assert_int_equal(h->c.rtt.rto, 2 * NB_TCP_RTO_INIT_MS);
+	/* Fresh data is timed: 30 ms -> RTO on the floor. */
+	assert_int_equal(nb_tcp_send(&h->c, "def", 3), 3);
+	assert_int_equal(th_poll(h, 30), -NB_EAGAIN);
+	th_seg(h, 0x10, th_peer_seq(0), una + 6, 65535, NULL, 0, NULL, 0);
+	assert_int_equal(h->c.rtt.srtt8 >> 3, 30);
+	assert_int_equal(h->c.rtt.rto, NB_TCP_RTO_MIN_MS);
+	/* Backoff doubles up to the ceiling, never past it. */
+	for (int i = 0; i < 12; i++)
+		nb_rtt_backoff(&h->c.rtt);
+	assert_int_equal(h->c.rtt.rto, NB_TCP_RTO_MAX_MS);
+}
+
 static void test_connect_args(void **state)
 {
 	struct th *h = *state;
@@ -791,6 +951,10 @@ int main(void)
 		T(test_abort),
 		T(test_rtt_estimate),
 		T(test_connect_args),
+		T(test_fast_retransmit_one_segment),
+		T(test_ts_echo_oldest_held),
+		T(test_loss_while_stretching),
+		T(test_karn_and_backoff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
