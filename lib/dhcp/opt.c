@@ -150,16 +150,10 @@ int nb_dopt_get(const struct dview *v, uint8_t tag, void *buf, size_t cap)
 		return total;
 	if ((size_t)total > cap)
 		return -NB_EMSGSIZE;
-	struct diter it;
-	diter_init(v, &it);
-	uint8_t t, l;
-	const uint8_t *val;
-	size_t at = 0;
-	while (diter_next(v, &it, &t, &val, &l))
-		if (t == tag) {
-			memcpy((uint8_t *)buf + at, val, l);
-			at += l;
-		}
+	struct dcat c;
+	nb_dcat_init(&c, v, tag);
+	for (int i = 0; i < total; i++)
+		((uint8_t *)buf)[i] = (uint8_t)nb_dcat_byte(&c);
 	return total;
 }
 

@@ -23,16 +23,44 @@
  */
 #include "bios/layout.h"
 
-/* A length of nbzip's format: EAX = 0..15 from the token; 15 goes on
- * with the bytes that follow, while they are 255.  Clobbers ECX. */
-	.macro lz_len
-	cmpl	$15, %eax
-	jne	3f
-2:	movzbl	(%esi), %ecx
+/* nbzip's probabilities (tools/nbzip/nbzip.c), 16-bit each, in the
+ * core's .bss while it is expanded (it is zeroed afterwards), with the
+ * expander's stack above them: pages of data, never of code. */
+	.set ZP_MATCH, __bss_start		/* 2: after a literal, a match */
+	.set ZP_REP, __bss_start + 4
+	.set ZP_LIT, __bss_start + 6		/* node 1..255 at + 2 * node */
+	.set ZP_OFF, __bss_start + 6 + 512	/* 2 per bit of a number */
+	.set ZP_LEN, __bss_start + 6 + 512 + 80
+	.set ZP_COUNT, (6 + 512 + 80 + 80) / 2
+	.set ZP_STACK, __bss_start + 1024
+
+/* One bit of the range coder (nbzip.c's dec_bit) with the probability
+ * at P: the bit in CF.  Normalises first, so the bit comes out of the
+ * last instruction.  Clobbers EAX and ECX. */
+	.macro z_bitm p
+	cmpl	$0x1000000, %ebp
+	jae	1f
+	shll	$8, %ebp
+	shll	$8, %edx
+	movb	(%esi), %dl
 	incl	%esi
-	addl	%ecx, %eax
-	cmpl	$255, %ecx
-	je	2b
+1:	movl	%ebp, %eax
+	shrl	$11, %eax
+	movzwl	\p, %ecx
+	imull	%ecx, %eax		/* bound */
+	cmpl	%eax, %edx
+	jae	2f
+	movl	%eax, %ebp		/* a 0: CF is clear after the addw */
+	movl	$2048, %eax
+	subl	%ecx, %eax
+	shrl	$5, %eax
+	addw	%ax, \p
+	jmp	3f
+2:	subl	%eax, %edx		/* a 1 */
+	subl	%eax, %ebp
+	shrl	$5, %ecx
+	subw	%cx, \p
+	stc
 3:
 	.endm
 
@@ -79,35 +107,91 @@ boot_pm:
 	flat_data
 	cld
 	/* The core: expand it to CORE_BASE (tools/nbzip/nbzip.c has the
-	 * format), zero its .bss.  No stack here: ESP is still the ROM's SP. */
+	 * format and the same expander in C), zero its .bss.  Registers:
+	 * ESI the input, EDI the output, EBP the coder's range, EDX its
+	 * code; on the stack the end of the output and the last offset. */
+	movl	$ZP_STACK, %esp
+	movl	$ZP_MATCH, %edi
+	movl	$ZP_COUNT, %ecx
+	movw	$1024, %ax
+	rep stosw
 	movl	$__high_lma, %esi
 	movl	$__high_start, %edi
 	lodsl
-	leal	(%edi,%eax), %edx	/* the end of the core */
-	xorl	%eax, %eax
-1:	cmpl	%edx, %edi
+	addl	%edi, %eax
+	pushl	%eax			/* 4(%esp): the last offset */
+	pushl	%eax			/* (%esp): the end of the core */
+	lodsl
+	bswap	%eax
+	movl	%eax, %edx
+	orl	$-1, %ebp
+z_after_match:
+	movl	$ZP_MATCH + 2, %ebx
+	jmp	1f
+z_after_lit:
+	movl	$ZP_MATCH, %ebx
+1:	cmpl	(%esp), %edi
 	jae	5f
-	lodsb				/* token: literals, match length */
-	movl	%eax, %ebx
-	shrl	$4, %eax
-	lz_len
-	movl	%eax, %ecx
-	rep movsb
-	cmpl	%edx, %edi
-	jae	5f
-	movzwl	(%esi), %ebp		/* how far back the match is */
-	addl	$2, %esi
-	movl	%ebx, %eax
-	andl	$15, %eax
-	lz_len
-	leal	4(%eax), %ecx
-	movl	%esi, %eax
+	call	z_bit
+	jnc	z_lit
+	cmpl	$ZP_MATCH, %ebx
+	jne	2f
+	movl	$ZP_REP, %ebx
+	call	z_bit
+	jnc	2f
+	movl	$ZP_LEN, %ebx
+	call	z_num
+	jmp	3f
+2:	movl	$ZP_OFF, %ebx
+	call	z_num
+	movl	%ecx, 4(%esp)
+	movl	$ZP_LEN, %ebx
+	call	z_num
+	incl	%ecx
+3:	movl	%esi, %eax
 	movl	%edi, %esi
-	subl	%ebp, %esi
+	subl	4(%esp), %esi
 	rep movsb			/* bytewise: may overlap its output */
 	movl	%eax, %esi
-	xorl	%eax, %eax
+	jmp	z_after_match
+z_lit:	xorl	%ebx, %ebx		/* the node of the byte's tree */
+	incl	%ebx
+4:	z_bitm	"ZP_LIT(%ebx,%ebx)"	/* inline: most bits are literals' */
+	adcl	%ebx, %ebx
+	cmpl	$256, %ebx
+	jb	4b
+	movl	%ebx, %eax
+	stosb
+	jmp	z_after_lit
+
+/* One bit of the range coder with the probability at EBX: the bit in
+ * CF; EAX clobbered. */
+z_bit:
+	pushl	%ecx
+	z_bitm	(%ebx)
+	popl	%ecx
+	ret
+
+/* A number of the format, its probabilities from EBX: in ECX.  EAX and
+ * EBX clobbered. */
+z_num:
+	pushl	%edi
+	xorl	%ecx, %ecx
+	xorl	%edi, %edi
+	incl	%edi			/* the bit being decoded */
+1:	call	z_bit
+	jnc	3f
+	addl	$2, %ebx
+	call	z_bit
+	jnc	2f
+	orl	%edi, %ecx
+2:	addl	$2, %ebx
+	addl	%edi, %edi
 	jmp	1b
+3:	orl	%edi, %ecx
+	popl	%edi
+	ret
+
 5:
 	movl	$__bss_start, %edi
 	movl	$__bss_len, %ecx
@@ -184,7 +268,7 @@ boot_rom_ss:	.word 0
 boot_rom_sp:	.word 0
 /* For tools/nbzip: where the core starts in the image, which it
  * compresses from there to the end. */
-	.ascii	"NBZ1"
+	.ascii	"NBZ2"
 	.long	__high_lma - 0x7c00
 
 /* ------------------------------------------------------------------ */
