@@ -22,8 +22,10 @@
 #          (tests/boot/by-mac/) with the SMBIOS UUID and serial QEMU is
 #          given, the arch and the platform in the query; that script
 #          picks the kernel by ${platform} and ${buildarch} and boots to
-#          the marker.  The BIOS one first shows a menu whose default
-#          boots after its timeout.  Prints loader start to marker.
+#          the marker.  Both show a menu: the BIOS one's default boots
+#          after its timeout, the UEFI one's item is picked by a key (the
+#          monitor's sendkey, read through ConIn).  Prints loader start
+#          to marker.
 # probe:   (BIOS) the loader chains PROBE (tests/boot/pxeprobe.S), which
 #          checks our PXE API the way a chained program finds it, then
 #          returns; the ROM must carry on.
@@ -79,6 +81,11 @@ if [ "$case" = script ]; then
 	chmod -R a+rX "$work/http"
 	sm_uuid=6b3c1f0e-2f4a-4d2b-9c1e-5a7d3e9f0a11 sm_serial=NB-E2E-7
 	qemu_extra=(-uuid "$sm_uuid" -smbios type=1,serial=$sm_serial)
+	# UEFI: the menu's key comes from the keyboard (the monitor's sendkey).
+	if [ "$mode" = efi ]; then
+		mkfifo "$work/mon.in" "$work/mon.out"
+		qemu_extra+=(-monitor "pipe:$work/mon")
+	fi
 fi
 case $case in sb-*)
 	# Secure Boot: Debian's snakeoil OVMF, whose db is this certificate.
@@ -248,6 +255,15 @@ if [ "$mode" = efi ] && [ "$case" = chain ]; then
 	[ "$rrq" -gt 0 ] || fail "no TFTP request for uki.efi in the capture"
 	echo "ok: efi chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
 elif [ "$case" = script ]; then
+	menu_ms=0
+	if [ "$mode" = efi ]; then
+		# Its default (rescue) waits 30 s: only the key boots Linux.
+		timeout 60 cat "$work/mon.out" >/dev/null 2>&1 </dev/null &
+		t_menu=$(wait_log '\[r\] Rescue shell' 90) || fail "no menu"
+		timeout 5 bash -c "echo 'sendkey l' >'$work/mon.in'"
+		t_pick=$(wait_log '^-> ' 20) || fail "the key did not reach the menu (ConIn)"
+		menu_ms=$((t_pick - t_menu))
+	fi
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" 150) || fail "no kernel marker"
 	log=$(bootrig_clean_log "$work/serial.log")
 	grep -a -q "$NB_BOOT_MARKER" <<<"$log" || fail "no kernel marker"
@@ -263,6 +279,7 @@ elif [ "$case" = script ]; then
 		mac=52-54-00-90-00-42 arch=x86_64 plat=efi dir=uefi/x86_64
 		grep -a -q "machine $sm_uuid serial $sm_serial on efi/x86_64" <<<"$log" ||
 			fail "the per-MAC script did not see the SMBIOS UUID and serial"
+		grep -a -q '^-> linux$' <<<"$log" || fail "the key l did not pick Linux"
 	fi
 	grep -q "GET /by-mac/$mac.ipxe?uuid=$sm_uuid&serial=$sm_serial&arch=$arch&platform=$plat HTTP/1.1\" 200 " \
 		"$work/nginx/access.log" || fail "nginx did not serve the per-MAC script for the expected query"
@@ -271,7 +288,8 @@ elif [ "$case" = script ]; then
 			fail "nginx did not serve /$dir/$f to our loader"
 	done
 	echo "ok: $mode script: one-line embedded script chained by-mac/$mac.ipxe (SMBIOS uuid and serial," \
-		"$plat/$arch)$([ "$mode" = bios ] && echo ', menu default after its 1.5 s timeout');" \
+		"$plat/$arch)$([ "$mode" = bios ] && echo ', menu default after its 1.5 s timeout' ||
+		echo ", menu item picked by a key after ${menu_ms} ms");" \
 		"loader at ${t_start} ms, marker at ${t_mark} ms, loader to marker $((t_mark - t_start)) ms"
 elif [ "$case" = probe ]; then
 	wait_log 'probe: (done|FAIL)' 120 >/dev/null || fail "the probe did not finish"
