@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end: real firmware PXE-boots our chainloader in QEMU, which adopts
 # the firmware's lease and fetches a kernel and initrd over HTTP.
-#   e2e.sh bios|efi ok|missing|chain|pxeapi|probe LOADER FIXTURE_DIR [PROBE]
+#   e2e.sh bios|efi ok|missing|chain|pxeapi|probe|script LOADER FIXTURE_DIR [PROBE]
 # ok:      the kernel prints the marker; the capture shows no DHCP packet
 #          from the guest after the loader was fetched; nginx served both
 #          files to our loader.
@@ -18,6 +18,14 @@
 #          chains pxelinux.0; pxelinux's TFTP over our PXE API becomes
 #          HTTP: nginx serves ldlinux.c32, the config, kernel and initrd to
 #          our loader, and the capture shows no TFTP after our NBP.
+# script:  the embedded script is one line chaining a per-MAC script
+#          (tests/boot/by-mac/) with the SMBIOS UUID and serial QEMU is
+#          given, the arch and the platform in the query; that script
+#          picks the kernel by ${platform} and ${buildarch} and boots to
+#          the marker.  Both show a menu: the BIOS one's default boots
+#          after its timeout, the UEFI one's item is picked by a key (the
+#          monitor's sendkey, read through ConIn).  Prints loader start
+#          to marker.
 # probe:   (BIOS) the loader chains PROBE (tests/boot/pxeprobe.S), which
 #          checks our PXE API the way a chained program finds it, then
 #          returns; the ROM must carry on.
@@ -76,6 +84,24 @@ bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
 loader_img=$loader
+if [ "$case" = script ]; then
+	# Only the per-platform paths hold a kernel: a wrong ${platform} or
+	# ${buildarch} is a 404.
+	rm -f "$work/http/vmlinuz" "$work/http/initrd.gz"
+	mkdir -p "$work/http/by-mac" "$work/http/bios/i386" "$work/http/uefi/x86_64"
+	cp "$here"/by-mac/*.ipxe "$work/http/by-mac/"
+	for d in bios/i386 uefi/x86_64; do
+		cp "$kernel" "$work/http/$d/vmlinuz"; cp "$initrd" "$work/http/$d/initrd.gz"
+	done
+	chmod -R a+rX "$work/http"
+	sm_uuid=6b3c1f0e-2f4a-4d2b-9c1e-5a7d3e9f0a11 sm_serial=NB-E2E-7
+	qemu_extra=(-uuid "$sm_uuid" -smbios type=1,serial=$sm_serial)
+	# UEFI: the menu's key comes from the keyboard (the monitor's sendkey).
+	if [ "$mode" = efi ]; then
+		mkfifo "$work/mon.in" "$work/mon.out"
+		qemu_extra+=(-monitor "pipe:$work/mon")
+	fi
+fi
 case $case in sb-*)
 	# Secure Boot: Debian's snakeoil OVMF, whose db is this certificate.
 	export RIG_OVMF=snakeoil
@@ -270,6 +296,43 @@ if [ "$mode" = efi ] && [ "$case" = chain ]; then
 	rrq=$(tshark -r "$work/guest.pcap" -Y 'tftp.source_file == "next.efi"' 2>/dev/null | wc -l)
 	[ "$rrq" -gt 0 ] || fail "no TFTP request for the UKI in the capture"
 	echo "ok: efi chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
+elif [ "$case" = script ]; then
+	menu_ms=0
+	if [ "$mode" = efi ]; then
+		# Its default (rescue) waits 30 s: only the key boots Linux.
+		timeout 60 cat "$work/mon.out" >/dev/null 2>&1 </dev/null &
+		t_menu=$(wait_log '\[r\] Rescue shell' 90) || fail "no menu"
+		timeout 5 bash -c "echo 'sendkey l' >'$work/mon.in'"
+		t_pick=$(wait_log '^-> ' 20) || fail "the key did not reach the menu (ConIn)"
+		menu_ms=$((t_pick - t_menu))
+	fi
+	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" 150) || fail "no kernel marker"
+	log=$(bootrig_clean_log "$work/serial.log")
+	grep -a -q "$NB_BOOT_MARKER" <<<"$log" || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	if [ "$mode" = bios ]; then
+		mac=52-54-00-90-00-43 arch=i386 plat=pcbios dir=bios/i386
+		for want in 'Boot menu for 52:54:00:90:00:43 \(QEMU\)' '\[l\] Linux \(pcbios i386\)' \
+			'\[r\] Rescue shell' '^-> linux$'; do
+			grep -a -q -E "$want" <<<"$log" || fail "menu: missing $want"
+		done
+	else
+		mac=52-54-00-90-00-42 arch=x86_64 plat=efi dir=uefi/x86_64
+		grep -a -q "machine $sm_uuid serial $sm_serial on efi/x86_64" <<<"$log" ||
+			fail "the per-MAC script did not see the SMBIOS UUID and serial"
+		grep -a -q '^-> linux$' <<<"$log" || fail "the key l did not pick Linux"
+	fi
+	grep -q "GET /by-mac/$mac.ipxe?uuid=$sm_uuid&serial=$sm_serial&arch=$arch&platform=$plat HTTP/1.1\" 200 " \
+		"$work/nginx/access.log" || fail "nginx did not serve the per-MAC script for the expected query"
+	for f in vmlinuz initrd.gz; do
+		grep -q "GET /$dir/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
+			fail "nginx did not serve /$dir/$f to our loader"
+	done
+	echo "ok: $mode script: one-line embedded script chained by-mac/$mac.ipxe (SMBIOS uuid and serial," \
+		"$plat/$arch)$([ "$mode" = bios ] && echo ', menu default after its 1.5 s timeout' ||
+		echo ", menu item picked by a key after ${menu_ms} ms");" \
+		"loader at ${t_start} ms, marker at ${t_mark} ms, loader to marker $((t_mark - t_start)) ms"
 elif [ "$case" = probe ]; then
 	wait_log 'probe: (done|FAIL)' 120 >/dev/null || fail "the probe did not finish"
 	log=$(bootrig_clean_log "$work/serial.log")
@@ -431,7 +494,8 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
-	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
+	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
+		"(loader to marker $((t_mark - t_start)) ms);" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
 	wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
