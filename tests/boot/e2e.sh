@@ -38,6 +38,10 @@
 #          boots only if the loader asks shim (SHIM_LOCK) to verify it.
 # sb-shim-unsigned: the same with the kernel's signature removed: shim
 #          refuses it, the loader says so and returns to the firmware.
+# RIG_ARCH=aarch64 (efi ok and missing): the same on QEMU's arm64 virt
+# machine with AAVMF (PXE client arch 11), LOADER being BOOTAA64.EFI, the
+# kernel and busybox Debian's arm64 builds (FIXTURE_DIR/arm64), every wait
+# scaled for TCG's slower arm64 emulation.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -56,7 +60,13 @@ fail() {
 }
 
 qemu_extra=()
-kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
+# tmul scales the waits of ok and missing (bounded all the same).
+deb_arch=amd64 fxdir=$fx efi_arches=(7 9) tmul=1
+if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
+	deb_arch=arm64 fxdir=$fx/arm64 efi_arches=(11) tmul=4
+fi
+kernel=$(nbfx_kernel "$fxdir" $deb_arch) && initrd=$(nbfx_initrd "$fxdir" $deb_arch) ||
+	fail "fixtures"
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
@@ -133,8 +143,9 @@ if [ "$mode" = efi ]; then
 			-device virtio-blk-pci,drive=d0,bootindex=0)
 		bootrig_dnsmasq --dhcp-option-force=210,$prefix
 	else
-	bootrig_dnsmasq --dhcp-match=set:efi64,option:client-arch,7 \
-		--dhcp-match=set:efi64,option:client-arch,9 \
+	match=()
+	for a in "${efi_arches[@]}"; do match+=(--dhcp-match=set:efi64,option:client-arch,$a); done
+	bootrig_dnsmasq "${match[@]}" \
 		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
 	fi
 else
@@ -171,7 +182,7 @@ if [ "$mode" = bios ] && [ "$case" = missing ]; then
 	qemu_extra=(-device VGA -monitor "pipe:$work/mon")
 fi
 start=$(date +%s%N)
-( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150 "${qemu_extra[@]}"
+( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" $((150 * tmul)) "${qemu_extra[@]}"
   else bootrig_qemu_bios "$work/serial.log" 150 "${qemu_extra[@]}"; fi ) &
 qpid=$!
 # Wait (bounded) for the serial log to show a pattern; prints elapsed s.
@@ -199,7 +210,7 @@ if [ "$case" = sb-unsigned-loader ]; then
 	echo "ok: efi Secure Boot: $(grep -a -o -m1 'BdsDxe: failed to load Boot[0-9A-F]*' <<<"$log" | head -1): $(grep -a -o -m1 -E 'Access Denied|Security Violation' <<<"$log") at ${t_back} ms; the loader never started"
 	exit 0
 fi
-t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"
+t_start=$(wait_log 'nbp: started|nbchain: started' $((90 * tmul))) || fail "the loader never started"
 case $case in sb-*)
 	bootrig_clean_log "$work/serial.log" | grep -a -q 'nbchain: started (Secure Boot on)' ||
 		fail "the loader does not see Secure Boot on";;
@@ -300,7 +311,7 @@ elif [ "$case" = disk ] || [ "$case" = sb-shim ]; then
 	[ "$dhcp" -gt 0 ] || fail "no DHCP from the guest in the capture (capture broken?)"
 	echo "ok: efi from a disk: loader at ${t_start} ms, own DHCP ($dhcp packets from the guest, no TFTP), marker at ${t_mark} ms"
 elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
-	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" $((120 * tmul))) || fail "no kernel marker"
 	wait "$qpid"; qpid=
 	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
 		fail "nginx did not serve the kernel to our loader"
@@ -330,10 +341,10 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
-	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
+	echo "ok: $mode ${RIG_ARCH:-x86_64} boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start;" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
-	wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
+	wait_log 'fetch failed: .*missing/vmlinuz: not found' $((60 * tmul)) >/dev/null ||
 		fail "no clear 404 message on the console"
 	if [ "$mode" = efi ]; then back='returning to the firmware'; after='BdsDxe: failed to start Boot|Start PXE over IPv6'
 	else back='returning to the ROM'; after='No more network devices'; fi
@@ -348,6 +359,6 @@ else
 		grep -q 'fetch failed: .*missing/vmlinuz: not found' <<<"$screen" ||
 			fail "the 404 is not on the screen"
 	fi
-	t_back=$(wait_log "$after" 60) || fail "the firmware did not take control back"
+	t_back=$(wait_log "$after" $((60 * tmul))) || fail "the firmware did not take control back"
 	echo "ok: $mode missing URL: error shown, firmware resumed at ${t_back} ms"
 fi
