@@ -360,5 +360,5 @@ else
 			fail "the 404 is not on the screen"
 	fi
 	t_back=$(wait_log "$after" $((60 * tmul))) || fail "the firmware did not take control back"
-	echo "ok: $mode missing URL: error shown, firmware resumed at ${t_back} ms"
+	echo "ok: $mode ${RIG_ARCH:-x86_64} missing URL: error shown, firmware resumed at ${t_back} ms"
 fi
