@@ -38,7 +38,7 @@
 #          boots only if the loader asks shim (SHIM_LOCK) to verify it.
 # sb-shim-unsigned: the same with the kernel's signature removed: shim
 #          refuses it, the loader says so and returns to the firmware.
-# RIG_ARCH=aarch64 (efi ok and missing): the same on QEMU's arm64 virt
+# RIG_ARCH=aarch64 (efi ok, missing, chain): the same on QEMU's arm64 virt
 # machine with AAVMF (PXE client arch 11), LOADER being BOOTAA64.EFI, the
 # kernel and busybox Debian's arm64 builds (FIXTURE_DIR/arm64), every wait
 # scaled for TCG's slower arm64 emulation.
@@ -61,9 +61,12 @@ fail() {
 
 qemu_extra=()
 # tmul scales the waits of ok and missing (bounded all the same).
-deb_arch=amd64 fxdir=$fx efi_arches=(7 9) tmul=1
+deb_arch=amd64 fxdir=$fx efi_arches=(7 9) tmul=1 objcopy=objcopy uki_initrd=0x3000000
 if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
+	# The arm64 kernel is uncompressed (~27 MB): the UKI's initrd goes
+	# past it.
 	deb_arch=arm64 fxdir=$fx/arm64 efi_arches=(11) tmul=4
+	objcopy=aarch64-linux-gnu-objcopy uki_initrd=0x4000000
 fi
 kernel=$(nbfx_kernel "$fxdir" $deb_arch) && initrd=$(nbfx_initrd "$fxdir" $deb_arch) ||
 	fail "fixtures"
@@ -107,11 +110,12 @@ if [ "$mode" = efi ]; then
 		# Section addresses as systemd-boot documents for objcopy (v252
 		# has no ukify); the stub finds the sections by name.
 		echo "console=ttyS0 quiet" >"$work/cmdline"
-		objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000 \
+		stub=$(nbfx_efistub "$fxdir" $deb_arch) || fail "no systemd-boot EFI stub"
+		$objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000 \
 			--add-section .cmdline="$work/cmdline" --change-section-vma .cmdline=0x30000 \
 			--add-section .linux="$kernel" --change-section-vma .linux=0x2000000 \
-			--add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
-			/usr/lib/systemd/boot/efi/linuxx64.efi.stub "$work/tftp/uki.efi" ||
+			--add-section .initrd="$initrd" --change-section-vma .initrd=$uki_initrd \
+			"$stub" "$work/tftp/uki.efi" ||
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/uki.efi"
 	fi
@@ -230,15 +234,15 @@ if [ "$case" = sb-unsigned-kernel ]; then
 	exit 0
 fi
 if [ "$mode" = efi ] && [ "$case" = chain ]; then
-	wait_log 'fetching tftp://.*/uki.efi' 90 >/dev/null || fail "the loader did not fetch the UKI"
-	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker from the chained UKI"
+	wait_log 'fetching tftp://.*/uki.efi' $((90 * tmul)) >/dev/null || fail "the loader did not fetch the UKI"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" $((120 * tmul))) || fail "no kernel marker from the chained UKI"
 	wait "$qpid"; qpid=
 	[ -n "${NB_E2E_SHOW:-}" ] && bootrig_clean_log "$work/serial.log" | grep -a -v '^$'
 	bootrig_clean_log "$work/serial.log" | grep -a -q 'chain: the image did not start' &&
 		fail "StartImage failed"
 	rrq=$(tshark -r "$work/guest.pcap" -Y 'tftp.source_file == "uki.efi"' 2>/dev/null | wc -l)
 	[ "$rrq" -gt 0 ] || fail "no TFTP request for uki.efi in the capture"
-	echo "ok: efi chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
+	echo "ok: efi ${RIG_ARCH:-x86_64} chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
 elif [ "$case" = probe ]; then
 	wait_log 'probe: (done|FAIL)' 120 >/dev/null || fail "the probe did not finish"
 	log=$(bootrig_clean_log "$work/serial.log")

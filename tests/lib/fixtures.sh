@@ -3,6 +3,8 @@
 # committed:  nbfx_kernel DIR [ARCH] -> DIR/vmlinuz  (Debian cloud kernel)
 #             nbfx_initrd DIR [ARCH] -> DIR/initrd.gz (busybox /init that
 #                                  prints NB_BOOT_MARKER and powers off)
+#             nbfx_efistub DIR [ARCH] -> systemd-boot's Linux EFI stub (the
+#                                  installed one for the host, else unpacked)
 # ARCH is Debian's name (amd64, the default, or arm64: that architecture
 # must be added to dpkg, as scripts/deps-unpack.sh does); give each
 # architecture its own DIR.  Source this file; functions print the path
@@ -64,4 +66,28 @@ nbfx_shim() {
 	(cd "$dir" && dpkg-deb --fsys-tarfile "$deb" | tar -x ./usr/lib/shim/shimx64.efi.signed) || return 1
 	mv "$dir/usr/lib/shim/shimx64.efi.signed" "$dir/shimx64.efi" && rm -rf "$dir/usr" "$deb"
 	echo "$dir/shimx64.efi"
+}
+
+# nbfx_efistub DIR [ARCH] -> systemd-boot's EFI stub for a UKI: the
+# installed systemd-boot-efi's on the host's architecture, else that
+# architecture's package unpacked into DIR.
+nbfx_efistub() {
+	local dir=$1 arch=${2:-amd64} name tmp
+	case $arch in
+	amd64) name=linuxx64.efi.stub ;;
+	arm64) name=linuxaa64.efi.stub ;;
+	*) echo "fixtures: no EFI stub name for $arch" >&2; return 1 ;;
+	esac
+	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+		echo "/usr/lib/systemd/boot/efi/$name"; return 0
+	fi
+	mkdir -p "$dir"
+	[ -s "$dir/$name" ] && { echo "$dir/$name"; return 0; }
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download "systemd-boot-efi:$arch" >/dev/null 2>&1 &&
+		dpkg-deb --fsys-tarfile systemd-boot-efi_*.deb |
+		tar -xO "./usr/lib/systemd/boot/efi/$name" >"$dir/$name") ||
+		{ rm -rf "$tmp" "$dir/$name"; echo "fixtures: cannot get systemd-boot-efi:$arch" >&2; return 1; }
+	rm -rf "$tmp"
+	echo "$dir/$name"
 }
