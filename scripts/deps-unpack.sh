@@ -26,7 +26,9 @@ for l in "${lines[@]}"; do
 		updated=1
 	fi
 	ver=$(apt-cache policy "$pkg" | awk '/Candidate:/{print $2}')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { echo "deps-unpack: no $pkg in apt" >&2; exit 1; }
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		echo "deps-unpack: no $pkg in apt" >&2; exit 1
+	fi
 	dest=$root/$dir
 	[ "$(cat "$dest/.version" 2>/dev/null)" = "$pkg=$ver" ] && continue
 	echo "deps-unpack: $pkg=$ver into $dest"

@@ -146,15 +146,15 @@ kernel_aa64=$(nbfx_kernel "$cache/fx/arm64" arm64) &&
 # PKG:ARCH for another architecture's (systemd-boot-efi:arm64: its stub
 # lands beside the amd64 one, under its own name).
 unpack() {
-	local pkg=$1 dir=$cache/deb deb
-	deb=${pkg%%:*}_*_$([ "$pkg" = "${pkg%%:*}" ] && echo '*' || echo "${pkg#*:}").deb
+	local pkg=$1 dir=$cache/deb name=${1%%:*} arch='*'
+	[ "$pkg" != "$name" ] && arch=${pkg#*:}
 	mkdir -p "$dir/root"
 	if [ ! -f "$dir/$pkg.done" ]; then
-		# shellcheck disable=SC2086  # deb is a glob
-		(cd "$dir" && rm -f $deb && apt-get download "$pkg" >/dev/null 2>&1) ||
+		# shellcheck disable=SC2086  # $arch may be the glob *
+		(cd "$dir" && rm -f "$name"_*_$arch.deb && apt-get download "$pkg" >/dev/null 2>&1) ||
 			die "apt-get download $pkg failed"
 		# shellcheck disable=SC2086
-		dpkg -x $dir/$deb "$dir/root" && touch "$dir/$pkg.done" || die "unpack $pkg"
+		dpkg -x "$dir/$name"_*_$arch.deb "$dir/root" && touch "$dir/$pkg.done" || die "unpack $pkg"
 	fi
 }
 for p in ipxe pxelinux syslinux-common systemd-boot-efi systemd-boot-efi:arm64; do unpack "$p"; done
