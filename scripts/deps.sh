@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages listed in scripts/deps.d/*.txt that are
-# missing.  Safe to run repeatedly; needs root (CI and the README run it).
+# missing, then unpack those of scripts/deps.d/unpack.list
+# (scripts/deps-unpack.sh).  Safe to run repeatedly; needs root (CI and
+# the README run it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mapfile -t want < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here"/deps.d/*.txt | sort -u)
@@ -19,3 +21,5 @@ fi
 # BearSSL's source for the firmware images (Debian's source package,
 # unpacked once into third_party/bearssl/debian-src).
 "$here/bearssl-src.sh"
+# Foreign-architecture packages that are unpacked, not installed.
+"$here/deps-unpack.sh"

@@ -12,6 +12,9 @@
 #         OVMF fetches nbchain.efi by HTTP, which adopts the firmware's
 #         address and fetches kernel+initrd (efi-http-ours) | OVMF's own
 #         HTTP Boot of the UKI (efi-http-uki)
+#   arm64 UEFI (AAVMF on QEMU's virt machine, Debian's arm64 kernel and
+#         busybox): our nbchain-aa64.efi (efi-aa64-ours) | AAVMF's own
+#         TFTP of an arm64 UKI (efi-aa64-uki; Debian ships no arm64 iPXE)
 # and prints phase times from QEMU start plus the kernel's download rate.
 #
 #   bench.sh [BUILD_DIR]            (root; default BUILD_DIR: ./build)
@@ -66,7 +69,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd) || { echo "no build dir" >&2; exit 1; }
 runs=${NB_BENCH_RUNS:-3}
-ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki efi-http-ours efi-http-uki"}
+ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki efi-http-ours efi-http-uki efi-aa64-ours efi-aa64-uki"}
 cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
 boot_secs=120
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
@@ -104,7 +107,8 @@ if [ -n "${NB_BENCH_RTT_MS:-}" ]; then
 	RIG_DELAY_MS=$(awk -v r="$NB_BENCH_RTT_MS" 'BEGIN { print r / 2 }')
 	export NBEMU=$build/tests/tools/nbemu
 fi
-for t in qemu-system-x86_64 dnsmasq nginx tshark dumpcap perl objcopy apt-get dpkg; do
+for t in qemu-system-x86_64 qemu-system-aarch64 aarch64-linux-gnu-objcopy dnsmasq nginx tshark \
+	dumpcap perl objcopy apt-get dpkg; do
 	command -v "$t" >/dev/null || { echo "bench: $t missing (see scripts/deps.d/bench-boot.txt)" >&2; exit 1; }
 done
 
@@ -135,20 +139,29 @@ die() { echo "bench: $*" >&2; exit 1; }
 nbp=$build/examples/chainloader/bios/nbchain.kpxe
 nbp_article=$build/examples/chainloader/bios/nbchain-article.kpxe
 efi=$build/examples/chainloader/efi/nbchain.efi
+efi_aa64=$build/examples/chainloader/efi/aarch64/nbchain-aa64.efi
 kernel=$(nbfx_kernel "$cache/fx") && initrd=$(nbfx_initrd "$cache/fx") || die "fixtures"
+# The arm64 ways' kernel and initrd: served from /aa64/ (HTTP and TFTP).
+kernel_aa64=$(nbfx_kernel "$cache/fx/arm64" arm64) &&
+	initrd_aa64=$(nbfx_initrd "$cache/fx/arm64" arm64) || die "arm64 fixtures"
 
 # Debian packages unpacked, never installed (ipxe must not be installed:
 # it would not change the ROM, but the point is Debian's binaries as-is).
+# PKG:ARCH for another architecture's (systemd-boot-efi:arm64: its stub
+# lands beside the amd64 one, under its own name).
 unpack() {
-	local pkg=$1 dir=$cache/deb
+	local pkg=$1 dir=$cache/deb name=${1%%:*} arch='*'
+	[ "$pkg" != "$name" ] && arch=${pkg#*:}
 	mkdir -p "$dir/root"
 	if [ ! -f "$dir/$pkg.done" ]; then
-		(cd "$dir" && rm -f "${pkg}"_*.deb && apt-get download "$pkg" >/dev/null 2>&1) ||
+		# shellcheck disable=SC2086  # $arch may be the glob *
+		(cd "$dir" && rm -f "$name"_*_$arch.deb && apt-get download "$pkg" >/dev/null 2>&1) ||
 			die "apt-get download $pkg failed"
-		dpkg -x "$dir/${pkg}"_*.deb "$dir/root" && touch "$dir/$pkg.done" || die "unpack $pkg"
+		# shellcheck disable=SC2086
+		dpkg -x "$dir/$name"_*_$arch.deb "$dir/root" && touch "$dir/$pkg.done" || die "unpack $pkg"
 	fi
 }
-for p in ipxe pxelinux syslinux-common systemd-boot-efi; do unpack "$p"; done
+for p in ipxe pxelinux syslinux-common systemd-boot-efi systemd-boot-efi:arm64; do unpack "$p"; done
 D=$cache/deb/root
 undionly=$D/usr/lib/ipxe/undionly.kkpxe
 snponly=$D/usr/lib/ipxe/snponly.efi
@@ -156,7 +169,8 @@ pxelinux=$D/usr/lib/PXELINUX/pxelinux.0
 lpxelinux=$D/usr/lib/PXELINUX/lpxelinux.0
 ldlinux=$D/usr/lib/syslinux/modules/bios/ldlinux.c32
 stub=$D/usr/lib/systemd/boot/efi/linuxx64.efi.stub
-for f in "$undionly" "$snponly" "$pxelinux" "$lpxelinux" "$ldlinux" "$stub"; do
+stub_aa64=$D/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
+for f in "$undionly" "$snponly" "$pxelinux" "$lpxelinux" "$ldlinux" "$stub" "$stub_aa64"; do
 	[ -s "$f" ] || die "missing $f"
 done
 
@@ -166,6 +180,10 @@ http=$work/http tftp=$work/tftp
 cp "$kernel" "$http/vmlinuz"; cp "$initrd" "$http/initrd.gz"
 cp "$kernel" "$tftp/vmlinuz"; cp "$initrd" "$tftp/initrd.gz"
 ksize=$(stat -c %s "$kernel")
+mkdir -p "$http/aa64" "$tftp/aa64"
+cp "$kernel_aa64" "$http/aa64/vmlinuz"; cp "$initrd_aa64" "$http/aa64/initrd.gz"
+ksize_aa64=$(stat -c %s "$kernel_aa64")
+[ -f "$efi_aa64" ] && cp "$efi_aa64" "$tftp/aa64/nbchain-aa64.efi"
 [ -f "$nbp" ] && cp "$nbp" "$tftp/nbchain.kpxe"
 [ -f "$nbp_article" ] && cp "$nbp_article" "$tftp/nbchain-article.kpxe"
 [ -f "$efi" ] && cp "$efi" "$tftp/nbchain.efi" && cp "$efi" "$http/nbchain.efi"
@@ -199,6 +217,15 @@ objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000
 	"$stub" "$tftp/uki.efi" || die "building the UKI failed"
 ukisize=$(stat -c %s "$tftp/uki.efi")
 cp "$tftp/uki.efi" "$http/uki.efi"
+# The same recipe on systemd-boot's arm64 stub (a PE for 0xAA64: the
+# cross objcopy).  The arm64 kernel is uncompressed (~27 MB): the
+# initrd goes past it.
+aarch64-linux-gnu-objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000 \
+	--add-section .cmdline="$work/cmdline" --change-section-vma .cmdline=0x30000 \
+	--add-section .linux="$kernel_aa64" --change-section-vma .linux=0x2000000 \
+	--add-section .initrd="$initrd_aa64" --change-section-vma .initrd=0x4000000 \
+	"$stub_aa64" "$tftp/aa64/uki.efi" || die "building the arm64 UKI failed"
+ukisize_aa64=$(stat -c %s "$tftp/aa64/uki.efi")
 chmod -R a+rX "$tftp" "$http"
 
 # --- one boot -----------------------------------------------------------
@@ -233,6 +260,11 @@ dns_config() {
 	# No 210: our loader's default is its boot URL's directory.
 	efi-http-ours) dns_start $h --dhcp-boot=tag:http,http://$S/nbchain.efi ;;
 	efi-http-uki) dns_start $h --dhcp-boot=tag:http,http://$S/uki.efi ;;
+	# AAVMF asks as client arch 11 (ARM 64-bit UEFI).
+	efi-aa64-ours) dns_start --dhcp-match=set:aa64,option:client-arch,11 \
+		--dhcp-boot=tag:aa64,aa64/nbchain-aa64.efi,,$S --dhcp-option-force=210,http://$S/aa64/ ;;
+	efi-aa64-uki) dns_start --dhcp-match=set:aa64,option:client-arch,11 \
+		--dhcp-boot=tag:aa64,aa64/uki.efi,,$S ;;
 	esac
 }
 
@@ -255,12 +287,24 @@ boot() {
 	local way=$1 n=$2 base=$work/$1-$2 fw=${1%%-*} wpid='' i
 	dns_config "$way"
 	[ "$way" = bios-undionly ] && { stage2_watch & wpid=$!; }
-	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
-	local q=(qemu-system-x86_64 -accel tcg -nodefaults -nographic -serial stdio -no-reboot
+	local secs=$boot_secs q=(qemu-system-x86_64)
+	case $way in efi-aa64-*)
+		# TCG runs arm64 guests several times slower (tests/lib/bootrig.sh).
+		fw=aa64 secs=$((boot_secs * 3))
+		q=(qemu-system-aarch64) ;;
+	esac
+	q+=(-accel tcg -nodefaults -nographic -serial stdio -no-reboot
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off)
-	if [ "$fw" = bios ]; then
+	if [ "$fw" = aa64 ]; then
+		cp /usr/share/AAVMF/AAVMF_VARS.fd "$work/vars.fd"
+		q+=(-M virt -cpu cortex-a57 -m 1024
+			-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd
+			-drive if=pflash,format=raw,unit=1,file="$work/vars.fd"
+			-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:90:00:43)
+	elif [ "$fw" = bios ]; then
 		q+=(-M pc -m 256 -boot n -device "${NB_BENCH_BIOS_NIC:-virtio-net-pci}",netdev=n0,mac=52:54:00:90:00:43)
 	else
+		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
 		q+=(-M q35 -m 512
 			-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
 			-drive if=pflash,format=raw,unit=1,file="$work/vars.fd"
@@ -278,7 +322,7 @@ boot() {
 	ip netns exec "$RIG_NS" dumpcap -q -i tap0 -w "$base.pcap" 2>"$base.dumpcap.log" &
 	cap_pid=$!
 	for ((i = 0; i < 50; i++)); do grep -qs 'Capturing on' "$base.dumpcap.log" && break; sleep 0.1; done
-	rig timeout "$boot_secs" "${q[@]}" </dev/null 2>&1 | perl "$here/tsread.pl" >"$base.ts"
+	rig timeout "$secs" "${q[@]}" </dev/null 2>&1 | perl "$here/tsread.pl" >"$base.ts"
 	awk '$1 == "#" && $2 == "t0" { print $3; exit }' "$base.ts" >"$base.t0"
 	sleep 0.2
 	kill -INT "$cap_pid" 2>/dev/null; wait "$cap_pid" 2>/dev/null; cap_pid=
@@ -296,6 +340,11 @@ first_ts() {
 # ROM calls per MiB; - = n/a)
 analyse() {
 	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- rom=- kreq ireq kend
+	local kuri=/vmlinuz iuri=/initrd.gz kfile=vmlinuz ifile=initrd.gz ksz=$ksize usz=$ukisize
+	case $way in efi-aa64-*)
+		kuri=/aa64/vmlinuz iuri=/aa64/initrd.gz kfile=aa64/vmlinuz ifile=aa64/initrd.gz
+		ksz=$ksize_aa64 usz=$ukisize_aa64 ;;
+	esac
 	t0=$(cat "$base.t0")
 	# One capture pass: epoch, DHCP type, HTTP URI, TFTP file.
 	# Data frames (HTTP payload from port 80, TFTP DATA) are marked "d".
@@ -305,13 +354,13 @@ analyse() {
 		-e http.request.uri -e tftp.source_file -e tcp.len -e tftp.opcode 2>/dev/null)
 	ms() { awk -v t="$1" -v z="$t0" 'BEGIN { if (t == "") print "-"; else printf "%d\n", (t - z) * 1000 }'; }
 	fwd=$(ms "$(awk -F'|' '$2 == 5 { print $1; exit }' <<<"$pk")")
-	kreq=$(awk -F'|' '$3 == "/vmlinuz" || $4 == "vmlinuz" { print $1; exit }' <<<"$pk")
-	ireq=$(awk -F'|' '$3 == "/initrd.gz" || $4 == "initrd.gz" { print $1; exit }' <<<"$pk")
+	kreq=$(awk -F'|' -v u="$kuri" -v f="$kfile" '$3 == u || $4 == f { print $1; exit }' <<<"$pk")
+	ireq=$(awk -F'|' -v u="$iuri" -v f="$ifile" '$3 == u || $4 == f { print $1; exit }' <<<"$pk")
 	# The kernel's last data frame: the last one before the initrd request.
 	kend=$(awk -F'|' -v b="$ireq" '$1 >= b { exit } $5 != "" || $6 == 3 { t = $1 } END { print t }' <<<"$pk")
 	kf=$(ms "$kend")
 	if [ -n "$kreq" ] && [ -n "$ireq" ] && [ -n "$kend" ]; then
-		rate=$(awk -v s="$ksize" -v a="$kreq" -v b="$kend" 'BEGIN { printf "%.1f", s / (b - a) / 1e6 }')
+		rate=$(awk -v s="$ksz" -v a="$kreq" -v b="$kend" 'BEGIN { printf "%.1f", s / (b - a) / 1e6 }')
 	fi
 	case $way in
 	*-ours) ld=$(first_ts "$base.ts" 'nbp: started|nbchain: started' end)
@@ -320,7 +369,7 @@ analyse() {
 			t ~ /fetching .*initrd.gz/ { print r; exit }
 			t ~ /MB\/s/ { m = t; sub(/ *MB\/s.*/, "", m); sub(/.* /, "", m); r = m }' "$base.ts")
 		# The ROM calls line that follows the kernel's last progress line.
-		rom=$(awk -v s="$ksize" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+		rom=$(awk -v s="$ksz" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
 			t ~ /fetching .*initrd.gz/ { if (c != "") printf "%d\n", c * 1048576 / s; exit }
 			t ~ /^ *[0-9]+ ROM calls/ { c = t; sub(/ ROM calls.*/, "", c); sub(/^ */, "", c) }' "$base.ts") ;;
 	bios-undionly) ld=$(first_ts "$base.ts" 'PXE->EB' start) ;;
@@ -333,10 +382,10 @@ analyse() {
 		if [ -n "$ld" ] && [ -n "$kf" ]; then
 			rate=$(awk -v s="$ukisize" -v a="$ld" -v b="$kf" 'BEGIN { printf "%.1f", s / (b - a) / 1e3 }')
 		fi ;;
-	efi-uki) ld=$(first_ts "$base.ts" 'Downloading NBP file' start)
+	efi-uki|efi-aa64-uki) ld=$(first_ts "$base.ts" 'Downloading NBP file' start)
 		kf=$(first_ts "$base.ts" 'NBP file downloaded successfully' end)
 		if [ -n "$ld" ] && [ -n "$kf" ]; then
-			rate=$(awk -v s="$ukisize" -v a="$ld" -v b="$kf" 'BEGIN { printf "%.1f", s / (b - a) / 1e3 }')
+			rate=$(awk -v s="$usz" -v a="$ld" -v b="$kf" 'BEGIN { printf "%.1f", s / (b - a) / 1e3 }')
 		fi ;;
 	esac
 	mk=$(first_ts "$base.ts" "$NB_BOOT_MARKER" end)
@@ -350,6 +399,7 @@ if [ -n "${NB_BENCH_RTT_MS:-}" ]; then echo "# path: nbemu, RTT $NB_BENCH_RTT_MS
 else echo "# path: the tap alone"; fi
 echo "# kernel $(basename "$(readlink -f "$kernel")") $ksize B, initrd $(stat -c %s "$initrd") B," \
 	"UKI $ukisize B; $runs boots per way; times in ms from QEMU start"
+echo "# arm64: kernel $ksize_aa64 B, initrd $(stat -c %s "$initrd_aa64") B, UKI $ukisize_aa64 B"
 res=${NB_BENCH_SWEEP_RES:-$work/results}
 # A sweep's file adds up the runs of a round trip named more than once.
 [ -n "${NB_BENCH_SWEEP_RES:-}" ] || : >"$res"
@@ -358,6 +408,7 @@ for way in $ways; do
 	bios-ours) [ -f "$nbp" ] || { echo "# skip $way: no $nbp"; continue; } ;;
 	bios-pxapi) [ -f "$nbp_article" ] || { echo "# skip $way: no $nbp_article"; continue; } ;;
 	efi-ours|efi-http-ours) [ -f "$efi" ] || { echo "# skip $way: no $efi"; continue; } ;;
+	efi-aa64-ours) [ -f "$efi_aa64" ] || { echo "# skip $way: no $efi_aa64"; continue; } ;;
 	esac
 	for ((n = 1; n <= runs; n++)); do
 		boot "$way" "$n"
@@ -404,6 +455,8 @@ END {
 	ratio("efi-ours", "efi-snponly", 7, "nbchain.efi kernel rate / snponly.efi rate (goal >= 1)")
 	ratio("efi-ours", "efi-uki", 6, "nbchain.efi QEMU->marker / OVMF TFTP UKI QEMU->marker")
 	ratio("efi-http-ours", "efi-http-uki", 6, "HTTP Boot: nbchain.efi QEMU->marker / OVMF HTTP UKI QEMU->marker (goal <= 0.7)")
+	ratio("efi-aa64-ours", "efi-aa64-uki", 10, "nbchain-aa64.efi start->marker / AAVMF TFTP UKI download->marker")
+	ratio("efi-aa64-ours", "efi-aa64-uki", 6, "nbchain-aa64.efi QEMU->marker / AAVMF TFTP UKI QEMU->marker")
 }
 function ratio(a, b, k, what) {
 	if (!((a, k) in m) || !((b, k) in m) || m[a, k] == "-" || m[b, k] == "-" || m[b, k] == 0)

@@ -1,16 +1,21 @@
-/* TSC helpers shared by the firmware platforms (x86 only). */
+/* TSC helpers shared by the firmware platforms: the x86 time-stamp
+ * counter, or on arm64 its counterpart (tsc-aarch64.h). */
 #ifndef CL_TSC_H
 #define CL_TSC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __aarch64__
+#include "tsc-aarch64.h"
+#else
 static inline uint64_t cl_rdtsc(void)
 {
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
 }
+#endif
 
 /*
  * Entropy for ports, XIDs and TCP ISNs when the firmware offers no RNG:

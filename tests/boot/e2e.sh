@@ -61,6 +61,10 @@
 # sb-chain-unsigned: (UEFI) Secure Boot on, the signed loader chains
 #          snponly.efi (not signed by a key in db): the loader prints the
 #          refusal and returns to the firmware.
+# RIG_ARCH=aarch64 (efi ok, missing, chain): the same on QEMU's arm64 virt
+# machine with AAVMF (PXE client arch 11), LOADER being BOOTAA64.EFI, the
+# kernel and busybox Debian's arm64 builds (FIXTURE_DIR/arm64), every wait
+# scaled for TCG's slower arm64 emulation.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -79,7 +83,16 @@ fail() {
 }
 
 qemu_extra=()
-kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
+# tmul scales the waits of ok and missing (bounded all the same).
+deb_arch=amd64 fxdir=$fx efi_arches=(7 9) tmul=1 objcopy=objcopy uki_initrd=0x3000000
+if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
+	# The arm64 kernel is uncompressed (~27 MB): the UKI's initrd goes
+	# past it.
+	deb_arch=arm64 fxdir=$fx/arm64 efi_arches=(11) tmul=4
+	objcopy=aarch64-linux-gnu-objcopy uki_initrd=0x4000000
+fi
+kernel=$(nbfx_kernel "$fxdir" $deb_arch) && initrd=$(nbfx_initrd "$fxdir" $deb_arch) ||
+	fail "fixtures"
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
@@ -138,11 +151,12 @@ if [ "$mode" = efi ]; then
 		# Section addresses as systemd-boot documents for objcopy (v252
 		# has no ukify); the stub finds the sections by name.
 		echo "console=ttyS0 quiet" >"$work/cmdline"
-		objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000 \
+		stub=$(nbfx_efistub "$fxdir" $deb_arch) || fail "no systemd-boot EFI stub"
+		$objcopy --add-section .osrel=/etc/os-release --change-section-vma .osrel=0x20000 \
 			--add-section .cmdline="$work/cmdline" --change-section-vma .cmdline=0x30000 \
 			--add-section .linux="$kernel" --change-section-vma .linux=0x2000000 \
-			--add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
-			/usr/lib/systemd/boot/efi/linuxx64.efi.stub "$work/tftp/next.efi" ||
+			--add-section .initrd="$initrd" --change-section-vma .initrd=$uki_initrd \
+			"$stub" "$work/tftp/next.efi" ||
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/next.efi"
 	fi
@@ -201,8 +215,9 @@ if [ "$mode" = efi ]; then
 			--dhcp-boot=tag:ipxe,http://$RIG_SERVER/next.ipxe \
 			--dhcp-boot=tag:!ipxe,tag:efi64,$name,,$RIG_SERVER
 	else
-	bootrig_dnsmasq --dhcp-match=set:efi64,option:client-arch,7 \
-		--dhcp-match=set:efi64,option:client-arch,9 \
+	match=()
+	for a in "${efi_arches[@]}"; do match+=(--dhcp-match=set:efi64,option:client-arch,$a); done
+	bootrig_dnsmasq "${match[@]}" \
 		--dhcp-boot=tag:efi64,$name,,$RIG_SERVER --dhcp-option-force=210,$prefix
 	fi
 else
@@ -239,7 +254,7 @@ if [ "$mode" = bios ] && [ "$case" = missing ]; then
 	qemu_extra=(-device VGA -monitor "pipe:$work/mon")
 fi
 start=$(date +%s%N)
-( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150 "${qemu_extra[@]}"
+( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" $((150 * tmul)) "${qemu_extra[@]}"
   else bootrig_qemu_bios "$work/serial.log" 150 "${qemu_extra[@]}"; fi ) &
 qpid=$!
 # Wait (bounded) for the serial log to show a pattern; prints elapsed s.
@@ -267,7 +282,7 @@ if [ "$case" = sb-unsigned-loader ]; then
 	echo "ok: efi Secure Boot: $(grep -a -o -m1 'BdsDxe: failed to load Boot[0-9A-F]*' <<<"$log" | head -1): $(grep -a -o -m1 -E 'Access Denied|Security Violation' <<<"$log") at ${t_back} ms; the loader never started"
 	exit 0
 fi
-t_start=$(wait_log 'nbp: started|nbchain: started' 90) || fail "the loader never started"
+t_start=$(wait_log 'nbp: started|nbchain: started' $((90 * tmul))) || fail "the loader never started"
 case $case in sb-*)
 	bootrig_clean_log "$work/serial.log" | grep -a -q 'nbchain: started (Secure Boot on)' ||
 		fail "the loader does not see Secure Boot on";;
@@ -287,15 +302,15 @@ if [ "$case" = sb-unsigned-kernel ]; then
 	exit 0
 fi
 if [ "$mode" = efi ] && [ "$case" = chain ]; then
-	wait_log 'fetching tftp://.*/next.efi' 90 >/dev/null || fail "the loader did not fetch the UKI"
-	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker from the chained UKI"
+	wait_log 'fetching tftp://.*/next.efi' $((90 * tmul)) >/dev/null || fail "the loader did not fetch the UKI"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" $((120 * tmul))) || fail "no kernel marker from the chained UKI"
 	wait "$qpid"; qpid=
 	[ -n "${NB_E2E_SHOW:-}" ] && bootrig_clean_log "$work/serial.log" | grep -a -v '^$'
 	bootrig_clean_log "$work/serial.log" | grep -a -q 'chain: the image did not start' &&
 		fail "StartImage failed"
 	rrq=$(tshark -r "$work/guest.pcap" -Y 'tftp.source_file == "next.efi"' 2>/dev/null | wc -l)
-	[ "$rrq" -gt 0 ] || fail "no TFTP request for the UKI in the capture"
-	echo "ok: efi chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
+	[ "$rrq" -gt 0 ] || fail "no TFTP request for next.efi in the capture"
+	echo "ok: efi ${RIG_ARCH:-x86_64} chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
 elif [ "$case" = script ]; then
 	menu_ms=0
 	if [ "$mode" = efi ]; then
@@ -464,7 +479,7 @@ elif [ "$case" = http ]; then
 		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
 	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
 elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
-	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" $((120 * tmul))) || fail "no kernel marker"
 	wait "$qpid"; qpid=
 	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
 		fail "nginx did not serve the kernel to our loader"
@@ -494,11 +509,11 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
-	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
+	echo "ok: $mode ${RIG_ARCH:-x86_64} boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
 		"(loader to marker $((t_mark - t_start)) ms);" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
-	wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
+	wait_log 'fetch failed: .*missing/vmlinuz: not found' $((60 * tmul)) >/dev/null ||
 		fail "no clear 404 message on the console"
 	if [ "$mode" = efi ]; then back='returning to the firmware'; after='BdsDxe: failed to start Boot|Start PXE over IPv6'
 	else back='returning to the ROM'; after='No more network devices'; fi
@@ -513,6 +528,6 @@ else
 		grep -q 'fetch failed: .*missing/vmlinuz: not found' <<<"$screen" ||
 			fail "the 404 is not on the screen"
 	fi
-	t_back=$(wait_log "$after" 60) || fail "the firmware did not take control back"
-	echo "ok: $mode missing URL: error shown, firmware resumed at ${t_back} ms"
+	t_back=$(wait_log "$after" $((60 * tmul))) || fail "the firmware did not take control back"
+	echo "ok: $mode ${RIG_ARCH:-x86_64} missing URL: error shown, firmware resumed at ${t_back} ms"
 fi

@@ -5,6 +5,7 @@
 #   bootrig_up WORKDIR          namespace, tap, nginx serving WORKDIR/http
 #   bootrig_dnsmasq ARGS...     start dnsmasq with extra options
 #   bootrig_qemu_efi LOG SECS [qemu args]  OVMF PXE boot, serial to LOG
+#                               (RIG_ARCH=aarch64: AAVMF on QEMU's virt)
 #   bootrig_dnsmasq_http URL ARGS...  dnsmasq answering UEFI HTTP Boot
 #                               clients (vendor class HTTPClient) with URL
 #   bootrig_qemu_bios LOG SECS [qemu args] SeaBIOS + NIC PXE ROM
@@ -112,18 +113,24 @@ bootrig_clean_log() { sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$1" | tr -d '\r'; }
 
 bootrig_qemu_efi() {
 	local log=$1 secs=$2 fw=/usr/share/OVMF/OVMF_CODE_4M.fd
-	local vars=/usr/share/OVMF/OVMF_VARS_4M.fd machine=q35 fwopt=()
+	local vars=/usr/share/OVMF/OVMF_VARS_4M.fd fwopt=()
+	local machine=(qemu-system-x86_64 -accel tcg -M q35 -m 512)
 	shift 2
-	if [ -n "${RIG_OVMF:-}" ]; then
+	if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
+		# cortex-a57, not max: max's pointer authentication is slow
+		# under TCG.  AAVMF's flash images are 64 MiB each.
+		fw=/usr/share/AAVMF/AAVMF_CODE.fd vars=/usr/share/AAVMF/AAVMF_VARS.fd
+		machine=(qemu-system-aarch64 -accel tcg -M virt -cpu cortex-a57 -m 1024)
+	elif [ -n "${RIG_OVMF:-}" ]; then
 		fw=/usr/share/OVMF/OVMF_CODE_4M.$RIG_OVMF.fd
 		vars=/usr/share/OVMF/OVMF_VARS_4M.$RIG_OVMF.fd
-		machine=q35,smm=on
-		fwopt=(-global driver=cfi.pflash01,property=secure,value=on)
+		machine=(qemu-system-x86_64 -accel tcg -M q35,smm=on -m 512
+			-global driver=cfi.pflash01,property=secure,value=on)
 	fi
 	[ "${RIG_BOOT:-}" = http ] && fwopt+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
 		-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
 	cp "$vars" "$RIG_DIR/vars.fd" || return 1
-	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M $machine -m 512 "${fwopt[@]}" \
+	rig timeout "$secs" "${machine[@]}" "${fwopt[@]}" \
 		-nodefaults -nographic -serial stdio -no-reboot -pidfile "$RIG_DIR/qemu.pid" \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$fw" \
 		-drive if=pflash,format=raw,unit=1,file="$RIG_DIR/vars.fd" \

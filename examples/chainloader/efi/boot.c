@@ -87,11 +87,16 @@ EFI_STATUS efi_boot_register_initrd(const void *initrd, UINTN len)
  * db, dbx, MOK and SBAT the way shim checks its second stage.  shim
  * exports it with its own compiler's convention, not EFIAPI: on x86-64
  * that is the SysV ABI (called as EFIAPI, shim reads its arguments from
- * the wrong registers and rejects garbage). */
+ * the wrong registers and rejects garbage).  On arm64 both are AAPCS64. */
+#ifdef __x86_64__
+#define SHIM_ABI __attribute__((sysv_abi))
+#else
+#define SHIM_ABI
+#endif
 static EFI_GUID shim_lock_guid = {0x605dab50, 0xe046, 0x4300,
 				  {0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23}};
 struct shim_lock {
-	EFI_STATUS (__attribute__((sysv_abi)) *verify)(VOID *buffer, UINT32 size);
+	EFI_STATUS (SHIM_ABI *verify)(VOID *buffer, UINT32 size);
 	VOID *hash;
 	VOID *context;
 };

@@ -3,9 +3,9 @@
 
   pe-finish.py OBJCOPY IN.so SBAT.csv OUT.efi
 
-objcopy converts the ELF to an EFI application without the COFF symbol
-table (~18 KiB nothing reads: gnu-efi relocates through .dynamic and
-.rela) and adds the SBAT CSV as an .sbat section on the first 4 KiB page
+objcopy (of the ELF's architecture, x86_64 or aarch64) converts the ELF
+to an EFI application without the COFF symbol table (~18 KiB nothing
+reads: gnu-efi relocates through .dynamic and .rela) and adds the SBAT CSV as an .sbat section on the first 4 KiB page
 past the image (objcopy cannot compute that address itself).  Then the
 PE header gets the NX_COMPAT DLL characteristic (objcopy of binutils
 2.40 has no option for it) and a fresh checksum.  Fails if a section is
@@ -22,17 +22,27 @@ SHF_ALLOC = 0x2
 NX_COMPAT = 0x0100
 SCN_MEM_EXECUTE = 0x20000000
 SCN_MEM_WRITE = 0x80000000
+# ELF e_machine -> objcopy's PE target and the PE Machine it must write.
+TARGETS = {0x3e: ('efi-app-x86_64', 0x8664), 0xb7: ('efi-app-aarch64', 0xaa64)}
 # The ELF sections the PE keeps (gnu-efi's layout).
 KEEP = ['.text', '.sdata', '.data', '.dynamic', '.dynsym', '.rel', '.rela',
         '.rel.*', '.rela.*', '.reloc']
 
 
-def elf_end(path):
-    """First page-aligned address past every allocated section."""
+def elf_read(path):
+    """The ELF64 file's bytes and its (objcopy target, PE Machine)."""
     with open(path, 'rb') as f:
         elf = f.read()
     if elf[:4] != b'\x7fELF' or elf[4] != 2:
         sys.exit(f'{path}: not an ELF64 file')
+    machine, = struct.unpack_from('<H', elf, 0x12)
+    if machine not in TARGETS:
+        sys.exit(f'{path}: no EFI target for ELF machine {machine:#x}')
+    return elf, TARGETS[machine]
+
+
+def elf_end(elf):
+    """First page-aligned address past every allocated section."""
     shoff, = struct.unpack_from('<Q', elf, 0x28)
     shentsize, shnum = struct.unpack_from('<HH', elf, 0x3a)
     end = 0
@@ -60,13 +70,14 @@ def checksum(pe, csum_off):
 
 def main():
     objcopy, so, sbat, out = sys.argv[1:5]
+    elf, (target, pe_machine) = elf_read(so)
     args = [objcopy]
     for s in KEEP + ['.sbat']:
         args += ['-j', s]
     args += ['--add-section', f'.sbat={sbat}',
              '--set-section-flags', '.sbat=contents,alloc,load,readonly,data',
-             '--change-section-address', f'.sbat={elf_end(so):#x}',
-             '--strip-all', '--target', 'efi-app-x86_64', '--subsystem=10', so, out]
+             '--change-section-address', f'.sbat={elf_end(elf):#x}',
+             '--strip-all', '--target', target, '--subsystem=10', so, out]
     subprocess.run(args, check=True)
 
     with open(out, 'rb') as f:
@@ -74,6 +85,8 @@ def main():
     pe_off, = struct.unpack_from('<I', pe, 0x3c)
     if pe[pe_off:pe_off + 4] != b'PE\0\0':
         sys.exit(f'{out}: not a PE file')
+    if struct.unpack_from('<H', pe, pe_off + 4)[0] != pe_machine:
+        sys.exit(f'{out}: PE machine is not {pe_machine:#x}')
     nsec, = struct.unpack_from('<H', pe, pe_off + 6)
     opt_size, = struct.unpack_from('<H', pe, pe_off + 20)
     opt = pe_off + 24
