@@ -5,6 +5,8 @@
 
 # One way, upstream (kernel host -> server): 2000 UDP datagrams, 10 %.
 # Binomial sd = sqrt(2000 * 0.1 * 0.9) = 13.4 datagrams; allow 4.5 sd.
+# 1000 datagrams/s: at 4000/s a loaded CI machine (ASan, QEMU next door)
+# dropped another 13 % in socket buffers, which is not nbemu's loss.
 nbns_up --b2a-loss 10 --seed 7 || fail "nbns_up"
 nbns_exec_kernel ping -c 3 -i 0.05 -W 1 "$NBNS_SERVER_IP" >/dev/null # ARP warm-up
 port=$((6000 + RANDOM % 1000))
@@ -13,7 +15,7 @@ nbns_exec_server timeout 30 "$NBBLAST" udp-recv --port "$port" --count 2000 --ti
 rp=$!
 sleep 0.3
 nbns_exec_kernel timeout 30 "$NBBLAST" udp-send --host "$NBNS_SERVER_IP" --port "$port" \
-	--count 2000 --pps 4000 || fail "udp-send"
+	--count 2000 --pps 1000 || fail "udp-send"
 wait "$rp"
 got=$(sed -n 's/^received=//p' "$NBNS_DIR/udp.out")
 echo "udp: 2000 sent, $got received through 10 % loss"
