@@ -12,17 +12,7 @@
 #include <cmocka.h>
 
 #include "tls/tls_int.h"
-
-static size_t slurp(const char *name, uint8_t *buf, size_t cap)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/data/%s", TLS_TEST_DIR, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	size_t n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
+#include "test_data.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
 
