@@ -205,6 +205,26 @@ struct nb_tls_stats {
 
 struct nb_tls_client;
 
+/** The iPAddress subjectAltName walk of one chain (private). */
+struct nb_tls_san {
+	/** @cond PRIVATE */
+	uint32_t ip;       /* Address wanted (host order). */
+	uint32_t pos;      /* Certificate bytes seen. */
+	uint32_t len;      /* Current element's length. */
+	uint32_t left;     /* Its body bytes still to come. */
+	uint32_t end[7];   /* Ends of the containers entered. */
+	uint8_t depth;     /* How many are open. */
+	uint8_t state;     /* Where in a TLV (san.c). */
+	uint8_t tag;       /* Current element's tag. */
+	uint8_t nlen;      /* Length bytes still to come. */
+	uint8_t got;       /* Body bytes kept in val. */
+	uint8_t val[4];    /* The body's first bytes (OID, address). */
+	bool in_san;       /* This extension is subjectAltName. */
+	bool matched;      /* The address was found. */
+	bool want;         /* An IP URL: the chain needs a match. */
+	/** @endcond */
+};
+
 /**
  * One TLS connection (caller-owned; fields private).  It runs over the
  * struct nb_tcp_conn of the HTTP part it is attached to and must not
@@ -243,6 +263,7 @@ struct nb_tls {
 	uint8_t pend[NB_HTTP_SEND_BUF];
 	const br_x509_class *xvt;      /* Our X.509 wrapper (engine's view). */
 	br_x509_decoder_context dc;    /* skip_time: the cert's own dates. */
+	struct nb_tls_san san;         /* IP URLs: the address SAN check. */
 	br_x509_minimal_context xc;    /* Chain, name and date checks. */
 	br_ssl_client_context sc;      /* Engine and client state. */
 	/** @endcond */

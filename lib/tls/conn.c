@@ -13,6 +13,7 @@
 
 #include "core/mem.h"
 #include "netboot/stack.h"
+#include "netboot/url.h"
 #include "tls/tls_int.h"
 
 #define PUMP_ROUNDS 64u
@@ -97,7 +98,10 @@ static int start(struct nb_tls *t)
 		br_ssl_engine_set_session_parameters(e, sp);
 		memcpy(t->offered_id, sp->session_id, sizeof(t->offered_id));
 	}
-	if (!br_ssl_client_reset(sc, t->host, t->offered)) {
+	/* No SNI for an address (RFC 6066 3: HostName is never a literal). */
+	uint32_t ip;
+	bool is_ip = nb_ipv4_parse(t->host, t->host_len, &ip) == 0;
+	if (!br_ssl_client_reset(sc, is_ip ? NULL : t->host, t->offered)) {
 		int be = br_ssl_engine_last_error(e);
 		return fail(t, nb_tls_code(be) ? nb_tls_code(be) : -NB_ETLS,
 			    be);

@@ -11,6 +11,14 @@ extern const br_x509_class nb_tls_x509_vtable;
 /* Set up t->xc and t->xvt for a new chain (x509.c). */
 void nb_tls_x509_setup(struct nb_tls *t);
 
+/* The iPAddress SAN walk (san.c): feed the end-entity certificate's DER
+ * in any pieces; s->matched tells whether @p ip (host order) is one of
+ * its iPAddress names.  nb_tls_san_stop() ends the walk (at the
+ * certificate's end). */
+void nb_tls_san_init(struct nb_tls_san *s, uint32_t ip);
+void nb_tls_san_push(struct nb_tls_san *s, const uint8_t *buf, size_t len);
+void nb_tls_san_stop(struct nb_tls_san *s);
+
 /* Session cache (cache.c). */
 const br_ssl_session_parameters *nb_tls_cache_find(struct nb_tls_cache *c,
 						   const char *host,

@@ -10,10 +10,15 @@
  *
  * insecure: no server name is checked and "no trusted anchor" is
  * accepted; the key is still taken from the certificate.
+ *
+ * An IP URL: the minimal engine gets no name (it would match the dotted
+ * text against DNS names, which RFC 6125 forbids); san.c looks for the
+ * address among the end-entity certificate's iPAddress names instead.
  */
 #include <stddef.h>
 
 #include "core/mem.h"
+#include "netboot/url.h"
 #include "tls/tls_int.h"
 
 /* The unix epoch in BearSSL's days since 0000-01-01. */
@@ -33,8 +38,12 @@ static bool skip_dates(const struct nb_tls *t)
 static void w_start_chain(const br_x509_class **ctx, const char *name)
 {
 	struct nb_tls *t = tls_of(ctx);
+	uint32_t ip = 0;
+	bool is_ip = nb_ipv4_parse(t->host, t->host_len, &ip) == 0;
+	nb_tls_san_init(&t->san, ip);
+	t->san.want = is_ip && !t->cl->cfg.insecure;
 	t->xc.vtable->start_chain(&t->xc.vtable,
-				  t->cl->cfg.insecure ? NULL : name);
+				  t->cl->cfg.insecure || is_ip ? NULL : name);
 }
 
 static void no_dn(void *ctx, const void *buf, size_t len)
@@ -64,12 +73,16 @@ static void w_append(const br_x509_class **ctx, const unsigned char *buf,
 			br_x509_minimal_set_time(&t->xc, t->dc.notbefore_days,
 						 t->dc.notbefore_seconds);
 	}
+	if (t->san.want)
+		nb_tls_san_push(&t->san, buf, len);
 	t->xc.vtable->append(&t->xc.vtable, buf, len);
 }
 
 static void w_end_cert(const br_x509_class **ctx)
 {
 	struct nb_tls *t = tls_of(ctx);
+	/* The server's own certificate comes first; the rest are CAs. */
+	nb_tls_san_stop(&t->san);
 	t->xc.vtable->end_cert(&t->xc.vtable);
 }
 
@@ -79,6 +92,8 @@ static unsigned w_end_chain(const br_x509_class **ctx)
 	unsigned err = t->xc.vtable->end_chain(&t->xc.vtable);
 	if (err == BR_ERR_X509_NOT_TRUSTED && t->cl->cfg.insecure)
 		err = 0;
+	if (err == 0 && t->san.want && !t->san.matched)
+		err = BR_ERR_X509_BAD_SERVER_NAME;
 	return err;
 }
 

@@ -2,8 +2,9 @@
 # HTTPS downloads by our stack (nbget on tap0) inside the namespaces
 # tests/lib/netns.sh creates (removed on exit): a private CA made here
 # (tests/tls/mkca.sh), nginx with TLS 1.2 and one port per cipher suite,
-# curl with the same CA as a cross-check, openssl s_server -WWW as a second
-# implementation, session resumption counted, and hostile servers
+# curl with the same CA as a cross-check, openssl s_server -WWW and
+# lighttpd (mod_openssl) as other implementations, IP URLs matched against
+# iPAddress names only, session resumption counted, and hostile servers
 # (hostile_tls.py) that must each end with a clear error, quickly.
 #
 # usage: hosted_tls.sh NBGET NBEMU   (needs root)
@@ -14,11 +15,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "${NBNS_LIB:-$here/../lib/netns.sh}"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for t in nginx dnsmasq openssl curl python3 ss sha256sum; do
+for t in nginx dnsmasq lighttpd openssl curl python3 ss sha256sum; do
 	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+[ -f /usr/lib/lighttpd/mod_openssl.so ] || fail "missing: lighttpd-mod-openssl"
 
 pids=()
 cleanup() {
@@ -35,7 +38,7 @@ C=$D/ca
 N=www.boot.test
 mkdir -p "$W" "$D/out" "$D/ngx" "$C"
 chmod 755 "$D"
-"$here/mkca.sh" "$C" "$N" "$S"
+"$here/mkca.sh" "$C" "$N" "$S" --ip-leaves
 head -c $((64 << 20)) /dev/urandom >"$W/64m"
 head -c $((1 << 20)) /dev/urandom >"$W/1m"
 chmod -R a+rX "$W"
@@ -61,6 +64,8 @@ done
 srv 8450 wrongname ECDHE-RSA-AES128-GCM-SHA256
 srv 8451 expired ECDHE-RSA-AES128-GCM-SHA256
 srv 8452 rsa AES128-SHA    # RSA key exchange only: we offer none of it
+srv 8453 ip-only ECDHE-ECDSA-AES128-GCM-SHA256
+srv 8454 dns-ip ECDHE-ECDSA-AES128-GCM-SHA256
 cat >"$D/nginx.conf" <<NGX
 daemon off;
 user root;
@@ -91,16 +96,32 @@ pids+=($!)
 	-quiet -accept "$S:8460" -cert "$C/ec.pem" -key "$C/ec.key" \
 	-cert_chain "$C/inter.pem" -tls1_2 -WWW) >/dev/null 2>&1 &
 pids+=($!)
+cat >"$D/lighttpd.conf" <<LTD
+server.modules = ("mod_openssl")
+server.document-root = "$W"
+server.bind = "$S"
+server.port = 8480
+server.pid-file = "$D/lighttpd.pid"
+server.errorlog = "$D/lighttpd.log"
+mimetype.assign = ("" => "application/octet-stream")
+ssl.engine = "enable"
+ssl.pemfile = "$C/rsa.chain.pem"
+ssl.privkey = "$C/rsa.key"
+ssl.openssl.ssl-conf-cmd = ("MinProtocol" => "TLSv1.2", "MaxProtocol" => "TLSv1.2")
+LTD
+nbns_exec_server timeout 900 "$LIGHTTPD" -D -f "$D/lighttpd.conf" &
+pids+=($!)
 HOSTILE_LIFETIME=900 nbns_exec_server timeout 900 python3 "$here/hostile_tls.py" \
 	"$S" 8470 "$C/rsa.chain.pem" "$C/rsa.key" &
 pids+=($!)
 for _ in $(seq 100); do
 	l=$(nbns_exec_server ss -ltn)
 	grep -q ":8452 " <<<"$l" && grep -q ":8460 " <<<"$l" &&
-		grep -q ":8474 " <<<"$l" && break
+		grep -q ":8474 " <<<"$l" && grep -q ":8480 " <<<"$l" && break
 	sleep 0.1
 done
-grep -q ":8474 " <<<"$(nbns_exec_server ss -ltn)" || fail "servers did not start"
+l=$(nbns_exec_server ss -ltn)
+grep -q ":8474 " <<<"$l" && grep -q ":8480 " <<<"$l" || fail "servers did not start"
 
 ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S")
 get() {
@@ -143,11 +164,16 @@ for i in "${!suites[@]}"; do
 		fail "curl ${suites[$i]}"
 	[ "$(sha "$D/out/curl-$p")" = "$(sha "$W/64m")" ] || fail "curl ${suites[$i]}: differs"
 done
-echo "--- trust anchors: DER root, an IP URL (DNS SAN of the address)"
+echo "--- trust anchors: DER root"
 ok der-anchor "https://$N:8440/1m" "$W/1m" --ca "$C/root.der"
+echo "--- IP URLs: the address as an iPAddress name, never as a DNS name"
 ok ip-url "https://$S:8443/1m" "$W/1m" "${CA[@]}"
-echo "--- second implementation: openssl s_server -WWW"
+ok ip-san-only "https://$S:8453/1m" "$W/1m" "${CA[@]}"
+bad ip-as-dns-name "https://$S:8454/1m" "wrong certificate name" "${CA[@]}"
+bad name-vs-ip-san "https://$N:8453/1m" "wrong certificate name" "${CA[@]}"
+echo "--- other implementations: openssl s_server -WWW, lighttpd (mod_openssl)"
 ok s_server "https://$N:8460/1m" "$W/1m" "${CA[@]}"
+ok lighttpd "https://$N:8480/64m" "$W/64m" "${CA[@]}"
 echo "--- session resumption: --parallel 4 does one full handshake"
 ok parallel4 "https://$N:8440/64m" "$W/64m" "${CA[@]}" --parallel 4
 grep -q "full_handshakes=1 resumed=[1-9]" <<<"$LAST_ERR" ||

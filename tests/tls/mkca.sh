@@ -3,10 +3,12 @@
 # P-256) and leaves for NAME (and IP): rsa (RSA-2048), ec (ECDSA P-256),
 # expired (RSA, validity over), wrongname (for another name); a second,
 # unrelated root (other-root.pem) for the wrong-CA case.  Each leaf's
-# *.chain.pem holds leaf + intermediate, as servers send it.
-#   mkca.sh DIR NAME IP
+# *.chain.pem holds leaf + intermediate, as servers send it.  With
+# --ip-leaves also: ip-only (only an iPAddress SAN of IP) and dns-ip (only
+# a DNS SAN holding IP's dotted text, which must not pass for an IP URL).
+#   mkca.sh DIR NAME IP [--ip-leaves]
 set -euo pipefail
-d=$1 name=$2 ip=$3
+d=$1 name=$2 ip=$3 ipleaves=${4:-}
 cd "$d"
 ossl() { openssl "$@" 2>/dev/null; }
 ossl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.pem \
@@ -34,4 +36,8 @@ leaf ec "ec -pkeyopt ec_paramgen_curve:P-256" "DNS:$name,DNS:$ip,IP:$ip" 30
 leaf wrongname "rsa:2048" "DNS:other.example" 30
 # Not valid any more: notAfter one day before notBefore's today.
 leaf expired "rsa:2048" "DNS:$name,DNS:$ip,IP:$ip" -1
+if [ "$ipleaves" = --ip-leaves ]; then
+	leaf ip-only "ec -pkeyopt ec_paramgen_curve:P-256" "IP:$ip" 30
+	leaf dns-ip "ec -pkeyopt ec_paramgen_curve:P-256" "DNS:$ip" 30
+fi
 openssl x509 -in root.pem -outform der -out root.der

@@ -10,17 +10,7 @@
 #include <cmocka.h>
 
 #include "netboot/tls.h"
-
-static size_t slurp(const char *name, uint8_t *buf, size_t cap)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/data/%s", TLS_TEST_DIR, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	size_t n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
+#include "test_data.h"
 
 static uint8_t mem[64 << 10];
 static uint8_t file[16 << 10];
