@@ -2,7 +2,8 @@
 # Build the library proper freestanding and check the contract: undefined
 # symbols only memcpy/memmove/memset/memcmp, no mutable globals, and report
 # .text size and the worst stack frame (<= 512 bytes).  The same contract
-# for what TLS images add (lib/tls and third_party/bearssl's BearSSL).
+# for what TLS images add (lib/tls and third_party/bearssl's BearSSL) and
+# for lib/ip6's archive.
 #   check-freestanding.sh [OUT [ARCH...]]
 # ARCH defaults to x86_64 i386 (the host's gcc); aarch64, riscv64 and s390x
 # use Debian's cross gcc and scripts/cross/ARCH-freestanding.ini
@@ -77,6 +78,24 @@ check_one() {
 		fi
 		echo "freestanding $arch -O$opt: TLS adds .text $("${tool}size" -t "${tlsa[@]}" |
 			awk 'END{print $1}') bytes (lib/tls and all of BearSSL we compile)"
+	fi
+	# lib/ip6's archive: the same contract over the core library alone.
+	local ip6a=$d/libnetboot_ip6.a
+	if [ -f "$ip6a" ]; then
+		"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$a" "$ip6a" -Wl,--no-whole-archive \
+			-o "$d/whole-ip6.o" ||
+			{ echo "FAIL $arch -O$opt: relocatable link with ip6"; return 1; }
+		undef=$("${tool}nm" -u "$d/whole-ip6.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
+			grep -vxE 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_' || true)
+		if [ -n "$undef" ]; then
+			echo "FAIL $arch -O$opt: ip6: undefined symbols beyond mem*:" $undef; rc=1
+		fi
+		globals=$("${tool}nm" "$ip6a" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
+		if [ -n "$globals" ]; then
+			echo "FAIL $arch -O$opt: ip6: mutable globals: $globals"; rc=1
+		fi
+		echo "freestanding $arch -O$opt: ip6 adds .text $("${tool}size" -t "$ip6a" |
+			awk 'END{print $1}') bytes (lib/ip6)"
 	fi
 	text=$("${tool}size" -t "$a" | awk 'END{print $1}')
 	worst=$(find "$d" -name '*.su' -exec cat {} + | sort -t$'\t' -k2 -n | tail -1)
