@@ -15,6 +15,31 @@ shift || true
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 i386)
 
+# add_on LABEL WHAT ALLOW ARCHIVE...: the contract for archives an image
+# links on top of the library (called by check_one, whose gcc, tool,
+# arch, opt, d and a it reads): every symbol they need resolves among
+# them and the library but those ALLOW matches, no mutable globals; prints
+# their .text.  Returns 1 on any failure.
+add_on() {
+	local label=$1 what=$2 allow=$3 undef globals r=0
+	shift 3
+	"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$a" "$@" -Wl,--no-whole-archive \
+		-o "$d/whole-$label.o" ||
+		{ echo "FAIL $arch -O$opt: relocatable link with $label"; return 1; }
+	undef=$("${tool}nm" -u "$d/whole-$label.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
+		grep -vxE "$allow" || true)
+	if [ -n "$undef" ]; then
+		echo "FAIL $arch -O$opt: $label: undefined symbols beyond mem*: ${undef//$'\n'/ }"; r=1
+	fi
+	globals=$("${tool}nm" "$@" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
+	if [ -n "$globals" ]; then
+		echo "FAIL $arch -O$opt: $label: mutable globals: $globals"; r=1
+	fi
+	echo "freestanding $arch -O$opt: $label adds .text $("${tool}size" -t "$@" |
+		awk 'END{print $1}') bytes ($what)"
+	return $r
+}
+
 # check_one ARCH OPT DIR: build DIR for ARCH at -OOPT and check it; prints
 # one "freestanding" line plus a FAIL line per broken rule; returns 1 on
 # any failure.  Called in an `||` list, where set -e does not apply, so
@@ -64,38 +89,12 @@ check_one() {
 	done
 	[ -f "$d/libbearssl.a" ] || allow="$allow|br_.*"
 	if [ ${#tlsa[@]} -gt 0 ]; then
-		"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$a" "${tlsa[@]}" -Wl,--no-whole-archive \
-			-o "$d/whole-tls.o" ||
-			{ echo "FAIL $arch -O$opt: relocatable link with TLS"; return 1; }
-		undef=$("${tool}nm" -u "$d/whole-tls.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
-			grep -vxE "$allow" || true)
-		if [ -n "$undef" ]; then
-			echo "FAIL $arch -O$opt: TLS: undefined symbols beyond mem*:" $undef; rc=1
-		fi
-		globals=$("${tool}nm" "${tlsa[@]}" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
-		if [ -n "$globals" ]; then
-			echo "FAIL $arch -O$opt: TLS: mutable globals: $globals"; rc=1
-		fi
-		echo "freestanding $arch -O$opt: TLS adds .text $("${tool}size" -t "${tlsa[@]}" |
-			awk 'END{print $1}') bytes (lib/tls and all of BearSSL we compile)"
+		add_on TLS "lib/tls and all of BearSSL we compile" "$allow" "${tlsa[@]}" || rc=1
 	fi
 	# lib/ip6's archive: the same contract over the core library alone.
-	local ip6a=$d/libnetboot_ip6.a
-	if [ -f "$ip6a" ]; then
-		"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$a" "$ip6a" -Wl,--no-whole-archive \
-			-o "$d/whole-ip6.o" ||
-			{ echo "FAIL $arch -O$opt: relocatable link with ip6"; return 1; }
-		undef=$("${tool}nm" -u "$d/whole-ip6.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
-			grep -vxE 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_' || true)
-		if [ -n "$undef" ]; then
-			echo "FAIL $arch -O$opt: ip6: undefined symbols beyond mem*:" $undef; rc=1
-		fi
-		globals=$("${tool}nm" "$ip6a" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
-		if [ -n "$globals" ]; then
-			echo "FAIL $arch -O$opt: ip6: mutable globals: $globals"; rc=1
-		fi
-		echo "freestanding $arch -O$opt: ip6 adds .text $("${tool}size" -t "$ip6a" |
-			awk 'END{print $1}') bytes (lib/ip6)"
+	if [ -f "$d/libnetboot_ip6.a" ]; then
+		add_on ip6 "lib/ip6" 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_' \
+			"$d/libnetboot_ip6.a" || rc=1
 	fi
 	text=$("${tool}size" -t "$a" | awk 'END{print $1}')
 	worst=$(find "$d" -name '*.su' -exec cat {} + | sort -t$'\t' -k2 -n | tail -1)
