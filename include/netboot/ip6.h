@@ -50,17 +50,17 @@
  * pp_* fields say which ICMPv6 Parameter Problem the sender deserves.
  */
 struct nb_ip6_info {
-	uint16_t end;       /**< Bytes of the packet proper (40 + payload
+	uint32_t end;       /**< Bytes of the packet proper (40 + payload
 				 length); trailing link padding excluded. */
-	uint16_t off;       /**< Offset of the upper-layer header (or of
+	uint32_t off;       /**< Offset of the upper-layer header (or of
 				 the fragment data when @ref frag). */
 	uint8_t proto;      /**< Upper-layer protocol (or NB_IP6_NONE). */
 	uint8_t hop_limit;  /**< The header's hop limit. */
 	bool frag;          /**< A real fragment (not atomic): @ref off is
 				 its data; give it to nb_ip6_reasm_add(). */
 	bool more;          /**< Fragment: M flag. */
-	uint16_t frag_at;   /**< Fragment: offset of the fragment header. */
-	uint16_t nh_at;     /**< Offset of the Next Header field naming
+	uint32_t frag_at;   /**< Fragment: offset of the fragment header. */
+	uint32_t nh_at;     /**< Offset of the Next Header field naming
 				 @ref proto (the fragment header when
 				 @ref frag): a Parameter Problem code 1
 				 points here when no one takes @ref proto. */

@@ -66,7 +66,7 @@ static struct nb_ip6_reasm_slot *slot_for(struct nb_ip6_reasm *r,
 	pick->started_ms = now_ms;
 	pick->id = in->frag_id;
 	pick->total = 0;
-	pick->unfrag = in->frag_at;
+	pick->unfrag = (uint16_t)in->frag_at;
 	memcpy(pick->src, pkt + 8, 16);
 	memcpy(pick->dst, pkt + 24, 16);
 	nb_rangeset_init(&pick->set, pick->range, NB_IP6_REASM_HOLES);
@@ -94,8 +94,10 @@ int nb_ip6_reasm_add(struct nb_ip6_reasm *r, const uint8_t *pkt,
 		     const struct nb_ip6_info *in, uint64_t now_ms,
 		     const uint8_t **out, size_t *out_len)
 {
-	if (!in->frag || in->off > in->end || in->frag_at + 8u != in->off)
+	if (!in->frag || in->off > in->end || in->frag_at + 8 != in->off)
 		return -NB_EINVAL;
+	if (in->off > r->cap)
+		return -NB_ETOOBIG; /* the unfragmentable part alone */
 	nb_ip6_reasm_expire(r, now_ms);
 	struct nb_ip6_reasm_slot *s = slot_for(r, pkt, in, now_ms);
 	const uint8_t *data = pkt + in->off;

@@ -95,7 +95,7 @@ int nb_ip6_parse(const uint8_t *pkt, size_t len, struct nb_ip6_info *in)
 	uint8_t next = pkt[6];
 	int rc;
 
-	in->end = (uint16_t)end;
+	in->end = (uint32_t)end;
 	in->hop_limit = pkt[7];
 	for (;;) {
 		size_t hlen;
@@ -144,18 +144,18 @@ int nb_ip6_parse(const uint8_t *pkt, size_t len, struct nb_ip6_info *in)
 				return problem(in, pkt, -NB_EPROTO, 3, 0);
 			in->frag = true;
 			in->more = more;
-			in->frag_at = (uint16_t)at;
-			in->nh_at = (uint16_t)nh_at;
+			in->frag_at = (uint32_t)at;
+			in->nh_at = (uint32_t)nh_at;
 			in->frag_off = (uint16_t)off;
 			in->frag_id = nb_get32(pkt + at + 4);
 			in->proto = pkt[at];
-			in->off = (uint16_t)(at + 8);
+			in->off = (uint32_t)(at + 8);
 			return 0;
 		}
 		case NB_IP6_NONE:
-			in->nh_at = (uint16_t)nh_at;
+			in->nh_at = (uint32_t)nh_at;
 			in->proto = next;
-			in->off = (uint16_t)end;
+			in->off = (uint32_t)end;
 			return 0;
 		default:
 			/* Upper layer.  Known extension headers we do not
@@ -163,9 +163,9 @@ int nb_ip6_parse(const uint8_t *pkt, size_t len, struct nb_ip6_info *in)
 			 * shim6 140) are unknown next headers to a host
 			 * without them: the upper layer says so (-NB_ENOTSUP
 			 * and code 1 when it has no handler). */
-			in->nh_at = (uint16_t)nh_at;
+			in->nh_at = (uint32_t)nh_at;
 			in->proto = next;
-			in->off = (uint16_t)at;
+			in->off = (uint32_t)at;
 			return 0;
 		}
 		nh_at = at;

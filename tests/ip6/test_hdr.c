@@ -18,6 +18,22 @@ static void plain_udp(void **state)
 	assert_int_equal(in.nh_at, 6);
 }
 
+/* The largest payload: offsets past 65535 stay exact. */
+static void largest_payload(void **state)
+{
+	(void)state;
+	static uint8_t big[40 + 65535];
+	static uint8_t body[65535];
+	body[0] = NB_IP6_UDP;
+	body[1] = 255; /* 2 KiB of destination options, then UDP */
+	memset(body + 2, 0, 2048 - 2); /* Pad1s */
+	pk(big, PEER, SELF, NB_IP6_DSTOPTS, 64, body, sizeof(body));
+	assert_int_equal(nb_ip6_parse(big, sizeof(big), &in), 0);
+	assert_int_equal(in.end, 40 + 65535);
+	assert_int_equal(in.off, 40 + 2048);
+	assert_int_equal(in.proto, NB_IP6_UDP);
+}
+
 static void bad_fixed_header(void **state)
 {
 	(void)state;
@@ -182,6 +198,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plain_udp),
+		cmocka_unit_test(largest_payload),
 		cmocka_unit_test(bad_fixed_header),
 		cmocka_unit_test(hopopts_only_first),
 		cmocka_unit_test(unknown_options),
