@@ -2,7 +2,8 @@
 # Build the library proper freestanding and check the contract: undefined
 # symbols only memcpy/memmove/memset/memcmp, no mutable globals, and report
 # .text size and the worst stack frame (<= 512 bytes).  The same contract
-# for what TLS images add (lib/tls and third_party/bearssl's BearSSL).
+# for what TLS images add (lib/tls and third_party/bearssl's BearSSL) and
+# for lib/ip6's archive.
 #   check-freestanding.sh [OUT [ARCH...]]
 # ARCH defaults to x86_64 i386 (the host's gcc); aarch64, riscv64 and s390x
 # use Debian's cross gcc and scripts/cross/ARCH-freestanding.ini
@@ -13,6 +14,31 @@ out=${1:-$top/build-free}
 shift || true
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 i386)
+
+# add_on LABEL WHAT ALLOW ARCHIVE...: the contract for archives an image
+# links on top of the library (called by check_one, whose gcc, tool,
+# arch, opt, d and a it reads): every symbol they need resolves among
+# them and the library but those ALLOW matches, no mutable globals; prints
+# their .text.  Returns 1 on any failure.
+add_on() {
+	local label=$1 what=$2 allow=$3 undef globals r=0
+	shift 3
+	"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$a" "$@" -Wl,--no-whole-archive \
+		-o "$d/whole-$label.o" ||
+		{ echo "FAIL $arch -O$opt: relocatable link with $label"; return 1; }
+	undef=$("${tool}nm" -u "$d/whole-$label.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
+		grep -vxE "$allow" || true)
+	if [ -n "$undef" ]; then
+		echo "FAIL $arch -O$opt: $label: undefined symbols beyond mem*: ${undef//$'\n'/ }"; r=1
+	fi
+	globals=$("${tool}nm" "$@" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
+	if [ -n "$globals" ]; then
+		echo "FAIL $arch -O$opt: $label: mutable globals: $globals"; r=1
+	fi
+	echo "freestanding $arch -O$opt: $label adds .text $("${tool}size" -t "$@" |
+		awk 'END{print $1}') bytes ($what)"
+	return $r
+}
 
 # check_one ARCH OPT DIR: build DIR for ARCH at -OOPT and check it; prints
 # one "freestanding" line plus a FAIL line per broken rule; returns 1 on
@@ -63,20 +89,12 @@ check_one() {
 	done
 	[ -f "$d/libbearssl.a" ] || allow="$allow|br_.*"
 	if [ ${#tlsa[@]} -gt 0 ]; then
-		"${gcc[@]}" -r -nostdlib -Wl,--whole-archive "$a" "${tlsa[@]}" -Wl,--no-whole-archive \
-			-o "$d/whole-tls.o" ||
-			{ echo "FAIL $arch -O$opt: relocatable link with TLS"; return 1; }
-		undef=$("${tool}nm" -u "$d/whole-tls.o" | awk 'NF{print $NF}' | grep -v ':$' | sort -u |
-			grep -vxE "$allow" || true)
-		if [ -n "$undef" ]; then
-			echo "FAIL $arch -O$opt: TLS: undefined symbols beyond mem*:" $undef; rc=1
-		fi
-		globals=$("${tool}nm" "${tlsa[@]}" | awk '$2 ~ /^[DdBbCc]$/ {print $3}' | sort -u || true)
-		if [ -n "$globals" ]; then
-			echo "FAIL $arch -O$opt: TLS: mutable globals: $globals"; rc=1
-		fi
-		echo "freestanding $arch -O$opt: TLS adds .text $("${tool}size" -t "${tlsa[@]}" |
-			awk 'END{print $1}') bytes (lib/tls and all of BearSSL we compile)"
+		add_on TLS "lib/tls and all of BearSSL we compile" "$allow" "${tlsa[@]}" || rc=1
+	fi
+	# lib/ip6's archive: the same contract over the core library alone.
+	if [ -f "$d/libnetboot_ip6.a" ]; then
+		add_on ip6 "lib/ip6" 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_' \
+			"$d/libnetboot_ip6.a" || rc=1
 	fi
 	text=$("${tool}size" -t "$a" | awk 'END{print $1}')
 	worst=$(find "$d" -name '*.su' -exec cat {} + | sort -t$'\t' -k2 -n | tail -1)
