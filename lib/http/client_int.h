@@ -30,7 +30,7 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 uint64_t nb_http_part_progress(const struct nb_http_part *p);
 
 /* Retry policy (retry.c).  Set up the tries and time of a download
- * starting at @p now (inline: nb_http_start() is its only caller). */
+ * starting, or making progress again, at @p now. */
 static inline void nb_http_retry_init(struct nb_http *h, uint64_t now)
 {
 	uint8_t n = h->cfg.max_resumes;
