@@ -142,10 +142,7 @@ echo "--- $N clients x 8 MiB, nginx killed and restarted mid-storm"
 # Killed once a quarter of the crowd is downloading (bounded wait): a
 # fixed delay missed the storm whenever the clients started late.
 (
-	for _ in $(seq 300); do
-		[ "$(nbns_exec_server ss -Htn state established '( sport = :8080 )' | wc -l)" -ge $((N / 4)) ] && break
-		sleep 0.1
-	done
+	storm_busy 8080 $((N / 4)) || echo "restart: not $((N / 4)) downloading after 30 s"
 	kill "$(cat "$D/ngx/nginx.pid")"; sleep 0.5; start_nginx
 ) >"$D/restart-bg.log" 2>&1 &
 bg=$!
