@@ -2,9 +2,9 @@
 # Boot storm benchmark (not a test): N clients start within one second and
 # fetch one 16 MiB image through nbemu (1 Gbit/s, 250 KB drop-tail queue,
 # RTT 2 ms).  Rows: our HTTP (nbget, one tap each) from nginx, the same
-# with nginx restarted once a quarter of the crowd is downloading, curl (one namespace each, the kernel's TCP:
-# the fairness reference), our TFTP (windowsize 16) from dnsmasq and from
-# tftpd-hpa.  Columns: completion p50/p99/max from the first start, the
+# with nginx restarted once a quarter of the crowd is downloading, curl
+# (one namespace each, the kernel's TCP: the fairness reference), our TFTP
+# (windowsize 16) from dnsmasq and from tftpd-hpa.  See README.md.  Columns: completion p50/p99/max from the first start, the
 # ideal N x size / rate, p99/ideal, Jain's index over per-client rates,
 # server-side TCP retransmissions (nstat in the server namespace; for TFTP
 # the clients' duplicate blocks).
