@@ -2,9 +2,9 @@
 # Boot storm benchmark (not a test): N clients start within one second and
 # fetch one 16 MiB image through nbemu (1 Gbit/s, 250 KB drop-tail queue,
 # RTT 2 ms).  Rows: our HTTP (nbget, one tap each) from nginx, the same
-# with nginx restarted 2 s in, curl (one namespace each, the kernel's TCP:
-# the fairness reference), our TFTP (windowsize 16) from dnsmasq and from
-# tftpd-hpa.  Columns: completion p50/p99/max from the first start, the
+# with nginx restarted once a quarter of the crowd is downloading, curl
+# (one namespace each, the kernel's TCP: the fairness reference), our TFTP
+# (windowsize 16) from dnsmasq and from tftpd-hpa.  See README.md.  Columns: completion p50/p99/max from the first start, the
 # ideal N x size / rate, p99/ideal, Jain's index over per-client rates,
 # server-side TCP retransmissions (nstat in the server namespace; for TFTP
 # the clients' duplicate blocks).
@@ -77,7 +77,10 @@ row() { # KIND N
 	case $kind in
 	http|restart)
 		if [ "$kind" = restart ]; then
-			( sleep 2; kill "$(cat "$D/ngx/nginx.pid")"; sleep 0.5; start_nginx ) &
+			# Once a quarter of the crowd is downloading: a fixed
+			# 2 s missed the storm when the clients started late.
+			( storm_busy 8080 $((n / 4)); kill "$(cat "$D/ngx/nginx.pid")"
+			  sleep 0.5; start_nginx ) &
 			bg=$!
 		fi
 		storm_run "$n" "$out" nbns_exec_client timeout 600 "$NBGET" \

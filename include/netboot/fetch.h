@@ -124,13 +124,13 @@ struct nb_fetch_cfg {
 	const struct nb_tftp_io *tftp_io;
 	void *tftp_io_ctx; /**< Passed to every @ref tftp_io operation. */
 	/** HTTP retries (a dropped, reset, refused or timed-out connection, a
-	 *  502/503/504), per server: 0 for NB_HTTP_RESUME_MAX,
+	 *  502/503/504) in a row without progress, per server: 0 for NB_HTTP_RESUME_MAX,
 	 *  NB_FETCH_NO_RETRY for none.  Each waits an exponential backoff
 	 *  with full jitter, never less than the server's Retry-After, and
 	 *  resumes with Range from the first byte the sink lacks. */
 	uint8_t retries;
 	/** HTTP: no retry starts later than this after the start on a
-	 *  server (ms; 0 for NB_HTTP_RETRY_MS). */
+	 *  server or the last progress (ms; 0 for NB_HTTP_RETRY_MS). */
 	uint32_t retry_ms;
 	/** Other URLs of the same file (http://), tried in order when the
 	 *  URL given to nb_fetch_start() (then each mirror before) fails

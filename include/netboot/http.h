@@ -288,11 +288,12 @@ struct nb_http_cfg {
 	const char *user_agent;  /**< User-Agent (keep it under 100 bytes), or
 				      NULL for "libnetboot". */
 	uint32_t stall_ms;       /**< 0 for NB_HTTP_STALL_MS. */
-	uint8_t max_resumes;     /**< Retries (resumes) of the download, summed
-				      over its parts: 0 for NB_HTTP_RESUME_MAX;
-				      255 = none. */
+	uint8_t max_resumes;     /**< Retries (resumes) in a row without
+				      progress, summed over the parts: 0 for
+				      NB_HTTP_RESUME_MAX; 255 = none. */
 	uint32_t retry_ms;       /**< No retry starts later than this after
-				      the start: 0 for NB_HTTP_RETRY_MS. */
+				      the start or the last progress: 0 for
+				      NB_HTTP_RETRY_MS. */
 	uint64_t skip;           /**< Bytes at the start of the sink already
 				      held (a failover from another server):
 				      asked for from the byte after them. */
@@ -338,7 +339,8 @@ struct nb_http {
 	uint32_t retrans_done;   /**< Retransmissions of finished connections. */
 	uint32_t retry_after_ms; /**< The last response's Retry-After. */
 	struct nb_backoff backoff; /**< Retry timing and the count of tries. */
-	uint64_t started;        /**< Start time (bounds the retries). */
+	uint64_t started;        /**< Start or last progress (bounds the
+				      retries). */
 	uint64_t held;           /**< When it failed: contiguous bytes at the
 				      start of the sink (where a retry on
 				      another server resumes). */

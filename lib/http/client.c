@@ -179,12 +179,19 @@ static int resume(struct nb_http *h, struct nb_http_part *p, uint64_t now)
 {
 	if (p->retry_at == 0) {
 		int err = p->err;
+		uint64_t from = nb_http_part_progress(p);
+		/* The tries and time bound a run of failures without a byte
+		 * of progress: a crowd's server restarted twice, or once late
+		 * in a long download, is resumed each time with a fresh
+		 * series instead of failing on what earlier outages spent.
+		 * Every new series is paid for by bytes, so it stays bounded. */
+		if (from > p->first)
+			nb_http_retry_init(h, now);
 		uint32_t wait = nb_http_retry_wait(h, err, now);
 		if (!wait)
 			return err;
 		h->stats.resumes++;
 		p->retry_at = now + wait;
-		uint64_t from = nb_http_part_progress(p);
 		close_part(p, now);
 		p->first = from;
 		p->err = err; /* keeps the part coming back here */

@@ -30,17 +30,8 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 uint64_t nb_http_part_progress(const struct nb_http_part *p);
 
 /* Retry policy (retry.c).  Set up the tries and time of a download
- * starting at @p now (inline: nb_http_start() is its only caller). */
-static inline void nb_http_retry_init(struct nb_http *h, uint64_t now)
-{
-	uint8_t n = h->cfg.max_resumes;
-	nb_backoff_init(&h->backoff, NB_HTTP_BACKOFF_MS, NB_HTTP_BACKOFF_MAX_MS,
-			n == 255 ? 0 : n ? n : NB_HTTP_RESUME_MAX);
-	h->backoff.jitter_ms = NB_BACKOFF_FULL_JITTER;
-	if (!h->cfg.retry_ms)
-		h->cfg.retry_ms = NB_HTTP_RETRY_MS;
-	h->started = now;
-}
+ * starting, or making progress again, at @p now. */
+void nb_http_retry_init(struct nb_http *h, uint64_t now);
 /* Whether a part that failed with @p err is tried again: the delay in ms
  * (> 0), or 0 when the error is final. */
 uint32_t nb_http_retry_wait(struct nb_http *h, int err, uint64_t now);

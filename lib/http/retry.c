@@ -15,6 +15,17 @@
 	(1u << NB_ECLOSED | 1u << NB_ECONNRESET | 1u << NB_ETIMEDOUT |        \
 	 1u << NB_ECONNREFUSED | 1u << NB_EUNREACH)
 
+void nb_http_retry_init(struct nb_http *h, uint64_t now)
+{
+	uint8_t n = h->cfg.max_resumes;
+	nb_backoff_init(&h->backoff, NB_HTTP_BACKOFF_MS, NB_HTTP_BACKOFF_MAX_MS,
+			n == 255 ? 0 : n ? n : NB_HTTP_RESUME_MAX);
+	h->backoff.jitter_ms = NB_BACKOFF_FULL_JITTER;
+	if (!h->cfg.retry_ms)
+		h->cfg.retry_ms = NB_HTTP_RETRY_MS;
+	h->started = now;
+}
+
 uint32_t nb_http_retry_wait(struct nb_http *h, int err, uint64_t now)
 {
 	unsigned st = h->http_status - 502u;

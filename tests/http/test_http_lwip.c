@@ -520,6 +520,18 @@ static void test_resume(void **st)
 	nb_memsink_init(&ms, dl_buf, RES_SIZE);
 	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
 	assert_int_equal(run(&H, 60000), -NB_ECONNRESET);
+	/* One retry allowed, two drops with bytes between them: the tries
+	 * count failures in a row without progress, so both are resumed. */
+	W->drops_left = 2;
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	cfg.max_resumes = 1;
+	memset(dl_buf, 0, RES_SIZE);
+	nb_memsink_init(&ms, dl_buf, RES_SIZE);
+	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
+	assert_int_equal(run(&H, 60000), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.stats.resumes, 2);
 	nb_http_cancel(&H);
 }
 

@@ -15,6 +15,10 @@
 #                             per client: I rc start_ns end_ns) and
 #                             OUT/I.log; returns when all ended
 #   storm_report OUT N BYTES RATE_BPS   p50 p99 max, ideal, Jain's index
+#   storm_busy PORT COUNT     wait (30 s at most) until the server has
+#                             COUNT connections to PORT established: when
+#                             a crowd is really downloading (the clients'
+#                             starts are late on a loaded machine)
 #   storm_down                delete what storm_kns created (nbns_down
 #                             removes the rest with the namespaces)
 STORM_KNS=()
@@ -40,6 +44,15 @@ storm_kns() {
 		ip -n "$ns" addr add "$(storm_ip "$i")/24" dev k0 || return 1
 		ip -n "$ns" link set k0 up || return 1
 	done
+}
+
+storm_busy() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(nbns_exec_server ss -Htn state established "( sport = :$1 )" | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 storm_down() {
