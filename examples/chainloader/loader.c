@@ -7,6 +7,7 @@
  * cl_platform (platform.h).
  */
 #include "loader.h"
+#include "initrds.h"
 
 #include "core/mem.h"
 #include "fmt.h"
@@ -134,6 +135,7 @@ static uint64_t fetch_limit(void *ctx)
 /* One download through lib/fetch: http://, tftp://, or a bare name on the
  * lease's next-server; *why says what went wrong in words. */
 static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
+		     const char *const *mirrors, unsigned nmirrors,
 		     const char *post, uint32_t timeout_ms, const char **why)
 {
 	struct nb_fetch_cfg cfg;
@@ -143,6 +145,8 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	cfg.tftp_server = l->dhcp.lease.next_server;
 	cfg.post = post;
 	cfg.tls = l->tls;
+	cfg.mirrors = mirrors;
+	cfg.nmirrors = (uint8_t)nmirrors;
 	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
 				l->p->now_ms(l->p->ctx));
 	if (rc == 0) {
@@ -170,7 +174,8 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	return rc;
 }
 
-static int fetch(struct cl_loader *l, struct cl_img *img, const char *post,
+static int fetch(struct cl_loader *l, struct cl_img *img,
+		 const char *const *mirrors, unsigned nmirrors, const char *post,
 		 uint32_t timeout_ms)
 {
 	struct cl_fetch *f = &l->fetch;
@@ -189,7 +194,8 @@ static int fetch(struct cl_loader *l, struct cl_img *img, const char *post,
 	add(b, sizeof(l->line), "\n");
 	say(l, b);
 	const char *why = NULL;
-	int rc = fetch_url(l, f, img->url, post, timeout_ms, &why);
+	int rc = fetch_url(l, f, img->url, mirrors, nmirrors, post, timeout_ms,
+			   &why);
 	if (rc < 0) {
 		b[0] = 0;
 		add(b, sizeof(l->line), "\nfetch failed: ");
@@ -389,8 +395,8 @@ static int op_set_option(void *ctx, unsigned tag, const char *value)
 	return l->p->set_option(l->p->ctx, tag, value);
 }
 
-static int op_fetch(void *ctx, struct cl_img *img, const char *post,
-		    uint32_t timeout_ms)
+static int op_fetch(void *ctx, struct cl_img *img, const char *const *mirrors,
+		    unsigned nmirrors, const char *post, uint32_t timeout_ms)
 {
 	struct cl_loader *l = ctx;
 	if (!l->net_up) {
@@ -399,7 +405,7 @@ static int op_fetch(void *ctx, struct cl_img *img, const char *post,
 			return rc;
 	}
 	img->len = 0;
-	return fetch(l, img, post, timeout_ms);
+	return fetch(l, img, mirrors, nmirrors, post, timeout_ms);
 }
 
 static int op_chain(void *ctx, struct cl_img *img)
@@ -409,12 +415,25 @@ static int op_chain(void *ctx, struct cl_img *img)
 	return l->p->boot_chain(l->p->ctx, img->buf, img->len, img->args);
 }
 
-static int op_boot(void *ctx, struct cl_img *k, struct cl_img *i)
+static int op_boot(void *ctx, struct cl_img *k, struct cl_img *const *rd,
+		   unsigned n)
 {
 	struct cl_loader *l = ctx;
+	const struct cl_platform *p = l->p;
+	const uint8_t *buf = n ? rd[0]->buf : NULL;
+	uint64_t len = n ? rd[0]->len : 0, cap;
 	nb_fetch_cancel(&l->dl);
-	return l->p->boot_kernel(l->p->ctx, k->buf, k->len, i ? i->buf : NULL,
-				 i ? i->len : 0, k->args);
+	if (n > 1) {
+		/* One initrd for the kernel: the pieces joined in order. */
+		uint64_t want = cl_initrds_size(rd, n);
+		uint8_t *m = p->image_mem(p->ctx, want, &cap);
+		int64_t r = m ? cl_initrds_join(rd, n, m, cap) : -NB_ENOSPC;
+		if (r < 0)
+			return (int)r;
+		buf = m;
+		len = (uint64_t)r;
+	}
+	return p->boot_kernel(p->ctx, k->buf, k->len, buf, len, k->args);
 }
 
 static const struct cl_ops loader_ops = {

@@ -35,6 +35,8 @@
 #define CL_MENU_ITEMS 16
 #define CL_ITEM_TEXT 64
 #define CL_PARAMS_MAX 512  /* a params list, form-encoded */
+#define CL_MIRRORS 4       /* other URLs tried for one image */
+#define CL_INITRDS 4       /* initrds concatenated for one kernel */
 
 /* Value types (":type" suffixes). */
 enum cl_type {
@@ -81,12 +83,16 @@ struct cl_ops {
 	int (*get)(void *ctx, unsigned key, uint8_t *out, size_t cap);
 	/* "set NNN:type VALUE": a DHCP option the next stage should see. */
 	int (*set_option)(void *ctx, unsigned tag, const char *value);
-	/* Download img->url into img (buf/cap/len); post: a form body to
-	 * POST, or NULL; timeout_ms 0: the loader's default. */
-	int (*fetch)(void *ctx, struct cl_img *img, const char *post,
-		     uint32_t timeout_ms);
-	/* Start a kernel (initrd may be NULL); returns only on error. */
-	int (*boot)(void *ctx, struct cl_img *kernel, struct cl_img *initrd);
+	/* Download img->url into img (buf/cap/len), failing over to the
+	 * nmirrors URLs in mirrors in order (resuming from the bytes held);
+	 * post: a form body to POST, or NULL; timeout_ms 0: the loader's
+	 * default. */
+	int (*fetch)(void *ctx, struct cl_img *img, const char *const *mirrors,
+		     unsigned nmirrors, const char *post, uint32_t timeout_ms);
+	/* Start a kernel with its n initrds (in the order given, n may be 0);
+	 * returns only on error. */
+	int (*boot)(void *ctx, struct cl_img *kernel,
+		    struct cl_img *const *initrds, unsigned n);
 	/* Start another boot program; returns only on error. */
 	int (*chain)(void *ctx, struct cl_img *img);
 };
@@ -132,12 +138,16 @@ struct cl_script {
 	struct cl_var vars[CL_VARS];
 	struct cl_img images[CL_IMAGES];
 	struct cl_img *kernel; /* imgselect / kernel */
-	struct cl_img *initrd;
+	struct cl_img *initrds[CL_INITRDS]; /* initrd / module, in order */
+	unsigned ninitrds;
 	char menu_title[CL_ITEM_TEXT];
 	int nitems;
 	struct cl_item items[CL_MENU_ITEMS];
 	int params_len;      /* -1: no params list */
 	char params[CL_PARAMS_MAX];
+	const char *mirror[CL_MIRRORS]; /* the fetch's, in mirror_buf */
+	unsigned nmirrors;
+	char mirror_buf[CL_MIRRORS * CL_URL_MAX];
 	char raw[CL_LINE_MAX];
 	char tmp[CL_LINE_MAX];
 	char msg[CL_LINE_MAX];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end: real firmware PXE-boots our chainloader in QEMU, which adopts
 # the firmware's lease and fetches a kernel and initrd over HTTP.
-#   e2e.sh bios|efi ok|missing|chain|pxeapi|probe|script LOADER FIXTURE_DIR [PROBE]
+#   e2e.sh bios|efi ok|missing|chain|pxeapi|probe|script|script-key LOADER FIXTURE_DIR [PROBE]
 # ok:      the kernel prints the marker; the capture shows no DHCP packet
 #          from the guest after the loader was fetched; nginx served both
 #          files to our loader.
@@ -26,6 +26,9 @@
 #          after its timeout, the UEFI one's item is picked by a key (the
 #          monitor's sendkey, read through ConIn).  Prints loader start
 #          to marker.
+# script-key: (BIOS) the same, the default made rescue after 30 s: the
+#          monitor's sendkey l (the 8042, or SeaBIOS's buffer at 40:1E)
+#          must pick Linux.
 # probe:   (BIOS) the loader chains PROBE (tests/boot/pxeprobe.S), which
 #          checks our PXE API the way a chained program finds it, then
 #          returns; the ROM must carry on.
@@ -97,7 +100,7 @@ bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
 loader_img=$loader
-if [ "$case" = script ]; then
+if [ "$case" = script ] || [ "$case" = script-key ]; then
 	# Only the per-platform paths hold a kernel: a wrong ${platform} or
 	# ${buildarch} is a 404.
 	rm -f "$work/http/vmlinuz" "$work/http/initrd.gz"
@@ -109,8 +112,13 @@ if [ "$case" = script ]; then
 	chmod -R a+rX "$work/http"
 	sm_uuid=6b3c1f0e-2f4a-4d2b-9c1e-5a7d3e9f0a11 sm_serial=NB-E2E-7
 	qemu_extra=(-uuid "$sm_uuid" -smbios type=1,serial=$sm_serial)
-	# UEFI: the menu's key comes from the keyboard (the monitor's sendkey).
-	if [ "$mode" = efi ]; then
+	# script-key (BIOS): the default is the rescue item after 30 s, so
+	# only a key boots Linux.
+	[ "$case" = script-key ] && sed -i 's/--default linux --timeout 1500/--default rescue --timeout 30000/' \
+		"$work/http/by-mac/52-54-00-90-00-43.ipxe"
+	# UEFI and script-key: the menu's key comes from the keyboard (the
+	# monitor's sendkey).
+	if [ "$mode" = efi ] || [ "$case" = script-key ]; then
 		mkfifo "$work/mon.in" "$work/mon.out"
 		qemu_extra+=(-monitor "pipe:$work/mon")
 	fi
@@ -311,14 +319,14 @@ if [ "$mode" = efi ] && [ "$case" = chain ]; then
 	rrq=$(tshark -r "$work/guest.pcap" -Y 'tftp.source_file == "next.efi"' 2>/dev/null | wc -l)
 	[ "$rrq" -gt 0 ] || fail "no TFTP request for next.efi in the capture"
 	echo "ok: efi ${RIG_ARCH:-x86_64} chain: UKI fetched by tftp:// and started by LoadImage/StartImage; marker at ${t_mark} ms"
-elif [ "$case" = script ]; then
+elif [ "$case" = script ] || [ "$case" = script-key ]; then
 	menu_ms=0
-	if [ "$mode" = efi ]; then
+	if [ "$mode" = efi ] || [ "$case" = script-key ]; then
 		# Its default (rescue) waits 30 s: only the key boots Linux.
 		timeout 60 cat "$work/mon.out" >/dev/null 2>&1 </dev/null &
 		t_menu=$(wait_log '\[r\] Rescue shell' 90) || fail "no menu"
 		timeout 5 bash -c "echo 'sendkey l' >'$work/mon.in'"
-		t_pick=$(wait_log '^-> ' 20) || fail "the key did not reach the menu (ConIn)"
+		t_pick=$(wait_log '^-> ' 20) || fail "the key did not reach the menu (ConIn; BIOS: 8042 or 40:1E)"
 		menu_ms=$((t_pick - t_menu))
 	fi
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" 150) || fail "no kernel marker"
@@ -345,7 +353,7 @@ elif [ "$case" = script ]; then
 			fail "nginx did not serve /$dir/$f to our loader"
 	done
 	echo "ok: $mode script: one-line embedded script chained by-mac/$mac.ipxe (SMBIOS uuid and serial," \
-		"$plat/$arch)$([ "$mode" = bios ] && echo ', menu default after its 1.5 s timeout' ||
+		"$plat/$arch)$([ "$mode" = bios ] && [ "$case" = script ] && echo ', menu default after its 1.5 s timeout' ||
 		echo ", menu item picked by a key after ${menu_ms} ms");" \
 		"loader at ${t_start} ms, marker at ${t_mark} ms, loader to marker $((t_mark - t_start)) ms"
 elif [ "$case" = probe ]; then

@@ -83,11 +83,15 @@ static int f_setopt(void *ctx, unsigned tag, const char *v)
 	return 0;
 }
 
-static int f_fetch(void *ctx, struct cl_img *img, const char *post,
-		   uint32_t timeout_ms)
+static int f_fetch(void *ctx, struct cl_img *img, const char *const *mirrors,
+		   unsigned nmirrors, const char *post, uint32_t timeout_ms)
 {
 	struct fake *f = ctx;
 	char b[700];
+	for (unsigned i = 0; i < nmirrors; i++) {
+		snprintf(b, sizeof(b), "mirror(%.256s);", mirrors[i]);
+		logf_(f->calls, sizeof(f->calls), b);
+	}
 	snprintf(b, sizeof(b), "fetch(%.256s%s%.300s,%u);", img->url,
 		 post ? " POST " : "", post ? post : "", timeout_ms);
 	logf_(f->calls, sizeof(f->calls), b);
@@ -115,12 +119,17 @@ static int f_fetch(void *ctx, struct cl_img *img, const char *post,
 	return -NB_ENOTFOUND;
 }
 
-static int f_boot(void *ctx, struct cl_img *k, struct cl_img *i)
+static int f_boot(void *ctx, struct cl_img *k, struct cl_img *const *rd,
+		  unsigned n)
 {
 	struct fake *f = ctx;
-	char b[900];
-	snprintf(b, sizeof(b), "boot(%s,%.512s,%s);", k->name, k->args,
-		 i ? i->name : "-");
+	char b[900], names[4 * CL_INITRDS * CL_NAME_MAX] = "-";
+	for (unsigned i = 0; i < n; i++)
+		snprintf(names + (i ? strlen(names) : 0),
+			 sizeof(names) - (i ? strlen(names) : 0), "%s%s",
+			 i ? "+" : "", rd[i]->name);
+	snprintf(b, sizeof(b), "boot(%s,%.512s,%.200s);", k->name, k->args,
+		 names);
 	logf_(f->calls, sizeof(f->calls), b);
 	return f->boot_rc;
 }

@@ -16,6 +16,7 @@
 
 #include "fake.h"
 #include "netboot/err.h"
+#include "initrds.h"
 #include "script.h"
 
 static struct cl_script S;
@@ -64,6 +65,63 @@ static void kernel_initrd_boot(void **st)
 			    "net(1);fetch(http://lease/vmlinuz,0);"
 			    "fetch(http://lease/initrd.gz,0);"
 			    "boot(vmlinuz,console=ttyS0 quiet,rd);");
+}
+
+static void mirrors_and_initrds(void **st)
+{
+	(void)st;
+	fake_init(&F);
+	serve(0, "http://a/k/vmlinuz", "MZkernel", 0, 0);
+	serve(1, "http://a/k/one", "1", 0, 0);
+	serve(2, "http://a/k/two", "22", 0, 0);
+	/* Line mirrors first, then the setting's bases and whole URLs; an
+	 * argument with "=scheme://" stays an argument. */
+	int rc = run("#!ipxe\nset mirrors  http://m1/base/ tftp://m2/x \n"
+		     "kernel http://a/k/vmlinuz http://b/vmlinuz repo=http://r/\n"
+		     "initrd http://a/k/one\ninitrd http://a/k/two\n"
+		     "initrd http://a/k/one\nboot\n");
+	assert_int_equal(rc, -NB_EBADIMAGE);
+	assert_string_equal(F.calls,
+		"mirror(http://b/vmlinuz);mirror(http://m1/base/k/vmlinuz);"
+		"mirror(tftp://m2/x);fetch(http://a/k/vmlinuz,0);"
+		"mirror(http://m1/base/k/one);mirror(tftp://m2/x);"
+		"fetch(http://a/k/one,0);"
+		"mirror(http://m1/base/k/two);mirror(tftp://m2/x);"
+		"fetch(http://a/k/two,0);"
+		"mirror(http://m1/base/k/one);mirror(tftp://m2/x);"
+		"fetch(http://a/k/one,0);"
+		"boot(vmlinuz,repo=http://r/,two+one);");
+	/* Bounded: mirrors and initrds. */
+	fake_init(&F);
+	assert_int_equal(run("#!ipxe\nkernel http://a/1 http://a/2 http://a/3 "
+			     "http://a/4 http://a/5 http://a/6\n"), -NB_EMSGSIZE);
+	assert_non_null(strstr(F.out, "too many mirrors"));
+	fake_init(&F);
+	for (int i = 0; i < 5; i++) {
+		static const char *const u[] = {"http://s/a", "http://s/b",
+			"http://s/c", "http://s/d", "http://s/e"};
+		serve(i, u[i], "x", 0, 0);
+	}
+	assert_int_equal(run("#!ipxe\ninitrd http://s/a\ninitrd http://s/b\n"
+			     "initrd http://s/c\ninitrd http://s/d\n"
+			     "initrd http://s/e\n"), -NB_ENOMEM);
+	assert_non_null(strstr(F.out, "too many initrds"));
+}
+
+static void initrds_join(void **st)
+{
+	(void)st;
+	static uint8_t a[5] = "abcde", b[4] = "wxyz", c[1] = "q";
+	struct cl_img i[3] = {{.buf = a, .len = 5}, {.buf = b, .len = 4},
+			      {.buf = c, .len = 1}};
+	struct cl_img *v[3] = {&i[0], &i[1], &i[2]};
+	uint8_t out[16];
+	memset(out, 0xee, sizeof(out));
+	assert_int_equal(cl_initrds_size(v, 3), 16);
+	assert_int_equal(cl_initrds_join(v, 3, out, sizeof(out)), 16);
+	assert_memory_equal(out, "abcde\0\0\0wxyzq\0\0\0", 16);
+	assert_int_equal(cl_initrds_join(v, 3, out, 15), -NB_ETOOBIG);
+	assert_int_equal(cl_initrds_size(v, 0), 0);
 }
 
 static void not_supported(void **st)
@@ -321,7 +379,8 @@ int main(void)
 		cmocka_unit_test(nic_loop), cmocka_unit_test(chained_scripts),
 		cmocka_unit_test(retry), cmocka_unit_test(menus),
 		cmocka_unit_test(params_post), cmocka_unit_test(sha256_check),
-		cmocka_unit_test(hostile),
+		cmocka_unit_test(hostile), cmocka_unit_test(mirrors_and_initrds),
+		cmocka_unit_test(initrds_join),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,11 @@
 #   menu:    a menu with a default and a timeout (no key: the default
 #            boots after the timeout), then the same with a key choosing.
 #   params:  params/param then chain URL##params: a POST nginx logs.
+#   mirror:  an image's first URLs dead (nothing listens), the next serves:
+#            the "mirrors" setting's bases and URLs after the first on a
+#            line; two initrds reach the kernel joined, each padded to 4.
+#   retryafter: nginx answers 503 + Retry-After: 2 first; the loader's own
+#            retry (no "|| goto") fetches the image, not before 2 s.
 #   script_flows.sh CASE NBCHAIN_HOSTED   (NBEMU in the environment)
 set -uo pipefail
 case=${1:?case} nbchain=${2:?nbchain-hosted}
@@ -39,6 +44,7 @@ error_log $d/error.log;
 events { worker_connections 64; }
 http {
 	log_format t '\$status \$request_method \$request_uri body=[\$request_body]';
+	log_format ts '\$msec \$status \$request_uri';
 	access_log $d/access.log t;
 	client_body_temp_path $d/tmp; proxy_temp_path $d/tmp;
 	fastcgi_temp_path $d/tmp; uwsgi_temp_path $d/tmp; scgi_temp_path $d/tmp;
@@ -52,6 +58,15 @@ http {
 		location = /flaky/vmlinuz {
 			if (\$arg_try = 1) { return 404; }
 			if (\$arg_try = 2) { return 503; }
+			alias $d/http/vmlinuz;
+		}
+		# Busy while the flag exists: 503 with a time to come back.
+		location = /busy/vmlinuz {
+			access_log $d/busy.log ts;
+			if (-f $d/busy.flag) {
+				add_header Retry-After 2 always;
+				return 503;
+			}
 			alias $d/http/vmlinuz;
 		}
 		# The body is read (and so logged) when nginx proxies it.
@@ -176,6 +191,42 @@ chain http://$S/post##params" || fail "loader failed"
 		fail "POST body not as expected"
 	booted "$d/http/vmlinuz"
 	grep -q "BOOT args posted" "$d/out.log" || fail "posted script"
+	;;
+mirror)
+	head -c 4099 /dev/urandom >"$d/http/initrd2"
+	# Nothing listens on ports 81 and 82: refused at once.
+	run "dhcp
+set mirrors http://$S:81/ http://$S/
+kernel http://$S:82/vmlinuz quiet
+initrd http://$S:82/initrd http://$S/initrd
+initrd http://$S/initrd2
+boot" || fail "loader failed"
+	grep -q '^200 GET /vmlinuz ' "$d/access.log" || fail "kernel not from the second mirror"
+	grep -q '^200 GET /initrd ' "$d/access.log" || fail "initrd not from its mirror"
+	booted "$d/http/vmlinuz"
+	# 100000 bytes (a multiple of 4), then 4099 padded to 4100.
+	{ cat "$d/http/initrd" "$d/http/initrd2"; head -c 1 /dev/zero; } >"$d/joined"
+	grep -q "BOOT initrd .* sha256 $(sum "$d/joined")" "$d/out.log" ||
+		fail "the initrds were not joined as expected"
+	grep -q "BOOT args quiet" "$d/out.log" || fail "kernel args"
+	;;
+retryafter)
+	touch "$d/busy.flag"
+	# Free the server once it has said 503 (bounded: 60 s).
+	( for _ in $(seq 600); do
+		grep -q ' 503 ' "$d/busy.log" 2>/dev/null && break
+		sleep 0.1
+	done; rm -f "$d/busy.flag" ) &
+	run "dhcp
+kernel http://$S/busy/vmlinuz
+boot" || fail "loader failed"
+	booted "$d/http/vmlinuz"
+	t503=$(awk '$2 == 503 {print $1; exit}' "$d/busy.log")
+	t200=$(awk '$2 == 200 {print $1; exit}' "$d/busy.log")
+	[ -n "$t503" ] && [ -n "$t200" ] || fail "busy log: $(cat "$d/busy.log")"
+	awk -v a="$t503" -v b="$t200" 'BEGIN { exit !(b - a >= 2.0) }' ||
+		fail "retried $t503 -> $t200: sooner than Retry-After: 2"
+	echo "503 at $t503, 200 at $t200"
 	;;
 *) fail "unknown case $case" ;;
 esac

@@ -114,10 +114,31 @@ static void screen_puts(const char *t)
 static const char scan_ascii[] =
 	"\x1b" "1234567890-=\b\tqwertyuiop[]\r\0asdfghjkl;'`\0\\zxcvbnm,./\0*\0 ";
 
+/* A key the BIOS's INT 9 took (ROM calls run in real mode with
+ * interrupts on, and SeaBIOS's handler empties the 8042 then): its ring
+ * at 40:1E, head and tail at 40:1A/1C, bounds at 40:80/82. */
+static int bda_key(void)
+{
+	volatile uint16_t *head = (volatile uint16_t *)at(0x41a);
+	uint16_t h = head[0], start = *(volatile uint16_t *)at(0x480),
+		 end = *(volatile uint16_t *)at(0x482);
+	if (h == head[1])
+		return -1;
+	if (start < 0x1e || end <= start || end > 0x100 || h < start || h >= end)
+		start = 0x1e, end = 0x3e; /* an older BIOS without 40:80 */
+	uint8_t c = *at(0x400u + h);
+	h = (uint16_t)(h + 2 >= end ? start : h + 2);
+	head[0] = h;
+	return c ? c : -1;
+}
+
 int con_getkey(void)
 {
 	if (inb(COM1 + 5) & 0x01)
 		return inb(COM1);
+	int k = bda_key();
+	if (k >= 0)
+		return k;
 	/* Interrupts are off in protected mode: the keyboard controller
 	 * holds the byte for us (bit 5: it is the mouse's). */
 	uint8_t st = inb(0x64);

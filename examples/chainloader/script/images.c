@@ -30,21 +30,78 @@ void cl_image_release(struct cl_script *s, struct cl_img *img)
 	img->hashed = false;
 	if (s->kernel == img)
 		s->kernel = NULL;
-	if (s->initrd == img)
-		s->initrd = NULL;
+	unsigned k = 0;
+	for (unsigned i = 0; i < s->ninitrds; i++)
+		if (s->initrds[i] != img)
+			s->initrds[k++] = s->initrds[i];
+	s->ninitrds = k;
 }
 
+/* "scheme://..." (RFC 3986's scheme characters), so that a kernel
+ * argument such as "inst.repo=http://x/" is not taken for a URL. */
 static bool is_url(const char *a)
 {
-	for (const char *p = a; *p && *p != '/'; p++)
-		if (p[0] == ':' && p[1] == '/' && p[2] == '/')
-			return true;
-	return false;
+	const char *p = a;
+	while ((*p | 32) >= 'a' && (*p | 32) <= 'z')
+		p++;
+	while (p > a && ((*p >= '0' && *p <= '9') ||
+			 ((*p | 32) >= 'a' && (*p | 32) <= 'z') || *p == '+' ||
+			 *p == '-' || *p == '.'))
+		p++;
+	return p > a && p[0] == ':' && p[1] == '/' && p[2] == '/';
+}
+
+/* The image's other URLs: the line's (more[0..nmore)), then one per word
+ * of the "mirrors" setting, where a word ending in '/' is a base that
+ * takes the path of url after its host ("http://b/m/" for
+ * "http://a/boot/vmlinuz": "http://b/m/boot/vmlinuz"). */
+static int mirrors(struct cl_script *s, const char *cmd, const char *url,
+		   char **more, int nmore)
+{
+	const struct cl_var *v = cl_script_var(s, "mirrors");
+	const char *path = url, *w = v ? (const char *)v->value : "";
+	const char *end = w + (v ? v->len : 0);
+	size_t used = 0;
+	while (*path && !(path[0] == ':' && path[1] == '/' && path[2] == '/'))
+		path++;
+	path += *path ? 3 : 0;
+	while (*path && *path++ != '/')
+		;
+	s->nmirrors = 0;
+	for (int i = 0;; i++) {
+		const char *a;
+		size_t la, lb = 0;
+		if (i < nmore) {
+			a = more[i];
+			la = cl_slen(a);
+		} else {
+			while (w < end && *w == ' ')
+				w++;
+			if (w == end)
+				return 0;
+			for (a = w; w < end && *w != ' '; w++)
+				;
+			la = (size_t)(w - a);
+			if (a[la - 1] == '/')
+				lb = cl_slen(path);
+		}
+		if (s->nmirrors == CL_MIRRORS || la + lb >= CL_URL_MAX)
+			return cl_fail(s, cmd, s->nmirrors == CL_MIRRORS
+				       ? "too many mirrors" : "mirror URL too long",
+				       -NB_EMSGSIZE);
+		char *m = s->mirror_buf + used;
+		memcpy(m, a, la);
+		memcpy(m + la, path, lb);
+		m[la + lb] = 0;
+		used += la + lb + 1;
+		s->mirror[s->nmirrors++] = m;
+	}
 }
 
 /* Fetch url as image name (default: the URL's last path segment). */
 static int fetch(struct cl_script *s, const char *cmd, char *url,
-		 const char *name, uint32_t timeout, struct cl_img **out)
+		 const char *name, uint32_t timeout, struct cl_img **out,
+		 char **more, int nmore)
 {
 	const char *post = NULL;
 	/* "##params[=NAME]": POST the params list instead of a GET. */
@@ -90,7 +147,10 @@ static int fetch(struct cl_script *s, const char *cmd, char *url,
 	img->name[nl] = 0;
 	img->args[0] = 0;
 	img->autofree = false;
-	int rc = s->ops->fetch(s->ctx, img, post, timeout);
+	int rc = mirrors(s, cmd, url, more, nmore);
+	if (rc < 0)
+		return rc;
+	rc = s->ops->fetch(s->ctx, img, s->mirror, s->nmirrors, post, timeout);
 	if (rc < 0)
 		return cl_fail(s, cmd, NULL, rc);
 	img->used = true;
@@ -114,7 +174,7 @@ static int exec(struct cl_script *s, const char *cmd, struct cl_img *img,
 		return CL_PUSHED;
 	}
 	if (img == s->kernel)
-		rc = s->ops->boot(s->ctx, img, s->initrd);
+		rc = s->ops->boot(s->ctx, img, s->initrds, s->ninitrds);
 	else
 		rc = s->ops->chain(s->ctx, img);
 	if (img->autofree)
@@ -130,7 +190,7 @@ static int cmd_sha256(struct cl_script *s, char **v, int n)
 			       -NB_EINVAL);
 	struct cl_img *img = find(s, v[1]);
 	if (!img) {
-		int rc = fetch(s, v[0], v[1], NULL, 0, &img);
+		int rc = fetch(s, v[0], v[1], NULL, 0, &img, NULL, 0);
 		if (rc < 0)
 			return rc;
 	}
@@ -184,9 +244,16 @@ int cl_image_command(struct cl_script *s, int which, char **v, int n)
 		 * the server's new answer); a name is used as it is. */
 		img = find(s, v[1]);
 		if (!img || is_url(v[1]) || !img->len) {
-			rc = fetch(s, v[0], v[1], o[0], ms, &img);
+			/* URLs right after the first are its mirrors. */
+			int k = 0;
+			while (is_url(v[1]) && 2 + k < n && is_url(v[2 + k]))
+				k++;
+			rc = fetch(s, v[0], v[1], o[0], ms, &img, v + 2, k);
 			if (rc < 0)
 				return rc;
+			for (int i = 2; i + k <= n; i++)
+				v[i] = v[i + k];
+			n -= k;
 		}
 	}
 	if (n > 2 || which == I_IMGARGS || which <= I_IMGSELECT) {
@@ -206,7 +273,12 @@ int cl_image_command(struct cl_script *s, int which, char **v, int n)
 		img->autofree = true;
 	switch (which) {
 	case I_INITRD: case I_MODULE:
-		s->initrd = img;
+		for (unsigned i = 0; i < s->ninitrds; i++)
+			if (s->initrds[i] == img)
+				return 0;
+		if (s->ninitrds == CL_INITRDS)
+			return cl_fail(s, v[0], "too many initrds", -NB_ENOMEM);
+		s->initrds[s->ninitrds++] = img;
 		return 0;
 	case I_KERNEL: case I_IMGLOAD: case I_IMGSELECT:
 		s->kernel = img;
