@@ -75,15 +75,29 @@ static int start(struct nb_tls *t)
 	br_ssl_client_zero(sc);
 	br_ssl_engine_set_versions(e, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(e, suites, sizeof(suites) / sizeof(suites[0]));
-	br_ssl_engine_set_default_rsavrfy(e);
-	br_ssl_engine_set_default_ecdsa(e);
+	/* The generic i31 code for every curve and key (P-256/384/521 for
+	 * ECDHE and ECDSA, RSA): the default tables would also link
+	 * X25519, the P-256-only m31 code and i62 RSA, about 16 KiB of a
+	 * firmware image whose budget is Debian's snponly.efi, for a few
+	 * milliseconds of one handshake. */
+	br_ssl_engine_set_ec(e, &br_ec_prime_i31);
+	br_ssl_engine_set_ecdsa(e, br_ecdsa_i31_vrfy_asn1);
+	br_ssl_engine_set_rsavrfy(e, br_rsa_i31_pkcs1_vrfy);
 	br_ssl_engine_set_hash(e, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(e, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_hash(e, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(e, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(e, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(e);
-	br_ssl_engine_set_default_chapol(e);
+	/* The default links both Poly1305s and picks one at run time. */
+	br_ssl_engine_set_chapol(e, &br_sslrec_in_chapol_vtable,
+				 &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(e, br_chacha20_ct_run);
+#if defined(__SIZEOF_INT128__)
+	br_ssl_engine_set_poly1305(e, br_poly1305_ctmulq_run);
+#else
+	br_ssl_engine_set_poly1305(e, br_poly1305_ctmul_run);
+#endif
 	nb_tls_x509_setup(t);
 	br_ssl_engine_set_x509(e, &t->xvt);
 	br_ssl_engine_set_buffer(e, t->iobuf, t->iobuf_len,
