@@ -61,6 +61,14 @@
 # sb-chain-unsigned: (UEFI) Secure Boot on, the signed loader chains
 #          snponly.efi (not signed by a key in db): the loader prints the
 #          refusal and returns to the firmware.
+# https:  the TLS image (nbchain-tls.kpxe / nbchain-tls.efi) with a CA
+#          made here (tests/tls/mkca.sh) put into its slot by nbpatch;
+#          option 210 is https://: nginx serves kernel and initrd over
+#          TLS 1.2 (ECDSA P-256 leaf, ECDSA intermediate, RSA root) and the
+#          kernel prints the marker, as in ok.
+# https-wrongca: the same with an unrelated root in the slot: the loader
+#          prints the cause (untrusted certificate) and returns to the
+#          firmware, which moves on.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -80,6 +88,19 @@ fail() {
 
 qemu_extra=()
 kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
+tls=
+case $case in https*)
+	tls=1
+	mkdir -p "$work/ca"
+	"$here/../tls/mkca.sh" "$work/ca" "$RIG_SERVER" "$RIG_SERVER" || fail "mkca.sh failed"
+	export RIG_TLS_CERT=$work/ca/ec.chain.pem RIG_TLS_KEY=$work/ca/ec.key
+	anchor=$work/ca/root.pem
+	[ "$case" = https-wrongca ] && anchor=$work/ca/other-root.pem
+	python3 "$here/../../tools/nbpatch/nbpatch.py" --ca "$anchor" -o "$work/loader.img" "$loader" ||
+		fail "nbpatch failed"
+	python3 "$here/../../tools/nbpatch/nbpatch.py" --show "$work/loader.img"
+	loader=$work/loader.img;;
+esac
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
@@ -132,6 +153,7 @@ case $case in sb-*)
 esac
 prefix=http://$RIG_SERVER/
 [ "$case" = missing ] && prefix=http://$RIG_SERVER/missing/
+[ -n "$tls" ] && prefix=https://$RIG_SERVER/
 if [ "$mode" = efi ]; then
 	name=nbchain.efi
 	if [ "$case" = chain ]; then
@@ -463,12 +485,15 @@ elif [ "$case" = http ]; then
 	grep -a -q 'HTTPClient:Arch:00016' "$work/dnsmasq.log" ||
 		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
 	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
-elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
-	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker"
+elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" 150) || fail "no kernel marker"
+	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
 	wait "$qpid"; qpid=
-	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+	alog=$work/nginx/access.log
+	[ -n "$tls" ] && alog=$work/nginx/access-tls.log
+	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$alog" ||
 		fail "nginx did not serve the kernel to our loader"
-	grep -q 'GET /initrd.gz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+	grep -q 'GET /initrd.gz HTTP/1.1" 200 .*libnetboot-chainloader' "$alog" ||
 		fail "nginx did not serve the initrd to our loader"
 	# The firmware's DHCP ends before it fetches the loader by TFTP; any
 	# DHCP from the guest after the first TFTP request came from us.
@@ -494,16 +519,22 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
+	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, CA in the image's slot)"
 	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
 		"(loader to marker $((t_mark - t_start)) ms);" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
-	wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
-		fail "no clear 404 message on the console"
+	if [ "$case" = https-wrongca ]; then
+		wait_log 'fetch failed: https://.*/vmlinuz: untrusted certificate' 90 >/dev/null ||
+			fail "no clear untrusted-certificate message on the console"
+	else
+		wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
+			fail "no clear 404 message on the console"
+	fi
 	if [ "$mode" = efi ]; then back='returning to the firmware'; after='BdsDxe: failed to start Boot|Start PXE over IPv6'
 	else back='returning to the ROM'; after='No more network devices'; fi
 	wait_log "$back" 30 >/dev/null || fail "the loader did not say it returns to the firmware"
-	if [ "$mode" = bios ]; then
+	if [ "$mode" = bios ] && [ "$case" = missing ]; then
 		# Drain the monitor's replies so it never blocks writing them.
 		timeout 10 cat "$work/mon.out" >/dev/null 2>&1 </dev/null &
 		timeout 5 bash -c "echo 'pmemsave 0xb8000 4000 \"$work/vga.bin\"' >'$work/mon.in'"
@@ -514,5 +545,11 @@ else
 			fail "the 404 is not on the screen"
 	fi
 	t_back=$(wait_log "$after" 60) || fail "the firmware did not take control back"
-	echo "ok: $mode missing URL: error shown, firmware resumed at ${t_back} ms"
+	if [ "$case" = https-wrongca ]; then
+		grep -a -q "$NB_BOOT_MARKER" <(bootrig_clean_log "$work/serial.log") && fail "the kernel ran"
+		echo "ok: $mode https with a CA that did not sign the server: $(bootrig_clean_log "$work/serial.log" |
+			grep -a -o -m1 'fetch failed: .*untrusted certificate.*'); firmware resumed at ${t_back} ms"
+	else
+		echo "ok: $mode missing URL: error shown, firmware resumed at ${t_back} ms"
+	fi
 fi
