@@ -69,6 +69,10 @@
 # https-wrongca: the same with an unrelated root in the slot: the loader
 #          prints the cause (untrusted certificate) and returns to the
 #          firmware, which moves on.
+# https-fwca: (UEFI) the same as https with the image's slot empty and
+#          the root only in the firmware's TlsCaCertificate variable (an
+#          EFI_SIGNATURE_LIST written into a copy of OVMF's vars file by
+#          ovmfvar.py), as EDK2's own HTTPS boot takes it.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -96,8 +100,17 @@ case $case in https*)
 	export RIG_TLS_CERT=$work/ca/ec.chain.pem RIG_TLS_KEY=$work/ca/ec.key
 	anchor=$work/ca/root.pem
 	[ "$case" = https-wrongca ] && anchor=$work/ca/other-root.pem
-	python3 "$here/../../tools/nbpatch/nbpatch.py" --ca "$anchor" -o "$work/loader.img" "$loader" ||
-		fail "nbpatch failed"
+	if [ "$case" = https-fwca ]; then
+		python3 "$here/../../tools/nbpatch/nbpatch.py" --clear -o "$work/loader.img" "$loader" ||
+			fail "nbpatch failed"
+		python3 "$here/ovmfvar.py" --x509 /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars-ca.fd" \
+			TlsCaCertificate fd2340d0-3dab-4349-a6c7-3b4f12b48eae "$work/ca/root.der" ||
+			fail "ovmfvar.py failed"
+		export RIG_OVMF_VARS=$work/vars-ca.fd
+	else
+		python3 "$here/../../tools/nbpatch/nbpatch.py" --ca "$anchor" -o "$work/loader.img" "$loader" ||
+			fail "nbpatch failed"
+	fi
 	python3 "$here/../../tools/nbpatch/nbpatch.py" --show "$work/loader.img"
 	loader=$work/loader.img;;
 esac
@@ -485,7 +498,7 @@ elif [ "$case" = http ]; then
 	grep -a -q 'HTTPClient:Arch:00016' "$work/dnsmasq.log" ||
 		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
 	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
-elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ]; then
+elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case" = https-fwca ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" 150) || fail "no kernel marker"
 	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
 	wait "$qpid"; qpid=
@@ -519,7 +532,8 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ]; then
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
-	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, CA in the image's slot)"
+	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, $(bootrig_clean_log "$work/serial.log" |
+		grep -a -o -m1 'tls: .* trust anchor.*'))"
 	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
 		"(loader to marker $((t_mark - t_start)) ms);" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
