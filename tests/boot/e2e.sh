@@ -70,9 +70,9 @@
 #          prints the cause (untrusted certificate) and returns to the
 #          firmware, which moves on.
 # https-fwca: (UEFI) the same as https with the image's slot empty and
-#          the root only in the firmware's TlsCaCertificate variable (an
-#          EFI_SIGNATURE_LIST written into a copy of OVMF's vars file by
-#          ovmfvar.py), as EDK2's own HTTPS boot takes it.
+#          the root only in the firmware's TlsCaCertificate variable, as
+#          EDK2's own HTTPS boot takes it (OVMF fills the variable from
+#          the fw_cfg file etc/edk2/https/cacerts at every start).
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -90,7 +90,7 @@ fail() {
 	exit 1
 }
 
-qemu_extra=()
+qemu_extra=() fwca=()
 kernel=$(nbfx_kernel "$fx") && initrd=$(nbfx_initrd "$fx") || fail "fixtures"
 tls=
 case $case in https*)
@@ -103,10 +103,17 @@ case $case in https*)
 	if [ "$case" = https-fwca ]; then
 		python3 "$here/../../tools/nbpatch/nbpatch.py" --clear -o "$work/loader.img" "$loader" ||
 			fail "nbpatch failed"
-		python3 "$here/ovmfvar.py" --x509 /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars-ca.fd" \
-			TlsCaCertificate fd2340d0-3dab-4349-a6c7-3b4f12b48eae "$work/ca/root.der" ||
-			fail "ovmfvar.py failed"
-		export RIG_OVMF_VARS=$work/vars-ca.fd
+		# OVMF sets TlsCaCertificate at every start from this fw_cfg
+		# file (and deletes it when there is none): an EFI_SIGNATURE_LIST
+		# of EFI_CERT_X509_GUID, as p11-kit's edk2-cacerts export.
+		python3 - "$work/ca/root.der" "$work/cacerts.bin" <<'PY' || fail "cannot write the signature list"
+import struct, sys, uuid
+der = open(sys.argv[1], 'rb').read()
+sig = bytes(16) + der  # owner GUID 0, then the certificate
+x509 = uuid.UUID('a5c059a1-94e4-4aa7-87b5-ab155c2bf072').bytes_le
+open(sys.argv[2], 'wb').write(x509 + struct.pack('<III', 28 + len(sig), 0, len(sig)) + sig)
+PY
+		fwca=(-fw_cfg name=etc/edk2/https/cacerts,file="$work/cacerts.bin")
 	else
 		python3 "$here/../../tools/nbpatch/nbpatch.py" --ca "$anchor" -o "$work/loader.img" "$loader" ||
 			fail "nbpatch failed"
@@ -274,7 +281,7 @@ if [ "$mode" = bios ] && [ "$case" = missing ]; then
 	qemu_extra=(-device VGA -monitor "pipe:$work/mon")
 fi
 start=$(date +%s%N)
-( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150 "${qemu_extra[@]}"
+( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" 150 "${qemu_extra[@]}" "${fwca[@]}"
   else bootrig_qemu_bios "$work/serial.log" 150 "${qemu_extra[@]}"; fi ) &
 qpid=$!
 # Wait (bounded) for the serial log to show a pattern; prints elapsed s.
@@ -533,7 +540,7 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case"
 	fi
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
 	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, $(bootrig_clean_log "$work/serial.log" |
-		grep -a -o -m1 'tls: .* trust anchor.*'))"
+		grep -a -o -m1 'tls: .* trust anchor.*' | sed 's/^tls: //'))"
 	echo "ok: $mode boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
 		"(loader to marker $((t_mark - t_start)) ms);" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"

@@ -18,9 +18,6 @@
 # snakeoil (Secure Boot on, db = /usr/share/ovmf/PkKek-1-snakeoil.pem) or
 # ms (Microsoft's keys).  Those builds need SMM and a secure flash.
 #
-# RIG_OVMF_VARS names a vars file to start from instead of the build's
-# own (e.g. one with a variable added by tests/boot/ovmfvar.py).
-#
 # RIG_BOOT=http boots OVMF by UEFI HTTP Boot instead of PXE: its PXEv4 and
 # PXEv6 options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
 # and IPv6PXESupport = n), else each waits ~60 s for an offer first.
@@ -144,7 +141,7 @@ bootrig_qemu_efi() {
 	fi
 	[ "${RIG_BOOT:-}" = http ] && fwopt+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
 		-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
-	cp "${RIG_OVMF_VARS:-$vars}" "$RIG_DIR/vars.fd" || return 1
+	cp "$vars" "$RIG_DIR/vars.fd" || return 1
 	rig timeout "$secs" qemu-system-x86_64 -accel tcg -M $machine -m 512 "${fwopt[@]}" \
 		-nodefaults -nographic -serial stdio -no-reboot -pidfile "$RIG_DIR/qemu.pid" \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$fw" \
