@@ -10,6 +10,7 @@
  * window), records from the engine into TCP's send ring.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/mem.h"
 #include "netboot/stack.h"
@@ -20,14 +21,36 @@
 #define RING_MIN 4096u
 #define RECORD_HDR 5u
 
-static const uint16_t suites[] = {
-	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+#define NSUITES 6u
+
+/* With AES instructions AES-GCM is the fastest; with BearSSL's
+ * constant-time software AES (the firmware builds, which enable no SSE
+ * state) ChaCha20-Poly1305 is several times faster, so it goes first. */
+static const uint16_t suites[2][NSUITES] = {
+	{
+		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	},
+	{
+		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	},
 };
+
+/* The software AES BearSSL's default picks on this architecture. */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define SOFT_AES_CTR br_aes_ct64_ctr_vtable
+#else
+#define SOFT_AES_CTR br_aes_ct_ctr_vtable
+#endif
 
 int nb_tls_abi_check(uint32_t id)
 {
@@ -75,16 +98,31 @@ static int start(struct nb_tls *t)
 		return rc;
 	br_ssl_client_zero(sc);
 	br_ssl_engine_set_versions(e, BR_TLS12, BR_TLS12);
-	br_ssl_engine_set_suites(e, suites, sizeof(suites) / sizeof(suites[0]));
-	br_ssl_engine_set_default_rsavrfy(e);
-	br_ssl_engine_set_default_ecdsa(e);
+	br_ssl_engine_set_default_aes_gcm(e);
+	br_ssl_engine_set_suites(e, suites[e->iaes_ctr == &SOFT_AES_CTR],
+				 NSUITES);
+	/* The generic i31 code for every curve and key (P-256/384/521 for
+	 * ECDHE and ECDSA, RSA): the default tables would also link
+	 * X25519, the P-256-only m31 code and i62 RSA, about 16 KiB of a
+	 * firmware image whose budget is Debian's snponly.efi, for a few
+	 * milliseconds of one handshake. */
+	br_ssl_engine_set_ec(e, &br_ec_prime_i31);
+	br_ssl_engine_set_ecdsa(e, br_ecdsa_i31_vrfy_asn1);
+	br_ssl_engine_set_rsavrfy(e, br_rsa_i31_pkcs1_vrfy);
 	br_ssl_engine_set_hash(e, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(e, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_hash(e, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(e, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(e, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_aes_gcm(e);
-	br_ssl_engine_set_default_chapol(e);
+	/* The default links both Poly1305s and picks one at run time. */
+	br_ssl_engine_set_chapol(e, &br_sslrec_in_chapol_vtable,
+				 &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(e, br_chacha20_ct_run);
+#if defined(__SIZEOF_INT128__)
+	br_ssl_engine_set_poly1305(e, br_poly1305_ctmulq_run);
+#else
+	br_ssl_engine_set_poly1305(e, br_poly1305_ctmul_run);
+#endif
 	nb_tls_x509_setup(t);
 	br_ssl_engine_set_x509(e, &t->xvt);
 	br_ssl_engine_set_buffer(e, t->iobuf, t->iobuf_len,

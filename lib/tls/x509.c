@@ -117,9 +117,10 @@ void nb_tls_x509_setup(struct nb_tls *t)
 	br_x509_minimal_set_hash(&t->xc, br_sha256_ID, &br_sha256_vtable);
 	br_x509_minimal_set_hash(&t->xc, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(&t->xc, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(&t->xc, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(&t->xc, br_ec_get_default(),
-				  br_ecdsa_vrfy_asn1_get_default());
+	/* The same small implementations as the engine (conn.c). */
+	br_x509_minimal_set_rsa(&t->xc, br_rsa_i31_pkcs1_vrfy);
+	br_x509_minimal_set_ecdsa(&t->xc, &br_ec_prime_i31,
+				  br_ecdsa_i31_vrfy_asn1);
 	/* 32-bit seconds last until 2106 and divide without libgcc. */
 	uint64_t t64 = t->cl->cfg.unix_time;
 	uint32_t now = t64 > UINT32_MAX ? UINT32_MAX : (uint32_t)t64;

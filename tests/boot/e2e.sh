@@ -68,6 +68,18 @@
 # machine with AAVMF (PXE client arch 11), LOADER being BOOTAA64.EFI, the
 # kernel and busybox Debian's arm64 builds (FIXTURE_DIR/arm64), every wait
 # scaled for TCG's slower arm64 emulation.
+# https:  the TLS image (nbchain-tls.kpxe / nbchain-tls.efi) with a CA
+#          made here (tests/tls/mkca.sh) put into its slot by nbpatch;
+#          option 210 is https://: nginx serves kernel and initrd over
+#          TLS 1.2 (ECDSA P-256 leaf, ECDSA intermediate, RSA root) and the
+#          kernel prints the marker, as in ok.
+# https-wrongca: the same with an unrelated root in the slot: the loader
+#          prints the cause (untrusted certificate) and returns to the
+#          firmware, which moves on.
+# https-fwca: (UEFI) the same as https with the image's slot empty and
+#          the root only in the firmware's TlsCaCertificate variable, as
+#          EDK2's own HTTPS boot takes it (OVMF fills the variable from
+#          the fw_cfg file etc/edk2/https/cacerts at every start).
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -85,7 +97,7 @@ fail() {
 	exit 1
 }
 
-qemu_extra=()
+qemu_extra=() fwca=()
 # tmul scales the waits of ok and missing (bounded all the same).
 deb_arch=amd64 fxdir=$fx efi_arches=(7 9) tmul=1 objcopy=objcopy uki_initrd=0x3000000
 if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
@@ -96,6 +108,35 @@ if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
 fi
 kernel=$(nbfx_kernel "$fxdir" $deb_arch) && initrd=$(nbfx_initrd "$fxdir" $deb_arch) ||
 	fail "fixtures"
+tls=
+case $case in https*)
+	tls=1
+	mkdir -p "$work/ca"
+	"$here/../tls/mkca.sh" "$work/ca" "$RIG_SERVER" "$RIG_SERVER" || fail "mkca.sh failed"
+	export RIG_TLS_CERT=$work/ca/ec.chain.pem RIG_TLS_KEY=$work/ca/ec.key
+	anchor=$work/ca/root.pem
+	[ "$case" = https-wrongca ] && anchor=$work/ca/other-root.pem
+	if [ "$case" = https-fwca ]; then
+		python3 "$here/../../tools/nbpatch/nbpatch.py" --clear -o "$work/loader.img" "$loader" ||
+			fail "nbpatch failed"
+		# OVMF sets TlsCaCertificate at every start from this fw_cfg
+		# file (and deletes it when there is none): an EFI_SIGNATURE_LIST
+		# of EFI_CERT_X509_GUID, as p11-kit's edk2-cacerts export.
+		python3 - "$work/ca/root.der" "$work/cacerts.bin" <<'PY' || fail "cannot write the signature list"
+import struct, sys, uuid
+der = open(sys.argv[1], 'rb').read()
+sig = bytes(16) + der  # owner GUID 0, then the certificate
+x509 = uuid.UUID('a5c059a1-94e4-4aa7-87b5-ab155c2bf072').bytes_le
+open(sys.argv[2], 'wb').write(x509 + struct.pack('<III', 28 + len(sig), 0, len(sig)) + sig)
+PY
+		fwca=(-fw_cfg name=etc/edk2/https/cacerts,file="$work/cacerts.bin")
+	else
+		python3 "$here/../../tools/nbpatch/nbpatch.py" --ca "$anchor" -o "$work/loader.img" "$loader" ||
+			fail "nbpatch failed"
+	fi
+	python3 "$here/../../tools/nbpatch/nbpatch.py" --show "$work/loader.img"
+	loader=$work/loader.img;;
+esac
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
@@ -153,6 +194,7 @@ case $case in sb-*)
 esac
 prefix=http://$RIG_SERVER/
 [ "$case" = missing ] && prefix=http://$RIG_SERVER/missing/
+[ -n "$tls" ] && prefix=https://$RIG_SERVER/
 if [ "$mode" = efi ]; then
 	name=nbchain.efi
 	if [ "$case" = chain ]; then
@@ -262,7 +304,7 @@ if [ "$mode" = bios ] && [ "$case" = missing ]; then
 	qemu_extra=(-device VGA -monitor "pipe:$work/mon")
 fi
 start=$(date +%s%N)
-( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" $((150 * tmul)) "${qemu_extra[@]}"
+( if [ "$mode" = efi ]; then bootrig_qemu_efi "$work/serial.log" $((150 * tmul)) "${qemu_extra[@]}" "${fwca[@]}"
   else bootrig_qemu_bios "$work/serial.log" 150 "${qemu_extra[@]}"; fi ) &
 qpid=$!
 # Wait (bounded) for the serial log to show a pattern; prints elapsed s.
@@ -486,12 +528,15 @@ elif [ "$case" = http ]; then
 	grep -a -q 'HTTPClient:Arch:00016' "$work/dnsmasq.log" ||
 		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
 	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
-elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
-	t_mark=$(wait_log "$NB_BOOT_MARKER" $((120 * tmul))) || fail "no kernel marker"
+elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case" = https-fwca ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" $((150 * tmul))) || fail "no kernel marker"
+	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
 	wait "$qpid"; qpid=
-	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+	alog=$work/nginx/access.log
+	[ -n "$tls" ] && alog=$work/nginx/access-tls.log
+	grep -q 'GET /vmlinuz HTTP/1.1" 200 .*libnetboot-chainloader' "$alog" ||
 		fail "nginx did not serve the kernel to our loader"
-	grep -q 'GET /initrd.gz HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+	grep -q 'GET /initrd.gz HTTP/1.1" 200 .*libnetboot-chainloader' "$alog" ||
 		fail "nginx did not serve the initrd to our loader"
 	# The firmware's DHCP ends before it fetches the loader by TFTP; any
 	# DHCP from the guest after the first TFTP request came from us.
@@ -517,16 +562,23 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ]; then
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
+	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, $(bootrig_clean_log "$work/serial.log" |
+		grep -a -o -m1 'tls: .* trust anchor.*' | sed 's/^tls: //'))"
 	echo "ok: $mode ${RIG_ARCH:-x86_64} boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
 		"(loader to marker $((t_mark - t_start)) ms);" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
-	wait_log 'fetch failed: .*missing/vmlinuz: not found' $((60 * tmul)) >/dev/null ||
-		fail "no clear 404 message on the console"
+	if [ "$case" = https-wrongca ]; then
+		wait_log 'fetch failed: https://.*/vmlinuz: untrusted certificate' 90 >/dev/null ||
+			fail "no clear untrusted-certificate message on the console"
+	else
+		wait_log 'fetch failed: .*missing/vmlinuz: not found' 60 >/dev/null ||
+			fail "no clear 404 message on the console"
+	fi
 	if [ "$mode" = efi ]; then back='returning to the firmware'; after='BdsDxe: failed to start Boot|Start PXE over IPv6'
 	else back='returning to the ROM'; after='No more network devices'; fi
 	wait_log "$back" 30 >/dev/null || fail "the loader did not say it returns to the firmware"
-	if [ "$mode" = bios ]; then
+	if [ "$mode" = bios ] && [ "$case" = missing ]; then
 		# Drain the monitor's replies so it never blocks writing them.
 		timeout 10 cat "$work/mon.out" >/dev/null 2>&1 </dev/null &
 		timeout 5 bash -c "echo 'pmemsave 0xb8000 4000 \"$work/vga.bin\"' >'$work/mon.in'"
@@ -537,5 +589,11 @@ else
 			fail "the 404 is not on the screen"
 	fi
 	t_back=$(wait_log "$after" $((60 * tmul))) || fail "the firmware did not take control back"
-	echo "ok: $mode ${RIG_ARCH:-x86_64} missing URL: error shown, firmware resumed at ${t_back} ms"
+	if [ "$case" = https-wrongca ]; then
+		grep -a -q "$NB_BOOT_MARKER" <(bootrig_clean_log "$work/serial.log") && fail "the kernel ran"
+		echo "ok: $mode https with a CA that did not sign the server: $(bootrig_clean_log "$work/serial.log" |
+			grep -a -o -m1 'fetch failed: .*untrusted certificate.*'); firmware resumed at ${t_back} ms"
+	else
+		echo "ok: $mode ${RIG_ARCH:-x86_64} missing URL: error shown, firmware resumed at ${t_back} ms"
+	fi
 fi

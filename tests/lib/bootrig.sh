@@ -23,6 +23,10 @@
 # PXEv6 options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
 # and IPv6PXESupport = n), else each waits ~60 s for an offer first.
 #
+# With RIG_TLS_CERT and RIG_TLS_KEY set (PEM files: the chain as servers
+# send it, its key), nginx also serves the same root by https:// on 443,
+# TLS 1.2 only, logging to nginx/access-tls.log.
+#
 # With RIG_DELAY_MS set (one-way delay; NBEMU = the nbemu binary), the
 # server sits on a veth pair instead (rs, peer rm) and nbemu carries every
 # frame between tap0 and rm after that delay: the guest sees an RTT of
@@ -80,10 +84,25 @@ http {
 		listen $RIG_SERVER:80;
 		root $RIG_DIR/http;
 	}
+$(bootrig_tls_server)
 }
 CONF
 	mkdir -p "$RIG_DIR/nginx/tmp"
 	rig nginx -c "$RIG_DIR/nginx/nginx.conf" || return 1
+}
+
+bootrig_tls_server() {
+	[ -n "${RIG_TLS_CERT:-}" ] || return 0
+	cat <<CONF
+	server {
+		listen $RIG_SERVER:443 ssl;
+		ssl_certificate ${RIG_TLS_CERT:?};
+		ssl_certificate_key ${RIG_TLS_KEY:?};
+		ssl_protocols TLSv1.2;
+		access_log $RIG_DIR/nginx/access-tls.log;
+		root $RIG_DIR/http;
+	}
+CONF
 }
 
 bootrig_dnsmasq() {
