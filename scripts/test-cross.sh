@@ -42,7 +42,7 @@ for a in "${arches[@]}"; do
 		dpkg --add-architecture "$da"
 		update=1
 	fi
-	want+=("libcmocka-dev:$da" "liblwip-dev:$da")
+	want+=("libcmocka-dev:$da" "liblwip-dev:$da" "libbearssl-dev:$da")
 done
 missing=()
 for p in "${want[@]}"; do

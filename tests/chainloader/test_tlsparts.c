@@ -25,6 +25,9 @@ static void test_dates_match_gmtime(void **state)
 	(void)state;
 	/* Every ~9.7 days from 1970 to 2399, plus the boundaries. */
 	for (uint64_t t = 0; t < 13569465600ull; t += 833333) {
+		/* 32-bit time_t (armhf under qemu-user): gmtime ends in 2038. */
+		if (sizeof(time_t) < 8 && t > INT32_MAX)
+			break;
 		time_t tt = (time_t)t;
 		struct tm tm;
 		gmtime_r(&tt, &tm);
