@@ -263,6 +263,7 @@ struct nb_http_part {
 	uint64_t last_progress;   /**< Time the part last moved bytes. */
 	uint64_t retry_at;        /**< No reconnection before this time. */
 	uint64_t done_res;        /**< Contiguous resource bytes held from @ref first. */
+	uint64_t high;            /**< Most resource bytes a resume found held. */
 	struct nb_http_chunked chunked; /**< Chunked decoder. */
 	bool body_chunked;        /**< Body is chunked. */
 	bool body_to_close;       /**< Body runs until the server closes. */

@@ -184,9 +184,13 @@ static int resume(struct nb_http *h, struct nb_http_part *p, uint64_t now)
 		 * of progress: a crowd's server restarted twice, or once late
 		 * in a long download, is resumed each time with a fresh
 		 * series instead of failing on what earlier outages spent.
-		 * Every new series is paid for by bytes, so it stays bounded. */
-		if (from > p->first)
+		 * Every new series is paid for by new bytes, so it stays
+		 * bounded: a server that answers each Range with the whole
+		 * file from byte 0 and drops it again makes none. */
+		if (from > p->high) {
+			p->high = from;
 			nb_http_retry_init(h, now);
+		}
 		uint32_t wait = nb_http_retry_wait(h, err, now);
 		if (!wait)
 			return err;
