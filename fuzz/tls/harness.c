@@ -22,6 +22,7 @@
 #include "../../lib/tls/anchors.c"
 #include "../../lib/tls/cache.c"
 #include "../../lib/tls/conn.c"
+#include "../../lib/tls/san.c"
 #include "../../lib/tls/why.c"
 #include "../../lib/tls/x509.c"
 
