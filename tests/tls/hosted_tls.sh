@@ -198,6 +198,9 @@ bad truncated "https://$N:8472/1m" "middle of a TLS record" "${CA[@]}" --timeout
 bad oversized "https://$N:8473/1m" "TLS error" "${CA[@]}"
 bad close-notify "https://$N:8474/1m" "closed early\\|connection reset" "${CA[@]}" --timeout 30
 echo "--- kill mid-transfer: resumed by Range over a resumed session"
+# 200 Mbit/s from the server (64 MiB in ~2.7 s): unthrottled, an idle
+# machine finished the file in 0.25 s, before the kill could land.
+nbns_server_rate 200mbit || fail "server rate"
 nbns_exec_client timeout 300 "$NBGET" "${ME[@]}" --timeout 120 "${CA[@]}" \
 	get "https://$N:8440/64m" -o "$D/out/kill" >"$D/kill.log" 2>&1 &
 getpid=$!
