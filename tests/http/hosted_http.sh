@@ -222,7 +222,7 @@ bad auth "$H/auth" "authentication required"
 bad forbidden "$H/forbidden" "access denied"
 bad server-error "$H/error" "server error"
 bad teapot "$H/teapot" "unexpected HTTP status"
-bad short-body "$H/short" "connection closed"
+bad short-body "$H/short" "connection closed" --retries 2
 bad stall "$H/stall" "timed out" --timeout 6
 bad stall-body "$H/stall-body" "timed out" --timeout 6
 # https without trust anchors: nbget refuses before any connection and
