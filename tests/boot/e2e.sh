@@ -108,6 +108,8 @@ if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
 fi
 kernel=$(nbfx_kernel "$fxdir" $deb_arch) && initrd=$(nbfx_initrd "$fxdir" $deb_arch) ||
 	fail "fixtures"
+# The success lines name the arch only where there is a choice (efi).
+arch_note=; [ "$mode" = efi ] && arch_note=" ${RIG_ARCH:-x86_64}"
 tls=
 case $case in https*)
 	tls=1
@@ -564,7 +566,7 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case"
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
 	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, $(bootrig_clean_log "$work/serial.log" |
 		grep -a -o -m1 'tls: .* trust anchor.*' | sed 's/^tls: //'))"
-	echo "ok: $mode ${RIG_ARCH:-x86_64} boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
+	echo "ok: $mode$arch_note boot$rtt_note: loader at ${t_start} ms, marker at ${t_mark} ms after QEMU start" \
 		"(loader to marker $((t_mark - t_start)) ms);" \
 		"firmware DHCP packets $early, ours 0; kernel rate ${rate:-?}"
 else
@@ -594,6 +596,6 @@ else
 		echo "ok: $mode https with a CA that did not sign the server: $(bootrig_clean_log "$work/serial.log" |
 			grep -a -o -m1 'fetch failed: .*untrusted certificate.*'); firmware resumed at ${t_back} ms"
 	else
-		echo "ok: $mode ${RIG_ARCH:-x86_64} missing URL: error shown, firmware resumed at ${t_back} ms"
+		echo "ok: $mode$arch_note missing URL: error shown, firmware resumed at ${t_back} ms"
 	fi
 fi
