@@ -561,6 +561,9 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case"
 			fail "the handshake took ${hs:-?} s, not the emulated ${want} ms round trip"
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
+	[ "$case" = https-fwca ] && { bootrig_clean_log "$work/serial.log" |
+		grep -a -q "tls: .* trust anchor(s) from the firmware's TlsCaCertificate" ||
+		fail "the anchors did not come from TlsCaCertificate"; }
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
 	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, $(bootrig_clean_log "$work/serial.log" |
 		grep -a -o -m1 'tls: .* trust anchor.*' | sed 's/^tls: //'))"
