@@ -254,6 +254,9 @@ struct cl_pxeapi_cfg {
 	const struct cl_platform *p;
 	struct nb_stack *stack;  /**< Configured stack (address set). */
 	struct nb_tcp *tcp;      /**< TCP of that stack (for HTTP). */
+	/** https:// (lib/tls's hooks, the loader's), or NULL: https://
+	 *  names then fail.  Outlives the API. */
+	const struct nb_http_tls *tls;
 	const struct nb_dhcp *dhcp; /**< Bound lease with its raw packets. */
 	/**
 	 * Base-memory block of 3 x CL_PXEAPI_BOOTPLAYER_SIZE bytes for the
@@ -400,14 +403,16 @@ int cl_pxeapi_set_option(struct cl_pxeapi *a, uint8_t tag, const void *val,
  * ships) has no HTTP and never uses the file API: every file goes
  * through its own lock-step TFTP client on PXENV_UDP_WRITE/READ.  With
  * the gateway on, a read request it sends to port 69 never reaches the
- * wire: the file is fetched as @p http_base + name over HTTP (or, with
+ * wire: the file is fetched as @p http_base + name over HTTP or HTTPS
+ * (cl_pxeapi_cfg::tls) (or, with
  * an empty base, by our windowed TFTP client from the server the NBP
  * asked), running ahead at full speed, and the NBP's UDP_READs are
  * answered with OACK/DATA packets made from what has arrived; its ACKs
  * are consumed locally.  A missing file becomes a TFTP ERROR 1.
  * @param a          State.
  * @param on         Enable (true) or disable the gateway.
- * @param http_base  URL prefix such as "http://10.0.0.1/boot/", or NULL
+ * @param http_base  URL prefix such as "http://10.0.0.1/boot/" or
+ *                   "https://boot.example/", or NULL
  *                   or "" to fetch by TFTP; copied.
  * @return 0, or -NB_EMSGSIZE for a base longer than CL_PXEAPI_NAME_MAX - 1.
  */

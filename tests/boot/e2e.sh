@@ -80,6 +80,10 @@
 #          the root only in the firmware's TlsCaCertificate variable, as
 #          EDK2's own HTTPS boot takes it (OVMF fills the variable from
 #          the fw_cfg file etc/edk2/https/cacerts at every start).
+# https-pxeapi: (BIOS) pxeapi with 210 = https:// (LOADER
+#          nbchain-tls-article.kpxe, the CA in its slot): pxelinux.0 and
+#          every file pxelinux asks for come over TLS, nginx's plain-http
+#          log stays empty.
 # Everything runs in a namespace this script creates and removes.
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
@@ -281,10 +285,10 @@ else
 		chmod a+r "$work/http/probe.bin"
 		probe_sum=$(od -An -v -tu1 "$work/http/probe.bin" | awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s % 65536 }')
 		bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER
-	elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
+	elif [ "$case" = chain ] || [ "$case" = pxeapi ] || [ "$case" = https-pxeapi ]; then
 		# pxelinux's files: on the TFTP server for chain, on nginx only
 		# for pxeapi (dnsmasq then has nothing but our NBP).
-		files=$work/tftp; [ "$case" = pxeapi ] && files=$work/http
+		files=$work/http; [ "$case" = chain ] && files=$work/tftp
 		cp /usr/lib/PXELINUX/pxelinux.0 "$work/http/" || fail "pxelinux is not installed"
 		cp /usr/lib/syslinux/modules/bios/ldlinux.c32 "$files/"
 		cp "$kernel" "$files/vmlinuz"
@@ -418,7 +422,7 @@ elif [ "$case" = probe ]; then
 	wait_log 'No more network devices' 60 >/dev/null ||
 		fail "the ROM did not resume after the chained NBP returned"
 	echo "ok: bios probe: !PXE, INT 1Ah, PXENV+ entry, cached info with the script's 209/210, CF on failure, file and TFTP APIs reading an http:// URL exactly, E820 hiding all as a chained NBP sees them; the ROM resumed when it returned"
-elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
+elif [ "$case" = chain ] || [ "$case" = pxeapi ] || [ "$case" = https-pxeapi ]; then
 	wait_log 'chain: serving the PXE API' 90 >/dev/null || fail "the loader did not chain"
 	wait_log 'PXELINUX' 30 >/dev/null || fail "pxelinux did not start"
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 120) || fail "no kernel marker after pxelinux"
@@ -426,11 +430,16 @@ elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 	[ -n "${NB_E2E_SHOW:-}" ] && bootrig_clean_log "$work/serial.log" | grep -a -v '^$'
 	unload=$(bootrig_clean_log "$work/serial.log" | grep -a -o 'PXE API unloaded after .*')
 	[ -n "$unload" ] || fail "pxelinux did not unload our PXE API before booting"
-	grep -q 'GET /pxelinux.0 HTTP/1.1" 200 .*libnetboot-chainloader' "$work/nginx/access.log" ||
+	alog=$work/nginx/access.log
+	if [ "$case" = https-pxeapi ]; then
+		alog=$work/nginx/access-tls.log
+		[ -s "$work/nginx/access.log" ] && fail "requests over plain http: $(head -3 "$work/nginx/access.log")"
+	fi
+	grep -q 'GET /pxelinux.0 HTTP/1.1" 200 .*libnetboot-chainloader' "$alog" ||
 		fail "nginx did not serve pxelinux.0 to our loader"
-	if [ "$case" = pxeapi ]; then
+	if [ "$case" != chain ]; then
 		for f in ldlinux.c32 pxelinux.cfg/default vmlinuz initrd.gz; do
-			grep -q "GET /$f HTTP/1.1\" 200 .*libnetboot-pxeapi" "$work/nginx/access.log" ||
+			grep -q "GET /$f HTTP/1.1\" 200 .*libnetboot-pxeapi" "$alog" ||
 				fail "nginx did not serve $f through our loader"
 		done
 		# Our NBP's first TCP SYN marks it running: no TFTP request
@@ -439,7 +448,8 @@ elif [ "$case" = chain ] || [ "$case" = pxeapi ]; then
 		[ -n "$syn" ] || fail "no TCP connection in the capture"
 		late=$(tshark -r "$work/guest.pcap" -Y "(udp.dstport == 69 || udp.srcport == 68) && frame.number > $syn" 2>/dev/null | wc -l)
 		[ "$late" = 0 ] || fail "$late TFTP/DHCP requests left the guest after our NBP started"
-		echo "ok: bios pxeapi: pxelinux.0, ldlinux.c32, config, kernel and initrd by HTTP through our PXE API, no TFTP after our NBP; $unload; marker at ${t_mark} ms"
+		by=HTTP; [ "$case" = https-pxeapi ] && by="HTTPS ($(grep -c . "$alog") requests over TLS, none over http)"
+		echo "ok: bios $case: pxelinux.0, ldlinux.c32, config, kernel and initrd by $by through our PXE API, no TFTP after our NBP; $unload; marker at ${t_mark} ms"
 	else
 		echo "ok: bios chain: pxelinux.0 by HTTP, its files by TFTP through our PXE API; $unload; marker at ${t_mark} ms"
 	fi
@@ -563,6 +573,9 @@ elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case"
 			fail "the handshake took ${hs:-?} s, not the emulated ${want} ms round trip"
 		rtt_note=" across a ${want} ms round trip (handshake ${hs} s)"
 	fi
+	[ "$case" = https-fwca ] && { bootrig_clean_log "$work/serial.log" |
+		grep -a -q "tls: .* trust anchor(s) from the firmware's TlsCaCertificate" ||
+		fail "the anchors did not come from TlsCaCertificate"; }
 	[ "$case" = sb-ok ] && rtt_note="$rtt_note with Secure Boot on (loader and kernel signed by the snakeoil key)"
 	[ -n "$tls" ] && rtt_note="$rtt_note by https:// (TLS 1.2, $(bootrig_clean_log "$work/serial.log" |
 		grep -a -o -m1 'tls: .* trust anchor.*' | sed 's/^tls: //'))"

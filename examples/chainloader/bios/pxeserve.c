@@ -6,10 +6,12 @@
  * which runs it over our stack.
  *
  * Option 210 (path prefix) names where the NBP's files are.  An http://
- * prefix cannot be given to a TFTP-only NBP (Debian's pxelinux.0 has no
- * HTTP), so the NBP sees only its path part and the TFTP it runs over
- * PXENV_UDP_* is answered by the dispatcher's gateway from HTTP
- * downloads.  Without an http:// prefix the gateway fetches by TFTP
+ * or https:// prefix cannot be given to a TFTP-only NBP (Debian's
+ * pxelinux.0 has no HTTP), so the NBP sees only its path part and the
+ * TFTP it runs over PXENV_UDP_* is answered by the dispatcher's gateway
+ * from HTTP(S) downloads (https:// needs a TLS image: the loader's
+ * anchors and session cache serve the gateway too).  Without such a
+ * prefix the gateway fetches by TFTP
  * itself, windowed, from the server the NBP asks.
  */
 #include "bios/pxeserve.h"
@@ -127,8 +129,9 @@ static int apply_options(struct cl_loader *l)
 			p210 = lease210;
 		}
 	}
-	if (p210 && cl_prefix(p210, "http://")) {
-		const char *path = p210 + 7;
+	bool tls = p210 && cl_prefix(p210, "https://");
+	if (tls || (p210 && cl_prefix(p210, "http://"))) {
+		const char *path = p210 + 7 + tls;
 		while (*path && *path != '/')
 			path++;
 		char base[OPT_MAX];
@@ -193,7 +196,8 @@ int pxeserve_chain(struct cl_loader *l, const uint8_t *img, uint32_t len)
 	file_mem &= ~0xfffffu;
 	resident_end = IMAGE_BASE + file_mem;
 	struct cl_pxeapi_cfg cfg = {
-		.p = l->p, .stack = &l->stack, .tcp = &l->tcp, .dhcp = &l->dhcp,
+		.p = l->p, .stack = &l->stack, .tcp = &l->tcp, .tls = l->tls,
+		.dhcp = &l->dhcp,
 		.base = low->cached, .base_seg = (uint16_t)(lin >> 4),
 		.base_off = (uint16_t)(lin & 15),
 		.file_mem = flat(IMAGE_BASE), .file_mem_len = file_mem,

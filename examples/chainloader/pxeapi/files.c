@@ -116,6 +116,7 @@ int cl_pxa_file_start(struct cl_pxeapi_file *f, uint32_t server,
 	nb_fetch_cfg_init(&fc);
 	fc.user_agent = "libnetboot-pxeapi";
 	fc.tcp = a->cfg.tcp;
+	fc.tls = a->cfg.tls;
 	fc.tftp_server = server ? server : a->cfg.dhcp->lease.next_server;
 	fc.tftp_port = port;
 	fc.tftp_io = &tftp_io;
