@@ -51,9 +51,14 @@
 #          refuses it, the loader says so and returns to the firmware.
 # http:    (UEFI) OVMF starts by UEFI HTTP Boot (RIG_BOOT=http): dnsmasq
 #          answers HTTPClient with http://.../boot/nbchain.efi and no 210;
-#          the loader adopts the firmware's address (no DHCP of ours after
-#          the firmware's in the capture), takes the 210 default from its
+#          the loader adopts the firmware's address (no new lease: after
+#          the firmware's DHCP the capture shows one DHCPINFORM for the
+#          server's options and its ACK), takes the 210 default from its
 #          boot URL and boots /boot/vmlinuz to the marker.
+# http-inform: (UEFI) the same, dnsmasq giving HTTPClient a 210 of
+#          http://.../inform/ (and a 209): OVMF keeps no copy of the ACK,
+#          so the 210 reaches the loader only through its DHCPINFORM; the
+#          kernel is only under /inform/.
 # grub:    (UEFI) the loader chains Debian's grubnetx64.efi by tftp://,
 #          handing the NIC back first; GRUB finds its lease in the PXE Base
 #          Code we refilled, reads (tftp)/grub/grub.cfg and boots the
@@ -225,13 +230,24 @@ if [ "$mode" = efi ]; then
 			$RIG_SERVER $RIG_SERVER >"$work/http/next.ipxe"
 		chmod -R a+rX "$work/tftp" "$work/http";;
 	esac
-	if [ "$case" = http ]; then
+	if [ "$case" = http ] || [ "$case" = http-inform ]; then
 		export RIG_BOOT=http
 		mkdir -p "$work/http/boot"
 		mv "$work/http/vmlinuz" "$work/http/initrd.gz" "$work/http/boot/"
 		cp "$loader_img" "$work/http/boot/$name"
+		inform_opts=()
+		http_dir=boot
+		if [ "$case" = http-inform ]; then
+			# The kernel only where the server's 210 points, not
+			# beside the loader: the default from the boot URL is a 404.
+			http_dir=inform
+			mkdir -p "$work/http/inform"
+			mv "$work/http/boot/vmlinuz" "$work/http/boot/initrd.gz" "$work/http/inform/"
+			inform_opts=(--dhcp-option-force=tag:http,210,http://$RIG_SERVER/inform/
+				--dhcp-option-force=tag:http,209,inform.cfg)
+		fi
 		chmod -R a+rX "$work/http"
-		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name"
+		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name" "${inform_opts[@]}"
 	elif [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
 		# A FAT "superfloppy" (no partition table), built without
 		# mounting; the disk boots first (bootindex), and dnsmasq
@@ -501,7 +517,7 @@ elif [ "$case" = sb-chain-unsigned ]; then
 	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
 	grep -a -q 'iPXE' <<<"$log" && fail "the refused image ran"
 	echo "ok: efi Secure Boot: $(grep -a -o 'chain: the image is not signed by a trusted key: .*' <<<"$log" | head -1); firmware resumed at ${t_back} ms"
-elif [ "$case" = http ]; then
+elif [ "$case" = http ] || [ "$case" = http-inform ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 150) || fail "no kernel marker"
 	wait "$qpid"; qpid=
 	log=$(bootrig_clean_log "$work/serial.log")
@@ -509,25 +525,36 @@ elif [ "$case" = http ]; then
 	grep -a -q 'Start HTTP Boot over IPv4' <<<"$log" || fail "the firmware did not HTTP-boot"
 	from=$(grep -a -o 'HTTP Boot: lease from .*' <<<"$log" | head -1)
 	[ -n "$from" ] || fail "the loader did not adopt the firmware's lease"
-	grep -a -q '(firmware lease adopted, no DHCP sent)' <<<"$log" || fail "the loader ran DHCP"
+	# The lease rebuilt from the device path has no server options: one
+	# DHCPINFORM asks for them (http: the server has no 210, so the
+	# default from the boot URL; http-inform: the server's 210).
+	grep -a -q '(firmware lease adopted, options by DHCPINFORM)' <<<"$log" ||
+		fail "the loader did not adopt the lease and get its options by DHCPINFORM"
 	grep -q "GET /boot/$name HTTP/1.1\" 200 .*UefiHttpBoot" "$work/nginx/access.log" ||
 		fail "the firmware did not fetch the loader by HTTP"
 	for f in vmlinuz initrd.gz; do
-		grep -q "GET /boot/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
-			fail "nginx did not serve /boot/$f (the 210 default) to our loader"
+		grep -q "GET /$http_dir/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
+			fail "nginx did not serve /$http_dir/$f (the 210 $([ "$case" = http ] && echo default || echo of the INFORM)) to our loader"
 	done
 	# The firmware's DHCP ends before its HTTP request for the loader;
-	# any DHCP from the guest after that first SYN came from us.
+	# any DHCP from the guest after that first SYN came from us: exactly
+	# one DHCPINFORM, answered by one DHCPACK, and no DISCOVER/REQUEST.
 	syn=$(tshark -r "$work/guest.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
 		-T fields -e frame.number 2>/dev/null | head -1)
 	[ -n "$syn" ] || fail "no TCP connection in the capture"
 	early=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number < $syn" 2>/dev/null | wc -l)
 	late=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number > $syn" 2>/dev/null | wc -l)
+	informs=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && dhcp.option.dhcp == 8 && frame.number > $syn" 2>/dev/null | wc -l)
+	acks=$(tshark -r "$work/guest.pcap" -Y "udp.dstport == 68 && dhcp.option.dhcp == 5 && frame.number > $syn" 2>/dev/null | wc -l)
 	[ "$early" -gt 0 ] || fail "capture shows no firmware DHCP at all (capture broken?)"
-	[ "$late" = 0 ] || fail "$late DHCP packets left the guest after the firmware fetched the loader"
+	[ "$late" = 1 ] && [ "$informs" = 1 ] ||
+		fail "after the firmware fetched the loader: $late DHCP packets from the guest, $informs DHCPINFORM (want exactly one, nothing else)"
+	[ "$acks" = 1 ] || fail "$acks DHCPACKs answered the DHCPINFORM (want one)"
 	grep -a -q 'HTTPClient:Arch:00016' "$work/dnsmasq.log" ||
 		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
-	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
+	grep -q 'DHCPINFORM' "$work/dnsmasq.log" || fail "dnsmasq logged no DHCPINFORM"
+	echo "ok: efi HTTP Boot$([ "$case" = http-inform ] && echo ' with the server'"'"'s 210 by DHCPINFORM'): loader at ${t_start} ms, $from," \
+		"firmware DHCP packets $early, ours 1 (DHCPINFORM, one ACK); kernel from /$http_dir/; marker at ${t_mark} ms"
 elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case" = https-fwca ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" $((150 * tmul))) || fail "no kernel marker"
 	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
