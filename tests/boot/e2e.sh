@@ -43,6 +43,11 @@
 # disk:    (UEFI) the loader is \EFI\BOOT\BOOTX64.EFI on a FAT disk image,
 #          the firmware never PXE-boots: the loader finds the NIC, runs
 #          its own DHCP and boots the kernel of option 210 to the marker.
+# disk-grub: (UEFI) the same start with the chain test's script: the
+#          loader's own DHCP, then grubnetx64.efi by tftp://; at hand-back
+#          PXE Base Code gets the loader's DHCP packets (the firmware never
+#          had any), where GRUB finds its lease to read grub.cfg and the
+#          kernel by TFTP and boot to the marker.
 # sb-shim: (UEFI) Secure Boot, from a disk: Debian's shim (re-signed with
 #          the snakeoil key) starts our loader as its second stage; the
 #          stock Debian kernel is not trusted by db but by shim, so it
@@ -215,9 +220,9 @@ if [ "$mode" = efi ]; then
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/next.efi"
 	fi
-	case $case in grub|snponly|sb-chain-unsigned)
+	case $case in grub|snponly|sb-chain-unsigned|disk-grub)
 		next=/usr/lib/grub/x86_64-efi/monolithic/grubnetx64.efi
-		[ "$case" = grub ] || next=/usr/lib/ipxe/snponly.efi
+		[ "${case%grub}" != "$case" ] || next=/usr/lib/ipxe/snponly.efi
 		[ -s "$next" ] || fail "$next is missing (grub-efi-amd64-bin / ipxe installed?)"
 		cp "$next" "$work/tftp/next.efi"
 		mkdir -p "$work/tftp/grub"
@@ -248,14 +253,14 @@ if [ "$mode" = efi ]; then
 		fi
 		chmod -R a+rX "$work/http"
 		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name" "${inform_opts[@]}"
-	elif [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
+	elif [ "${case#disk}" != "$case" ] || [ "${case#sb-shim}" != "$case" ]; then
 		# A FAT "superfloppy" (no partition table), built without
 		# mounting; the disk boots first (bootindex), and dnsmasq
 		# offers no boot file, so nothing can PXE-boot.
 		mkfs.vfat -C "$work/disk.img" 16384 >/dev/null || fail "mkfs.vfat failed (dosfstools?)"
 		mmd -i "$work/disk.img" ::/EFI ::/EFI/BOOT || fail "mtools could not write the disk image"
 		boot_img=$loader_img
-		if [ "$case" != disk ]; then
+		if [ "${case#sb-shim}" != "$case" ]; then
 			# shim boots first and loads us under the name of its
 			# second stage; shim itself re-signed for this db.
 			shim=$(nbfx_shim "$fx") || fail "no shim fixture"
@@ -274,7 +279,13 @@ if [ "$mode" = efi ]; then
 			fail "mtools could not write the disk image"
 		qemu_extra=(-drive if=none,id=d0,format=raw,file="$work/disk.img"
 			-device virtio-blk-pci,drive=d0,bootindex=0)
-		bootrig_dnsmasq --dhcp-option-force=210,$prefix
+		if [ "$case" = disk-grub ]; then
+			# The loader's own DHCP gets the TFTP server (siaddr)
+			# its script chains GRUB from, and GRUB its grub.cfg.
+			bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER
+		else
+			bootrig_dnsmasq --dhcp-option-force=210,$prefix
+		fi
 	elif [ "$case" = snponly ] || [ "$case" = sb-chain-unsigned ]; then
 		bootrig_dnsmasq --dhcp-userclass=set:ipxe,iPXE \
 			--dhcp-match=set:efi64,option:client-arch,7 \
@@ -465,6 +476,27 @@ elif [ "$case" = sb-shim-unsigned ]; then
 	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
 	grep -a -q "$NB_BOOT_MARKER" <<<"$log" && fail "the refused kernel ran"
 	echo "ok: efi Secure Boot under shim: $(grep -a -o 'shim: the image failed verification: .*' <<<"$log" | head -1); the loader returned to the firmware"
+elif [ "$case" = disk-grub ]; then
+	wait_log 'fetching tftp://.*/next.efi' 90 >/dev/null || fail "the loader did not fetch next.efi"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 240) || fail "no kernel marker from the chained GRUB"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'not started by PXE' <<<"$log" || fail "the loader did not notice it came from a disk"
+	grep -a -q -E '^net: .* \(DHCP\)' <<<"$log" || fail "the loader did not run its own DHCP"
+	grep -a -q 'chain: the image did not start\|did not rebind\|did not take the lease back' <<<"$log" &&
+		fail "hand-back or StartImage failed"
+	# GRUB configures its network only from the DHCPACK in PXE Base Code,
+	# which the firmware never filled (no PXE boot): reading its files
+	# from the lease's server shows the loader's own packets got there.
+	for f in grub/grub.cfg "$(basename "$kernel")"; do
+		grep -a -q "sent $work/tftp/$f" "$work/dnsmasq.log" || fail "GRUB did not read $f by TFTP"
+	done
+	first_rrq=$(tshark -r "$work/guest.pcap" -Y 'udp.dstport == 69' -T fields -e tftp.source_file 2>/dev/null | head -1)
+	[ "$first_rrq" = next.efi ] || fail "the first TFTP request is for '$first_rrq', not the loader's next.efi (did the firmware PXE-boot?)"
+	discovers=$(tshark -r "$work/guest.pcap" -Y 'udp.srcport == 68 && dhcp.option.dhcp == 1' 2>/dev/null | wc -l)
+	[ "$discovers" = 1 ] || fail "$discovers DHCPDISCOVERs from the guest (want the loader's one exchange, none from GRUB)"
+	echo "ok: efi from a disk, chain GRUB: the loader's own DHCP (one exchange) refilled PXE Base Code at hand-back; GRUB read grub.cfg and the kernel by TFTP; loader at ${t_start} ms, marker at ${t_mark} ms"
 elif [ "$case" = disk ] || [ "$case" = sb-shim ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the firmware" 120) || fail "no kernel marker"
 	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
