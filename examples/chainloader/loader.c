@@ -262,6 +262,10 @@ static int net_up(struct cl_loader *l, bool use_cached)
 		rc = nb_dhcp_use_cached(&l->dhcp, &l->stack, p->ack, p->ack_len,
 					p->proxy, p->proxy_len, p->boot_reply,
 					p->boot_reply_len);
+		if (rc == 0 && p->inform)
+			rc = nb_dhcp_inform(&l->dhcp, p->dhcp_cfg, p->now_ms(p->ctx));
+		if (rc == 0 && p->inform)
+			rc = wait_for(l, dhcp_poll, &l->dhcp, DHCP_TIMEOUT_MS);
 	} else {
 		struct nb_dhcp_cfg cfg;
 		memset(&cfg, 0, sizeof(cfg));
@@ -280,9 +284,14 @@ static int net_up(struct cl_loader *l, bool use_cached)
 	add_ip(b, sizeof(l->line), l->dhcp.lease.ip);
 	add(b, sizeof(l->line), " next-server ");
 	add_ip(b, sizeof(l->line), l->dhcp.lease.next_server);
-	add(b, sizeof(l->line), l->dhcp.lease.from_cache
-					? " (firmware lease adopted, no DHCP sent)\n"
-					: " (DHCP)\n");
+	const char *how = " (DHCP)\n";
+	if (l->dhcp.lease.from_cache)
+		how = !l->dhcp.lease.packets_sent
+			      ? " (firmware lease adopted, no DHCP sent)\n"
+		      : l->dhcp.pkt_len[NB_DHCP_PKT_BOOT]
+			      ? " (firmware lease adopted, options by DHCPINFORM)\n"
+			      : " (firmware lease adopted, DHCPINFORM unanswered)\n";
+	add(b, sizeof(l->line), how);
 	say(l, b);
 	return 0;
 }

@@ -44,6 +44,10 @@ struct cl_platform {
 	/** The firmware's DHCP packets (NULL/0 when it had none). */
 	const void *ack, *proxy, *boot_reply;
 	size_t ack_len, proxy_len, boot_reply_len; /**< Their lengths. */
+	/** The ACK above was made by the platform from what the firmware
+	 *  left (UEFI HTTP Boot's device path) and holds none of the
+	 *  server's options: ask for them by DHCPINFORM once adopted. */
+	bool inform;
 	/** How our own DHCP presents itself (NULL: plain DHCP). */
 	const struct nb_dhcp_cfg *dhcp_cfg;
 	/** Memory for an image of @p size bytes (0 = unknown): the buffer

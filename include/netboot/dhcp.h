@@ -67,7 +67,8 @@ enum nb_dhcp_state {
 	NB_DHCP_IDLE = 0,    /**< Not started. */
 	NB_DHCP_SELECTING,   /**< DISCOVER sent, collecting offers. */
 	NB_DHCP_REQUESTING,  /**< REQUEST sent, waiting for ACK/NAK. */
-	NB_DHCP_PROXYING,    /**< Asking a proxy/boot server on port 4011. */
+	NB_DHCP_PROXYING,    /**< Asking a proxy/boot server on port 4011, or
+	                          the server by DHCPINFORM (nb_dhcp_inform()). */
 	NB_DHCP_BOUND,       /**< Lease bound (nb_dhcp_poll() returns 0). */
 	NB_DHCP_FAILED       /**< Gave up (the error is nb_dhcp::error). */
 };
@@ -302,6 +303,33 @@ void nb_dhcp_cancel(struct nb_dhcp *d);
 int nb_dhcp_use_cached(struct nb_dhcp *d, struct nb_stack *s, const void *ack,
 		       size_t ack_len, const void *proxy, size_t proxy_len,
 		       const void *boot, size_t boot_len);
+
+/**
+ * Ask the DHCP server for its options on a lease already held, without
+ * a new lease: DHCPINFORM (RFC 2131 3.4) from our address, broadcast to
+ * port 67.  For a lease bound from packets that lack the server's
+ * options, e.g. an ACK made from the address UEFI HTTP Boot left in the
+ * device path, which carries no 209/210.  The ACK that answers is kept
+ * as NB_DHCP_PKT_BOOT: nb_dhcp_option() with NB_DHCP_PKT_ANY and the boot
+ * fields of the lease (boot file, 209/210, next server) then take its
+ * values first; the address, mask, router and DNS servers stay those of
+ * the lease.  Run nb_dhcp_poll() as for an exchange: it returns 0 once
+ * the ACK came, or after four unanswered tries (about 15 s with the
+ * default first timeout) or @ref nb_dhcp_cfg::timeout_ms, the lease
+ * bound as before in every case.
+ * @param d       A bound client (nb_dhcp_start() or nb_dhcp_use_cached());
+ *                it must stay in place until nb_dhcp_poll() returns 0.
+ * @param cfg     How the request presents itself (PXE options 60, 93, 94,
+ *                user class, timeouts; copied), or NULL for plain DHCP:
+ *                servers pick options by these classes, so pass the ones
+ *                the lease was obtained with.
+ * @param now_ms  Current time.
+ * @return 0 when under way (or, when nothing could be sent, bound as
+ *         before); -NB_EINVAL when @p d is not bound or @p cfg is bad;
+ *         -NB_EADDRINUSE if port 68 is taken; entropy errors.
+ */
+int nb_dhcp_inform(struct nb_dhcp *d, const struct nb_dhcp_cfg *cfg,
+		   uint64_t now_ms);
 
 /**
  * Why the last error happened, for messages.

@@ -121,7 +121,7 @@ size_t nb_dhcp_build(const struct nb_dhcp *d, uint8_t *p, size_t cap,
 	if (d->cfg.user_class_len)
 		put(&o, OPT_USER_CLASS, d->cfg.user_class,
 		    d->cfg.user_class_len);
-	if (proxy)
+	if (proxy && d->pxe_server)
 		boot_item(d, &o);
 	put(&o, OPT_PARAMS, param_list, sizeof(param_list));
 	if (o.over)

@@ -22,16 +22,23 @@
 /* RFC 2131 4.1 randomises retransmissions by +-1 s around 4, 8, 16 s. */
 #define JITTER_MAX_MS 1000
 
-static int send_msg(struct nb_dhcp *d, uint8_t type, uint64_t now)
+/* PROXYING with no boot server to ask is a DHCPINFORM (nb_dhcp_inform):
+ * the same wait for one ACK on a lease already ours, and the same
+ * binding when it never comes. */
+static int send_msg(struct nb_dhcp *d, uint64_t now)
 {
 	struct nb_stack *s = d->s;
 	uint8_t *buf = nb_ip_payload_buf(s, NULL) + NB_UDP_HLEN;
+	uint8_t type = d->state == NB_DHCP_SELECTING ? NB_DHCP_DISCOVER
+		       : d->state == NB_DHCP_PROXYING && !d->pxe_server
+			       ? NB_DHCP_INFORM
+			       : NB_DHCP_REQUEST;
 	size_t len = nb_dhcp_build(d, buf, nb_udp_max_payload(s), type, now);
 	if (!len)
 		return -NB_EMSGSIZE;
 	uint32_t dst = NB_IP_BROADCAST;
 	uint16_t port = NB_DHCP_SERVER_PORT;
-	if (d->state == NB_DHCP_PROXYING) {
+	if (d->state == NB_DHCP_PROXYING && d->pxe_server) {
 		dst = d->pxe_server;
 		port = NB_DHCP_PXE_PORT;
 	}
@@ -64,9 +71,7 @@ static void enter(struct nb_dhcp *d, uint8_t state, uint64_t now)
 						  : d->cfg.first_ms,
 			d->cfg.max_ms, UINT16_MAX);
 	d->backoff.jitter_ms = JITTER_MAX_MS;
-	uint8_t type = state == NB_DHCP_SELECTING ? NB_DHCP_DISCOVER
-						  : NB_DHCP_REQUEST;
-	int rc = send_msg(d, type, now);
+	int rc = send_msg(d, now);
 	if (rc < 0)
 		fail(d, rc, "cannot send");
 }
@@ -278,20 +283,18 @@ void nb_dhcp_unlink(struct nb_dhcp *d, struct nb_stack *s)
 		}
 }
 
-int nb_dhcp_start(struct nb_dhcp *d, struct nb_stack *s,
-		  const struct nb_dhcp_cfg *cfg, uint64_t now_ms)
+/* Settings with their defaults, the socket and the give-up time; what
+ * an exchange and an INFORM both start with. */
+static int setup(struct nb_dhcp *d, const struct nb_dhcp_cfg *cfg,
+		 uint64_t now_ms)
 {
-	if (!d || !s)
-		return -NB_EINVAL;
-	nb_dhcp_unlink(d, s);
-	memset(d, 0, sizeof(*d));
-	d->why = "";
+	struct nb_dhcp_cfg *c = &d->cfg;
+	memset(c, 0, sizeof(*c));
 	if (cfg) {
-		d->cfg = *cfg;
-		if (d->cfg.user_class_len > NB_DHCP_USER_CLASS_MAX)
+		*c = *cfg;
+		if (c->user_class_len > NB_DHCP_USER_CLASS_MAX)
 			return -NB_EINVAL;
 	}
-	struct nb_dhcp_cfg *c = &d->cfg;
 	if (!c->first_ms)
 		c->first_ms = PXE_DEFAULT_FIRST_MS;
 	if (!c->max_ms)
@@ -306,17 +309,47 @@ int nb_dhcp_start(struct nb_dhcp *d, struct nb_stack *s,
 		c->undi_major = 2;
 		c->undi_minor = 1;
 	}
-	d->s = s;
-	int rc = nb_udp_open(&d->sock, s, NB_DHCP_CLIENT_PORT, on_reply, d);
-	if (rc < 0)
-		return rc;
 	d->start_ms = now_ms;
 	nb_deadline_set(&d->give_up, now_ms, c->timeout_ms);
+	return nb_udp_open(&d->sock, d->s, NB_DHCP_CLIENT_PORT, on_reply, d);
+}
+
+int nb_dhcp_start(struct nb_dhcp *d, struct nb_stack *s,
+		  const struct nb_dhcp_cfg *cfg, uint64_t now_ms)
+{
+	if (!d || !s)
+		return -NB_EINVAL;
+	nb_dhcp_unlink(d, s);
+	memset(d, 0, sizeof(*d));
+	d->why = "";
+	d->s = s;
+	int rc = setup(d, cfg, now_ms);
+	if (rc < 0)
+		return rc;
 	rc = discover(d, now_ms);
 	if (rc < 0) {
 		nb_udp_close(&d->sock);
 		return rc;
 	}
+	return 0;
+}
+
+int nb_dhcp_inform(struct nb_dhcp *d, const struct nb_dhcp_cfg *cfg,
+		   uint64_t now_ms)
+{
+	if (!d || d->state != NB_DHCP_BOUND)
+		return -NB_EINVAL;
+	int rc = setup(d, cfg, now_ms);
+	if (rc == 0)
+		rc = nb_rng_u32(&d->s->rng, &d->xid);
+	if (rc < 0) {
+		nb_udp_close(&d->sock);
+		return rc;
+	}
+	d->pxe_server = 0;
+	enter(d, NB_DHCP_PROXYING, now_ms);
+	if (d->state == NB_DHCP_FAILED)
+		bind(d); /* nothing sent: the lease stands as it was */
 	return 0;
 }
 
@@ -357,10 +390,7 @@ int nb_dhcp_poll(struct nb_dhcp *d, uint64_t now)
 			if (rc < 0)
 				fail(d, rc, "cannot restart");
 		} else {
-			int rc = send_msg(d, d->state == NB_DHCP_SELECTING
-						     ? NB_DHCP_DISCOVER
-						     : NB_DHCP_REQUEST,
-					  now);
+			int rc = send_msg(d, now);
 			if (rc < 0 && d->state == NB_DHCP_PROXYING)
 				bind(d); /* boot server unreachable: keep the lease */
 			else if (rc < 0)

@@ -43,6 +43,11 @@
 # disk:    (UEFI) the loader is \EFI\BOOT\BOOTX64.EFI on a FAT disk image,
 #          the firmware never PXE-boots: the loader finds the NIC, runs
 #          its own DHCP and boots the kernel of option 210 to the marker.
+# disk-grub: (UEFI) the same start with the chain test's script: the
+#          loader's own DHCP, then grubnetx64.efi by tftp://; at hand-back
+#          PXE Base Code gets the loader's DHCP packets (the firmware never
+#          had any), where GRUB finds its lease to read grub.cfg and the
+#          kernel by TFTP and boot to the marker.
 # sb-shim: (UEFI) Secure Boot, from a disk: Debian's shim (re-signed with
 #          the snakeoil key) starts our loader as its second stage; the
 #          stock Debian kernel is not trusted by db but by shim, so it
@@ -51,9 +56,14 @@
 #          refuses it, the loader says so and returns to the firmware.
 # http:    (UEFI) OVMF starts by UEFI HTTP Boot (RIG_BOOT=http): dnsmasq
 #          answers HTTPClient with http://.../boot/nbchain.efi and no 210;
-#          the loader adopts the firmware's address (no DHCP of ours after
-#          the firmware's in the capture), takes the 210 default from its
+#          the loader adopts the firmware's address (no new lease: after
+#          the firmware's DHCP the capture shows one DHCPINFORM for the
+#          server's options and its ACK), takes the 210 default from its
 #          boot URL and boots /boot/vmlinuz to the marker.
+# http-inform: (UEFI) the same, dnsmasq giving HTTPClient a 210 of
+#          http://.../inform/ (and a 209): OVMF keeps no copy of the ACK,
+#          so the 210 reaches the loader only through its DHCPINFORM; the
+#          kernel is only under /inform/.
 # grub:    (UEFI) the loader chains Debian's grubnetx64.efi by tftp://,
 #          handing the NIC back first; GRUB finds its lease in the PXE Base
 #          Code we refilled, reads (tftp)/grub/grub.cfg and boots the
@@ -216,9 +226,9 @@ if [ "$mode" = efi ]; then
 			fail "building the UKI failed (systemd-boot-efi installed?)"
 		chmod a+r "$work/tftp/next.efi"
 	fi
-	case $case in grub|snponly|sb-chain-unsigned)
+	case $case in grub|snponly|sb-chain-unsigned|disk-grub)
 		next=/usr/lib/grub/x86_64-efi/monolithic/grubnetx64.efi
-		[ "$case" = grub ] || next=/usr/lib/ipxe/snponly.efi
+		[ "${case%grub}" != "$case" ] || next=/usr/lib/ipxe/snponly.efi
 		[ -s "$next" ] || fail "$next is missing (grub-efi-amd64-bin / ipxe installed?)"
 		cp "$next" "$work/tftp/next.efi"
 		mkdir -p "$work/tftp/grub"
@@ -231,21 +241,32 @@ if [ "$mode" = efi ]; then
 			$RIG_SERVER $RIG_SERVER >"$work/http/next.ipxe"
 		chmod -R a+rX "$work/tftp" "$work/http";;
 	esac
-	if [ "$case" = http ]; then
+	if [ "$case" = http ] || [ "$case" = http-inform ]; then
 		export RIG_BOOT=http
 		mkdir -p "$work/http/boot"
 		mv "$work/http/vmlinuz" "$work/http/initrd.gz" "$work/http/boot/"
 		cp "$loader_img" "$work/http/boot/$name"
+		inform_opts=()
+		http_dir=boot
+		if [ "$case" = http-inform ]; then
+			# The kernel only where the server's 210 points, not
+			# beside the loader: the default from the boot URL is a 404.
+			http_dir=inform
+			mkdir -p "$work/http/inform"
+			mv "$work/http/boot/vmlinuz" "$work/http/boot/initrd.gz" "$work/http/inform/"
+			inform_opts=(--dhcp-option-force=tag:http,210,http://$RIG_SERVER/inform/
+				--dhcp-option-force=tag:http,209,inform.cfg)
+		fi
 		chmod -R a+rX "$work/http"
-		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name"
-	elif [ "$case" = disk ] || [ "${case#sb-shim}" != "$case" ]; then
+		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name" "${inform_opts[@]}"
+	elif [ "${case#disk}" != "$case" ] || [ "${case#sb-shim}" != "$case" ]; then
 		# A FAT "superfloppy" (no partition table), built without
 		# mounting; the disk boots first (bootindex), and dnsmasq
 		# offers no boot file, so nothing can PXE-boot.
 		mkfs.vfat -C "$work/disk.img" 16384 >/dev/null || fail "mkfs.vfat failed (dosfstools?)"
 		mmd -i "$work/disk.img" ::/EFI ::/EFI/BOOT || fail "mtools could not write the disk image"
 		boot_img=$loader_img
-		if [ "$case" != disk ]; then
+		if [ "${case#sb-shim}" != "$case" ]; then
 			# shim boots first and loads us under the name of its
 			# second stage; shim itself re-signed for this db.
 			shim=$(nbfx_shim "$fx") || fail "no shim fixture"
@@ -264,7 +285,13 @@ if [ "$mode" = efi ]; then
 			fail "mtools could not write the disk image"
 		qemu_extra=(-drive if=none,id=d0,format=raw,file="$work/disk.img"
 			-device virtio-blk-pci,drive=d0,bootindex=0)
-		bootrig_dnsmasq --dhcp-option-force=210,$prefix
+		if [ "$case" = disk-grub ]; then
+			# The loader's own DHCP gets the TFTP server (siaddr)
+			# its script chains GRUB from, and GRUB its grub.cfg.
+			bootrig_dnsmasq --dhcp-boot=$name,,$RIG_SERVER
+		else
+			bootrig_dnsmasq --dhcp-option-force=210,$prefix
+		fi
 	elif [ "$case" = snponly ] || [ "$case" = sb-chain-unsigned ]; then
 		bootrig_dnsmasq --dhcp-userclass=set:ipxe,iPXE \
 			--dhcp-match=set:efi64,option:client-arch,7 \
@@ -461,6 +488,27 @@ elif [ "$case" = sb-shim-unsigned ]; then
 	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
 	grep -a -q "$NB_BOOT_MARKER" <<<"$log" && fail "the refused kernel ran"
 	echo "ok: efi Secure Boot under shim: $(grep -a -o 'shim: the image failed verification: .*' <<<"$log" | head -1); the loader returned to the firmware"
+elif [ "$case" = disk-grub ]; then
+	wait_log 'fetching tftp://.*/next.efi' 90 >/dev/null || fail "the loader did not fetch next.efi"
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 240) || fail "no kernel marker from the chained GRUB"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'not started by PXE' <<<"$log" || fail "the loader did not notice it came from a disk"
+	grep -a -q -E '^net: .* \(DHCP\)' <<<"$log" || fail "the loader did not run its own DHCP"
+	grep -a -q 'chain: the image did not start\|did not rebind\|did not take the lease back' <<<"$log" &&
+		fail "hand-back or StartImage failed"
+	# GRUB configures its network only from the DHCPACK in PXE Base Code,
+	# which the firmware never filled (no PXE boot): reading its files
+	# from the lease's server shows the loader's own packets got there.
+	for f in grub/grub.cfg "$(basename "$kernel")"; do
+		grep -a -q "sent $work/tftp/$f" "$work/dnsmasq.log" || fail "GRUB did not read $f by TFTP"
+	done
+	first_rrq=$(tshark -r "$work/guest.pcap" -Y 'udp.dstport == 69' -T fields -e tftp.source_file 2>/dev/null | head -1)
+	[ "$first_rrq" = next.efi ] || fail "the first TFTP request is for '$first_rrq', not the loader's next.efi (did the firmware PXE-boot?)"
+	discovers=$(tshark -r "$work/guest.pcap" -Y 'udp.srcport == 68 && dhcp.option.dhcp == 1' 2>/dev/null | wc -l)
+	[ "$discovers" = 1 ] || fail "$discovers DHCPDISCOVERs from the guest (want the loader's one exchange, none from GRUB)"
+	echo "ok: efi from a disk, chain GRUB: the loader's own DHCP (one exchange) refilled PXE Base Code at hand-back; GRUB read grub.cfg and the kernel by TFTP; loader at ${t_start} ms, marker at ${t_mark} ms"
 elif [ "$case" = disk ] || [ "$case" = sb-shim ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the firmware" 120) || fail "no kernel marker"
 	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
@@ -513,7 +561,7 @@ elif [ "$case" = sb-chain-unsigned ]; then
 	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
 	grep -a -q 'iPXE' <<<"$log" && fail "the refused image ran"
 	echo "ok: efi Secure Boot: $(grep -a -o 'chain: the image is not signed by a trusted key: .*' <<<"$log" | head -1); firmware resumed at ${t_back} ms"
-elif [ "$case" = http ]; then
+elif [ "$case" = http ] || [ "$case" = http-inform ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 150) || fail "no kernel marker"
 	wait "$qpid"; qpid=
 	log=$(bootrig_clean_log "$work/serial.log")
@@ -521,25 +569,36 @@ elif [ "$case" = http ]; then
 	grep -a -q 'Start HTTP Boot over IPv4' <<<"$log" || fail "the firmware did not HTTP-boot"
 	from=$(grep -a -o 'HTTP Boot: lease from .*' <<<"$log" | head -1)
 	[ -n "$from" ] || fail "the loader did not adopt the firmware's lease"
-	grep -a -q '(firmware lease adopted, no DHCP sent)' <<<"$log" || fail "the loader ran DHCP"
+	# The lease rebuilt from the device path has no server options: one
+	# DHCPINFORM asks for them (http: the server has no 210, so the
+	# default from the boot URL; http-inform: the server's 210).
+	grep -a -q '(firmware lease adopted, options by DHCPINFORM)' <<<"$log" ||
+		fail "the loader did not adopt the lease and get its options by DHCPINFORM"
 	grep -q "GET /boot/$name HTTP/1.1\" 200 .*UefiHttpBoot" "$work/nginx/access.log" ||
 		fail "the firmware did not fetch the loader by HTTP"
 	for f in vmlinuz initrd.gz; do
-		grep -q "GET /boot/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
-			fail "nginx did not serve /boot/$f (the 210 default) to our loader"
+		grep -q "GET /$http_dir/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
+			fail "nginx did not serve /$http_dir/$f (the 210 $([ "$case" = http ] && echo default || echo of the INFORM)) to our loader"
 	done
 	# The firmware's DHCP ends before its HTTP request for the loader;
-	# any DHCP from the guest after that first SYN came from us.
+	# any DHCP from the guest after that first SYN came from us: exactly
+	# one DHCPINFORM, answered by one DHCPACK, and no DISCOVER/REQUEST.
 	syn=$(tshark -r "$work/guest.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
 		-T fields -e frame.number 2>/dev/null | head -1)
 	[ -n "$syn" ] || fail "no TCP connection in the capture"
 	early=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number < $syn" 2>/dev/null | wc -l)
 	late=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number > $syn" 2>/dev/null | wc -l)
+	informs=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && dhcp.option.dhcp == 8 && frame.number > $syn" 2>/dev/null | wc -l)
+	acks=$(tshark -r "$work/guest.pcap" -Y "udp.dstport == 68 && dhcp.option.dhcp == 5 && frame.number > $syn" 2>/dev/null | wc -l)
 	[ "$early" -gt 0 ] || fail "capture shows no firmware DHCP at all (capture broken?)"
-	[ "$late" = 0 ] || fail "$late DHCP packets left the guest after the firmware fetched the loader"
+	[ "$late" = 1 ] && [ "$informs" = 1 ] ||
+		fail "after the firmware fetched the loader: $late DHCP packets from the guest, $informs DHCPINFORM (want exactly one, nothing else)"
+	[ "$acks" = 1 ] || fail "$acks DHCPACKs answered the DHCPINFORM (want one)"
 	grep -a -q 'HTTPClient:Arch:00016' "$work/dnsmasq.log" ||
 		grep -q 'vendor class: HTTPClient' "$work/dnsmasq.log" || fail "dnsmasq saw no HTTPClient"
-	echo "ok: efi HTTP Boot: loader at ${t_start} ms, $from, firmware DHCP packets $early, ours 0; marker at ${t_mark} ms"
+	grep -q 'DHCPINFORM' "$work/dnsmasq.log" || fail "dnsmasq logged no DHCPINFORM"
+	echo "ok: efi HTTP Boot$([ "$case" = http-inform ] && echo ' with the server'"'"'s 210 by DHCPINFORM'): loader at ${t_start} ms, $from," \
+		"firmware DHCP packets $early, ours 1 (DHCPINFORM, one ACK); kernel from /$http_dir/; marker at ${t_mark} ms"
 elif [ "$case" = ok ] || [ "$case" = sb-ok ] || [ "$case" = https ] || [ "$case" = https-fwca ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" $((150 * tmul))) || fail "no kernel marker"
 	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"

@@ -1001,6 +1001,82 @@ static void test_cached(void **state)
 	assert_int_equal(c->t->fl.ntx, ntx);
 }
 
+/* An ACK made from what UEFI HTTP Boot leaves (address, mask, boot URL),
+ * then DHCPINFORM for the server's options: one request from our address
+ * with the HTTPClient class; the ACK's 210 and boot file win, the
+ * address stays; unanswered, the lease stands after four tries. */
+static void test_inform(void **state)
+{
+	struct cenv *c = *state;
+	struct pk a;
+	pk_init(&a, 2, 0, fl_our_mac, YIADDR, 0);
+	pk_u8(&a, 53, NB_DHCP_ACK);
+	pk_ip(&a, 1, 0xffffff00u);
+	pk_str(&a, 67, "http://10.0.0.1/boot/nbchain.efi");
+	pk_end(&a);
+	assert_int_equal(nb_dhcp_inform(&c->d, NULL, c->t->now), -NB_EINVAL);
+	assert_int_equal(nb_dhcp_use_cached(&c->d, &c->t->s, a.b, a.len, NULL, 0,
+					    NULL, 0),
+			 0);
+	c->cfg.pxe = true;
+	c->cfg.http = true;
+	c->cfg.arch = 16;
+	c->cfg.undi_major = 3;
+	size_t ntx = c->t->fl.ntx;
+	assert_int_equal(nb_dhcp_inform(&c->d, &c->cfg, c->t->now), 0);
+	assert_int_equal(c->t->fl.ntx, ntx + 1);
+	size_t len;
+	uint32_t dst, xid;
+	uint16_t dport;
+	const uint8_t *p = dhcp_of(fl_last(&c->t->fl), &len, &dst, &dport);
+	assert_non_null(p);
+	assert_int_equal(nb_dhcp_msg_type(p, len), NB_DHCP_INFORM);
+	assert_int_equal(dst, NB_IP_BROADCAST);
+	assert_int_equal(dport, 67);
+	assert_int_equal(nb_get32(p + 12), YIADDR); /* ciaddr */
+	uint8_t v[64];
+	assert_int_equal(nb_dhcp_find_option(p, len, 50, v, sizeof(v)), -NB_ENOTFOUND);
+	assert_int_equal(nb_dhcp_find_option(p, len, 60, v, sizeof(v)), 33);
+	assert_memory_equal(v, "HTTPClient:Arch:00016:UNDI:003000", 33);
+	xid = nb_get32(p + 4);
+	assert_int_equal(poll_dhcp(c, 10), -NB_EAGAIN);
+	struct pk r;
+	reply(&r, NB_DHCP_ACK, xid, 0, SRV_A);
+	pk_ip(&r, 1, 0xffff0000u);
+	pk_str(&r, 67, "http://10.0.0.1/boot/nbchain.efi");
+	pk_str(&r, 209, "menu.cfg");
+	pk_str(&r, 210, "http://10.0.0.1/other/");
+	pk_end(&r);
+	save("inform-ack", &r);
+	deliver(c, &r, SRV_A, 67);
+	assert_int_equal(poll_dhcp(c, 10), 0);
+	assert_int_equal(c->d.state, NB_DHCP_BOUND);
+	assert_int_equal(c->t->s.ip, YIADDR);
+	assert_int_equal(c->d.lease.mask, 0xffffff00u);
+	assert_true(c->d.lease.from_cache);
+	assert_int_equal(c->d.lease.packets_sent, 1);
+	assert_string_equal(c->d.lease.pxe_prefix, "http://10.0.0.1/other/");
+	assert_string_equal(c->d.lease.pxe_config, "menu.cfg");
+	assert_int_equal(nb_dhcp_option(&c->d, NB_DHCP_PKT_ANY, 210, v, sizeof(v)), 22);
+	assert_null(c->t->s.udp);
+	/* Nobody answers: four tries, then bound as before. */
+	assert_int_equal(nb_dhcp_use_cached(&c->d, &c->t->s, a.b, a.len, NULL, 0,
+					    NULL, 0),
+			 0);
+	assert_int_equal(nb_dhcp_inform(&c->d, &c->cfg, c->t->now), 0);
+	uint64_t t0 = c->t->now;
+	int rc;
+	while ((rc = poll_dhcp(c, 100)) == -NB_EAGAIN)
+		assert_true(c->t->now - t0 <= 60000);
+	assert_int_equal(rc, 0);
+	assert_int_equal(c->d.lease.packets_sent, 4);
+	assert_int_equal(count_tx(c, NB_DHCP_INFORM), 5);
+	assert_int_equal(count_tx(c, NB_DHCP_DISCOVER), 0);
+	assert_int_equal(c->d.lease.pxe_prefix[0], 0);
+	assert_int_equal(c->t->s.ip, YIADDR);
+	assert_null(c->t->s.udp);
+}
+
 static void test_cached_invalid(void **state)
 {
 	struct cenv *c = *state;
@@ -1152,6 +1228,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_proxy_with_file_and_silent_bootsrv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inform, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_why, setup, teardown),

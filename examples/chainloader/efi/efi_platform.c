@@ -33,6 +33,7 @@ static struct efi_state {
 	uint64_t tsc_per_ms;
 	uint64_t rng_state;
 	uint8_t ack[1472], proxy[1472], pxe_reply[1472];
+	const struct nb_dhcp *dhcp;
 	struct nb_dhcp_cfg dhcp_cfg;
 	CHAR16 wide[512];
 } *ep;
@@ -106,26 +107,51 @@ static void release_snp(void)
 	ep->snp_open = false;
 }
 
+void efi_platform_dhcp(const struct nb_dhcp *d)
+{
+	ep->dhcp = d;
+}
+
+/* The lease in use, as PXE Base Code holds packets (whole 1472-byte
+ * buffers): the loader's kept ones, which are the firmware's when it
+ * adopted them and its own DHCP's when it ran one (started from a disk:
+ * PXE Base Code never had any). */
+static const void *kept(enum nb_dhcp_pkt which, uint8_t *buf)
+{
+	size_t n;
+	const uint8_t *k = ep->dhcp && ep->dhcp->state == NB_DHCP_BOUND
+				   ? nb_dhcp_packet(ep->dhcp, which, &n)
+				   : NULL;
+	if (!k || n > 1472)
+		return NULL;
+	if (k != buf) {
+		SetMem(buf, 1472, 0);
+		CopyMem(buf, (VOID *)k, n);
+	}
+	return buf;
+}
+
 /* SNP released and the firmware's network stack rebound (the next boot
  * option, a chained program); the device path the next image is loaded
  * from. */
-static EFI_DEVICE_PATH *hand_back(const struct cl_platform *p)
+static EFI_DEVICE_PATH *hand_back(bool chain)
 {
 	release_snp();
 	if (!ep || !ep->nic_disconnected)
 		return NULL;
 	ep->nic_disconnected = false;
-	struct efi_handback_pkts pk = {
-		.ack = p ? p->ack : NULL,
-		.proxy = p ? p->proxy : NULL,
-		.reply = p ? p->boot_reply : NULL,
-	};
+	struct efi_handback_pkts pk = {0};
+	if (chain) {
+		pk.ack = kept(NB_DHCP_PKT_ACK, ep->ack);
+		pk.proxy = kept(NB_DHCP_PKT_PROXY, ep->proxy);
+		pk.reply = kept(NB_DHCP_PKT_BOOT, ep->pxe_reply);
+	}
 	return efi_handback(ep->snp_handle, &pk);
 }
 
 void efi_platform_release(void)
 {
-	hand_back(NULL);
+	hand_back(false);
 	if (ep)
 		FreePool(ep);
 	ep = NULL;
@@ -157,7 +183,8 @@ static int p_boot_kernel(void *ctx, const uint8_t *k, uint64_t klen,
 static int p_boot_chain(void *ctx, const uint8_t *img, uint64_t len,
 			const char *args)
 {
-	EFI_DEVICE_PATH *dev = hand_back(ctx);
+	(void)ctx;
+	EFI_DEVICE_PATH *dev = hand_back(true);
 	EFI_STATUS rc = efi_boot_image(ep->image, dev, img, len, args);
 	if (efi_boot_refused(rc))
 		Print(L"chain: the image is not signed by a trusted key: %r\r\n", rc);
@@ -217,7 +244,9 @@ static EFI_STATUS http_lease(struct cl_platform *p, EFI_DEVICE_PATH *path)
 	ep->dhcp_cfg.undi_major = 3;
 	p->dhcp_cfg = &ep->dhcp_cfg;
 	const CHAR16 *from;
-	size_t len = efi_httpboot_lease(path, mac, ep->ack, sizeof(ep->ack), &from);
+	bool built;
+	size_t len = efi_httpboot_lease(path, mac, ep->ack, sizeof(ep->ack),
+					&from, &built);
 	if (!len) {
 		Print(L"nbchain: HTTP Boot left no complete lease: our own DHCP as HTTPClient\r\n");
 		return EFI_SUCCESS;
@@ -225,6 +254,9 @@ static EFI_STATUS http_lease(struct cl_platform *p, EFI_DEVICE_PATH *path)
 	Print(L"nbchain: HTTP Boot: lease from %s\r\n", from);
 	p->ack = ep->ack;
 	p->ack_len = len;
+	/* An ACK rebuilt from the path has only the address: the server's
+	 * other options (209/210...) come by DHCPINFORM, no new lease. */
+	p->inform = built;
 	return EFI_SUCCESS;
 }
 

@@ -6,7 +6,9 @@
  *     DHCPACK (every option: 209/210, DNS, the boot URL);
  *  2. the IPv4() node of the boot device path (address, gateway, mask)
  *     and the Uri() node after it: a DHCPACK is built from those, so the
- *     loader adopts either the same way (nb_dhcp_use_cached).
+ *     loader adopts either the same way (nb_dhcp_use_cached).  A built
+ *     one holds none of the server's other options (209/210), so the
+ *     loader then asks for them by one DHCPINFORM (nb_dhcp_inform).
  * These must be read before SNP is opened exclusively: that disconnects
  * the firmware's network stack and with it the DHCP4 child.
  */
@@ -173,10 +175,12 @@ static size_t from_path(EFI_DEVICE_PATH *p, const uint8_t mac[6], uint8_t *ack,
 }
 
 size_t efi_httpboot_lease(EFI_DEVICE_PATH *path, const uint8_t mac[6],
-			  uint8_t *ack, size_t cap, const CHAR16 **from)
+			  uint8_t *ack, size_t cap, const CHAR16 **from,
+			  bool *built)
 {
 	size_t n = from_dhcp4(mac, ack, cap);
 	*from = L"the firmware's DHCP4 child (its DHCPACK)";
+	*built = !n;
 	if (!n) {
 		n = from_path(path, mac, ack, cap);
 		*from = L"the IPv4() and Uri() nodes of the boot device path";

@@ -18,8 +18,11 @@ bool efi_httpboot_path(EFI_DEVICE_PATH *path);
  * gateway, and the Uri() as the boot file).  mac is the boot NIC's.
  * Returns the packet's length and names the source in *from, or 0 when
  * the firmware left nothing complete (the caller then runs DHCP).
+ * *built says the packet was made from the path: it then holds only the
+ * address, DNS and boot URL, none of the server's other options.
  */
 size_t efi_httpboot_lease(EFI_DEVICE_PATH *path, const uint8_t mac[6],
-			  uint8_t *ack, size_t cap, const CHAR16 **from);
+			  uint8_t *ack, size_t cap, const CHAR16 **from,
+			  bool *built);
 
 #endif

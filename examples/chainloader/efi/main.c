@@ -44,6 +44,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 					  arena.base + arena.used,
 					  arena.len - arena.used)
 			 : -NB_ENOMEM;
+	if (nrc == 0)
+		efi_platform_dhcp(&loader->dhcp);
 #ifdef CL_HTTPS
 	if (nrc == 0) {
 		struct cl_https_src src;
