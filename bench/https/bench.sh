@@ -17,6 +17,7 @@ set -uo pipefail
 SUITE=${SUITE:-ECDHE-RSA-AES128-GCM-SHA256}
 webbench_up curl openssl
 C=$D/ca N=www.boot.test
+mkdir -p "$C"
 "$top/tests/tls/mkca.sh" "$C" "$N" "$S" || exit 1
 head -c 1 /dev/urandom >"$W/one"
 webbench_serve "server { listen $S:8080; root $W; }
