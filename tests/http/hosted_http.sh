@@ -19,13 +19,7 @@ lib=$(dirname "${NBNS_LIB:-$here/../lib/netns.sh}")
 fail() { echo "FAIL: $*" >&2; exit 1; }
 websrv_need nginx lighttpd dnsmasq python3 ss sha256sum bc || exit 1
 
-pids=()
-cleanup_servers() {
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	nbns_down
-}
-trap cleanup_servers EXIT
+trap websrv_down EXIT
 nbns_up
 websrv_init zero=0 one=1 1m=$((1 << 20)) 10m=$((10 << 20)) 100m=$((100 << 20)) ||
 	fail "document root"
@@ -50,15 +44,15 @@ LTD
 
 websrv_nginx_start "$D/ngx" || fail "nginx did not start: $(cat "$D/ngx/error.log")"
 nbns_exec_server timeout 900 "$LIGHTTPD" -D -f "$D/lighttpd.conf" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 nbns_exec_server timeout 900 "$DNSMASQ" -k --conf-file=/dev/null --no-resolv \
 	--no-hosts --bind-interfaces --listen-address="$S" --port=53 \
 	--local=/boot.test/ --address=/www.boot.test/"$S" \
 	--cname=alias.boot.test,www.boot.test \
 	--pid-file="$D/dnsmasq.pid" --log-facility="$D/dnsmasq.log" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 HOSTILE_LIFETIME=900 nbns_exec_server timeout 900 python3 "$HOSTILE" "$S" 8082 "$D" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 websrv_listening 8081 8082 || fail "servers did not start"
 
 GET_ARGS=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S" --timeout 240)

@@ -26,9 +26,14 @@
 #   websrv_listening PORT...  wait (10 s at most) until the server listens
 #                             on every PORT (the servers that do not fork
 #                             away once ready)
+#   websrv_down               end the processes whose pids the caller added
+#                             to WEBSRV_PIDS (servers in the background),
+#                             then nbns_down: the EXIT trap
 #
 # nginx always runs as a daemon: it cannot hold a test runner's output pipe
 # open, and nbns_down ends it with everything else in the namespaces.
+
+WEBSRV_PIDS=()
 
 websrv_need() {
 	local t p
@@ -123,4 +128,10 @@ websrv_listening() {
 	done
 	echo "FAIL: nothing listens on port $missing" >&2
 	return 1
+}
+
+websrv_down() {
+	local p
+	for p in "${WEBSRV_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	nbns_down
 }

@@ -21,13 +21,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 websrv_need nginx dnsmasq lighttpd openssl curl python3 ss sha256sum bc || exit 1
 [ -f /usr/lib/lighttpd/mod_openssl.so ] || fail "missing: lighttpd-mod-openssl"
 
-pids=()
-cleanup() {
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	nbns_down
-}
-trap cleanup EXIT
+trap websrv_down EXIT
 nbns_up
 websrv_init 64m=$((64 << 20)) 1m=$((1 << 20)) || fail "document root"
 C=$D/ca
@@ -65,11 +59,11 @@ nbns_exec_server timeout 900 "$DNSMASQ" -k --conf-file=/dev/null --no-resolv \
 	--no-hosts --bind-interfaces --listen-address="$S" --port=53 \
 	--local=/boot.test/ --address=/$N/"$S" --address=/wrong.boot.test/"$S" \
 	--pid-file="$D/dnsmasq.pid" --log-facility="$D/dnsmasq.log" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 (cd "$W" && exec ip netns exec "$NBNS_S" timeout 900 openssl s_server \
 	-quiet -accept "$S:8460" -cert "$C/ec.pem" -key "$C/ec.key" \
 	-cert_chain "$C/inter.pem" -tls1_2 -WWW) >/dev/null 2>&1 &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 cat >"$D/lighttpd.conf" <<LTD
 server.modules = ("mod_openssl")
 server.document-root = "$W"
@@ -84,10 +78,10 @@ ssl.privkey = "$C/rsa.key"
 ssl.openssl.ssl-conf-cmd = ("MinProtocol" => "TLSv1.2", "MaxProtocol" => "TLSv1.2")
 LTD
 nbns_exec_server timeout 900 "$LIGHTTPD" -D -f "$D/lighttpd.conf" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 HOSTILE_LIFETIME=900 nbns_exec_server timeout 900 python3 "$here/hostile_tls.py" \
 	"$S" 8470 "$C/rsa.chain.pem" "$C/rsa.key" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 websrv_listening 8460 8474 8480 || fail "servers did not start"
 
 GET_ARGS=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S" --timeout 120)
