@@ -19,59 +19,11 @@
 # handshake and, for nbget, the SHA-256-free write to a file) -- the same
 # for both clients.
 set -uo pipefail
-if [ -n "${CPUS:-}" ] && [ -z "${NB_BENCH_PINNED:-}" ]; then
-	NB_BENCH_PINNED=1 exec taskset -c "$CPUS" "$0" "$@"
-fi
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(readlink -f "${1:?usage: $0 BUILD_DIR}")
-NBGET=$build/tools/nbget/nbget
+. "$(dirname "$0")/../lib/webbench.sh"
 LWIPF=$build/tests/tcp/lwip-fetch
-export NBEMU=$build/tests/tools/nbemu
-RTTS=${RTTS:-"0 2 20 80"}
-SIZE_MB=${SIZE_MB:-200}
-RATE=${RATE:-1gbit}
-REPEAT=${REPEAT:-2}
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-for t in curl ip timeout bc sha256sum "$NGINX" "$NBGET" "$NBEMU" "$LWIPF"; do
-	command -v "$t" >/dev/null || [ -x "$t" ] || { echo "missing: $t" >&2; exit 1; }
-done
-. "$top/tests/lib/netns.sh"
-trap 'set +e; kill "$(cat "$NBNS_DIR/ngx/nginx.pid" 2>/dev/null)" 2>/dev/null; nbns_down' EXIT
-nbns_up || exit 1
-S=$NBNS_SERVER_IP D=$NBNS_DIR W=$D/www
-mkdir -p "$W" "$D/ngx"
-chmod 755 "$D"
-head -c $((SIZE_MB << 20)) /dev/urandom >"$W/f"
-cat >"$D/nginx.conf" <<NGX
-daemon off; user root; worker_processes 1; pid $D/ngx/nginx.pid;
-error_log $D/ngx/error.log;
-events { worker_connections 64; }
-http { access_log off; default_type application/octet-stream; sendfile on;
-  client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
-  fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
-  server { listen $S:8080; root $W; } }
-NGX
-nbns_exec_server timeout 3600 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
-sleep 0.5
-nbns_server_rate "$RATE" || exit 1
+webbench_up curl sha256sum "$LWIPF"
+webbench_serve "server { listen $S:8080; root $W; }"
 
-now() { date +%s.%N; }
-# one OUT CMD...: MB/s of the best of REPEAT runs, FAIL if any differs.
-one() {
-	local out=$1 best=0 r t0 t1 mbs
-	shift
-	for ((r = 0; r < REPEAT; r++)); do
-		rm -f "$out"
-		t0=$(now)
-		timeout 900 "$@" >/dev/null 2>&1 || { echo FAIL; return; }
-		t1=$(now)
-		cmp -s "$out" "$W/f" || { echo FAIL; return; }
-		mbs=$(echo "scale=1; $SIZE_MB * 1.048576 / ($t1 - $t0)" | bc)
-		[ "$(echo "$mbs > $best" | bc)" = 1 ] && best=$mbs
-	done
-	echo "$best"
-}
-ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --quiet --timeout 800)
 SUM=$(sha256sum "$W/f" | cut -d' ' -f1)
 BYTES=$(stat -c %s "$W/f")
 # lwIP (Debian's liblwip, raw API, TCP_WND 65535) on the same tap: one
@@ -88,13 +40,11 @@ lwip() {
 }
 printf '%-6s %10s %10s %10s %10s %8s %8s %8s\n' "RTT" "curl" "nbget" "nbget-p4" "lwip" "ratio" "ratio-p4" "lwip/c"
 for rtt in $RTTS; do
-	half=$(echo "scale=1; $rtt / 2" | bc)
-	nbns_emu_restart --delay "$half" >/dev/null || exit 1
+	webbench_rtt "$rtt"
 	c=$(one "$D/c.out" ip netns exec "$NBNS_K" curl -s -o "$D/c.out" "http://$S:8080/f")
 	n=$(one "$D/n.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" get "http://$S:8080/f" -o "$D/n.out")
 	p=$(one "$D/p.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" --parallel 4 get "http://$S:8080/f" -o "$D/p.out")
 	l=$(lwip)
-	ratio() { case "$1$2" in *FAIL* | *-*) echo -; return ;; esac; echo "scale=2; $1 / $2" | bc; }
 	printf '%-6s %10s %10s %10s %10s %8s %8s %8s\n' "${rtt}ms" "$c" "$n" "$p" "$l" \
 		"$(ratio "$n" "$c")" "$(ratio "$p" "$c")" "$(ratio "$l" "$c")"
 done

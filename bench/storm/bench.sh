@@ -22,15 +22,15 @@ NBGET=$build/tools/nbget/nbget
 export NBEMU=$build/tests/tools/nbemu
 . "$top/tests/lib/netns.sh"
 . "$top/tests/lib/storm.sh"
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+. "$top/tests/lib/websrv.sh"
+websrv_need nginx dnsmasq
 TFTPD=/usr/sbin/in.tftpd
 SIZE=$((16 << 20))
 RATE=1000000000
 
 cleanup() {
 	set +e
-	[ -f "${D:-/nonexistent}/ngx/nginx.pid" ] && kill "$(cat "$D/ngx/nginx.pid")"
+	[ -z "${D:-}" ] || websrv_nginx_stop "$D/ngx"
 	nbns_exec_server pkill -F "$D/dnsmasq.pid" 2>/dev/null
 	storm_down
 	nbns_down
@@ -39,32 +39,13 @@ trap cleanup EXIT
 max=0
 for n in "${Ns[@]}"; do [ "$n" -gt "$max" ] && max=$n; done
 nbns_up --rate 1gbit --buffer 250000 --delay 1
-S=$NBNS_SERVER_IP
-D=$NBNS_DIR
-mkdir -p "$D/www" "$D/ngx" "$D/tftp"
-chmod 755 "$D"
-head -c $SIZE /dev/urandom >"$D/www/img"
-cp "$D/www/img" "$D/tftp/img"
-chmod -R a+rX "$D/www" "$D/tftp"
-SUM=$(sha256sum "$D/www/img" | cut -d' ' -f1)
-cat >"$D/nginx.conf" <<NGX
-daemon on;
-user root;
-worker_processes 2;
-pid $D/ngx/nginx.pid;
-error_log $D/ngx/error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	default_type application/octet-stream;
-	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
-	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
-	sendfile on;
-	server { listen $S:8080; root $D/www; }
-}
-NGX
-start_nginx() { nbns_exec_server "$NGINX" -c "$D/nginx.conf" -p "$D/ngx"; }
-start_nginx
+websrv_init img=$SIZE
+mkdir -p "$D/tftp"
+cp "$W/img" "$D/tftp/img"
+chmod -R a+rX "$D/tftp"
+SUM=$(sha256sum "$W/img" | cut -d' ' -f1)
+websrv_nginx_conf -w 2 -c 1024 "$D/ngx" "server { listen $S:8080; root $W; }"
+websrv_nginx_start "$D/ngx"
 storm_taps "$max"
 storm_kns "$max"
 
@@ -79,8 +60,8 @@ row() { # KIND N
 		if [ "$kind" = restart ]; then
 			# Once a quarter of the crowd is downloading: a fixed
 			# 2 s missed the storm when the clients started late.
-			( storm_busy 8080 $((n / 4)); kill "$(cat "$D/ngx/nginx.pid")"
-			  sleep 0.5; start_nginx ) &
+			( storm_busy 8080 $((n / 4)); websrv_nginx_stop "$D/ngx"
+			  websrv_nginx_start "$D/ngx" ) &
 			bg=$!
 		fi
 		storm_run "$n" "$out" nbns_exec_client timeout 600 "$NBGET" \

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../common/frames.h"
+#include "../support/testrng.h"
 #include "netboot/core.h"
 #include "netboot/sink.h"
 
@@ -334,13 +335,6 @@ static int rng_fixed(void *ctx, void *buf, size_t len)
 	memcpy(buf, b, len < 4 ? len : 4);
 	return 0;
 }
-static int rng_fail(void *ctx, void *buf, size_t len)
-{
-	(void)ctx;
-	(void)buf;
-	(void)len;
-	return -NB_EIO;
-}
 
 static void rng(void **state)
 {
@@ -349,7 +343,7 @@ static void rng(void **state)
 	struct nb_rng r = {rng_fixed, NULL};
 	assert_int_equal(nb_rng_u32(&r, &v), 0);
 	assert_int_equal(v, 0x12345678u);
-	struct nb_rng bad = {rng_fail, NULL};
+	struct nb_rng bad = {nb_test_rng_fail, NULL};
 	assert_int_equal(nb_rng_u32(&bad, &v), -NB_EIO);
 	struct nb_rng none = {NULL, NULL};
 	assert_int_equal(nb_rng_u32(&none, &v), -NB_EINVAL);

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "../support/testrng.h"
 #include "netboot/core.h"
 
 static void rfc6298(void **state)
@@ -92,14 +93,6 @@ static int rng_seq(void *ctx, void *buf, size_t len)
 	return 0;
 }
 
-static int rng_fail(void *ctx, void *buf, size_t len)
-{
-	(void)ctx;
-	(void)buf;
-	(void)len;
-	return -NB_EIO;
-}
-
 /* Jitter stays within +-min(rto/4, jitter_ms) and actually spreads. */
 static void backoff_jitter(void **state)
 {
@@ -137,7 +130,7 @@ static void backoff_jitter(void **state)
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(nb_backoff_next(&b, &rng), 1);
 	/* No source, or a failing one: no jitter. */
-	struct nb_rng bad = {rng_fail, NULL};
+	struct nb_rng bad = {nb_test_rng_fail, NULL};
 	nb_backoff_init(&b, 4000, 32000, 3);
 	b.jitter_ms = 1000;
 	assert_int_equal(nb_backoff_next(&b, NULL), 4000);

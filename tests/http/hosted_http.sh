@@ -12,54 +12,26 @@ export NBEMU=${2:?}
 HOSTILE=${3:?}
 here=$(cd "$(dirname "$0")" && pwd)
 . "${NBNS_LIB:-$here/../lib/netns.sh}"
+lib=$(dirname "${NBNS_LIB:-$here/../lib/netns.sh}")
+. "$lib/websrv.sh"
+. "$lib/getcheck.sh"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for t in nginx lighttpd dnsmasq python3 ss sha256sum; do
-	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
-DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+websrv_need nginx lighttpd dnsmasq python3 ss sha256sum bc || exit 1
 
-trap nbns_down EXIT
+trap websrv_down EXIT
 nbns_up
-S=$NBNS_SERVER_IP
-D=$NBNS_DIR
-W=$D/www
-mkdir -p "$W" "$D/out" "$D/ngx"
-chmod 755 "$D"
+websrv_init zero=0 one=1 1m=$((1 << 20)) 10m=$((10 << 20)) 100m=$((100 << 20)) ||
+	fail "document root"
+mkdir -p "$D/out"
 
-: >"$W/zero"
-head -c 1 /dev/urandom >"$W/one"
-head -c $((1 << 20)) /dev/urandom >"$W/1m"
-head -c $((10 << 20)) /dev/urandom >"$W/10m"
-head -c $((100 << 20)) /dev/urandom >"$W/100m"
-chmod -R a+rX "$W"
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
-cat >"$D/nginx.conf" <<NGX
-daemon off;
-user root;
-worker_processes 1;
-pid $D/ngx/nginx.pid;
-error_log $D/ngx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	default_type application/octet-stream;
-	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
-	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
-	keepalive_requests 1000;
-	sendfile on;
-	server {
+websrv_nginx_conf "$D/ngx" "server {
 		listen $S:8080;
 		root $W;
 		location = /r1 { return 302 /r2; }
 		location = /r2 { return 307 http://www.boot.test:8080/r3; }
 		location = /r3 { return 301 /1m; }
-	}
-}
-NGX
+	}"
 cat >"$D/lighttpd.conf" <<LTD
 server.document-root = "$W"
 server.bind = "$S"
@@ -70,70 +42,22 @@ server.max-keep-alive-requests = 1000
 mimetype.assign = ( "" => "application/octet-stream" )
 LTD
 
-pids=()
-start_nginx() {
-	nbns_exec_server timeout 900 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
-	ngx_pid=$!
-	pids+=($ngx_pid)
-}
-start_nginx
+websrv_nginx_start "$D/ngx" || fail "nginx did not start: $(cat "$D/ngx/error.log")"
 nbns_exec_server timeout 900 "$LIGHTTPD" -D -f "$D/lighttpd.conf" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 nbns_exec_server timeout 900 "$DNSMASQ" -k --conf-file=/dev/null --no-resolv \
 	--no-hosts --bind-interfaces --listen-address="$S" --port=53 \
 	--local=/boot.test/ --address=/www.boot.test/"$S" \
 	--cname=alias.boot.test,www.boot.test \
 	--pid-file="$D/dnsmasq.pid" --log-facility="$D/dnsmasq.log" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 HOSTILE_LIFETIME=900 nbns_exec_server timeout 900 python3 "$HOSTILE" "$S" 8082 "$D" &
-pids+=($!)
-cleanup_servers() {
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	nbns_down
-}
-trap cleanup_servers EXIT
-for i in $(seq 50); do
-	nbns_exec_server ss -ltn | grep -q ":8080 " &&
-		nbns_exec_server ss -ltn | grep -q ":8081 " &&
-		nbns_exec_server ss -ltn | grep -q ":8082 " && break
-	sleep 0.1
-done
-nbns_exec_server ss -ltn | grep -q ":8082 " || fail "servers did not start"
+WEBSRV_PIDS+=($!)
+websrv_listening 8081 8082 || fail "servers did not start"
 
-ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S")
-# get URL OUT [extra nbget args]: download, print nbget's stderr summary.
-get() {
-	local url=$1 out=$2
-	shift 2
-	nbns_exec_client timeout 300 "$NBGET" "${ME[@]}" --timeout 240 "$@" \
-		get "$url" -o "$out"
-}
-# ok NAME URL SRCFILE [args]: the download must succeed and match.
-ok() {
-	local name=$1 url=$2 src=$3 t0 t1 err
-	shift 3
-	t0=$(date +%s.%N)
-	err=$(get "$url" "$D/out/$name" --sha256 "$(sha "$src")" "$@" 2>&1) ||
-		fail "$name: nbget failed: $err"
-	t1=$(date +%s.%N)
-	[ "$(sha "$D/out/$name")" = "$(sha "$src")" ] || fail "$name: content differs"
-	printf 'ok   %-28s %10d bytes %7.2f s  %s\n' "$name" "$(stat -c %s "$src")" \
-		"$(echo "$t1 - $t0" | bc)" "$(grep -o 'requests=.*' <<<"$err")"
-	LAST_ERR=$err
-}
-# bad NAME URL PATTERN [args]: the download must fail with that message.
-bad() {
-	local name=$1 url=$2 pat=$3 err t0 t1
-	shift 3
-	t0=$(date +%s)
-	if err=$(get "$url" "$D/out/$name" "$@" 2>&1); then
-		fail "$name: expected failure '$pat', got success"
-	fi
-	t1=$(date +%s)
-	grep -q "$pat" <<<"$err" || fail "$name: expected '$pat', got: $err"
-	printf 'ok   %-28s fails: %-34s %3d s\n' "$name" "$pat" $((t1 - t0))
-}
+GET_ARGS=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S" --timeout 240)
+GET_OUT=$D/out
+GET_SUMMARY='requests=.*'
 
 for srv in nginx:8080 lighttpd:8081; do
 	n=${srv%%:*} p=${srv##*:}
@@ -183,12 +107,11 @@ echo "--- resume across a server restart"
 out=$D/out/resume-restart
 ( get "http://$S:8080/100m" "$out" --sha256 "$(sha "$W/100m")" >"$D/rs.log" 2>&1; echo $? >"$D/rs.rc" ) &
 dl=$!
-sleep 1
-# Stop nginx itself (its pid file), not just our wrapper shell.
-kill "$(cat "$D/ngx/nginx.pid")" 2>/dev/null || true
-kill "$ngx_pid" 2>/dev/null || true
-sleep 0.5
-start_nginx
+# Stopped once 8 MiB arrived (bounded wait): after a fixed 1 s a loaded
+# machine had not always started the transfer.
+wait_bytes "$out" $((8 << 20)) 60 || fail "resume-restart: 8 MiB did not arrive in 60 s: $(cat "$D/rs.log")"
+websrv_nginx_stop "$D/ngx" || fail "resume-restart: nginx did not stop"
+websrv_nginx_start "$D/ngx" || fail "resume-restart: nginx did not start again"
 wait $dl || true
 [ "$(cat "$D/rs.rc")" = 0 ] || fail "resume-restart: $(cat "$D/rs.log")"
 [ "$(sha "$out")" = "$(sha "$W/100m")" ] || fail "resume-restart: content differs"

@@ -6,24 +6,11 @@
  */
 #include "pair.h"
 
+#include "../support/testrng.h"
 #include "netboot/hosted.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Deterministic entropy for the stacks (splitmix64). */
-static int det_fill(void *ctx, void *buf, size_t len)
-{
-	uint64_t *s = ctx;
-	uint8_t *b = buf;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		b[i] = (uint8_t)(z ^ (z >> 31));
-	}
-	return 0;
-}
 
 static void pattern(uint8_t *d, uint32_t seq, size_t len)
 {
@@ -94,7 +81,7 @@ struct pair *pair_new(const struct nb_impair *ab, const struct nb_impair *ba,
 	}
 	for (int i = 0; i < 2; i++) {
 		p->rng_state[i] = seed * 2 + (uint64_t)i + 1;
-		p->rng[i].fill = det_fill;
+		p->rng[i].fill = nb_test_rng_fill;
 		p->rng[i].ctx = &p->rng_state[i];
 	}
 	if (nb_stack_init(&p->a, la, &p->rng[0], &p->arena) < 0 ||

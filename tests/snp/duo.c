@@ -6,21 +6,10 @@
  */
 #include "duo.h"
 
+#include "../support/testrng.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-static int det_fill(void *ctx, void *buf, size_t len)
-{
-	uint64_t *s = ctx;
-	uint8_t *b = buf;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		b[i] = (uint8_t)(z ^ (z >> 31));
-	}
-	return 0;
-}
 
 static void pattern(uint8_t *p, unsigned seq, size_t len)
 {
@@ -83,7 +72,7 @@ struct duo *duo_new(const struct nb_impair *imp, uint64_t seed)
 	d->rng_state[0] = seed * 3 + 1;
 	d->rng_state[1] = seed * 5 + 2;
 	for (int i = 0; i < 2; i++) {
-		d->rng[i].fill = det_fill;
+		d->rng[i].fill = nb_test_rng_fill;
 		d->rng[i].ctx = &d->rng_state[i];
 	}
 	return d;

@@ -25,19 +25,30 @@ static void run(struct emu_snp *e, struct duo *d)
 	assert_int_equal(e->violations, 0);
 }
 
-static void test_stack_over_snp(void **state)
+/* Stack A on the SNP driver (@bufs transmit buffers) over the emulated
+ * firmware, which completes transmits at once; stack B on the memlink. */
+static struct duo *start(struct emu_snp **ep, struct nb_snp *drv,
+			 uint64_t seed, unsigned bufs)
 {
-	(void)state;
 	struct emu_snp *e = calloc(1, sizeof(*e));
-	struct duo *d = duo_new(NULL, 11);
+	struct duo *d = duo_new(NULL, seed);
 	assert_non_null(e);
 	assert_non_null(d);
-	struct nb_snp drv;
 	emu_snp_init(e, NB_EFI_SNP_STOPPED, nb_memlink_link(&d->m, 0)->mac);
 	e->wire = nb_memlink_link(&d->m, 0);
 	e->auto_complete = true;
-	assert_int_equal(nb_snp_init(&drv, &e->proto, 4, &d->arena), 0);
-	assert_int_equal(duo_start(d, nb_snp_link(&drv)), 0);
+	assert_int_equal(nb_snp_init(drv, &e->proto, bufs, &d->arena), 0);
+	assert_int_equal(duo_start(d, nb_snp_link(drv)), 0);
+	*ep = e;
+	return d;
+}
+
+static void test_stack_over_snp(void **state)
+{
+	(void)state;
+	struct emu_snp *e;
+	struct nb_snp drv;
+	struct duo *d = start(&e, &drv, 11, 4);
 	run(e, d);
 	print_message("snp: %u frames out, %u in, %u recycled, %u tx refused\n",
 		      drv.stats.tx_frames, drv.stats.rx_frames,
@@ -54,16 +65,9 @@ static void test_stack_over_snp(void **state)
 static void test_stack_over_tight_snp(void **state)
 {
 	(void)state;
-	struct emu_snp *e = calloc(1, sizeof(*e));
-	struct duo *d = duo_new(NULL, 12);
-	assert_non_null(e);
-	assert_non_null(d);
+	struct emu_snp *e;
 	struct nb_snp drv;
-	emu_snp_init(e, NB_EFI_SNP_STOPPED, nb_memlink_link(&d->m, 0)->mac);
-	e->wire = nb_memlink_link(&d->m, 0);
-	e->auto_complete = true;
-	assert_int_equal(nb_snp_init(&drv, &e->proto, 2, &d->arena), 0);
-	assert_int_equal(duo_start(d, nb_snp_link(&drv)), 0);
+	struct duo *d = start(&e, &drv, 12, 2);
 	assert_int_equal(duo_pings(d, true, 1, 56), 1); /* ARP resolved */
 	e->auto_complete = false;
 	assert_int_equal(duo_udp_burst(d, 10, 300), 2);

@@ -19,15 +19,14 @@ NBGET=${1:?usage: $0 NBGET NBEMU}
 export NBEMU=${2:?}
 here=$(cd "$(dirname "$0")" && pwd)
 . "${NBNS_LIB:-$here/../lib/netns.sh}"
-. "$(dirname "${NBNS_LIB:-$here/../lib/netns.sh}")/storm.sh"
+lib=$(dirname "${NBNS_LIB:-$here/../lib/netns.sh}")
+. "$lib/storm.sh"
+. "$lib/websrv.sh"
 N=${STORM_N:-32}
 SMALL=${STORM_SMALL_N:-8}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for t in nginx sha256sum ss awk; do
-	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+websrv_need nginx sha256sum ss awk || exit 1
 
 X=nb$$x
 # The whole run is bounded below meson's timeout (400 s), so that on a
@@ -45,8 +44,8 @@ cleanup() {
 	pkill -P "$watchdog" 2>/dev/null
 	kill "$watchdog" 2>/dev/null
 	jobs -p | xargs -r kill 2>/dev/null
-	[ -f "${D:-/nonexistent}/ngx/nginx.pid" ] && kill "$(cat "$D/ngx/nginx.pid")"
-	[ -f "${D:-/nonexistent}/cachesrv/nginx.pid" ] && kill "$(cat "$D/cachesrv/nginx.pid")"
+	[ -z "${D:-}" ] || websrv_nginx_stop "$D/ngx"
+	[ -z "${D:-}" ] || websrv_nginx_stop "$D/cachesrv"
 	storm_down
 	ip netns pids "$X" 2>/dev/null | xargs -r kill -KILL
 	ip netns del "$X" 2>/dev/null
@@ -54,13 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 nbns_up --rate 1gbit --buffer 250000 --delay 1
-S=$NBNS_SERVER_IP
-D=$NBNS_DIR
-W=$D/www
-mkdir -p "$W" "$D/ngx" "$D/cachesrv/store"
-chmod 755 "$D"
-head -c $((8 << 20)) /dev/urandom >"$W/img"
-chmod -R a+rX "$W"
+websrv_init img=$((8 << 20)) || fail "document root"
+mkdir -p "$D/cachesrv/store"
 SUM=$(sha256sum "$W/img" | cut -d' ' -f1)
 
 # The cache: a namespace on the clients' bridge (10.77.0.3), in front of
@@ -71,26 +65,9 @@ ip -n "$NBNS_C" link set cx master br0 up
 ip -n "$X" addr add 10.77.0.3/24 dev x0
 ip -n "$X" link set x0 up
 
-ngx_conf() { # FILE DIR BODY
-	cat >"$1" <<NGX
-daemon on;
-user root;
-worker_processes 1;
-pid $2/nginx.pid;
-error_log $2/error.log;
-events { worker_connections 512; }
-http {
-	log_format t '\$remote_addr \$msec \$status \$http_range \$body_bytes_sent \$uri \$request_time';
-	access_log $2/access.log t;
-	default_type application/octet-stream;
-	client_body_temp_path $2; proxy_temp_path $2;
-	fastcgi_temp_path $2; uwsgi_temp_path $2; scgi_temp_path $2;
-	sendfile on;
-	$3
-}
-NGX
-}
-ngx_conf "$D/nginx.conf" "$D/ngx" "server {
+# Each request: its client, end time, status, Range, bytes and duration.
+fmt='$remote_addr $msec $status $http_range $body_bytes_sent $uri $request_time'
+websrv_nginx_conf -c 512 -l "$fmt" "$D/ngx" "server {
 		listen $S:8080;
 		root $W;
 		location = /busy {
@@ -102,7 +79,7 @@ ngx_conf "$D/nginx.conf" "$D/ngx" "server {
 		}
 		location = /viacache { return 302 http://10.77.0.3:8080/img; }
 	}"
-ngx_conf "$D/cache.conf" "$D/cachesrv" "proxy_cache_path $D/cachesrv/store keys_zone=c:1m;
+websrv_nginx_conf -c 512 -l "$fmt" "$D/cachesrv" "proxy_cache_path $D/cachesrv/store keys_zone=c:1m;
 	server {
 		listen 10.77.0.3:8080;
 		location / {
@@ -112,14 +89,8 @@ ngx_conf "$D/cache.conf" "$D/cachesrv" "proxy_cache_path $D/cachesrv/store keys_
 			proxy_cache_lock on;
 		}
 	}"
-start_nginx() { nbns_exec_server "$NGINX" -c "$D/nginx.conf" -p "$D/ngx"; }
-start_nginx
-ip netns exec "$X" "$NGINX" -c "$D/cache.conf" -p "$D/cachesrv"
-for _ in $(seq 50); do
-	nbns_exec_server ss -ltn | grep -q ":8080 " &&
-		ip netns exec "$X" ss -ltn | grep -q ":8080 " && break
-	sleep 0.1
-done
+websrv_nginx_start "$D/ngx" || fail "nginx did not start: $(cat "$D/ngx/error.log")"
+websrv_nginx_start "$D/cachesrv" "$X" || fail "the cache did not start: $(cat "$D/cachesrv/error.log")"
 storm_taps "$N"
 
 # storm NAME COUNT URL [nbget args]: all COUNT clients must end byte-exact.
@@ -143,7 +114,7 @@ echo "--- $N clients x 8 MiB, nginx killed and restarted mid-storm"
 # fixed delay missed the storm whenever the clients started late.
 (
 	storm_busy 8080 $((N / 4)) || echo "restart: not $((N / 4)) downloading after 30 s"
-	kill "$(cat "$D/ngx/nginx.pid")"; sleep 0.5; start_nginx
+	websrv_nginx_stop "$D/ngx"; websrv_nginx_start "$D/ngx"
 ) >"$D/restart-bg.log" 2>&1 &
 bg=$!
 storm restart "$N" "http://$S:8080/img"

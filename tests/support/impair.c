@@ -5,19 +5,15 @@
  */
 #include "memlink_int.h"
 #include "netboot/eth.h"
+#include "testrng.h"
 
 /*
- * splitmix64: one 64-bit add and a mix per draw, full period, and good
- * enough statistically for loss rates measured over thousands of frames.
- * Its quality matters less than being identical on every platform, which
- * pure 64-bit integer arithmetic guarantees.
+ * splitmix64 is good enough statistically for loss rates measured over
+ * thousands of frames; being identical on every platform matters more.
  */
 static uint64_t next64(struct nb_memlink_dir *d)
 {
-	uint64_t z = (d->rng += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return nb_splitmix64(&d->rng);
 }
 
 void nb_ml_seed(struct nb_memlink_dir *d, uint64_t seed, unsigned idx)

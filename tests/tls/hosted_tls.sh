@@ -13,36 +13,21 @@ NBGET=${1:?usage: $0 NBGET NBEMU}
 export NBEMU=${2:?}
 here=$(cd "$(dirname "$0")" && pwd)
 . "${NBNS_LIB:-$here/../lib/netns.sh}"
+lib=$(dirname "${NBNS_LIB:-$here/../lib/netns.sh}")
+. "$lib/websrv.sh"
+. "$lib/getcheck.sh"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for t in nginx dnsmasq lighttpd openssl curl python3 ss sha256sum; do
-	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
-LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+websrv_need nginx dnsmasq lighttpd openssl curl python3 ss sha256sum bc || exit 1
 [ -f /usr/lib/lighttpd/mod_openssl.so ] || fail "missing: lighttpd-mod-openssl"
 
-pids=()
-cleanup() {
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	nbns_down
-}
-trap cleanup EXIT
+trap websrv_down EXIT
 nbns_up
-S=$NBNS_SERVER_IP
-D=$NBNS_DIR
-W=$D/www
+websrv_init 64m=$((64 << 20)) 1m=$((1 << 20)) || fail "document root"
 C=$D/ca
 N=www.boot.test
-mkdir -p "$W" "$D/out" "$D/ngx" "$C"
-chmod 755 "$D"
+mkdir -p "$D/out" "$C"
 "$here/mkca.sh" "$C" "$N" "$S" --ip-leaves
-head -c $((64 << 20)) /dev/urandom >"$W/64m"
-head -c $((1 << 20)) /dev/urandom >"$W/1m"
-chmod -R a+rX "$W"
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # One server block per (certificate, suite): 84xy, x = key, y = suite.
 suites=(ECDHE-RSA-AES128-GCM-SHA256 ECDHE-RSA-AES256-GCM-SHA384
@@ -66,36 +51,19 @@ srv 8451 expired ECDHE-RSA-AES128-GCM-SHA256
 srv 8452 rsa AES128-SHA    # RSA key exchange only: we offer none of it
 srv 8453 ip-only ECDHE-ECDSA-AES128-GCM-SHA256
 srv 8454 dns-ip ECDHE-ECDSA-AES128-GCM-SHA256
-cat >"$D/nginx.conf" <<NGX
-daemon off;
-user root;
-worker_processes 1;
-pid $D/ngx/nginx.pid;
-error_log $D/ngx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	default_type application/octet-stream;
-	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
-	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
-	keepalive_requests 1000;
-	sendfile on;
-	server { listen $S:8080; root $W;
+websrv_nginx_conf "$D/ngx" "server { listen $S:8080; root $W;
 		location = /tohttps { return 302 https://$N:8440/1m; } }
-	$blocks
-}
-NGX
-nbns_exec_server timeout 900 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
-pids+=($!)
+	$blocks"
+websrv_nginx_start "$D/ngx" || fail "nginx did not start: $(cat "$D/ngx/error.log")"
 nbns_exec_server timeout 900 "$DNSMASQ" -k --conf-file=/dev/null --no-resolv \
 	--no-hosts --bind-interfaces --listen-address="$S" --port=53 \
 	--local=/boot.test/ --address=/$N/"$S" --address=/wrong.boot.test/"$S" \
 	--pid-file="$D/dnsmasq.pid" --log-facility="$D/dnsmasq.log" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 (cd "$W" && exec ip netns exec "$NBNS_S" timeout 900 openssl s_server \
 	-quiet -accept "$S:8460" -cert "$C/ec.pem" -key "$C/ec.key" \
 	-cert_chain "$C/inter.pem" -tls1_2 -WWW) >/dev/null 2>&1 &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 cat >"$D/lighttpd.conf" <<LTD
 server.modules = ("mod_openssl")
 server.document-root = "$W"
@@ -110,49 +78,15 @@ ssl.privkey = "$C/rsa.key"
 ssl.openssl.ssl-conf-cmd = ("MinProtocol" => "TLSv1.2", "MaxProtocol" => "TLSv1.2")
 LTD
 nbns_exec_server timeout 900 "$LIGHTTPD" -D -f "$D/lighttpd.conf" &
-pids+=($!)
+WEBSRV_PIDS+=($!)
 HOSTILE_LIFETIME=900 nbns_exec_server timeout 900 python3 "$here/hostile_tls.py" \
 	"$S" 8470 "$C/rsa.chain.pem" "$C/rsa.key" &
-pids+=($!)
-for _ in $(seq 100); do
-	l=$(nbns_exec_server ss -ltn)
-	grep -q ":8452 " <<<"$l" && grep -q ":8460 " <<<"$l" &&
-		grep -q ":8474 " <<<"$l" && grep -q ":8480 " <<<"$l" && break
-	sleep 0.1
-done
-l=$(nbns_exec_server ss -ltn)
-grep -q ":8474 " <<<"$l" && grep -q ":8480 " <<<"$l" || fail "servers did not start"
+WEBSRV_PIDS+=($!)
+websrv_listening 8460 8474 8480 || fail "servers did not start"
 
-ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S")
-get() {
-	local url=$1 out=$2
-	shift 2
-	nbns_exec_client timeout 300 "$NBGET" "${ME[@]}" --timeout 120 "$@" \
-		get "$url" -o "$out"
-}
-ok() { # NAME URL SRCFILE [args]
-	local name=$1 url=$2 src=$3 t0 t1 err
-	shift 3
-	t0=$(date +%s.%N)
-	err=$(get "$url" "$D/out/$name" --sha256 "$(sha "$src")" "$@" 2>&1) ||
-		fail "$name: nbget failed: $err"
-	t1=$(date +%s.%N)
-	[ "$(sha "$D/out/$name")" = "$(sha "$src")" ] || fail "$name: content differs"
-	printf 'ok   %-26s %9d bytes %6.2f s  %s\n' "$name" "$(stat -c %s "$src")" \
-		"$(echo "$t1 - $t0" | bc)" "$(grep -o 'full_handshakes=.*' <<<"$err" || true)"
-	LAST_ERR=$err
-}
-bad() { # NAME URL PATTERN [args]
-	local name=$1 url=$2 pat=$3 err t0 t1
-	shift 3
-	t0=$(date +%s)
-	if err=$(get "$url" "$D/out/$name" "$@" 2>&1); then
-		fail "$name: expected failure '$pat', got success"
-	fi
-	t1=$(date +%s)
-	grep -q "$pat" <<<"$err" || fail "$name: expected '$pat', got: $err"
-	printf 'ok   %-26s fails: %-40s %3d s\n' "$name" "$pat" $((t1 - t0))
-}
+GET_ARGS=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --dns "$S" --timeout 120)
+GET_OUT=$D/out
+GET_SUMMARY='full_handshakes=.*'
 CA=(--ca "$C/root.pem")
 
 echo "--- every suite, 64 MiB byte-exact (nbget, then curl with the same CA)"
@@ -203,13 +137,9 @@ echo "--- kill mid-transfer: resumed by Range over a resumed session"
 # 200 Mbit/s from the server (64 MiB in ~2.7 s): unthrottled, an idle
 # machine finished the file in 0.25 s, before the kill could land.
 nbns_server_rate 200mbit || fail "server rate"
-nbns_exec_client timeout 300 "$NBGET" "${ME[@]}" --timeout 120 "${CA[@]}" \
-	get "https://$N:8440/64m" -o "$D/out/kill" >"$D/kill.log" 2>&1 &
+get "https://$N:8440/64m" "$D/out/kill" "${CA[@]}" >"$D/kill.log" 2>&1 &
 getpid=$!
-for _ in $(seq 100); do
-	[ "$(stat -c %s "$D/out/kill" 2>/dev/null || echo 0)" -gt $((8 << 20)) ] && break
-	sleep 0.05
-done
+wait_bytes "$D/out/kill" $((8 << 20)) 60 || fail "kill: 8 MiB did not arrive in 60 s: $(cat "$D/kill.log")"
 # The worker only: the master starts a new one, and the shared session
 # cache (in the master's shared memory) survives, so the resume can
 # resume the TLS session too.

@@ -329,8 +329,8 @@ int emu_pxe_queue_tx_done(struct emu_pxe *e)
 	return 0;
 }
 
-int emu_pxe_drain(void *ctx, void *block, unsigned max_pieces,
-		  const void **log)
+static int emu_pxe_drain(void *ctx, void *block, unsigned max_pieces,
+			 const void **log)
 {
 	struct emu_pxe *e = ctx;
 	uint8_t *b = block;
@@ -383,7 +383,7 @@ int emu_pxe_drain(void *ctx, void *block, unsigned max_pieces,
 	return (int)at;
 }
 
-struct nb_undi_env emu_pxe_env(struct emu_pxe *e, uint32_t at)
+struct nb_undi_env emu_pxe_env(struct emu_pxe *e, uint32_t at, bool drain)
 {
 	struct nb_undi_env env = {
 		.call = call,
@@ -392,6 +392,7 @@ struct nb_undi_env emu_pxe_env(struct emu_pxe *e, uint32_t at)
 		.ctx = e,
 		.scratch = e->base + at,
 		.scratch_len = NB_UNDI_SCRATCH_BYTES,
+		.drain = drain ? emu_pxe_drain : NULL,
 	};
 	return env;
 }

@@ -80,11 +80,10 @@ void emu_pxe_init(struct emu_pxe *e, const uint8_t mac[6]);
 int emu_pxe_queue_rx(struct emu_pxe *e, const void *frame, size_t len);
 /* Queue a transmit completion. */
 int emu_pxe_queue_tx_done(struct emu_pxe *e);
-/* An environment for nb_undi_init() with its scratch area at @at. */
-struct nb_undi_env emu_pxe_env(struct emu_pxe *e, uint32_t at);
-/* nb_undi_env::drain for it: the ISR steps of one visit, as a real-mode
- * drain runs them (counted in visits and n_isr, not in calls). */
-int emu_pxe_drain(void *ctx, void *block, unsigned max_pieces,
-		  const void **log);
+/* An environment for nb_undi_init() with its scratch area at @at; with
+ * @drain, it offers nb_undi_env::drain too: the ISR steps of one visit
+ * run on the ROM's side, as a real-mode drain runs them (counted in
+ * visits and n_isr, not in calls). */
+struct nb_undi_env emu_pxe_env(struct emu_pxe *e, uint32_t at, bool drain);
 
 #endif

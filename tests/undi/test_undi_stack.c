@@ -32,9 +32,7 @@ static void run(const struct variant *v)
 	e->piece = v->piece;
 	e->tx_events = v->tx_events;
 	struct nb_undi drv;
-	struct nb_undi_env env = emu_pxe_env(e, 0x10000);
-	if (v->drain)
-		env.drain = emu_pxe_drain;
+	struct nb_undi_env env = emu_pxe_env(e, 0x10000, v->drain);
 	assert_int_equal(nb_undi_init(&drv, &env, v->ring, v->flags, &d->arena), 0);
 	assert_int_equal(duo_start(d, nb_undi_link(&drv)), 0);
 
@@ -73,52 +71,25 @@ static void run(const struct variant *v)
 	free(e);
 }
 
-static void test_whole_frames(void **state)
-{
-	(void)state;
-	static const struct variant v = {"whole frames, ring 16", 16, 0, false, 0, false};
-	run(&v);
-}
-
-static void test_pieces_and_tx_events(void **state)
-{
-	(void)state;
-	static const struct variant v = {"256-byte pieces + tx events, ring 16",
-					 16, 256, true, 0, false};
-	run(&v);
-}
-
-static void test_no_ring(void **state)
-{
-	(void)state;
-	static const struct variant v = {"ring 0, 600-byte pieces", 0, 600, true,
-					 NB_UNDI_TX_BY_PROTOCOL, false};
-	run(&v);
-}
-
-static void test_drain_whole_frames(void **state)
-{
-	(void)state;
-	static const struct variant v = {"drain(), whole frames, ring 16", 16, 0,
-					 false, 0, true};
-	run(&v);
-}
-
-static void test_drain_pieces_and_tx_events(void **state)
-{
-	(void)state;
-	static const struct variant v = {"drain(), 256-byte pieces + tx events, ring 16",
-					 16, 256, true, 0, true};
-	run(&v);
-}
-
-static void test_drain_no_ring(void **state)
-{
-	(void)state;
-	static const struct variant v = {"drain(), ring 0, 600-byte pieces", 0, 600,
-					 true, 0, true};
-	run(&v);
-}
+/* One test per variant: the failing one's name says which. */
+#define VARIANT(fn, ...)                                      \
+	static void fn(void **state)                          \
+	{                                                     \
+		(void)state;                                  \
+		static const struct variant v = {__VA_ARGS__}; \
+		run(&v);                                      \
+	}
+VARIANT(test_whole_frames, "whole frames, ring 16", 16, 0, false, 0, false)
+VARIANT(test_pieces_and_tx_events, "256-byte pieces + tx events, ring 16",
+	16, 256, true, 0, false)
+VARIANT(test_no_ring, "ring 0, 600-byte pieces", 0, 600, true,
+	NB_UNDI_TX_BY_PROTOCOL, false)
+VARIANT(test_drain_whole_frames, "drain(), whole frames, ring 16", 16, 0,
+	false, 0, true)
+VARIANT(test_drain_pieces_and_tx_events,
+	"drain(), 256-byte pieces + tx events, ring 16", 16, 256, true, 0, true)
+VARIANT(test_drain_no_ring, "drain(), ring 0, 600-byte pieces", 0, 600,
+	true, 0, true)
 
 int main(void)
 {

@@ -41,9 +41,7 @@ static inline int fx_setup(void **state, bool drain)
 	if (!f)
 		return -1;
 	emu_pxe_init(&f->e, MAC);
-	f->env = emu_pxe_env(&f->e, SCRATCH_AT);
-	if (drain)
-		f->env.drain = emu_pxe_drain;
+	f->env = emu_pxe_env(&f->e, SCRATCH_AT, drain);
 	nb_arena_init(&f->arena, f->mem, sizeof(f->mem));
 	*state = f;
 	return 0;
