@@ -12,6 +12,12 @@
 #         OVMF fetches nbchain.efi by HTTP, which adopts the firmware's
 #         address and fetches kernel+initrd (efi-http-ours) | OVMF's own
 #         HTTP Boot of the UKI (efi-http-uki)
+#   HTTPS (210 = https://S/, nginx on 443 with a CA made here): our TLS
+#         images with the root in their slot (bios-ours-https,
+#         efi-ours-https) | Debian's undionly.kkpxe / snponly.efi given a
+#         script of https:// URLs (bios-undionly-https,
+#         efi-snponly-https: if their build has no HTTPS, the error they
+#         print is shown instead of a rate)
 #   arm64 UEFI (AAVMF on QEMU's virt machine, Debian's arm64 kernel and
 #         busybox): our nbchain-aa64.efi (efi-aa64-ours) | AAVMF's own
 #         TFTP of an arm64 UKI (efi-aa64-uki; Debian ships no arm64 iPXE)
@@ -69,7 +75,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd) || { echo "no build dir" >&2; exit 1; }
 runs=${NB_BENCH_RUNS:-3}
-ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki efi-http-ours efi-http-uki efi-aa64-ours efi-aa64-uki"}
+ways=${NB_BENCH_WAYS:-"bios-ours bios-undionly bios-pxelinux bios-lpxelinux bios-pxapi efi-ours efi-snponly efi-uki efi-http-ours efi-http-uki efi-aa64-ours efi-aa64-uki bios-ours-https bios-undionly-https efi-ours-https efi-snponly-https"}
 cache=${NB_BENCH_CACHE:-/var/tmp/nbbench-cache}
 boot_secs=120
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 1; }
@@ -140,6 +146,8 @@ nbp=$build/examples/chainloader/bios/nbchain.kpxe
 nbp_article=$build/examples/chainloader/bios/nbchain-article.kpxe
 efi=$build/examples/chainloader/efi/nbchain.efi
 efi_aa64=$build/examples/chainloader/efi/aarch64/nbchain-aa64.efi
+nbp_tls=$build/examples/chainloader/bios/nbchain-tls.kpxe
+efi_tls=$build/examples/chainloader/efi/nbchain-tls.efi
 kernel=$(nbfx_kernel "$cache/fx") && initrd=$(nbfx_initrd "$cache/fx") || die "fixtures"
 # The arm64 ways' kernel and initrd: served from /aa64/ (HTTP and TFTP).
 kernel_aa64=$(nbfx_kernel "$cache/fx/arm64" arm64) &&
@@ -174,6 +182,11 @@ for f in "$undionly" "$snponly" "$pxelinux" "$lpxelinux" "$ldlinux" "$stub" "$st
 	[ -s "$f" ] || die "missing $f"
 done
 
+# The HTTPS ways' CA: nginx serves the leaf on 443 (bootrig.sh), the
+# TLS images get the root in their slot (nbpatch), as in e2e's https.
+mkdir -p "$work/ca"
+"$top/tests/tls/mkca.sh" "$work/ca" "$RIG_SERVER" "$RIG_SERVER" >/dev/null || die "mkca.sh failed"
+export RIG_TLS_CERT=$work/ca/ec.chain.pem RIG_TLS_KEY=$work/ca/ec.key
 bootrig_up "$work" || die "rig"
 S=$RIG_SERVER
 http=$work/http tftp=$work/tftp
@@ -187,6 +200,11 @@ ksize_aa64=$(stat -c %s "$kernel_aa64")
 [ -f "$nbp" ] && cp "$nbp" "$tftp/nbchain.kpxe"
 [ -f "$nbp_article" ] && cp "$nbp_article" "$tftp/nbchain-article.kpxe"
 [ -f "$efi" ] && cp "$efi" "$tftp/nbchain.efi" && cp "$efi" "$http/nbchain.efi"
+for f in "$nbp_tls" "$efi_tls"; do
+	[ -f "$f" ] || continue
+	python3 "$top/tools/nbpatch/nbpatch.py" --ca "$work/ca/root.pem" -o "$tftp/$(basename "$f")" "$f" \
+		>/dev/null || die "nbpatch $f failed"
+done
 cp "$undionly" "$snponly" "$pxelinux" "$lpxelinux" "$ldlinux" "$tftp/"
 # lpxelinux and pxelinux through our PXE API take theirs from nginx.
 cp "$pxelinux" "$ldlinux" "$http/"
@@ -207,6 +225,7 @@ kernel http://$S/vmlinuz console=ttyS0 quiet initrd=initrd.gz
 initrd http://$S/initrd.gz
 boot
 SCRIPT
+sed "s|http://$S/|https://$S/|" "$http/boot.ipxe" >"$http/boot-https.ipxe"
 echo "console=ttyS0 quiet" >"$work/cmdline"
 # Section addresses from systemd-boot's documented objcopy recipe (v252
 # has no ukify); the stub finds the sections by name.
@@ -246,6 +265,9 @@ dns_config() {
 	bios-ours) dns_start --dhcp-boot=nbchain.kpxe,,$S --dhcp-option-force=210,http://$S/ ;;
 	bios-undionly) dns_start --dhcp-boot=tag:stage2,http://$S/boot.ipxe \
 		--dhcp-boot=tag:!stage2,undionly.kkpxe,,$S ;;
+	bios-ours-https) dns_start --dhcp-boot=nbchain-tls.kpxe,,$S --dhcp-option-force=210,https://$S/ ;;
+	bios-undionly-https) dns_start --dhcp-boot=tag:stage2,http://$S/boot-https.ipxe \
+		--dhcp-boot=tag:!stage2,undionly.kkpxe,,$S ;;
 	bios-pxelinux) dns_start --dhcp-boot=pxelinux.0,,$S ;;
 	bios-lpxelinux) dns_start --dhcp-boot=lpxelinux.0,,$S \
 		--dhcp-option-force=209,pxelinux.cfg/default --dhcp-option-force=210,http://$S/ ;;
@@ -255,6 +277,11 @@ dns_config() {
 		--dhcp-option-force=210,http://$S/ ;;
 	efi-snponly) dns_start $m $m2 --dhcp-userclass=set:ipxe,iPXE \
 		--dhcp-boot=tag:ipxe,http://$S/boot.ipxe \
+		--dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi,,$S ;;
+	efi-ours-https) dns_start $m $m2 --dhcp-boot=tag:efi64,nbchain-tls.efi,,$S \
+		--dhcp-option-force=210,https://$S/ ;;
+	efi-snponly-https) dns_start $m $m2 --dhcp-userclass=set:ipxe,iPXE \
+		--dhcp-boot=tag:ipxe,http://$S/boot-https.ipxe \
 		--dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi,,$S ;;
 	efi-uki) dns_start $m $m2 --dhcp-boot=tag:efi64,uki.efi,,$S ;;
 	# No 210: our loader's default is its boot URL's directory.
@@ -286,9 +313,13 @@ stage2_watch() {
 boot() {
 	local way=$1 n=$2 base=$work/$1-$2 fw=${1%%-*} wpid='' i
 	dns_config "$way"
-	[ "$way" = bios-undionly ] && { stage2_watch & wpid=$!; }
+	[ "${way%-https}" = bios-undionly ] && { stage2_watch & wpid=$!; }
 	local secs=$boot_secs q=(qemu-system-x86_64)
-	case $way in efi-aa64-*)
+	case $way in
+	# Their error comes within seconds; after it the firmware only
+	# tries other devices.
+	*undionly-https|*snponly-https) secs=60 ;;
+	efi-aa64-*)
 		# TCG runs arm64 guests several times slower (tests/lib/bootrig.sh).
 		fw=aa64 secs=$((boot_secs * 3))
 		q=(qemu-system-aarch64) ;;
@@ -363,7 +394,7 @@ analyse() {
 		rate=$(awk -v s="$ksz" -v a="$kreq" -v b="$kend" 'BEGIN { printf "%.1f", s / (b - a) / 1e6 }')
 	fi
 	case $way in
-	*-ours) ld=$(first_ts "$base.ts" 'nbp: started|nbchain: started' end)
+	*-ours|*-ours-https) ld=$(first_ts "$base.ts" 'nbp: started|nbchain: started' end)
 		# The kernel's last progress figure before the initrd's line.
 		own=$(awk '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
 			t ~ /fetching .*initrd.gz/ { print r; exit }
@@ -371,12 +402,17 @@ analyse() {
 		# The ROM calls line that follows the kernel's last progress line.
 		rom=$(awk -v s="$ksz" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
 			t ~ /fetching .*initrd.gz/ { if (c != "") printf "%d\n", c * 1048576 / s; exit }
-			t ~ /^ *[0-9]+ ROM calls/ { c = t; sub(/ ROM calls.*/, "", c); sub(/^ */, "", c) }' "$base.ts") ;;
-	bios-undionly) ld=$(first_ts "$base.ts" 'PXE->EB' start) ;;
+			t ~ /^ *[0-9]+ ROM calls/ { c = t; sub(/ ROM calls.*/, "", c); sub(/^ */, "", c) }' "$base.ts")
+		# The capture shows no URLs inside TLS: the loader's own
+		# figure is the rate, its initrd line ends the kernel.
+		if [ "${way%-https}" != "$way" ]; then
+			kf=$(first_ts "$base.ts" 'fetching .*initrd.gz' start) rate=$own
+		fi ;;
+	bios-undionly|bios-undionly-https) ld=$(first_ts "$base.ts" 'PXE->EB' start) ;;
 	bios-pxelinux) ld=$(first_ts "$base.ts" 'pxelinux.0 : [0-9]+ bytes' end) ;;
 	bios-lpxelinux) ld=$(first_ts "$base.ts" 'lpxelinux.0 : [0-9]+ bytes' end) ;;
 	bios-pxapi) ld=$(first_ts "$base.ts" 'nbp: started' end) ;;
-	efi-snponly) ld=$(first_ts "$base.ts" 'iPXE initialising devices' start) ;;
+	efi-snponly|efi-snponly-https) ld=$(first_ts "$base.ts" 'iPXE initialising devices' start) ;;
 	efi-http-uki) ld=$(first_ts "$base.ts" 'Start HTTP Boot' start)
 		kf=$(first_ts "$base.ts" 'BdsDxe: loading Boot' start)
 		if [ -n "$ld" ] && [ -n "$kf" ]; then
@@ -406,6 +442,8 @@ res=${NB_BENCH_SWEEP_RES:-$work/results}
 for way in $ways; do
 	case $way in
 	bios-ours) [ -f "$nbp" ] || { echo "# skip $way: no $nbp"; continue; } ;;
+	bios-ours-https) [ -f "$nbp_tls" ] || { echo "# skip $way: no $nbp_tls"; continue; } ;;
+	efi-ours-https) [ -f "$efi_tls" ] || { echo "# skip $way: no $efi_tls"; continue; } ;;
 	bios-pxapi) [ -f "$nbp_article" ] || { echo "# skip $way: no $nbp_article"; continue; } ;;
 	efi-ours|efi-http-ours) [ -f "$efi" ] || { echo "# skip $way: no $efi"; continue; } ;;
 	efi-aa64-ours) [ -f "$efi_aa64" ] || { echo "# skip $way: no $efi_aa64"; continue; } ;;
@@ -416,6 +454,13 @@ for way in $ways; do
 		echo "$way $n $r" >>"$res"
 		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s ROM/MiB %s\n' \
 			"$way" "$n" $r
+		case $way in *undionly-https|*snponly-https)
+			# What iPXE says when the kernel's https:// fetch fails.
+			e=$(awk '{ sub(/^[0-9]+ [0-9]+ /, ""); sub(/\r$/, "") }
+				/^Features:/ { f = $0 } /Could not start download/ && !c { c = $0 }
+				END { print c (f ? "; " f : "") }' "$work/$way-$n.ts")
+			echo "#   $way boot $n: ${e:-no error line}" ;;
+		esac
 	done
 done
 echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
@@ -455,6 +500,9 @@ END {
 	ratio("efi-ours", "efi-snponly", 7, "nbchain.efi kernel rate / snponly.efi rate (goal >= 1)")
 	ratio("efi-ours", "efi-uki", 6, "nbchain.efi QEMU->marker / OVMF TFTP UKI QEMU->marker")
 	ratio("efi-http-ours", "efi-http-uki", 6, "HTTP Boot: nbchain.efi QEMU->marker / OVMF HTTP UKI QEMU->marker (goal <= 0.7)")
+	ratio("bios-ours-https", "bios-ours", 8, "BIOS kernel rate HTTPS / HTTP, own figures (goal >= 0.5)")
+	ratio("efi-ours-https", "efi-ours", 8, "UEFI kernel rate HTTPS / HTTP, own figures (goal >= 0.5)")
+	ratio("efi-ours-https", "efi-snponly-https", 7, "nbchain-tls.efi HTTPS rate / snponly.efi HTTPS rate (goal >= 2)")
 	ratio("efi-aa64-ours", "efi-aa64-uki", 10, "nbchain-aa64.efi start->marker / AAVMF TFTP UKI download->marker")
 	ratio("efi-aa64-ours", "efi-aa64-uki", 6, "nbchain-aa64.efi QEMU->marker / AAVMF TFTP UKI QEMU->marker")
 }
