@@ -288,7 +288,7 @@ static int net_up(struct cl_loader *l, bool use_cached)
 	if (l->dhcp.lease.from_cache)
 		how = !l->dhcp.lease.packets_sent
 			      ? " (firmware lease adopted, no DHCP sent)\n"
-		      : l->dhcp.pkt_len[NB_DHCP_PKT_BOOT]
+		      : nb_dhcp_packet(&l->dhcp, NB_DHCP_PKT_BOOT, NULL)
 			      ? " (firmware lease adopted, options by DHCPINFORM)\n"
 			      : " (firmware lease adopted, DHCPINFORM unanswered)\n";
 	add(b, sizeof(l->line), how);

@@ -60,6 +60,14 @@
 #          the firmware's DHCP the capture shows one DHCPINFORM for the
 #          server's options and its ACK), takes the 210 default from its
 #          boot URL and boots /boot/vmlinuz to the marker.
+# http-fallback: (UEFI) the arch-16 DHCP fallback on a real path with no
+#          IPv4 lease: the boot URL DHCPv4 gives is a 404 (the loader is
+#          published over IPv6 only), so OVMF gives up on HTTP Boot over
+#          IPv4 and HTTP-boots the loader over IPv6
+#          (DHCPv6 option 59, nginx on [fd90::1]); the device path then
+#          holds IPv6() and Uri(), no IPv4(); the loader, whose stack is
+#          IPv4, runs exactly one DHCPv4 exchange as HTTPClient arch 16 and
+#          boots the 210's kernel to the marker.
 # http-inform: (UEFI) the same, dnsmasq giving HTTPClient a 210 of
 #          http://.../inform/ (and a 209): OVMF keeps no copy of the ACK,
 #          so the 210 reaches the loader only through its DHCPINFORM; the
@@ -94,7 +102,9 @@
 #          nbchain-tls-article.kpxe, the CA in its slot): pxelinux.0 and
 #          every file pxelinux asks for come over TLS, nginx's plain-http
 #          log stays empty.
-# Everything runs in a namespace this script creates and removes.
+# Everything runs in a namespace this script creates and removes
+# (NB_E2E_KEEP=DIR copies its work directory, capture and logs, there
+# first).
 set -uo pipefail
 mode=${1:?bios|efi} case=${2:?ok|missing} loader=${3:?loader image} fx=${4:?fixture dir}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -102,7 +112,7 @@ source "$here/../lib/fixtures.sh"
 source "$here/../lib/bootrig.sh"
 work=$(mktemp -d /tmp/nbe2e.XXXXXX)
 qpid=
-cleanup() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null; bootrig_down; rm -rf "$work"; }
+cleanup() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null; bootrig_down; [ -n "${NB_E2E_KEEP:-}" ] && cp -a "$work" "$NB_E2E_KEEP"; rm -rf "$work"; }
 trap cleanup EXIT
 fail() {
 	echo "FAIL: $*" >&2
@@ -114,6 +124,8 @@ fail() {
 qemu_extra=() fwca=()
 # tmul scales the waits of ok and missing (bounded all the same).
 deb_arch=amd64 fxdir=$fx efi_arches=(7 9) tmul=1 objcopy=objcopy uki_initrd=0x3000000
+# http-fallback waits for OVMF's failed HTTP Boot over IPv4 first.
+[ "$case" = http-fallback ] && tmul=2
 if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
 	# The arm64 kernel is uncompressed (~27 MB): the UKI's initrd goes
 	# past it.
@@ -153,6 +165,8 @@ PY
 	python3 "$here/../../tools/nbpatch/nbpatch.py" --show "$work/loader.img"
 	loader=$work/loader.img;;
 esac
+# http-fallback boots the loader by UEFI HTTP Boot over IPv6.
+[ "$case" = http-fallback ] && export RIG_HTTP6=1
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
@@ -259,6 +273,26 @@ if [ "$mode" = efi ]; then
 		fi
 		chmod -R a+rX "$work/http"
 		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name" "${inform_opts[@]}"
+	elif [ "$case" = http-fallback ]; then
+		# OVMF tries HTTP Boot over IPv4 first: DHCPv4's boot URL is a
+		# 404 (the image published over IPv6 only), so it moves on to
+		# HTTP Boot over IPv6 at once (an offer without a URL would hold
+		# it in DHCP for a minute).  DHCPv6
+		# gives the boot URL (option 59) and the vendor class (16) OVMF
+		# wants: it looks for "HTTPClient" 6 bytes into the option,
+		# after the enterprise number and class length, and dnsmasq
+		# writes this option as a 2-byte length and the text, so 4
+		# bytes of text stand in for the rest of the header.  The
+		# loader then finds an IPv6() node in its device path and no
+		# IPv4 lease to adopt.
+		export RIG_BOOT=http
+		mkdir -p "$work/http/boot"
+		mv "$work/http/vmlinuz" "$work/http/initrd.gz" "$work/http/boot/"
+		cp "$loader_img" "$work/http/boot/$name"
+		chmod -R a+rX "$work/http"
+		bootrig_dnsmasq_http "http://$RIG_SERVER/v4/$name" --dhcp-option-force=210,http://$RIG_SERVER/boot/ \
+			--dhcp-option-force=option6:16,343:HTTPClient \
+			--dhcp-option-force=option6:bootfile-url,"http://[$RIG_SERVER6]/boot/$name"
 	elif [ "${case#disk}" != "$case" ] || [ "${case#sb-shim}" != "$case" ]; then
 		# A FAT "superfloppy" (no partition table), built without
 		# mounting; the disk boots first (bootindex), and dnsmasq
@@ -561,6 +595,41 @@ elif [ "$case" = sb-chain-unsigned ]; then
 	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log" | tail -20
 	grep -a -q 'iPXE' <<<"$log" && fail "the refused image ran"
 	echo "ok: efi Secure Boot: $(grep -a -o 'chain: the image is not signed by a trusted key: .*' <<<"$log" | head -1); firmware resumed at ${t_back} ms"
+elif [ "$case" = http-fallback ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER" 240) || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'Start HTTP Boot over IPv6' <<<"$log" || fail "the firmware did not HTTP-boot over IPv6"
+	grep -q "GET /boot/$name HTTP/1.1\" 200 .*UefiHttpBoot" "$work/nginx/access.log" ||
+		fail "the firmware did not fetch the loader by HTTP"
+	grep -a -q 'HTTP Boot left no complete lease: our own DHCP as HTTPClient' <<<"$log" ||
+		fail "the loader did not fall back to its own DHCP"
+	grep -a -q -E '^net: .* \(DHCP\)' <<<"$log" || fail "the loader did not run its own DHCP"
+	for f in vmlinuz initrd.gz; do
+		grep -q "GET /boot/$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
+			fail "nginx did not serve /boot/$f to our loader"
+	done
+	grep -q "GET /v4/$name HTTP/1.1\" 404 " "$work/nginx/access.log" ||
+		fail "the firmware did not try (and fail) HTTP Boot over IPv4 first"
+	# The firmware's DHCPv4 ends before its HTTP request over IPv6 for
+	# the loader; DHCPv4 after that SYN is ours: one exchange (DISCOVER,
+	# REQUEST), as HTTPClient arch 16.
+	syn=$(tshark -r "$work/guest.pcap" -Y 'ipv6 && tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+		-T fields -e frame.number 2>/dev/null | head -1)
+	[ -n "$syn" ] || fail "no TCP connection over IPv6 in the capture"
+	late="udp.srcport == 68 && frame.number > $syn"
+	ours=$(tshark -r "$work/guest.pcap" -Y "$late" 2>/dev/null | wc -l)
+	disc=$(tshark -r "$work/guest.pcap" -Y "$late && dhcp.option.dhcp == 1" 2>/dev/null | wc -l)
+	req=$(tshark -r "$work/guest.pcap" -Y "$late && dhcp.option.dhcp == 3" 2>/dev/null | wc -l)
+	http=$(tshark -r "$work/guest.pcap" -Y "$late && dhcp.option.vendor_class_id == \"HTTPClient:Arch:00016:UNDI:003000\" && dhcp.option.client_system_architecture == 16" 2>/dev/null | wc -l)
+	[ "$disc" = 1 ] && [ "$req" = 1 ] && [ "$ours" = 2 ] ||
+		fail "after the firmware fetched the loader: $ours DHCP packets ($disc DISCOVER, $req REQUEST), want one exchange"
+	[ "$http" = 2 ] || fail "$http of our 2 DHCP packets carry option 60 HTTPClient:Arch:00016 and arch 16"
+	early=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number < $syn" 2>/dev/null | wc -l)
+	v6=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 546 && frame.number < $syn" 2>/dev/null | wc -l)
+	echo "ok: efi HTTP Boot over IPv6, no IPv4 lease in the path: loader at ${t_start} ms; firmware DHCPv4 $early packets (its URL a 404), DHCPv6 $v6;" \
+		"ours one DHCPv4 exchange as HTTPClient arch 16; marker at ${t_mark} ms"
 elif [ "$case" = http ] || [ "$case" = http-inform ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 150) || fail "no kernel marker"
 	wait "$qpid"; qpid=

@@ -23,6 +23,10 @@
 # PXEv6 options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
 # and IPv6PXESupport = n), else each waits ~60 s for an offer first.
 #
+# RIG_HTTP6=1: nginx also listens on [fd90::1]:80 and dnsmasq leases
+# IPv6 addresses by DHCPv6 (stateful, fd90::100-1ff) instead of RA only,
+# for UEFI HTTP Boot over IPv6.
+#
 # With RIG_TLS_CERT and RIG_TLS_KEY set (PEM files: the chain as servers
 # send it, its key), nginx also serves the same root by https:// on 443,
 # TLS 1.2 only, logging to nginx/access-tls.log.
@@ -33,6 +37,7 @@
 # twice it, as on a real network, and so do its TFTP and TCP.
 RIG_NS=nbrig$$
 RIG_SERVER=10.90.0.1
+RIG_SERVER6=fd90::1
 RIG_IF=tap0
 RIG_PIDS=()
 
@@ -82,6 +87,7 @@ http {
 	sendfile on;
 	server {
 		listen $RIG_SERVER:80;
+$([ -n "${RIG_HTTP6:-}" ] && printf '\t\tlisten [%s]:80;\n' "$RIG_SERVER6")
 		root $RIG_DIR/http;
 	}
 $(bootrig_tls_server)
@@ -106,10 +112,12 @@ CONF
 }
 
 bootrig_dnsmasq() {
+	local range6=fd90::,ra-only
+	[ -n "${RIG_HTTP6:-}" ] && range6=fd90::100,fd90::1ff,64,1h
 	rig dnsmasq --keep-in-foreground --conf-file=/dev/null --user=root \
 		--interface=$RIG_IF --bind-interfaces --no-ping --no-resolv \
 		--dhcp-range=10.90.0.100,10.90.0.150,1h \
-		--dhcp-range=fd90::,ra-only --enable-ra \
+		--dhcp-range=$range6 --enable-ra \
 		--enable-tftp --tftp-root="$RIG_DIR/tftp" \
 		--pid-file="$RIG_DIR/dnsmasq.pid" --log-dhcp \
 		--dhcp-leasefile="$RIG_DIR/dnsmasq.leases" \
