@@ -9,9 +9,10 @@
 #include "netboot/stack.h"
 
 /*
- * What we ask for: address basics (26: the MTU, for jumbo frames), 43/60 for PXE, 66/67 for the boot file,
- * 128-135 (PXE vendor-specific, requested by PXE 2.1 clients so servers
- * configured for PXE ROMs answer us the same way) and pxelinux's 209-211.
+ * What we ask for: address basics (26, the MTU: jumbo frames), 43/60 for
+ * PXE, 66/67 for the boot file, 128-135 (PXE vendor-specific, requested
+ * by PXE 2.1 clients so servers configured for PXE ROMs answer us the
+ * same way) and pxelinux's 209-211.
  */
 static const uint8_t param_list[] = {
 	1,   3,   6,   12,  15,  26,  28,  43,  51,  54,  60,  66,  67,
