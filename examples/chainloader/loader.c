@@ -254,11 +254,42 @@ static int dhcp_poll(void *obj, uint64_t now)
 	return nb_dhcp_poll(obj, now);
 }
 
+/* `set net0/vlan ID` before dhcp: the stack starts again on an 802.1Q
+ * wrapper of the platform's link, in the arena only the stack uses. */
+static int vlan_up(struct cl_loader *l)
+{
+	const struct cl_var *v = cl_script_var(&l->script, "net0/vlan");
+	uint32_t vid = 0;
+	for (unsigned i = 0; v && i < v->len && vid <= NB_VLAN_ID_MAX; i++) {
+		if (v->value[i] < '0' || v->value[i] > '9')
+			return -NB_EINVAL;
+		vid = vid * 10 + (uint32_t)(v->value[i] - '0');
+	}
+	if (vid == l->vlan.vid)
+		return 0;
+	nb_fetch_cancel(&l->dl);
+	nb_arena_reset(&l->arena, 0);
+	int rc = vid ? nb_vlan_wrap(&l->vlan, l->p->link, (uint16_t)vid,
+				    &l->arena) : 0;
+	if (rc < 0 || !vid)
+		l->vlan.vid = 0;
+	/* Untagged again when the ID was refused: the stack must exist. */
+	int up = nb_stack_init(&l->stack,
+			       l->vlan.vid ? &l->vlan.link : l->p->link,
+			       &l->p->rng, &l->arena);
+	if (up == 0)
+		up = nb_tcp_init(&l->tcp, &l->stack);
+	return rc < 0 ? rc : up;
+}
+
 static int net_up(struct cl_loader *l, bool use_cached)
 {
 	const struct cl_platform *p = l->p;
-	int rc;
-	if (use_cached && p->ack) {
+	int rc = vlan_up(l);
+	if (rc < 0)
+		return rc;
+	/* The firmware's lease is not the VLAN's. */
+	if (use_cached && p->ack && !l->vlan.vid) {
 		rc = nb_dhcp_use_cached(&l->dhcp, &l->stack, p->ack, p->ack_len,
 					p->proxy, p->proxy_len, p->boot_reply,
 					p->boot_reply_len);

@@ -15,6 +15,7 @@
 #include "netboot/stack.h"
 #include "netboot/tcp.h"
 #include "netboot/tftp.h"
+#include "netboot/vlan.h"
 #include "platform.h"
 #include "script.h"
 
@@ -30,6 +31,7 @@ struct cl_loader {
 	const struct cl_platform *p;
 	struct nb_arena arena;
 	struct nb_stack stack;
+	struct nb_vlan vlan;          /* `set net0/vlan ID`; vid 0: unused */
 	struct nb_dhcp dhcp;
 	struct nb_tcp tcp;
 	struct nb_fetch dl;           /* the download in progress */

@@ -97,6 +97,8 @@ struct nb_dhcp_lease {
 	uint32_t router;      /**< First router of option 3. */
 	uint32_t dns[NB_DNS_SERVERS]; /**< Option 6, first servers. */
 	uint8_t ndns;         /**< Entries used in @ref dns. */
+	uint16_t mtu;         /**< Option 26 (interface MTU), 0 absent;
+				   binding applies it (nb_stack_set_mtu()). */
 	uint32_t server_id;   /**< Option 54 of the ACK. */
 	uint32_t lease_s;     /**< Option 51, 0xffffffff = infinite, 0 absent. */
 	uint32_t next_server; /**< TFTP server: siaddr of the boot packet. */

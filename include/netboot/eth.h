@@ -47,7 +47,7 @@ struct nb_arp_entry {
 struct nb_arp_wait {
 	uint32_t next_hop; /**< Address being resolved. */
 	uint16_t len;      /**< Frame length; 0 = slot free. */
-	uint8_t *frame;    /**< NB_ETH_FRAME_MAX bytes from the arena. */
+	uint8_t *frame;    /**< nb_stack::frame_max bytes (arena). */
 };
 
 /**
@@ -57,7 +57,7 @@ struct nb_arp_wait {
  * @param dst_mac   Destination MAC (6 bytes, copied).
  * @param ethertype EtherType, host order.
  * @param len       Frame length including the 14-byte header.
- * @return 0, -NB_EMSGSIZE if @p len exceeds NB_ETH_FRAME_MAX, or the
+ * @return 0, -NB_EMSGSIZE if @p len exceeds nb_stack::frame_max, or the
  *         driver's error.  A driver's -NB_ENOBUFS is counted in
  *         nb_stats::tx_dropped and reported as 0: the frame is lost like
  *         any other and protocols retransmit.

@@ -16,13 +16,17 @@
  *   of its own transmit buffers and returns -NB_ENOBUFS when all are in
  *   flight; Receive's EFI_NOT_READY maps to 0.
  *
- * Frames are complete Ethernet II frames without FCS, at most
- * NB_ETH_FRAME_MAX bytes.  Drivers never call back into the stack.
+ * Frames are complete Ethernet II frames without FCS: a 14-byte header
+ * and at most nb_link::mtu_max bytes of payload (nb_link::mtu once the
+ * stack runs).  Drivers never call back into the stack.
  */
 #ifndef NETBOOT_LINK_H
 #define NETBOOT_LINK_H
 
 #include "netboot/core.h"
+
+/** Largest nb_link::mtu_max a stack accepts (jumbo frames). */
+#define NB_LINK_MTU_MAX 9000
 
 /** Operations of a link driver. */
 struct nb_link_ops {
@@ -37,7 +41,7 @@ struct nb_link_ops {
 	int (*transmit)(void *drv, const void *frame, size_t len);
 	/**
 	 * Fetch one received frame into @p buf (capacity @p cap, at least
-	 * NB_ETH_FRAME_MAX).  Must not block.
+	 * 14 + nb_link::mtu_max).  Must not block.
 	 * @return Frame length (> 0); 0 when nothing is pending; a negative
 	 *         code on a driver failure.  A frame longer than @p cap is
 	 *         dropped by the driver, never truncated.
@@ -50,7 +54,17 @@ struct nb_link {
 	const struct nb_link_ops *ops; /**< Driver operations. */
 	void *drv;                     /**< Driver state, passed to every op. */
 	uint8_t mac[6];                /**< Station address. */
-	uint16_t mtu;                  /**< IP MTU (1500 on Ethernet). */
+	/**
+	 * IP MTU in use (1500 on Ethernet).  The driver sets its default;
+	 * nb_stack_set_mtu() changes it later (DHCP option 26, RA MTU).
+	 */
+	uint16_t mtu;
+	/**
+	 * Largest IP MTU the driver carries, the bound of nb_stack_set_mtu()
+	 * and what the stack sizes its frames for (at most NB_LINK_MTU_MAX);
+	 * 0 means @ref mtu.
+	 */
+	uint16_t mtu_max;
 };
 
 #endif

@@ -21,11 +21,17 @@
 #include "netboot/ip.h"
 #include "netboot/link.h"
 
-/** Arena bytes nb_stack_init() takes (alignment slack included). */
-#define NB_STACK_ARENA_BYTES                                                  \
-	(2 * (NB_ETH_FRAME_MAX + 64) +                                        \
-	 NB_ARP_QUEUE_LEN * (NB_ETH_FRAME_MAX + 64) +                         \
+/**
+ * Arena bytes nb_stack_init() takes on a link whose nb_link::mtu_max is
+ * @p mtu_max (alignment slack included): frames are sized for it.
+ */
+#define NB_STACK_ARENA_BYTES_MTU(mtu_max)                                     \
+	((2 + NB_ARP_QUEUE_LEN) *                                             \
+		 ((size_t)(mtu_max) + NB_ETH_HLEN + 64) +                     \
 	 NB_IP_REASM_SLOTS * (NB_IP_REASM_MAX + NB_IP_REASM_MAX / 64 + 130))
+
+/** Arena bytes nb_stack_init() takes on a link of NB_ETH_FRAME_MAX frames. */
+#define NB_STACK_ARENA_BYTES NB_STACK_ARENA_BYTES_MTU(NB_ETH_FRAME_MAX - NB_ETH_HLEN)
 
 /**
  * Counters of everything the stack dropped or did.  Every malformed or
@@ -84,6 +90,7 @@ struct nb_stack {
 	uint8_t *rx_frame;     /**< Receive buffer (arena). */
 	uint8_t *tx_frame;     /**< Transmit buffer (arena). */
 	uint16_t ip_id;        /**< Next IPv4 identification. */
+	uint16_t frame_max;    /**< Largest frame: link's mtu_max + 14. */
 	struct nb_udp_sock *udp; /**< Open UDP sockets. */
 	struct nb_ping *pings;   /**< Outstanding echo requests. */
 	/** @cond PRIVATE */
@@ -107,9 +114,12 @@ struct nb_stack {
  * @param s      Stack to initialise (caller-owned, zeroed by this call).
  * @param link   Link driver; must outlive the stack.
  * @param rng    Entropy source (copied); its fill must not be NULL.
- * @param arena  Arena providing NB_STACK_ARENA_BYTES; must outlive @p s.
+ * @param arena  Arena providing NB_STACK_ARENA_BYTES_MTU() of the link's
+ *               nb_link::mtu_max (NB_STACK_ARENA_BYTES for 1500); must
+ *               outlive @p s.
  * @return 0; -NB_ENOMEM if the arena is too small (arena unchanged);
- *         -NB_EINVAL for NULL arguments or a link MTU outside 68..1500.
+ *         -NB_EINVAL for NULL arguments, a link MTU under 68 or above
+ *         its nb_link::mtu_max, or an mtu_max above NB_LINK_MTU_MAX.
  *         -NB_EABI when the caller was compiled with other tunables
  *         than the library (netboot/abi.h).
  */
@@ -134,6 +144,18 @@ void nb_stack_set_ipv4(struct nb_stack *s, uint32_t ip, uint32_t mask,
 		       uint32_t gw);
 
 /**
+ * Set the link's IP MTU (nb_link::mtu) from what the network announces
+ * (DHCP option 26, an IPv6 RA's MTU option), capped to what the link can
+ * carry (nb_link::mtu_max).  TCP connections opened afterwards announce
+ * and use the MSS it allows; open ones keep theirs.
+ * @param s    Stack.
+ * @param mtu  The announced MTU; under 68 (e.g. 0 for "none") leaves the
+ *             MTU unchanged.
+ * @return The MTU now in use.
+ */
+uint16_t nb_stack_set_mtu(struct nb_stack *s, uint32_t mtu);
+
+/**
  * Receive and dispatch pending frames (at most NB_POLL_BUDGET), then run
  * ARP and reassembly timers.  Protocols above IP run their own timers in
  * their *_poll() functions.
@@ -146,7 +168,7 @@ int nb_stack_poll(struct nb_stack *s, uint64_t now_ms);
 /**
  * The transmit frame buffer.  Protocols build outgoing frames here.
  * @param s  Stack.
- * @return NB_ETH_FRAME_MAX bytes, valid until the next send on @p s.
+ * @return nb_stack::frame_max bytes, valid until the next send on @p s.
  */
 uint8_t *nb_stack_tx_frame(struct nb_stack *s);
 

@@ -82,9 +82,12 @@ struct nb_tap {
  * administered MAC (see nb_tap_open_mac()).
  * @param t         Driver state (caller-owned, initialised by this call).
  * @param ifname    Interface name, shorter than NB_TAP_NAME_MAX.
- * @param out_link  Receives the link: ops, driver pointer (@p t), MAC and
- *                  MTU (the interface's, capped to 1500).  The caller may
- *                  change `out_link->mac` before starting a stack.
+ * @param out_link  Receives the link: ops, driver pointer (@p t), MAC,
+ *                  `mtu_max` (the interface's MTU, at most
+ *                  NB_LINK_MTU_MAX: a stack on it needs
+ *                  NB_STACK_ARENA_BYTES_MTU() of it) and `mtu` (that,
+ *                  capped to 1500 until nb_stack_set_mtu()).  The caller
+ *                  may change `out_link->mac` before starting a stack.
  * @return 0; -NB_EINVAL for a NULL or over-long name; -NB_ENOTFOUND if no
  *         such interface exists; -NB_ENOTSUP without /dev/net/tun;
  *         -NB_EACCES without permission; -NB_EADDRINUSE if another

@@ -9,12 +9,13 @@
 #include "netboot/stack.h"
 
 /*
- * What we ask for: address basics, 43/60 for PXE, 66/67 for the boot file,
- * 128-135 (PXE vendor-specific, requested by PXE 2.1 clients so servers
- * configured for PXE ROMs answer us the same way) and pxelinux's 209-211.
+ * What we ask for: address basics (26, the MTU: jumbo frames), 43/60 for
+ * PXE, 66/67 for the boot file, 128-135 (PXE vendor-specific, requested
+ * by PXE 2.1 clients so servers configured for PXE ROMs answer us the
+ * same way) and pxelinux's 209-211.
  */
 static const uint8_t param_list[] = {
-	1,   3,   6,   12,  15,  28,  43,  51,  54,  60,  66,  67,
+	1,   3,   6,   12,  15,  26,  28,  43,  51,  54,  60,  66,  67,
 	128, 129, 130, 131, 132, 133, 134, 135, 209, 210, 211,
 };
 

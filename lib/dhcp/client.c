@@ -96,6 +96,7 @@ void nb_dhcp_bound(struct nb_dhcp *d)
 {
 	struct nb_dhcp_lease *l = &d->lease;
 	nb_stack_set_ipv4(d->s, l->ip, l->mask, l->router);
+	nb_stack_set_mtu(d->s, l->mtu);
 	for (int i = 0; i < NB_DNS_SERVERS; i++)
 		d->s->dns[i] = i < l->ndns ? l->dns[i] : 0;
 	d->state = NB_DHCP_BOUND;

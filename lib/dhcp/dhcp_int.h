@@ -39,6 +39,7 @@ enum {
 	OPT_DNS = 6,
 	OPT_HOSTNAME = 12,
 	OPT_DOMAIN = 15,
+	OPT_MTU = 26,
 	OPT_VENDOR = 43,
 	OPT_REQ_IP = 50,
 	OPT_LEASE = 51,

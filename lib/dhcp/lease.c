@@ -90,6 +90,8 @@ static void apply_addr(struct nb_dhcp_lease *l, const struct dview *v)
 		if (d)
 			l->dns[l->ndns++] = d;
 	}
+	if (nb_dopt_get(v, OPT_MTU, b, 2) == 2)
+		l->mtu = nb_get16(b);
 	if (!nb_dopt_u32(v, OPT_SERVER_ID, &l->server_id))
 		l->server_id = 0;
 	if (!nb_dopt_u32(v, OPT_LEASE, &l->lease_s))

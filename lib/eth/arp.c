@@ -201,7 +201,7 @@ int nb_eth_send_ipv4(struct nb_stack *s, uint32_t next_hop, size_t len)
 		multicast_mac(next_hop, mac);
 		return nb_eth_send(s, mac, NB_ETHERTYPE_IPV4, len);
 	}
-	if (len < NB_ETH_HLEN || len > NB_ETH_FRAME_MAX)
+	if (len < NB_ETH_HLEN || len > s->frame_max)
 		return -NB_EMSGSIZE;
 	/* 0.0.0.0 names no host: resolving it would only broadcast junk. */
 	if (next_hop == 0)

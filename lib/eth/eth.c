@@ -36,7 +36,7 @@ int nb_eth_transmit(struct nb_stack *s, uint8_t *frame, size_t len)
 int nb_eth_send(struct nb_stack *s, const uint8_t *dst_mac, uint16_t ethertype,
 		size_t len)
 {
-	if (len < NB_ETH_HLEN || len > NB_ETH_FRAME_MAX)
+	if (len < NB_ETH_HLEN || len > s->frame_max)
 		return -NB_EMSGSIZE;
 	uint8_t *f = s->tx_frame;
 	memcpy(f, dst_mac, 6);

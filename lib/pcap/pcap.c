@@ -70,10 +70,9 @@ int nb_pcap_wrap(struct nb_pcap *p, struct nb_link *inner,
 	if (rc == -NB_EINVAL)
 		return rc;
 	p->inner = inner;
+	p->link = *inner;
 	p->link.ops = &pc_ops;
 	p->link.drv = p;
-	memcpy(p->link.mac, inner->mac, sizeof(p->link.mac));
-	p->link.mtu = inner->mtu;
 	return rc;
 }
 

@@ -14,17 +14,20 @@ int nb_stack_init(struct nb_stack *s, struct nb_link *link,
 	if (!s || !link || !link->ops || !link->ops->transmit ||
 	    !link->ops->receive || !rng || !rng->fill || !arena)
 		return -NB_EINVAL;
-	if (link->mtu < 68 || link->mtu > NB_ETH_FRAME_MAX - NB_ETH_HLEN)
+	unsigned max = link->mtu_max ? link->mtu_max : link->mtu;
+	if (link->mtu < 68 || link->mtu > max || max > NB_LINK_MTU_MAX)
 		return -NB_EINVAL;
 	size_t mark = nb_arena_mark(arena);
 	memset(s, 0, sizeof(*s));
 	s->link = link;
 	s->rng = *rng;
-	s->rx_frame = nb_arena_alloc(arena, NB_ETH_FRAME_MAX, 16);
-	s->tx_frame = nb_arena_alloc(arena, NB_ETH_FRAME_MAX, 16);
+	s->frame_max = (uint16_t)(max + NB_ETH_HLEN);
+	size_t cap = s->frame_max;
+	s->rx_frame = nb_arena_alloc(arena, cap, 16);
+	s->tx_frame = nb_arena_alloc(arena, cap, 16);
 	bool ok = s->rx_frame && s->tx_frame;
 	for (size_t i = 0; ok && i < NB_ARP_QUEUE_LEN; i++) {
-		s->arp_wait[i].frame = nb_arena_alloc(arena, NB_ETH_FRAME_MAX, 16);
+		s->arp_wait[i].frame = nb_arena_alloc(arena, cap, 16);
 		ok = s->arp_wait[i].frame != NULL;
 	}
 	for (size_t i = 0; ok && i < NB_IP_REASM_SLOTS; i++) {
@@ -52,6 +55,14 @@ void nb_stack_set_ipv4(struct nb_stack *s, uint32_t ip, uint32_t mask,
 	s->gw = gw;
 }
 
+uint16_t nb_stack_set_mtu(struct nb_stack *s, uint32_t mtu)
+{
+	uint32_t max = s->frame_max - NB_ETH_HLEN;
+	if (mtu >= 68)
+		s->link->mtu = (uint16_t)(mtu < max ? mtu : max);
+	return s->link->mtu;
+}
+
 uint8_t *nb_stack_tx_frame(struct nb_stack *s)
 {
 	return s->tx_frame;
@@ -62,9 +73,9 @@ int nb_stack_poll(struct nb_stack *s, uint64_t now_ms)
 	if (now_ms > s->now)
 		s->now = now_ms;
 	int handled = 0;
+	size_t cap = s->frame_max;
 	while (handled < NB_POLL_BUDGET) {
-		int n = s->link->ops->receive(s->link->drv, s->rx_frame,
-					      NB_ETH_FRAME_MAX);
+		int n = s->link->ops->receive(s->link->drv, s->rx_frame, cap);
 		if (n < 0) {
 			s->stats.rx_link_errors++;
 			return n;
@@ -73,9 +84,7 @@ int nb_stack_poll(struct nb_stack *s, uint64_t now_ms)
 			break;
 		s->stats.rx_frames++;
 		handled++;
-		nb_eth_input(s, s->rx_frame,
-			     (size_t)n > NB_ETH_FRAME_MAX ? NB_ETH_FRAME_MAX
-							  : (size_t)n);
+		nb_eth_input(s, s->rx_frame, (size_t)n > cap ? cap : (size_t)n);
 	}
 	nb_arp_timers(s);
 	nb_ip_timers(s);

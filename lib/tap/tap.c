@@ -43,8 +43,8 @@ static int map_errno(int e)
 	}
 }
 
-/* The interface's MTU, capped to what an Ethernet frame of
- * NB_ETH_FRAME_MAX can carry; 1500 when it cannot be read. */
+/* The interface's MTU, capped to the largest a stack takes; 1500 when it
+ * cannot be read.  The kernel side never sends us more than it. */
 static uint16_t if_mtu(const char *name)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -55,8 +55,8 @@ static uint16_t if_mtu(const char *name)
 	memcpy(ifr.ifr_name, name, strlen(name));
 	int mtu = ioctl(s, SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : 1500;
 	close(s);
-	if (mtu > 1500)
-		mtu = 1500;
+	if (mtu > NB_LINK_MTU_MAX)
+		mtu = NB_LINK_MTU_MAX;
 	return (uint16_t)(mtu < 68 ? 68 : mtu);
 }
 
@@ -120,7 +120,10 @@ int nb_tap_open_mac(struct nb_tap *t, const char *ifname, const uint8_t *mac,
 	out_link->ops = &tap_ops;
 	out_link->drv = t;
 	memcpy(out_link->mac, own, 6);
-	out_link->mtu = if_mtu(ifname);
+	/* Jumbo frames only once the network says so (nb_stack_set_mtu()):
+	 * the far end of the segment may not take them. */
+	out_link->mtu_max = if_mtu(ifname);
+	out_link->mtu = out_link->mtu_max > 1500 ? 1500 : out_link->mtu_max;
 	return 0;
 }
 

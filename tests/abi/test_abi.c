@@ -50,7 +50,7 @@ struct guarded {
 static void check(void **state)
 {
 	(void)state;
-	struct nb_link link = {&ops, NULL, {2, 0, 0, 0, 0, 1}, 1500};
+	struct nb_link link = {&ops, NULL, {2, 0, 0, 0, 0, 1}, 1500, 0};
 	struct nb_rng rng = {fill, NULL};
 	static uint8_t mem[NB_STACK_ARENA_BYTES + 65536];
 	struct nb_arena arena;

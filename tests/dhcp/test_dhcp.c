@@ -1077,6 +1077,39 @@ static void test_inform(void **state)
 	assert_null(c->t->s.udp);
 }
 
+/* Option 26 sets the link MTU on binding, within what the link carries. */
+static void test_mtu_option(void **state)
+{
+	struct cenv *c = *state;
+	struct pk a;
+	reply(&a, NB_DHCP_ACK, 0x1234, YIADDR, SRV_A);
+	addr_opts(&a);
+	uint8_t mtu[3] = {0x02, 0x40, 0};
+	pk_opt(&a, 26, mtu, 2);
+	pk_end(&a);
+	assert_int_equal(nb_dhcp_use_cached(&c->d, &c->t->s, a.b, a.len, NULL,
+					    0, NULL, 0), 0);
+	assert_int_equal(c->d.lease.mtu, 576);
+	assert_int_equal(c->t->fl.link.mtu, 576);
+	/* Jumbo on a 1500-byte link: capped. */
+	reply(&a, NB_DHCP_ACK, 0x1234, YIADDR, SRV_A);
+	nb_put16(mtu, 9000);
+	pk_opt(&a, 26, mtu, 2);
+	pk_end(&a);
+	assert_int_equal(nb_dhcp_use_cached(&c->d, &c->t->s, a.b, a.len, NULL,
+					    0, NULL, 0), 0);
+	assert_int_equal(c->d.lease.mtu, 9000);
+	assert_int_equal(c->t->fl.link.mtu, 1500);
+	/* A malformed option is no option: the MTU stays. */
+	reply(&a, NB_DHCP_ACK, 0x1234, YIADDR, SRV_A);
+	pk_opt(&a, 26, mtu, 3);
+	pk_end(&a);
+	assert_int_equal(nb_dhcp_use_cached(&c->d, &c->t->s, a.b, a.len, NULL,
+					    0, NULL, 0), 0);
+	assert_int_equal(c->d.lease.mtu, 0);
+	assert_int_equal(c->t->fl.link.mtu, 1500);
+}
+
 static void test_cached_invalid(void **state)
 {
 	struct cenv *c = *state;
@@ -1229,6 +1262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inform, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mtu_option, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_why, setup, teardown),

@@ -65,9 +65,16 @@ static void stack_init_errors(void **state)
 	assert_int_equal(nb_stack_init(&s, &fl.link, &none, &a), -NB_EINVAL);
 	fl.link.mtu = 67;
 	assert_int_equal(nb_stack_init(&s, &fl.link, &fl.rng, &a), -NB_EINVAL);
+	fl.link.mtu_max = 1500;
 	fl.link.mtu = 1501;
 	assert_int_equal(nb_stack_init(&s, &fl.link, &fl.rng, &a), -NB_EINVAL);
 	fl.link.mtu = 1500;
+	fl.link.mtu_max = NB_LINK_MTU_MAX + 1;
+	assert_int_equal(nb_stack_init(&s, &fl.link, &fl.rng, &a), -NB_EINVAL);
+	/* Frames are sized for mtu_max: a jumbo link needs a larger arena. */
+	fl.link.mtu_max = NB_LINK_MTU_MAX;
+	assert_int_equal(nb_stack_init(&s, &fl.link, &fl.rng, &a), -NB_ENOMEM);
+	fl.link.mtu_max = 0;
 	fl.rng_rc = -NB_EIO;
 	assert_int_equal(nb_stack_init(&s, &fl.link, &fl.rng, &a), -NB_EIO);
 	assert_int_equal(nb_arena_mark(&a), 0);

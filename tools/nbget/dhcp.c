@@ -142,7 +142,6 @@ static void ip_line(const char *key, uint32_t ip)
 
 int nbget_cmd_lease(struct nbget *g)
 {
-	(void)g;
 	if (dhcp.state != NB_DHCP_BOUND) {
 		fprintf(stderr, "nbget: lease: give --dhcp or --cached-dhcp\n");
 		return 1;
@@ -169,6 +168,7 @@ int nbget_cmd_lease(struct nbget *g)
 	else
 		printf("opt211=\n");
 	printf("domain=%s\n", l->domain);
+	printf("mtu=%u\n", (unsigned)g->link_used->mtu);
 	printf("lease_time=%u\n", (unsigned)l->lease_s);
 	printf("pxe=%d\n", l->is_pxe ? 1 : 0);
 	printf("cached=%d\n", l->from_cache ? 1 : 0);

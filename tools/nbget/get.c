@@ -35,8 +35,10 @@ static void cfg_from_args(struct nbget *g, struct nb_fetch_cfg *cfg,
 	cfg->nmirrors = (uint8_t)g->nmirrors;
 }
 
-static void summary(const struct nb_fetch *f)
+static void summary(const struct nbget *g, const struct nb_fetch *f)
 {
+	fprintf(stderr, "nbget: link mtu=%u rx_frames=%u\n",
+		(unsigned)g->link_used->mtu, (unsigned)g->stack.stats.rx_frames);
 	const struct nb_tftp *t = nb_fetch_tftp(f);
 	const struct nb_http *h = nb_fetch_http(f);
 	if (t && t->state >= NB_TFTP_DONE)
@@ -90,7 +92,7 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 		nb_fetch_cancel(&f); /* tells a TFTP server we are gone */
 	rc = nbget_filesink_finish(&fs, rc, retrans);
 	if (!g->quiet) {
-		summary(&f);
+		summary(g, &f);
 		nbget_tls_summary();
 	}
 	const struct nb_tftp *t = nb_fetch_tftp(&f);

@@ -16,7 +16,9 @@ static const char usage[] =
 	"usage: nbget --tap IFNAME [--mac MAC] [--ip A.B.C.D/N] [--gw G] [--dns D]\n"
 	"             [--dhcp | --cached-dhcp FILE [--cached-proxy FILE]]\n"
 	"             [--dhcp-timeout S] [--user-class STR] [--save-dhcp FILE]\n"
-	"             [--pcap FILE] [--timeout S] [-q] COMMAND\n"
+	"             [--vlan ID] [--pcap FILE] [--timeout S] [-q] COMMAND\n"
+	"  --vlan ID                  802.1Q: tag frames with VLAN ID (1..4094)\n"
+	"                             and take only that VLAN's\n"
 	"commands:\n"
 	"  ping HOST [-c N] [-i MS]   ICMP echo through the stack\n"
 	"  serve [--seconds N] [--udp-echo PORT]\n"
@@ -88,7 +90,7 @@ enum {
 	OPT_PCAP, OPT_TIMEOUT, OPT_BLKSIZE, OPT_WINDOWSIZE, OPT_RANGE,
 	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_MIRROR,
 	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY, OPT_CA,
-	OPT_INSECURE,
+	OPT_INSECURE, OPT_VLAN,
 };
 
 static const struct option opts[] = {
@@ -104,6 +106,7 @@ static const struct option opts[] = {
 	{"user-class", required_argument, 0, OPT_USER_CLASS},
 	{"save-dhcp", required_argument, 0, OPT_SAVE_DHCP},
 	{"pcap", required_argument, 0, OPT_PCAP},
+	{"vlan", required_argument, 0, OPT_VLAN},
 	{"timeout", required_argument, 0, OPT_TIMEOUT},
 	{"blksize", required_argument, 0, OPT_BLKSIZE},
 	{"windowsize", required_argument, 0, OPT_WINDOWSIZE},
@@ -169,6 +172,11 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 		case OPT_SAVE_DHCP: g->save_dhcp = optarg; break;
 		case OPT_USER_CLASS: g->user_class = optarg; break;
 		case OPT_PCAP: g->pcap_path = optarg; break;
+		case OPT_VLAN:
+			if (nbget_parse_u32(optarg, NB_VLAN_ID_MAX, &v) < 0 || !v)
+				return bad_usage("bad --vlan (1..4094)");
+			g->vlan = (uint16_t)v;
+			break;
 		case OPT_DHCP_TIMEOUT:
 			if (nbget_parse_u32(optarg, 86400, &g->dhcp_timeout_s) < 0 ||
 			    !g->dhcp_timeout_s)

@@ -16,6 +16,7 @@
 #include "netboot/sink.h"
 #include "netboot/stack.h"
 #include "netboot/tap.h"
+#include "netboot/vlan.h"
 
 /* Upper bound on any single command unless --timeout says otherwise. */
 #define NBGET_DEFAULT_TIMEOUT_S 600
@@ -29,6 +30,7 @@ struct nbget {
 	uint32_t dns[NB_DNS_SERVERS];
 	int ndns;
 	const char *pcap_path;
+	uint16_t vlan;            /* --vlan, 0 = untagged */
 
 	/* DHCP */
 	bool dhcp;
@@ -65,6 +67,7 @@ struct nbget {
 	struct nb_tap tapdev;
 	struct nb_link link;       /* the tap driver's link */
 	struct nb_pcap pcapdev;    /* --pcap recorder around it */
+	struct nb_vlan vlandev;    /* --vlan tagger around that */
 	struct nb_link *link_used; /* what the stack runs on */
 	struct nb_stack stack;
 	struct nb_clock clock;

@@ -47,19 +47,27 @@ int nbget_setup(struct nbget *g)
 	if (rc < 0)
 		return nbget_fail(g->tap, rc);
 	nb_hosted_clock(&g->clock, g->tapdev.fd);
+	/* Room for jumbo frames whatever the tap's MTU (see tap.h). */
+	g->arena_len = NB_STACK_ARENA_BYTES_MTU(NB_LINK_MTU_MAX) +
+		       NB_VLAN_ARENA_BYTES(NB_LINK_MTU_MAX) + (64u << 20);
+	g->arena_mem = malloc(g->arena_len);
+	if (!g->arena_mem)
+		return nbget_fail("arena", -NB_ENOMEM);
+	nb_arena_init(&g->arena, g->arena_mem, g->arena_len);
+	g->link_used = &g->link;
+	/* The capture sits below the tagger: it records the wire's frames. */
 	if (g->pcap_path) {
 		rc = nb_pcap_open_file(&g->pcapdev, &g->link, g->pcap_path);
 		if (rc < 0)
 			return nbget_fail(g->pcap_path, rc);
 		g->link_used = &g->pcapdev.link;
-	} else {
-		g->link_used = &g->link;
 	}
-	g->arena_len = NB_STACK_ARENA_BYTES + (64u << 20);
-	g->arena_mem = malloc(g->arena_len);
-	if (!g->arena_mem)
-		return nbget_fail("arena", -NB_ENOMEM);
-	nb_arena_init(&g->arena, g->arena_mem, g->arena_len);
+	if (g->vlan) {
+		rc = nb_vlan_wrap(&g->vlandev, g->link_used, g->vlan, &g->arena);
+		if (rc < 0)
+			return nbget_fail("vlan", rc);
+		g->link_used = &g->vlandev.link;
+	}
 	rc = nb_stack_init(&g->stack, g->link_used, &g->rng, &g->arena);
 	if (rc < 0)
 		return nbget_fail("stack", rc);
