@@ -141,7 +141,8 @@ struct nb_dhcp6_cfg {
 	 * (enterprise 343) and ask for options 59 and 60.
 	 */
 	bool pxe;
-	/** With @ref pxe: `HTTPClient:...` instead (UEFI HTTP Boot). */
+	/** With @ref pxe, present as UEFI HTTP Boot: `HTTPClient` instead of
+	 *  `PXEClient` in the vendor class. */
 	bool http;
 	/** Client architecture type, option 61 (7 = x64 UEFI, 16 = x64 UEFI
 	 *  HTTP, 11 = arm64 UEFI; RFC 4578 / IANA). */
