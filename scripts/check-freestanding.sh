@@ -3,7 +3,7 @@
 # symbols only memcpy/memmove/memset/memcmp, no mutable globals, and report
 # .text size and the worst stack frame (<= 512 bytes).  The same contract
 # for what TLS images add (lib/tls and third_party/bearssl's BearSSL) and
-# for lib/ip6's and lib/vlan's archives.
+# for lib/ip6's, lib/vlan's and lib/dhcp6's archives.
 #   check-freestanding.sh [OUT [ARCH...]]
 # ARCH defaults to x86_64 i386 (the host's gcc); aarch64, riscv64 and s390x
 # use Debian's cross gcc and scripts/cross/ARCH-freestanding.ini
@@ -100,6 +100,11 @@ check_one() {
 	if [ -f "$d/libnetboot_vlan.a" ]; then
 		add_on vlan "lib/vlan" 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_' \
 			"$d/libnetboot_vlan.a" || rc=1
+	fi
+	# lib/dhcp6's archive: likewise (sans-I/O, the core library only).
+	if [ -f "$d/libnetboot_dhcp6.a" ]; then
+		add_on dhcp6 "lib/dhcp6" 'memcpy|memmove|memset|memcmp|_GLOBAL_OFFSET_TABLE_' \
+			"$d/libnetboot_dhcp6.a" || rc=1
 	fi
 	text=$("${tool}size" -t "$a" | awk 'END{print $1}')
 	worst=$(find "$d" -name '*.su' -exec cat {} + | sort -t$'\t' -k2 -n | tail -1)

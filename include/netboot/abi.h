@@ -15,7 +15,8 @@
  * a differing timeout that changes no size.
  *
  * Checked: nb_stack_init(), nb_tcp_init(), nb_dhcp_start(),
- * nb_tftp_start(), nb_tftp_start_io(), nb_http_start(), nb_dns_start().
+ * nb_tftp_start(), nb_tftp_start_io(), nb_http_start(), nb_dns_start_type()
+ * (and nb_dns_start(), which calls it).
  */
 #ifndef NETBOOT_ABI_H
 #define NETBOOT_ABI_H
@@ -29,7 +30,7 @@ enum nb_abi_kind {
 	NB_ABI_DHCP,      /**< struct nb_dhcp (nb_dhcp_start()). */
 	NB_ABI_TFTP,      /**< struct nb_tftp and nb_tftp_cfg (nb_tftp_start()). */
 	NB_ABI_HTTP,      /**< struct nb_http and nb_http_cfg (nb_http_start()). */
-	NB_ABI_DNS,       /**< struct nb_dns (nb_dns_start()). */
+	NB_ABI_DNS,       /**< struct nb_dns (nb_dns_start_type()). */
 	NB_ABI_KINDS      /**< Number of kinds (not a kind). */
 };
 

@@ -1,8 +1,9 @@
 /**
  * @file dns.h
- * @brief DNS A-record resolver over UDP (lib/dns).
+ * @brief DNS A and AAAA resolver over UDP (lib/dns).
  *
- * Resolves one host name to one IPv4 address so `http://name/` works.
+ * Resolves one host name to one IPv4 address (or, asked with
+ * nb_dns_start_type(), one IPv6 address) so `http://name/` works.
  * Queries go to the stack's configured servers (struct nb_stack::dns,
  * normally from DHCP option 6), each attempt from a fresh random ID, the
  * socket on a random ephemeral port, with retries rotating across the
@@ -35,9 +36,15 @@ struct nb_stack;
 /** Longest name in wire form, root label included (RFC 1035 2.3.4). */
 #define NB_DNS_WIRE_MAX 255
 
+/** Record type of an IPv4 address (RFC 1035). */
+#define NB_DNS_TYPE_A 1
+/** Record type of an IPv6 address (RFC 3596). */
+#define NB_DNS_TYPE_AAAA 28
+
 /** What one response said, from nb_dns_parse_response(). */
 struct nb_dns_answer {
-	uint32_t addr;  /**< IPv4 address (host order) when the result is 0. */
+	uint32_t addr;  /**< A: IPv4 address (host order) when the result is 0. */
+	uint8_t addr6[16]; /**< AAAA: IPv6 address when the result is 0. */
 	uint32_t ttl;   /**< TTL of that address record, in seconds. */
 	uint8_t cnames; /**< CNAME links followed inside the response. */
 	/**
@@ -49,24 +56,43 @@ struct nb_dns_answer {
 };
 
 /**
- * Parse and validate one response to an A query.  Stateless: usable on
- * any buffer (the fuzz harness feeds it arbitrary bytes).
+ * Parse and validate one response to an A or AAAA query.  Stateless:
+ * usable on any buffer (the fuzz harness feeds it arbitrary bytes).
  * @param pkt    Response (DNS header onwards); read only during the call.
  * @param len    Its length.
  * @param id     The ID the query carried.
  * @param qname  The question name in wire form (as from nb_dns_encode_name()).
+ * @param qtype  NB_DNS_TYPE_A or NB_DNS_TYPE_AAAA, as asked.
  * @param ans    Receives the result; untouched fields are unspecified.
  * @return 0 with the address in @p ans; 1 when the answer is only a CNAME
  *         chain whose end has no address here (ask again for
  *         @ref nb_dns_answer::next); -NB_EPROTO for a malformed response,
  *         a wrong ID or one whose question is not @p qname/A/IN (drop it
  *         and keep waiting); -NB_ENOTFOUND for NXDOMAIN or a name without
- *         an A record; -NB_ESERVER for SERVFAIL, REFUSED and other error
+ *         a record of @p qtype; -NB_ESERVER for SERVFAIL, REFUSED and other error
  *         codes (try another server); -NB_ENOTSUP when the response is
  *         truncated without a usable answer (DNS over TCP is not done).
  */
-int nb_dns_parse_response(const void *pkt, size_t len, uint16_t id,
-			  const uint8_t *qname, struct nb_dns_answer *ans);
+int nb_dns_parse_response_type(const void *pkt, size_t len, uint16_t id,
+			       const uint8_t *qname, uint16_t qtype,
+			       struct nb_dns_answer *ans);
+
+/**
+ * nb_dns_parse_response_type() for an A query.
+ * @param pkt    Response.
+ * @param len    Its length.
+ * @param id     The query's ID.
+ * @param qname  The question name in wire form.
+ * @param ans    Receives the result.
+ * @return As nb_dns_parse_response_type().
+ */
+static inline int nb_dns_parse_response(const void *pkt, size_t len,
+					uint16_t id, const uint8_t *qname,
+					struct nb_dns_answer *ans)
+{
+	return nb_dns_parse_response_type(pkt, len, id, qname, NB_DNS_TYPE_A,
+					  ans);
+}
 
 /**
  * Convert a dotted host name to lower-case wire form.
@@ -79,16 +105,31 @@ int nb_dns_parse_response(const void *pkt, size_t len, uint16_t id,
 int nb_dns_encode_name(const char *name, uint8_t out[NB_DNS_WIRE_MAX]);
 
 /**
- * Build an A/IN query with recursion desired.
+ * Build a query of type @p qtype, class IN, with recursion desired.
  * @param buf    Destination.
  * @param cap    Its size; 12 + qname length + 4 bytes are needed.
  * @param id     Query ID.
  * @param qname  Name in wire form.
+ * @param qtype  Record type (NB_DNS_TYPE_A, NB_DNS_TYPE_AAAA).
  * @return Query length, or -NB_EMSGSIZE when @p cap is too small,
  *         -NB_EINVAL for a malformed @p qname.
  */
-int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
-		       const uint8_t *qname);
+int nb_dns_build_query_type(uint8_t *buf, size_t cap, uint16_t id,
+			    const uint8_t *qname, uint16_t qtype);
+
+/**
+ * nb_dns_build_query_type() for an A query.
+ * @param buf    Destination.
+ * @param cap    Its size.
+ * @param id     Query ID.
+ * @param qname  Name in wire form.
+ * @return As nb_dns_build_query_type().
+ */
+static inline int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
+				     const uint8_t *qname)
+{
+	return nb_dns_build_query_type(buf, cap, id, qname, NB_DNS_TYPE_A);
+}
 
 /** One resolution in progress.  Caller-owned; fields private unless noted. */
 struct nb_dns {
@@ -97,6 +138,7 @@ struct nb_dns {
 	uint8_t qlen;             /**< Its length. */
 	uint8_t cnames;           /**< CNAME links followed so far. */
 	uint8_t nservers;         /**< Servers copied from the stack. */
+	uint16_t qtype;           /**< Record type asked. */
 	uint32_t servers[NB_DNS_SERVERS]; /**< Their addresses. */
 	uint32_t server;          /**< Server of the outstanding attempt. */
 	uint16_t id;              /**< ID of the outstanding attempt. */
@@ -108,7 +150,8 @@ struct nb_dns {
 	int status;               /**< -NB_EAGAIN, 0 or the final error. */
 	int last_err;             /**< Most telling server error so far. */
 	/** @endcond */
-	uint32_t addr;            /**< Result (host order) once status is 0. */
+	uint32_t addr;            /**< A result (host order) once status is 0. */
+	uint8_t addr6[16];        /**< AAAA result once status is 0. */
 	uint32_t ttl;             /**< Its TTL in seconds. */
 	uint32_t dropped;         /**< Responses rejected (spoofed/malformed). */
 	/* Socket and name last: i386 reaches the first 128 bytes with a
@@ -118,26 +161,45 @@ struct nb_dns {
 };
 
 /**
- * Start resolving @p name.  An IPv4 literal completes at once, without
- * traffic.  The first query leaves at the first nb_dns_poll().
- * @param q     Query object (caller-owned; stays linked into the stack
- *              until nb_dns_poll() stops returning -NB_EAGAIN or
- *              nb_dns_cancel() is called).
- * @param s     Stack with an address and at least one DNS server.
- * @param name  Host name, NUL-terminated; copied.
- * @return 0; -NB_EINVAL for a malformed name; -NB_EUNREACH when the
- *         stack has no DNS server; socket/entropy errors.
- *         -NB_EABI when the caller was compiled with other tunables
- *         than the library (netboot/abi.h).
+ * Start resolving @p name to a record of type @p qtype.  For A, an IPv4
+ * literal completes at once, without traffic.  The first query leaves at
+ * the first nb_dns_poll().  The servers are the stack's (IPv4 transport):
+ * an AAAA answer comes over v4 like any other.
+ * @param q      Query object (caller-owned; stays linked into the stack
+ *               until nb_dns_poll() stops returning -NB_EAGAIN or
+ *               nb_dns_cancel() is called).
+ * @param s      Stack with an address and at least one DNS server.
+ * @param name   Host name, NUL-terminated; copied.
+ * @param qtype  NB_DNS_TYPE_A (result in nb_dns::addr) or
+ *               NB_DNS_TYPE_AAAA (result in nb_dns::addr6).
+ * @return 0; -NB_EINVAL for a malformed name or another type;
+ *         -NB_EUNREACH when the stack has no DNS server; socket/entropy
+ *         errors.  -NB_EABI when the caller was compiled with other
+ *         tunables than the library (netboot/abi.h).
  */
-int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name);
+int nb_dns_start_type(struct nb_dns *q, struct nb_stack *s, const char *name,
+		      uint16_t qtype);
 /** @cond PRIVATE */
 #define NB_DNS_ABI_ID NB_ABI_ID(sizeof(struct nb_dns))
 #ifndef NB_LIB_BUILD
-#define nb_dns_start(...)                                                     \
-	NB_ABI_CALL(NB_ABI_DNS, NB_DNS_ABI_ID, nb_dns_start(__VA_ARGS__))
+#define nb_dns_start_type(...)                                                \
+	NB_ABI_CALL(NB_ABI_DNS, NB_DNS_ABI_ID, nb_dns_start_type(__VA_ARGS__))
 #endif
 /** @endcond */
+
+/**
+ * Start resolving @p name to an IPv4 address: nb_dns_start_type() with
+ * NB_DNS_TYPE_A.
+ * @param q     Query object (as for nb_dns_start_type()).
+ * @param s     Stack with an address and at least one DNS server.
+ * @param name  Host name, NUL-terminated; copied.
+ * @return As nb_dns_start_type().
+ */
+static inline int nb_dns_start(struct nb_dns *q, struct nb_stack *s,
+			       const char *name)
+{
+	return nb_dns_start_type(q, s, name, NB_DNS_TYPE_A);
+}
 
 /**
  * Drive the resolution: send (re)tries when due.  Responses are handled
@@ -145,8 +207,8 @@ int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name);
  * @param q       Query.
  * @param now_ms  Current time.
  * @return -NB_EAGAIN while resolving; 0 with the address in
- *         @ref nb_dns::addr; -NB_ENOTFOUND (no such name or no A
- *         record); -NB_ETIMEDOUT (no server answered); -NB_ESERVER (every
+ *         @ref nb_dns::addr or @ref nb_dns::addr6; -NB_ENOTFOUND (no
+ *         such name or no record of the type); -NB_ETIMEDOUT (no server answered); -NB_ESERVER (every
  *         answer was a server failure); -NB_EPROTO (CNAME chain too long);
  *         -NB_ENOTSUP (truncated answer); send errors.
  */

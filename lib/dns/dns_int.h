@@ -6,7 +6,6 @@
 
 /* DNS header layout (RFC 1035 4.1.1). */
 #define DNS_HLEN 12
-#define DNS_TYPE_A 1
 #define DNS_TYPE_CNAME 5
 #define DNS_CLASS_IN 1
 

@@ -127,8 +127,8 @@ int nb_dns_encode_name(const char *name, uint8_t out[NB_DNS_WIRE_MAX])
 	return (int)w;
 }
 
-int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
-		       const uint8_t *qname)
+int nb_dns_build_query_type(uint8_t *buf, size_t cap, uint16_t id,
+			    const uint8_t *qname, uint16_t qtype)
 {
 	size_t ql = qname ? nb_dns_wire_len(qname) : 0;
 	if (!buf || ql < 2)
@@ -144,7 +144,7 @@ int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
 	nb_put16(buf + 10, 0);
 	for (size_t i = 0; i < ql; i++)
 		buf[DNS_HLEN + i] = qname[i];
-	nb_put16(buf + DNS_HLEN + ql, DNS_TYPE_A);
+	nb_put16(buf + DNS_HLEN + ql, qtype);
 	nb_put16(buf + DNS_HLEN + ql + 2, DNS_CLASS_IN);
 	return (int)total;
 }

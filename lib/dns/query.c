@@ -47,12 +47,15 @@ static void on_rx(void *ctx, struct nb_udp_sock *sk,
 		return;
 	}
 	struct nb_dns_answer ans;
-	int rc = nb_dns_parse_response(data, len, id, q->qname, &ans);
+	int rc = nb_dns_parse_response_type(data, len, id, q->qname, q->qtype,
+					    &ans);
 	if (rc == -NB_EPROTO && q->prev_server == m->src_ip && id != q->prev_id)
-		rc = nb_dns_parse_response(data, len, q->prev_id, q->qname, &ans);
+		rc = nb_dns_parse_response_type(data, len, q->prev_id, q->qname,
+						q->qtype, &ans);
 	switch (rc) {
 	case 0:
 		q->addr = ans.addr;
+		memcpy(q->addr6, ans.addr6, 16);
 		q->ttl = ans.ttl;
 		finish(q, 0);
 		return;
@@ -82,16 +85,19 @@ static void on_rx(void *ctx, struct nb_udp_sock *sk,
 	}
 }
 
-int nb_dns_start(struct nb_dns *q, struct nb_stack *s, const char *name)
+int nb_dns_start_type(struct nb_dns *q, struct nb_stack *s, const char *name,
+		      uint16_t qtype)
 {
-	if (!q || !s || !name)
+	if (!q || !s || !name ||
+	    (qtype != NB_DNS_TYPE_A && qtype != NB_DNS_TYPE_AAAA))
 		return -NB_EINVAL;
 	memset(q, 0, sizeof(*q));
 	q->s = s;
+	q->qtype = qtype;
 	size_t n = 0;
 	while (n < 256 && name[n])
 		n++;
-	if (nb_ipv4_parse(name, n, &q->addr) == 0) {
+	if (qtype == NB_DNS_TYPE_A && nb_ipv4_parse(name, n, &q->addr) == 0) {
 		q->status = 0;
 		return 0;
 	}
@@ -129,8 +135,8 @@ static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 	/* Built where nb_udp_sendto() moves it anyway (as DHCP does): no
 	 * copy of the query on the stack. */
 	uint8_t *buf = nb_ip_payload_buf(q->s, NULL) + NB_UDP_HLEN;
-	int len = nb_dns_build_query(buf, nb_udp_max_payload(q->s), q->id,
-				     q->qname);
+	int len = nb_dns_build_query_type(buf, nb_udp_max_payload(q->s), q->id,
+					  q->qname, q->qtype);
 	if (len < 0)
 		return len;
 	nb_deadline_set(&q->timer, now_ms, wait);

@@ -18,11 +18,12 @@
 
 /*
  * One pass over the answer section looking for records owned by @cur.
- * Returns 0 when an A record was found (ans->addr set), 1 when a CNAME
- * moved @cur to its target, 2 when neither, or -NB_EPROTO.
+ * Returns 0 when a record of @qtype was found (ans->addr or addr6 set),
+ * 1 when a CNAME moved @cur to its target, 2 when neither, or -NB_EPROTO.
  */
 static int scan_answers(const uint8_t *p, size_t len, size_t off,
-			unsigned count, uint8_t *cur, struct nb_dns_answer *ans)
+			unsigned count, uint8_t *cur, uint16_t qtype,
+			struct nb_dns_answer *ans)
 {
 	for (unsigned i = 0; i < count; i++) {
 		size_t end;
@@ -40,10 +41,13 @@ static int scan_answers(const uint8_t *p, size_t len, size_t off,
 		off = rd + rdlen;
 		if (!match || cls != DNS_CLASS_IN)
 			continue;
-		if (type == DNS_TYPE_A) {
-			if (rdlen != 4)
+		if (type == qtype) {
+			if (rdlen != (qtype == NB_DNS_TYPE_A ? 4u : 16u))
 				return -NB_EPROTO;
-			ans->addr = nb_get32(p + rd);
+			if (rdlen == 4)
+				ans->addr = nb_get32(p + rd);
+			else
+				memcpy(ans->addr6, p + rd, 16);
 			ans->ttl = ttl;
 			return 0;
 		}
@@ -61,8 +65,9 @@ static int scan_answers(const uint8_t *p, size_t len, size_t off,
 	return 2;
 }
 
-int nb_dns_parse_response(const void *pkt, size_t len, uint16_t id,
-			  const uint8_t *qname, struct nb_dns_answer *ans)
+int nb_dns_parse_response_type(const void *pkt, size_t len, uint16_t id,
+			       const uint8_t *qname, uint16_t qtype,
+			       struct nb_dns_answer *ans)
 {
 	const uint8_t *p = pkt;
 	if (!p || !qname || !ans || len < DNS_HLEN)
@@ -78,7 +83,7 @@ int nb_dns_parse_response(const void *pkt, size_t len, uint16_t id,
 	size_t off;
 	bool match;
 	if (nb_dns_name_walk(p, len, DNS_HLEN, &off, qname, &match, NULL) < 0 ||
-	    !match || len - off < 4 || nb_get16(p + off) != DNS_TYPE_A ||
+	    !match || len - off < 4 || nb_get16(p + off) != qtype ||
 	    nb_get16(p + off + 2) != DNS_CLASS_IN)
 		return -NB_EPROTO;
 	off += 4;
@@ -98,7 +103,8 @@ int nb_dns_parse_response(const void *pkt, size_t len, uint16_t id,
 	/* Each pass either ends the chain or follows one CNAME link, so a
 	 * CNAME loop inside the packet ends at the bound. */
 	for (unsigned step = 0; step <= NB_DNS_CNAME_MAX; step++) {
-		int rc = scan_answers(p, len, off, ancount, ans->next, ans);
+		int rc = scan_answers(p, len, off, ancount, ans->next, qtype,
+				      ans);
 		if (rc < 0)
 			return tc ? -NB_ENOTSUP : rc;
 		if (rc == 0)

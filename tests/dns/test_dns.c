@@ -301,10 +301,47 @@ static void test_every_truncation(void **st)
 	}
 }
 
+/* AAAA (RFC 3596): the question must say AAAA, the record 16 bytes. */
+static void test_aaaa(void **st)
+{
+	(void)st;
+	static const uint8_t v6[16] = {0xfd, 0x90, [15] = 0x42};
+	uint8_t w[NB_DNS_WIRE_MAX], b[64];
+	assert_true(nb_dns_encode_name("boot.lan", w) > 1);
+	int n = nb_dns_build_query_type(b, sizeof(b), 7, w, NB_DNS_TYPE_AAAA);
+	assert_int_equal(n, 12 + 10 + 4);
+	assert_memory_equal(b + 22, "\0\34\0\1", 4);
+	struct pkt p;
+	struct nb_dns_answer a;
+	for (int k = 0; k < 4; k++) {
+		memset(&p, 0, sizeof(p));
+		pkt_hdr(&p, 7, RESP, 1, 1);
+		pkt_name(&p, "boot.lan");
+		pkt_u16(&p, k == 3 ? 1 : NB_DNS_TYPE_AAAA);
+		pkt_u16(&p, 1);
+		pkt_u16(&p, 0xc00c);
+		pkt_u16(&p, k == 2 ? 1 : NB_DNS_TYPE_AAAA); /* k 2: only an A */
+		pkt_u16(&p, 1);
+		pkt_u32(&p, 300);
+		pkt_u16(&p, k == 1 ? 4 : 16); /* k 1: a short record */
+		for (int i = 0; i < (k == 1 ? 4 : 16); i++)
+			pkt_u8(&p, v6[i]);
+		int rc = nb_dns_parse_response_type(p.b, p.n, 7, w, NB_DNS_TYPE_AAAA, &a);
+		if (k == 0) {
+			assert_int_equal(rc, 0);
+			assert_memory_equal(a.addr6, v6, 16);
+			assert_int_equal(a.ttl, 300);
+		} else {
+			assert_int_equal(rc, k == 2 ? -NB_ENOTFOUND : -NB_EPROTO);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_aaaa),
 		cmocka_unit_test(test_ipv4),
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_simple),

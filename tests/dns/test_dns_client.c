@@ -66,6 +66,19 @@ static void server_rx(void *ctx, struct nb_udp_sock *sk,
 	}
 	name[n] = 0;
 	struct pkt p;
+	if (nb_get16(q + off + 1) == NB_DNS_TYPE_AAAA) {
+		pkt_hdr(&p, id, 0x8180, 1, 1);
+		pkt_name(&p, name);
+		pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
+		pkt_u16(&p, 0xc00c);
+		pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
+		pkt_u32(&p, 60);
+		pkt_u16(&p, 16);
+		for (int i = 0; i < 16; i++)
+			pkt_u8(&p, (uint8_t)(0xf0 + i));
+		nb_udp_sendto(sk, m->src_ip, m->src_port, p.b, p.n);
+		return;
+	}
 	switch (w->mode) {
 	case M_SILENT:
 		return;
@@ -149,6 +162,20 @@ static void test_resolve(void **st)
 	assert_int_equal(w->queries, 1);
 	/* The socket is closed once done: nothing left on the stack. */
 	assert_null(w->c.udp);
+}
+
+static void test_resolve_aaaa(void **st)
+{
+	struct world *w = *st;
+	struct nb_dns q;
+	assert_int_equal(nb_dns_start_type(&q, &w->c, "boot.lan", NB_DNS_TYPE_AAAA), 0);
+	assert_int_equal(run(w, &q, 5000), 0);
+	assert_int_equal(q.addr6[0], 0xf0);
+	assert_int_equal(q.addr6[15], 0xff);
+	assert_int_equal(q.ttl, 60);
+	assert_int_equal(w->queries, 1);
+	assert_null(w->c.udp);
+	assert_int_equal(nb_dns_start_type(&q, &w->c, "boot.lan", 5), -NB_EINVAL);
 }
 
 static void test_literal(void **st)
@@ -266,6 +293,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_resolve, setup),
+		cmocka_unit_test_setup(test_resolve_aaaa, setup),
 		cmocka_unit_test_setup(test_literal, setup),
 		cmocka_unit_test_setup(test_spoofed, setup),
 		cmocka_unit_test_setup(test_nxdomain, setup),
