@@ -89,6 +89,9 @@ struct nb_fetch_cfg {
 	/** TCP demultiplexer (nb_tcp_init() on the same stack) for http://;
 	 *  NULL makes http:// fail with -NB_EINVAL. */
 	struct nb_tcp *tcp;
+	/** For `[v6]` hosts (http://): see nb_http_cfg::tcp6; NULL makes
+	 *  them fail with -NB_ENOTSUP. */
+	struct nb_tcp *tcp6;
 	/** https:// (and redirects to it): lib/tls's hooks,
 	 *  nb_tls_client_http(); NULL makes https:// fail with
 	 *  -NB_ENOTSUP. */

@@ -12,6 +12,17 @@ int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s)
 				    nb_tcp_next_deadline, t);
 }
 
+int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
+		       const struct nb_tcp_family *fam)
+{
+	if (!t || !s || !fam)
+		return -NB_EINVAL;
+	memset(t, 0, sizeof(*t));
+	t->s = s;
+	t->fam = fam;
+	return 0;
+}
+
 uint64_t nb_tcp_now(const struct nb_tcp_conn *c)
 {
 	/* Input runs at the stack's poll time; nb_tcp_poll() may be later. */
@@ -70,11 +81,13 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	    !dst_ip || !dst_port)
 		return -NB_EINVAL;
 	s = t->s;
-	if (!s->ip || !s->link)
-		return -NB_EINVAL;
-	rc = nb_ip_route(s, dst_ip, &hop);
-	if (rc < 0)
-		return rc;
+	if (!t->fam) {
+		if (!s->ip)
+			return -NB_EINVAL;
+		rc = nb_ip_route(s, dst_ip, &hop);
+		if (rc < 0)
+			return rc;
+	}
 	/* A connection still linked must not be re-zeroed under the list. */
 	for (const struct nb_tcp_conn *o = t->conns; o; o = o->next)
 		if (o == c)
@@ -109,7 +122,8 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	c->status = -NB_EAGAIN;
 	c->iss = r[0];
 	c->ts_offset = r[1];
-	c->rcv_mss = (uint16_t)(s->link->mtu - NB_IP_HLEN - NB_TCP_HLEN);
+	c->rcv_mss = t->fam ? t->fam->mss(t->fam->ctx)
+			    : (uint16_t)(s->link->mtu - NB_IP_HLEN - NB_TCP_HLEN);
 	c->mss = TCP_DEFAULT_MSS;
 	c->sbuf = sbuf;
 	c->sbuf_len = sbuf_len;
