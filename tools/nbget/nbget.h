@@ -15,6 +15,7 @@
 #include "netboot/pcap.h"
 #include "netboot/sink.h"
 #include "netboot/stack.h"
+#include "netboot/stack6.h"
 #include "netboot/tap.h"
 
 /* Upper bound on any single command unless --timeout says otherwise. */
@@ -29,6 +30,8 @@ struct nbget {
 	uint32_t dns[NB_DNS_SERVERS];
 	int ndns;
 	const char *pcap_path;
+	bool v6;                      /* --ip6, --gw6 or --slaac */
+	struct nb_stack6_cfg v6cfg;
 
 	/* DHCP */
 	bool dhcp;
@@ -67,6 +70,7 @@ struct nbget {
 	struct nb_pcap pcapdev;    /* --pcap recorder around it */
 	struct nb_link *link_used; /* what the stack runs on */
 	struct nb_stack stack;
+	struct nb_stack6 stack6;   /* attached when v6 */
 	struct nb_clock clock;
 	struct nb_rng rng;
 	struct nb_arena arena;
