@@ -9,6 +9,8 @@
 #   bench/http/bench.sh BUILD_DIR        (root; after ninja)
 #
 # Env: RTTS ("0 2 20 80"), SIZE_MB (200), RATE (1gbit), REPEAT (2: best of),
+# IP6 (0; 1 runs nbget and curl over IPv6: fd90::/64, lwIP left out),
+# NBGET (another nbget binary, e.g. an older build to compare with),
 # LWIP (1; 0 leaves the lwIP column out),
 # CPUS (unset: all; e.g. CPUS=0 runs the whole rig on one CPU).  Pinned to
 # one CPU is the machine whose other core is busy (another QEMU): there
@@ -24,10 +26,11 @@ if [ -n "${CPUS:-}" ] && [ -z "${NB_BENCH_PINNED:-}" ]; then
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(readlink -f "${1:?usage: $0 BUILD_DIR}")
-NBGET=$build/tools/nbget/nbget
+NBGET=${NBGET:-$build/tools/nbget/nbget}
 LWIPF=$build/tests/tcp/lwip-fetch
 export NBEMU=$build/tests/tools/nbemu
 RTTS=${RTTS:-"0 2 20 80"}
+[ "${IP6:-0}" = 1 ] || IP6=
 SIZE_MB=${SIZE_MB:-200}
 RATE=${RATE:-1gbit}
 REPEAT=${REPEAT:-2}
@@ -49,8 +52,18 @@ events { worker_connections 64; }
 http { access_log off; default_type application/octet-stream; sendfile on;
   client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
   fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
-  server { listen $S:8080; root $W; } }
+  server { listen $S:8080; ${IP6:+listen [fd90::1]:8080;} root $W; } }
 NGX
+if [ -n "$IP6" ]; then
+	# netns.sh keeps IPv6 off: back on for the server and the kernel client.
+	for ns in "$NBNS_S s0 fd90::1" "$NBNS_K k0 fd90::2"; do
+		set -- $ns
+		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			"net.ipv6.conf.$2.disable_ipv6=0" || exit 1
+		ip -n "$1" addr add "$3/64" dev "$2" nodad || exit 1
+	done
+	LWIP=0
+fi
 nbns_exec_server timeout 3600 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
 sleep 0.5
 nbns_server_rate "$RATE" || exit 1
@@ -72,6 +85,11 @@ one() {
 	echo "$best"
 }
 ME=(--tap "$NBNS_TAP" --ip "$NBNS_STACK_IP/$NBNS_PREFIX_LEN" --quiet --timeout 800)
+U=http://$S:8080/f
+if [ -n "$IP6" ]; then
+	ME+=(--ip6 fd90::a/64)
+	U=http://[fd90::1]:8080/f
+fi
 SUM=$(sha256sum "$W/f" | cut -d' ' -f1)
 BYTES=$(stat -c %s "$W/f")
 # lwIP (Debian's liblwip, raw API, TCP_WND 65535) on the same tap: one
@@ -90,12 +108,12 @@ printf '%-6s %10s %10s %10s %10s %8s %8s %8s\n' "RTT" "curl" "nbget" "nbget-p4" 
 for rtt in $RTTS; do
 	half=$(echo "scale=1; $rtt / 2" | bc)
 	nbns_emu_restart --delay "$half" >/dev/null || exit 1
-	c=$(one "$D/c.out" ip netns exec "$NBNS_K" curl -s -o "$D/c.out" "http://$S:8080/f")
-	n=$(one "$D/n.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" get "http://$S:8080/f" -o "$D/n.out")
-	p=$(one "$D/p.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" --parallel 4 get "http://$S:8080/f" -o "$D/p.out")
+	c=$(one "$D/c.out" ip netns exec "$NBNS_K" curl -s -o "$D/c.out" "$U")
+	n=$(one "$D/n.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" get "$U" -o "$D/n.out")
+	p=$(one "$D/p.out" ip netns exec "$NBNS_C" "$NBGET" "${ME[@]}" --parallel 4 get "$U" -o "$D/p.out")
 	l=$(lwip)
 	ratio() { case "$1$2" in *FAIL* | *-*) echo -; return ;; esac; echo "scale=2; $1 / $2" | bc; }
 	printf '%-6s %10s %10s %10s %10s %8s %8s %8s\n' "${rtt}ms" "$c" "$n" "$p" "$l" \
 		"$(ratio "$n" "$c")" "$(ratio "$p" "$c")" "$(ratio "$l" "$c")"
 done
-echo "(MB/s, best of $REPEAT, $SIZE_MB MiB file, server limited to $RATE by htb${CPUS:+, CPUs $CPUS only})"
+echo "(MB/s, best of $REPEAT, $SIZE_MB MiB file, server limited to $RATE by htb${CPUS:+, CPUs $CPUS only}${IP6:+, over IPv6})"
