@@ -81,7 +81,7 @@ struct nb_stats {
  */
 struct nb_eth_ext {
 	uint16_t ethertype; /**< EtherType taken, host order. */
-	/** A frame of @ref ethertype: @p f starts at the Ethernet header,
+	/** A frame of that EtherType: @p f starts at the Ethernet header,
 	 *  valid during the call only. */
 	void (*input)(void *ctx, const uint8_t *f, size_t len);
 	/** Timers, after every nb_stack_poll() (the stack's time in

@@ -279,8 +279,10 @@ int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s);
  * nb_tcp_family_input() and their deadlines are its to report.
  * @param t    Caller-owned; must outlive every connection using it.
  * @param s    Stack (its entropy and clock are used).
- * @param fam  Family (caller-owned, outliving @p t).
- * @return 0, or -NB_EINVAL for NULL arguments.
+ * @param fam  Family (caller-owned, outliving @p t); NULL is IPv4, as
+ *             nb_tcp_init().
+ * @return 0, or -NB_EINVAL for NULL arguments; with @p fam NULL also
+ *         nb_tcp_init()'s errors.
  */
 int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
 		       const struct nb_tcp_family *fam);

@@ -2,25 +2,22 @@
 #include "core/mem.h"
 #include "tcp/tcp_int.h"
 
-int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s)
+/* IPv4 (fam NULL) registers with lib/ip; a family feeds segments itself. */
+int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
+		       const struct nb_tcp_family *fam)
 {
 	if (!t || !s)
 		return -NB_EINVAL;
 	memset(t, 0, sizeof(*t));
 	t->s = s;
-	return nb_ip_register_timed(s, NB_IPPROTO_TCP, nb_tcp_input,
-				    nb_tcp_next_deadline, t);
+	t->fam = fam;
+	return fam ? 0 : nb_ip_register_timed(s, NB_IPPROTO_TCP, nb_tcp_input,
+					      nb_tcp_next_deadline, t);
 }
 
-int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
-		       const struct nb_tcp_family *fam)
+int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s)
 {
-	if (!t || !s || !fam)
-		return -NB_EINVAL;
-	memset(t, 0, sizeof(*t));
-	t->s = s;
-	t->fam = fam;
-	return 0;
+	return nb_tcp_init_family(t, s, NULL);
 }
 
 uint64_t nb_tcp_now(const struct nb_tcp_conn *c)

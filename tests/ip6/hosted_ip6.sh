@@ -109,6 +109,7 @@ get() { # NAME URL FILE [nbget args]
 echo "--- nginx over v6"
 get slaac-1m "http://[$S6]:8080/1m" "$W/1m" --slaac
 get static-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64
+get static-p4-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64 --parallel 4
 for loss in 1 3; do
 	echo "--- ${loss}% loss with 1% reordering, 2 ms delay"
 	nbns_emu_restart --delay 2 --loss "$loss" --reorder 1
