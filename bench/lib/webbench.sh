@@ -5,7 +5,8 @@
 #
 # Source it first thing, with the bench's arguments untouched (BUILD_DIR).
 # With CPUS set it runs the bench again pinned to those CPUs (taskset).
-# It sets top, build, NBGET and NBEMU, and RTTS ("0 2 20 80"), SIZE_MB
+# It sets top, build, NBGET (unless set: another build's nbget for
+# old-vs-new runs) and NBEMU, and RTTS ("0 2 20 80"), SIZE_MB
 # (200), RATE (1gbit) and REPEAT (2) unless the environment has them.
 #
 #   webbench_up TOOL...   check the tools (with nbget, nbemu, nginx), bring
@@ -24,7 +25,7 @@ if [ -n "${CPUS:-}" ] && [ -z "${NB_BENCH_PINNED:-}" ]; then
 fi
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$(readlink -f "${1:?usage: $0 BUILD_DIR}")
-NBGET=$build/tools/nbget/nbget
+NBGET=${NBGET:-$build/tools/nbget/nbget}
 export NBEMU=$build/tests/tools/nbemu
 RTTS=${RTTS:-"0 2 20 80"}
 SIZE_MB=${SIZE_MB:-200}

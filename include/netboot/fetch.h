@@ -16,8 +16,9 @@
  * - a bare name (no `scheme://`) is a TFTP file on the configured default
  *   server (nb_fetch_cfg::tftp_server, the lease's next-server), taken
  *   literally;
- * - `https://` and `[v6]` hosts answer -NB_ENOTSUP for now (TLS and IPv6
- *   slot into the dispatch in lib/fetch/fetch.c).
+ * - `https://` needs nb_fetch_cfg::tls and `http://[v6]/` needs
+ *   nb_fetch_cfg::tcp6 (lib/ip6's nb_stack6); without them, and for
+ *   `tftp://[v6]/` (no UDP over v6 yet), -NB_ENOTSUP.
  *
  * TFTP normally opens its own UDP socket on the stack.  A caller that must
  * see the packets first (the PXE API gateway, which drops DATA while its
@@ -89,6 +90,9 @@ struct nb_fetch_cfg {
 	/** TCP demultiplexer (nb_tcp_init() on the same stack) for http://;
 	 *  NULL makes http:// fail with -NB_EINVAL. */
 	struct nb_tcp *tcp;
+	/** For `[v6]` hosts (http://): see nb_http_cfg::tcp6; NULL makes
+	 *  them fail with -NB_ENOTSUP. */
+	struct nb_tcp *tcp6;
 	/** https:// (and redirects to it): lib/tls's hooks,
 	 *  nb_tls_client_http(); NULL makes https:// fail with
 	 *  -NB_ENOTSUP. */
@@ -201,8 +205,9 @@ void nb_fetch_cfg_init(struct nb_fetch_cfg *cfg);
  * @param sink    Destination; must outlive the fetch.
  * @param now_ms  Current time.
  * @return 0 once under way; -NB_EINVAL (malformed URL, empty TFTP name,
- *         bad settings, http:// without cfg->tcp); -NB_ENOTSUP (https,
- *         IPv6 hosts, other schemes, a range over TFTP); -NB_EUNREACH (a
+ *         bad settings, http:// without cfg->tcp or cfg->tcp6);
+ *         -NB_ENOTSUP (https without cfg->tls, IPv6 hosts without
+ *         cfg->tcp6 or over TFTP, other schemes, a range over TFTP); -NB_EUNREACH (a
  *         bare name with no default server); -NB_EMSGSIZE (URL or name too
  *         long); start errors of lib/http, lib/tftp or lib/dns.
  */

@@ -281,6 +281,10 @@ struct nb_http_cfg {
 	const char *url;         /**< Absolute http URL, NUL-terminated; copied. */
 	struct nb_tcp *tcp;      /**< TCP demultiplexer initialised on the
 				      stack; must outlive the download. */
+	/** For `[v6]` hosts: a family demultiplexer (nb_tcp_init_family(),
+	 *  e.g. lib/ip6's nb_stack6_tcp()), outliving the download; NULL
+	 *  makes such URLs fail with -NB_ENOTSUP. */
+	struct nb_tcp *tcp6;
 	bool head;               /**< HEAD only: learn size and validators. */
 	bool has_range;          /**< Fetch only bytes first..last... */
 	uint64_t first;          /**< ...from here... */
@@ -375,7 +379,8 @@ struct nb_http {
  * @param now_ms  Current time.
  * @return 0; -NB_EINVAL for a bad URL or settings (no cfg->tcp, parts >
  *         NB_HTTP_PARTS_MAX, a range with last < first); -NB_ENOTSUP for
- *         https, other schemes and IPv6 hosts; -NB_EMSGSIZE for a URL over
+ *         https, other schemes and IPv6 hosts without cfg->tcp6 (or
+ *         not addresses of its family); -NB_EMSGSIZE for a URL over
  *         NB_HTTP_URL_MAX; DNS start errors.
  *         -NB_EABI when the caller was compiled with other tunables
  *         than the library (netboot/abi.h).

@@ -78,6 +78,26 @@ struct nb_stats {
 	uint32_t udp_rx;          /**< Datagrams delivered to a socket. */
 };
 
+/**
+ * A protocol family carried beside IPv4 on the same link (lib/ip6's
+ * nb_stack6 attaches one with nb_stack_set_ext()): lib/eth hands it the
+ * frames of its EtherType, also those sent to a multicast MAC, and the
+ * stack runs its timers and asks for its deadline.  Caller-owned; must
+ * outlive its attachment.
+ */
+struct nb_eth_ext {
+	uint16_t ethertype; /**< EtherType taken, host order. */
+	/** A frame of that EtherType: @p f starts at the Ethernet header,
+	 *  valid during the call only. */
+	void (*input)(void *ctx, const uint8_t *f, size_t len);
+	/** Timers, after every nb_stack_poll() (the stack's time in
+	 *  nb_stack::now). */
+	void (*timers)(void *ctx);
+	/** Earliest timer; unarmed when none. */
+	struct nb_deadline (*deadline)(void *ctx, uint64_t now_ms);
+	void *ctx; /**< Passed back to every function. */
+};
+
 /** The stack.  Caller-owned; fields are private unless documented. */
 struct nb_stack {
 	struct nb_link *link;  /**< The link (caller-owned, outlives the stack). */
@@ -93,6 +113,7 @@ struct nb_stack {
 	uint16_t frame_max;    /**< Largest frame: link's mtu_max + 14. */
 	struct nb_udp_sock *udp; /**< Open UDP sockets. */
 	struct nb_ping *pings;   /**< Outstanding echo requests. */
+	const struct nb_eth_ext *ext; /**< Another family, or NULL. */
 	/** @cond PRIVATE */
 	/* Protocols above IP (nb_ip_register()): TCP and others.  A slot
 	 * is free while its input function is NULL. */
@@ -154,6 +175,14 @@ void nb_stack_set_ipv4(struct nb_stack *s, uint32_t ip, uint32_t mask,
  * @return The MTU now in use.
  */
 uint16_t nb_stack_set_mtu(struct nb_stack *s, uint32_t mtu);
+
+/**
+ * Attach (or with NULL detach) another protocol family: its frames, its
+ * timers and its deadline go through the stack from now on.
+ * @param s    Stack.
+ * @param ext  The family (caller-owned, outliving the attachment).
+ */
+void nb_stack_set_ext(struct nb_stack *s, const struct nb_eth_ext *ext);
 
 /**
  * Receive and dispatch pending frames (at most NB_POLL_BUDGET), then run

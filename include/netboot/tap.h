@@ -72,6 +72,7 @@ struct nb_tap {
 	uint16_t seg_l4;             /**< Offset of the TCP header. */
 	uint16_t seg_mss;            /**< Payload bytes per frame. */
 	uint16_t seg_i;              /**< Index of the next frame. */
+	bool seg_v6;                 /**< The super-frame is TCP/IPv6. */
 	uint8_t spill[64];           /**< Catches the tail of an oversized
 					  frame so it is seen and dropped. */
 	uint8_t super[NB_TAP_SUPER_MAX]; /**< Receive buffer (offloads). */

@@ -141,9 +141,33 @@ struct nb_tcp_stats {
 
 struct nb_tcp_conn;
 
+/**
+ * The network layer under a demultiplexer other than IPv4's (lib/ip6's
+ * nb_stack6 gives one): lib/tcp keeps one code path and 32-bit peer
+ * fields because peers are handles the family hands out.  Caller-owned,
+ * outliving the demultiplexer.
+ */
+struct nb_tcp_family {
+	/** The buffer to build a segment in (valid until the next send);
+	 *  @p cap receives its size, the most a segment may take. */
+	uint8_t *(*buf)(void *ctx, size_t *cap);
+	/** Fill the checksum (offset 16) of the @p len-byte segment built
+	 *  at @p seg and send it to @p peer (0: the sender of the segment
+	 *  being input).  @return 0 or a negative NB_E* code. */
+	int (*send)(void *ctx, uint32_t peer, uint8_t *seg, size_t len);
+	/** The peer handle of the address written as @p text (@p len
+	 *  bytes, e.g. the host of an `http://[v6]/` URL); 0 when it is no
+	 *  address of the family or no handle is free. */
+	uint32_t (*peer)(void *ctx, const char *text, size_t len);
+	/** The MSS to announce (the family's payload size less 20). */
+	uint16_t (*mss)(void *ctx);
+	void *ctx; /**< Passed back to every function. */
+};
+
 /** Per-stack TCP demultiplexer (caller-owned; fields are private). */
 struct nb_tcp {
 	struct nb_stack *s;         /**< Stack it is registered with. */
+	const struct nb_tcp_family *fam; /**< NULL: IPv4. */
 	struct nb_tcp_conn *conns;  /**< Open connections. */
 	struct nb_tcp_stats stats;  /**< Counters (read freely). */
 };
@@ -250,12 +274,39 @@ int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s);
 /** @endcond */
 
 /**
+ * Set up a demultiplexer on another family than IPv4 (nothing is
+ * registered with lib/ip): the family hands segments in with
+ * nb_tcp_family_input() and their deadlines are its to report.
+ * @param t    Caller-owned; must outlive every connection using it.
+ * @param s    Stack (its entropy and clock are used).
+ * @param fam  Family (caller-owned, outliving @p t); NULL is IPv4, as
+ *             nb_tcp_init().
+ * @return 0, or -NB_EINVAL for NULL arguments; with @p fam NULL also
+ *         nb_tcp_init()'s errors.
+ */
+int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
+		       const struct nb_tcp_family *fam);
+
+/**
+ * One segment for a family demultiplexer, its checksum already verified
+ * by the family.
+ * @param t     Demultiplexer from nb_tcp_init_family().
+ * @param peer  The sender's handle (0 when it has none: only a RST can
+ *              answer it).
+ * @param data  The TCP segment, only read during the call.
+ * @param len   Its length.
+ */
+void nb_tcp_family_input(struct nb_tcp *t, uint32_t peer, const uint8_t *data,
+			 size_t len);
+
+/**
  * Open a connection: pick an ephemeral port and ISN, send the SYN (or
  * queue it behind ARP) and link @p c into @p t.
  * @param c         Connection (caller-owned, zeroed by this call); it must
  *                  not move or be freed while linked (see nb_tcp_poll()).
  * @param t         Demultiplexer of the stack to use.
- * @param dst_ip    Server address (host order).
+ * @param dst_ip    Server address (host order), or on a family
+ *                  demultiplexer the peer's handle.
  * @param dst_port  Server port.
  * @param rx        Consumer (copied); rx->deliver must not be NULL.
  * @param sbuf      Send ring for nb_tcp_send(); must outlive the

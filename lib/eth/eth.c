@@ -52,11 +52,18 @@ void nb_eth_input(struct nb_stack *s, uint8_t *f, size_t len)
 		return;
 	}
 	bool bcast = memcmp(f, nb_eth_broadcast, 6) == 0;
+	uint16_t type = nb_get16(f + 12);
+	const struct nb_eth_ext *x = s->ext;
+	if (x && type == x->ethertype && ((f[0] & 1) || !memcmp(f, s->link->mac, 6))) {
+		/* Its own multicast groups are the family's to filter. */
+		x->input(x->ctx, f, len);
+		return;
+	}
 	if (!bcast && memcmp(f, s->link->mac, 6) != 0) {
 		s->stats.rx_not_ours++;
 		return;
 	}
-	switch (nb_get16(f + 12)) {
+	switch (type) {
 	case NB_ETHERTYPE_IPV4:
 		nb_ip_input(s, f + NB_ETH_HLEN, len - NB_ETH_HLEN, bcast);
 		break;

@@ -37,13 +37,14 @@ static void release(struct nb_fetch *f, bool next_http)
 
 int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 {
-	if (!f->cfg.tcp)
+	if (!f->cfg.tcp && !f->cfg.tcp6)
 		return nb_fetch_fail(f, -NB_EINVAL,
 				     "http:// needs TCP (no nb_tcp given)");
 	struct nb_http_cfg hc;
 	memset(&hc, 0, sizeof(hc));
 	hc.url = url;
 	hc.tcp = f->cfg.tcp;
+	hc.tcp6 = f->cfg.tcp6;
 	hc.has_range = f->cfg.has_range;
 	hc.first = f->cfg.first;
 	hc.last = f->cfg.last;
@@ -85,7 +86,7 @@ static int dispatch(struct nb_fetch *f, const char *url, size_t len,
 		return nb_fetch_fail(f, -NB_ENOTSUP, "unsupported URL scheme");
 	if (rc < 0)
 		return nb_fetch_fail(f, rc, "malformed URL");
-	if (u.is_ip6)
+	if (u.is_ip6 && sc == NB_URL_TFTP)
 		return nb_fetch_fail(f, -NB_ENOTSUP,
 				     "IPv6 addresses are not supported");
 	switch (sc) {

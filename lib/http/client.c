@@ -125,6 +125,17 @@ static int plan_parts(struct nb_http *h)
 
 static int resolve_and_begin(struct nb_http *h)
 {
+	if (h->u.is_ip6) {
+		/* A redirect may change the family: the handle is the v6
+		 * demultiplexer's. */
+		struct nb_tcp *t6 = h->cfg.tcp6;
+		h->tcp = t6;
+		h->ip = t6 ? t6->fam->peer(t6->fam->ctx, h->u.host,
+					   h->u.host_len)
+			   : 0;
+		return h->ip ? begin(h) : fail(h, -NB_ENOTSUP);
+	}
+	h->tcp = h->cfg.tcp;
 	if (h->u.is_ip) {
 		h->ip = h->u.ip;
 		return begin(h);
@@ -140,8 +151,7 @@ static int resolve_and_begin(struct nb_http *h)
 	return 0;
 }
 
-/* IPv6 is not here yet, https only with TLS hooks: such URLs parse but
- * cannot be fetched. */
+/* https only with TLS hooks: such URLs parse but cannot be fetched. */
 static int parse_http_url(const char *s, size_t len, struct nb_url *u,
 			  const struct nb_http_tls *tls)
 {
@@ -150,7 +160,7 @@ static int parse_http_url(const char *s, size_t len, struct nb_url *u,
 		return rc;
 	bool ok = u->scheme == NB_URL_HTTP ||
 		  (u->scheme == NB_URL_HTTPS && tls);
-	return ok && !u->is_ip6 ? 0 : -NB_ENOTSUP;
+	return ok ? 0 : -NB_ENOTSUP;
 }
 
 static int follow_redirect(struct nb_http *h)
@@ -211,7 +221,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 		  const struct nb_http_cfg *cfg, const struct nb_sink *sink,
 		  uint64_t now)
 {
-	if (!h || !s || !cfg || !cfg->tcp || !cfg->url)
+	if (!h || !s || !cfg || !(cfg->tcp || cfg->tcp6) || !cfg->url)
 		return -NB_EINVAL;
 	if (cfg->parts > NB_HTTP_PARTS_MAX ||
 	    (cfg->has_range && cfg->last < cfg->first) ||
@@ -228,7 +238,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 		return rc;
 
 	struct nb_http_part *p0 = &h->part[0];
-	struct nb_tcp *tcp = cfg->tcp;
+	struct nb_tcp *tcp = nu.is_ip6 ? cfg->tcp6 : cfg->tcp;
 	bool reuse = h->s == s && h->tcp == tcp && h->state == H_DONE &&
 		     p0->open && p0->keep_alive && p0->state == P_DONE &&
 		     nb_tcp_established(&p0->conn) && nu.port == h->u.port &&

@@ -395,7 +395,8 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 	p->last_progress = now_of(p);
 	bool reuse = p->open && p->keep_alive && p->state == P_DONE &&
 		     nb_tcp_established(&p->conn) &&
-		     p->conn.dst_ip == h->ip && p->conn.dst_port == h->u.port;
+		     p->conn.t == h->tcp && p->conn.dst_ip == h->ip &&
+		     p->conn.dst_port == h->u.port;
 	/* The window offered in the SYN comes from rx_space(): the header
 	 * buffer must already be the consumer. */
 	p->state = P_HEADERS;

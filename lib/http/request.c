@@ -72,7 +72,11 @@ int nb_http_build_request(char *buf, size_t cap, const struct nb_http_req *rq)
 		nb_sb_put(&w, u->query, u->query_len);
 	}
 	nb_sb_str(&w, " HTTP/1.1\r\nHost: ");
+	if (u->is_ip6)
+		nb_sb_put(&w, "[", 1);
 	nb_sb_put(&w, u->host, u->host_len);
+	if (u->is_ip6)
+		nb_sb_put(&w, "]", 1);
 	if (u->port != nb_url_default_port(NB_URL_HTTP)) {
 		nb_sb_put(&w, ":", 1);
 		nb_sb_dec(&w, u->port);

@@ -37,4 +37,9 @@ bool nb_ip_is_broadcast(const struct nb_stack *s, uint32_t ip);
 int nb_ip_register_timed(struct nb_stack *s, uint8_t proto, nb_ip_input_fn fn,
 			 nb_deadline_fn deadline, void *ctx);
 
+/* lib/tcp: the earliest retransmission or delayed-ACK deadline of the
+ * connections of @ctx (a struct nb_tcp), for nb_stack_next_deadline() and
+ * a family's deadline (nb_tcp_family). */
+struct nb_deadline nb_tcp_next_deadline(void *ctx, uint64_t now_ms);
+
 #endif

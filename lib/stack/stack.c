@@ -63,6 +63,11 @@ uint16_t nb_stack_set_mtu(struct nb_stack *s, uint32_t mtu)
 	return s->link->mtu;
 }
 
+void nb_stack_set_ext(struct nb_stack *s, const struct nb_eth_ext *ext)
+{
+	s->ext = ext;
+}
+
 uint8_t *nb_stack_tx_frame(struct nb_stack *s)
 {
 	return s->tx_frame;
@@ -88,6 +93,8 @@ int nb_stack_poll(struct nb_stack *s, uint64_t now_ms)
 	}
 	nb_arp_timers(s);
 	nb_ip_timers(s);
+	if (s->ext)
+		s->ext->timers(s->ext->ctx);
 	return handled;
 }
 
@@ -96,8 +103,11 @@ struct nb_deadline nb_stack_next_deadline(const struct nb_stack *s,
 {
 	if (!s)
 		return (struct nb_deadline){0};
-	return nb_deadline_earliest(nb_arp_next_deadline(s),
-				    nb_ip_next_deadline(s, now_ms));
+	struct nb_deadline d = nb_deadline_earliest(
+		nb_arp_next_deadline(s), nb_ip_next_deadline(s, now_ms));
+	return s->ext ? nb_deadline_earliest(
+				d, s->ext->deadline(s->ext->ctx, now_ms))
+		      : d;
 }
 
 /* How long nb_wait() may sleep: until the stack's next timer or the

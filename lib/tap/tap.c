@@ -106,7 +106,8 @@ int nb_tap_open_mac(struct nb_tap *t, const char *ifname, const uint8_t *mac,
 	if (vnet) {
 		int hsz = (int)VH_LEN;
 		vnet = ioctl(fd, TUNSETVNETHDRSZ, &hsz) == 0 &&
-		       ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) == 0;
+		       ioctl(fd, TUNSETOFFLOAD,
+				     TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) == 0;
 		if (!vnet) {
 			/* The header stays on (a flag of the attachment):
 			 * frames still carry it, only none is a super-frame. */
@@ -176,13 +177,14 @@ static int tap_transmit(void *drv, const void *frame, size_t len)
 	return -NB_EIO;
 }
 
-/* L3 offset of an IPv4 frame, with or without one VLAN tag; 0 if not. */
-static size_t ipv4_at(const uint8_t *f, size_t len)
+/* L3 offset of an IPv4 (or IPv6) frame, with or without one VLAN tag;
+ * 0 if not. */
+static size_t l3_at(const uint8_t *f, size_t len, uint16_t type)
 {
 	size_t at = 12;
 	if (len >= 18 && nb_get16(f + 12) == 0x8100)
 		at = 16;
-	if (len < at + 2 || nb_get16(f + at) != 0x0800)
+	if (len < at + 2 || nb_get16(f + at) != type)
 		return 0;
 	return at + 2;
 }
@@ -198,15 +200,24 @@ static bool finish_csum(const struct virtio_net_hdr *vh, uint8_t *f, size_t len)
 	return true;
 }
 
-/* Check a TCP/IPv4 super-frame and set up cutting it; false to drop. */
+/* Check a TCP/IPv4 or TCP/IPv6 super-frame (the kernel puts no
+ * extension headers in those) and set up cutting it; false to drop. */
 static bool start_super(struct nb_tap *t, const struct virtio_net_hdr *vh,
-			size_t len)
+			size_t len, bool v6)
 {
 	const uint8_t *f = t->super;
-	size_t l3 = ipv4_at(f, len);
-	if (!l3 || len < l3 + 20 || (f[l3] >> 4) != 4 || f[l3 + 9] != 6)
+	size_t l3 = l3_at(f, len, v6 ? 0x86dd : 0x0800), l4;
+	if (!l3 || len < l3 + (v6 ? 40 : 20))
 		return false;
-	size_t l4 = l3 + (size_t)(f[l3] & 15) * 4;
+	if (v6) {
+		if ((f[l3] >> 4) != 6 || f[l3 + 6] != 6)
+			return false;
+		l4 = l3 + 40;
+	} else {
+		if ((f[l3] >> 4) != 4 || f[l3 + 9] != 6)
+			return false;
+		l4 = l3 + (size_t)(f[l3] & 15) * 4;
+	}
 	if (l4 < l3 + 20 || len < l4 + 20)
 		return false;
 	size_t hl = l4 + (size_t)(f[l4 + 12] >> 4) * 4;
@@ -219,6 +230,7 @@ static bool start_super(struct nb_tap *t, const struct virtio_net_hdr *vh,
 	t->seg_l4 = (uint16_t)l4;
 	t->seg_mss = vh->gso_size;
 	t->seg_i = 0;
+	t->seg_v6 = v6;
 	t->rx_super++;
 	return true;
 }
@@ -244,18 +256,26 @@ static int next_segment(struct nb_tap *t, uint8_t *buf, size_t cap)
 	memcpy(buf, f, hl);
 	memcpy(buf + hl, f + hl + t->seg_pos, n);
 	uint8_t *ip = buf + l3, *tcp = buf + l4;
-	nb_put16(ip + 2, (uint16_t)(tot - l3));
-	nb_put16(ip + 4, (uint16_t)(nb_get16(f + l3 + 4) + t->seg_i));
-	nb_put16(ip + 10, 0);
-	nb_put16(ip + 10, nb_csum(ip, l4 - l3));
+	uint32_t sum;
+	if (t->seg_v6) {
+		uint8_t tail[8] = {0, 0, 0, 0, 0, 0, 0, 6};
+		nb_put16(ip + 4, (uint16_t)(tot - l4));
+		nb_put16(tail + 2, (uint16_t)(tot - l4));
+		sum = nb_csum_add(nb_csum_add(0, ip + 8, 32), tail, 8);
+	} else {
+		nb_put16(ip + 2, (uint16_t)(tot - l3));
+		nb_put16(ip + 4, (uint16_t)(nb_get16(f + l3 + 4) + t->seg_i));
+		nb_put16(ip + 10, 0);
+		nb_put16(ip + 10, nb_csum(ip, l4 - l3));
+		sum = nb_ip_pseudo_sum(nb_get32(ip + 12), nb_get32(ip + 16), 6,
+				       (uint16_t)(tot - l4));
+	}
 	nb_put32(tcp + 4, nb_get32(f + l4 + 4) + t->seg_pos);
 	if (!last)
 		tcp[13] &= (uint8_t)~0x09; /* FIN, PSH */
 	if (t->seg_i)
 		tcp[13] &= (uint8_t)~0x80; /* CWR */
 	nb_put16(tcp + 16, 0);
-	uint32_t sum = nb_ip_pseudo_sum(nb_get32(ip + 12), nb_get32(ip + 16), 6,
-					(uint16_t)(tot - l4));
 	nb_put16(tcp + 16, nb_csum_fold(nb_csum_add(sum, tcp, tot - l4)));
 	t->seg_pos += (uint32_t)n;
 	t->seg_i++;
@@ -306,7 +326,9 @@ static int vnet_receive(struct nb_tap *t, uint8_t *buf, size_t cap)
 		size_t len = (size_t)n - VH_LEN;
 		uint8_t gso = vh.gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
 		if (gso != VIRTIO_NET_HDR_GSO_NONE) {
-			if (gso == VIRTIO_NET_HDR_GSO_TCPV4 && start_super(t, &vh, len))
+			bool v6 = gso == VIRTIO_NET_HDR_GSO_TCPV6;
+			if ((v6 || gso == VIRTIO_NET_HDR_GSO_TCPV4) &&
+			    start_super(t, &vh, len, v6))
 				return next_segment(t, buf, cap);
 			t->rx_bad_gso++;
 			continue;

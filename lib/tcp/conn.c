@@ -2,14 +2,22 @@
 #include "core/mem.h"
 #include "tcp/tcp_int.h"
 
-int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s)
+/* IPv4 (fam NULL) registers with lib/ip; a family feeds segments itself. */
+int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
+		       const struct nb_tcp_family *fam)
 {
 	if (!t || !s)
 		return -NB_EINVAL;
 	memset(t, 0, sizeof(*t));
 	t->s = s;
-	return nb_ip_register_timed(s, NB_IPPROTO_TCP, nb_tcp_input,
-				    nb_tcp_next_deadline, t);
+	t->fam = fam;
+	return fam ? 0 : nb_ip_register_timed(s, NB_IPPROTO_TCP, nb_tcp_input,
+					      nb_tcp_next_deadline, t);
+}
+
+int nb_tcp_init(struct nb_tcp *t, struct nb_stack *s)
+{
+	return nb_tcp_init_family(t, s, NULL);
 }
 
 uint64_t nb_tcp_now(const struct nb_tcp_conn *c)
@@ -70,11 +78,13 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	    !dst_ip || !dst_port)
 		return -NB_EINVAL;
 	s = t->s;
-	if (!s->ip || !s->link)
-		return -NB_EINVAL;
-	rc = nb_ip_route(s, dst_ip, &hop);
-	if (rc < 0)
-		return rc;
+	if (!t->fam) {
+		if (!s->ip)
+			return -NB_EINVAL;
+		rc = nb_ip_route(s, dst_ip, &hop);
+		if (rc < 0)
+			return rc;
+	}
 	/* A connection still linked must not be re-zeroed under the list. */
 	for (const struct nb_tcp_conn *o = t->conns; o; o = o->next)
 		if (o == c)
@@ -109,7 +119,8 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	c->status = -NB_EAGAIN;
 	c->iss = r[0];
 	c->ts_offset = r[1];
-	c->rcv_mss = (uint16_t)(s->link->mtu - NB_IP_HLEN - NB_TCP_HLEN);
+	c->rcv_mss = t->fam ? t->fam->mss(t->fam->ctx)
+			    : (uint16_t)(s->link->mtu - NB_IP_HLEN - NB_TCP_HLEN);
 	c->mss = TCP_DEFAULT_MSS;
 	c->sbuf = sbuf;
 	c->sbuf_len = sbuf_len;

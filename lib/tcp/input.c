@@ -493,35 +493,22 @@ static void synchronized(struct nb_tcp_conn *c, const struct tcp_seg *g)
 	check_fin(c);
 }
 
-void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
-		  const uint8_t *data, size_t len)
+/* A segment whose checksum and addresses were checked, from @p peer. */
+static void segment(struct nb_tcp *t, uint32_t peer, const uint8_t *data,
+		    size_t len)
 {
-	struct nb_tcp *t = (struct nb_tcp *)ctx;
+	struct nb_stack *s = t->s;
 	struct nb_tcp_conn *c;
 	struct tcp_seg g;
-	uint32_t sum;
 
-	if (!t || !ip || !data)
-		return;
-	t->stats.rx_segments++;
-	if (ip->link_broadcast || !s->ip || ip->dst != s->ip ||
-	    len < NB_TCP_HLEN || len > 0xffff) {
-		t->stats.rx_bad++;
-		return;
-	}
-	sum = nb_ip_pseudo_sum(ip->src, ip->dst, NB_IPPROTO_TCP, (uint16_t)len);
-	if (nb_csum_fold(nb_csum_add(sum, data, len)) != 0) {
-		t->stats.rx_bad_csum++;
-		return;
-	}
 	if (parse_seg(data, len, &g) < 0) {
 		t->stats.rx_bad++;
 		return;
 	}
-	c = lookup(t, ip->src, &g);
+	c = lookup(t, peer, &g);
 	if (!c) {
 		t->stats.rx_no_conn++;
-		nb_tcp_send_rst_reply(t, ip, &g);
+		nb_tcp_send_rst_reply(t, peer, &g);
 		return;
 	}
 	/* Same fix-up as in nb_tcp_poll(): input brings the first clock. */
@@ -538,4 +525,35 @@ void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
 	c->in_input = false;
 	if (c->t)
 		nb_tcp_output(c);
+}
+
+void nb_tcp_family_input(struct nb_tcp *t, uint32_t peer, const uint8_t *data,
+			 size_t len)
+{
+	if (!t || !t->fam || !data)
+		return;
+	t->stats.rx_segments++;
+	segment(t, peer, data, len);
+}
+
+void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
+		  const uint8_t *data, size_t len)
+{
+	struct nb_tcp *t = (struct nb_tcp *)ctx;
+	uint32_t sum;
+
+	if (!t || !ip || !data)
+		return;
+	t->stats.rx_segments++;
+	if (ip->link_broadcast || !s->ip || ip->dst != s->ip ||
+	    len < NB_TCP_HLEN || len > 0xffff) {
+		t->stats.rx_bad++;
+		return;
+	}
+	sum = nb_ip_pseudo_sum(ip->src, ip->dst, NB_IPPROTO_TCP, (uint16_t)len);
+	if (nb_csum_fold(nb_csum_add(sum, data, len)) != 0) {
+		t->stats.rx_bad_csum++;
+		return;
+	}
+	segment(t, ip->src, data, len);
 }

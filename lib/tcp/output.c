@@ -54,15 +54,28 @@ static void put_hdr(uint8_t *p, uint16_t sport, uint16_t dport, uint32_t seq,
 
 /* Checksum the segment built at @p p (checksum field zero) and send it:
  * the last step of every segment, connection or not. */
-static void seal_send(struct nb_tcp *t, uint8_t *p, uint32_t src,
-		      uint32_t dst, size_t total)
+static void seal_send(struct nb_tcp *t, uint8_t *p, uint32_t dst,
+		      size_t total)
 {
-	uint32_t sum = nb_ip_pseudo_sum(src, dst, NB_IPPROTO_TCP,
-					(uint16_t)total);
-	nb_put16(p + 16, nb_csum_fold(nb_csum_add(sum, p, total)));
-	if (nb_ip_send(t->s, dst, NB_IPPROTO_TCP, total) < 0)
+	const struct nb_tcp_family *f = t->fam;
+	int rc;
+	if (f) {
+		rc = f->send(f->ctx, dst, p, total);
+	} else {
+		uint32_t sum = nb_ip_pseudo_sum(t->s->ip, dst, NB_IPPROTO_TCP,
+						(uint16_t)total);
+		nb_put16(p + 16, nb_csum_fold(nb_csum_add(sum, p, total)));
+		rc = nb_ip_send(t->s, dst, NB_IPPROTO_TCP, total);
+	}
+	if (rc < 0)
 		t->stats.tx_errors++;
 	t->stats.tx_segments++;
+}
+
+static uint8_t *seg_buf(struct nb_tcp *t, size_t *cap)
+{
+	const struct nb_tcp_family *f = t->fam;
+	return f ? f->buf(f->ctx, cap) : nb_ip_payload_buf(t->s, cap);
 }
 
 /*
@@ -73,9 +86,8 @@ static void seal_send(struct nb_tcp *t, uint8_t *p, uint32_t src,
 static int send_seg(struct nb_tcp_conn *c, uint32_t seq, uint8_t flags,
 		    uint64_t data_off, size_t dlen)
 {
-	struct nb_stack *s = c->t->s;
 	size_t cap, hlen, total;
-	uint8_t *p = nb_ip_payload_buf(s, &cap);
+	uint8_t *p = seg_buf(c->t, &cap);
 	uint64_t edge;
 	uint32_t wnd;
 
@@ -122,7 +134,7 @@ static int send_seg(struct nb_tcp_conn *c, uint32_t seq, uint8_t flags,
 		memcpy(p + hlen, c->sbuf + at, first);
 		memcpy(p + hlen + first, c->sbuf, dlen - first);
 	}
-	seal_send(c->t, p, s->ip, c->dst_ip, total);
+	seal_send(c->t, p, c->dst_ip, total);
 	if (flags & TCP_ACK) {
 		c->ack_pending = 0;
 		c->ack_now = false;
@@ -236,12 +248,11 @@ int nb_tcp_output(struct nb_tcp_conn *c)
  * RST for a segment that belongs to no connection (RFC 793 "reset
  * generation"), built without a connection object.
  */
-void nb_tcp_send_rst_reply(struct nb_tcp *t, const struct nb_ip_info *ip,
+void nb_tcp_send_rst_reply(struct nb_tcp *t, uint32_t peer,
 			   const struct tcp_seg *g)
 {
-	struct nb_stack *s = t->s;
 	size_t cap;
-	uint8_t *p = nb_ip_payload_buf(s, &cap);
+	uint8_t *p = seg_buf(t, &cap);
 	uint32_t seq = 0, ack = 0;
 	uint8_t flags = TCP_RST;
 
@@ -255,7 +266,7 @@ void nb_tcp_send_rst_reply(struct nb_tcp *t, const struct nb_ip_info *ip,
 		flags |= TCP_ACK;
 	}
 	put_hdr(p, g->dport, g->sport, seq, ack, NB_TCP_HLEN, flags, 0);
-	seal_send(t, p, ip->dst, ip->src, NB_TCP_HLEN);
+	seal_send(t, p, peer, NB_TCP_HLEN);
 }
 
 /* RST from a connection we abort (sequence is our SND.NXT). */

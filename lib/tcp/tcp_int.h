@@ -9,9 +9,6 @@
  * @ctx is the struct nb_tcp. */
 void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
 		  const uint8_t *data, size_t len);
-/* Earliest retransmission or delayed-ACK deadline of @ctx's (a struct
- * nb_tcp) connections, for nb_stack_next_deadline(). */
-struct nb_deadline nb_tcp_next_deadline(void *ctx, uint64_t now_ms);
 
 /* Header flags. */
 #define TCP_FIN 0x01u
@@ -70,7 +67,7 @@ size_t nb_tcp_put_opts(struct nb_tcp_conn *c, uint8_t *p, size_t room);
 int nb_tcp_output(struct nb_tcp_conn *c);
 void nb_tcp_send_ack(struct nb_tcp_conn *c);
 void nb_tcp_send_rst(struct nb_tcp_conn *c);
-void nb_tcp_send_rst_reply(struct nb_tcp *t, const struct nb_ip_info *ip,
+void nb_tcp_send_rst_reply(struct nb_tcp *t, uint32_t peer,
 			   const struct tcp_seg *g);
 uint32_t nb_tcp_rcv_window(struct nb_tcp_conn *c, uint64_t *edge);
 

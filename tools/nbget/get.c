@@ -71,6 +71,8 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 		return nbget_fail("tcp", rc);
 	struct nb_fetch_cfg cfg;
 	cfg_from_args(g, &cfg, &tcp);
+	if (g->v6)
+		cfg.tcp6 = nb_stack6_tcp(&g->stack6);
 	if (nbget_tls_setup(g, &cfg))
 		return 1;
 	rc = nbget_filesink_open(&fs, g, g->out_path);

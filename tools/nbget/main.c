@@ -16,6 +16,8 @@ static const char usage[] =
 	"usage: nbget --tap IFNAME [--mac MAC] [--ip A.B.C.D/N] [--gw G] [--dns D]\n"
 	"             [--dhcp | --cached-dhcp FILE [--cached-proxy FILE]]\n"
 	"             [--dhcp-timeout S] [--user-class STR] [--save-dhcp FILE]\n"
+	"             [--ip6 ADDR/N] [--gw6 ADDR] [--slaac]   IPv6 (link-local\n"
+	"             always; a static or an autoconfigured address)\n"
 	"             [--vlan ID] [--pcap FILE] [--timeout S] [-q] COMMAND\n"
 	"  --vlan ID                  802.1Q: tag frames with VLAN ID (1..4094)\n"
 	"                             and take only that VLAN's\n"
@@ -90,7 +92,7 @@ enum {
 	OPT_PCAP, OPT_TIMEOUT, OPT_BLKSIZE, OPT_WINDOWSIZE, OPT_RANGE,
 	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_MIRROR,
 	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY, OPT_CA,
-	OPT_INSECURE, OPT_VLAN,
+	OPT_INSECURE, OPT_VLAN, OPT_IP6, OPT_GW6, OPT_SLAAC,
 };
 
 static const struct option opts[] = {
@@ -121,6 +123,9 @@ static const struct option opts[] = {
 	{"no-retry", no_argument, 0, OPT_NO_RETRY},
 	{"ca", required_argument, 0, OPT_CA},
 	{"insecure", no_argument, 0, OPT_INSECURE},
+	{"ip6", required_argument, 0, OPT_IP6},
+	{"gw6", required_argument, 0, OPT_GW6},
+	{"slaac", no_argument, 0, OPT_SLAAC},
 	{"output", required_argument, 0, 'o'},
 	{"count", required_argument, 0, 'c'},
 	{"interval", required_argument, 0, 'i'},
@@ -159,6 +164,28 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 		case OPT_GW:
 			if (parse_ip(optarg, &g->gw) < 0)
 				return bad_usage("bad --gw");
+			break;
+		case OPT_IP6: {
+			const char *sl = strchr(optarg, '/');
+			if (!sl || nb_ip6_addr_parse(optarg, (size_t)(sl - optarg),
+						     g->v6cfg.addr) < 0 ||
+			    nbget_parse_u32(sl + 1, 128, &v) < 0 || !v)
+				return bad_usage("bad --ip6 (want ADDR/N)");
+			g->v6cfg.has_addr = true;
+			g->v6cfg.plen = (uint8_t)v;
+			g->v6 = true;
+			break;
+		}
+		case OPT_GW6:
+			if (nb_ip6_addr_parse(optarg, strlen(optarg),
+					      g->v6cfg.gw) < 0)
+				return bad_usage("bad --gw6");
+			g->v6cfg.has_gw = true;
+			g->v6 = true;
+			break;
+		case OPT_SLAAC:
+			g->v6cfg.slaac = true;
+			g->v6 = true;
 			break;
 		case OPT_DNS:
 			if (g->ndns == NB_DNS_SERVERS ||
@@ -276,8 +303,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (!g.tap)
 		return bad_usage("--tap is required");
-	if (!g.ip && !g.dhcp && !g.cached_dhcp)
-		return bad_usage("give --ip, --dhcp or --cached-dhcp");
+	if (!g.ip && !g.dhcp && !g.cached_dhcp && !g.v6)
+		return bad_usage("give --ip, --dhcp, --cached-dhcp, --ip6 or --slaac");
 	if (nbget_setup(&g))
 		return 1;
 	rc = 0;

@@ -15,6 +15,7 @@
 #include "netboot/pcap.h"
 #include "netboot/sink.h"
 #include "netboot/stack.h"
+#include "netboot/stack6.h"
 #include "netboot/tap.h"
 #include "netboot/vlan.h"
 
@@ -31,6 +32,8 @@ struct nbget {
 	int ndns;
 	const char *pcap_path;
 	uint16_t vlan;            /* --vlan, 0 = untagged */
+	bool v6;                      /* --ip6, --gw6 or --slaac */
+	struct nb_stack6_cfg v6cfg;
 
 	/* DHCP */
 	bool dhcp;
@@ -70,6 +73,7 @@ struct nbget {
 	struct nb_vlan vlandev;    /* --vlan tagger around that */
 	struct nb_link *link_used; /* what the stack runs on */
 	struct nb_stack stack;
+	struct nb_stack6 stack6;   /* attached when v6 */
 	struct nb_clock clock;
 	struct nb_rng rng;
 	struct nb_arena arena;

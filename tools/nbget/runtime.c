@@ -37,6 +37,31 @@ int nbget_wait(struct nbget *g, nb_poll_fn fn, void *obj)
 		       (uint64_t)g->timeout_s * 1000);
 }
 
+/* Attach IPv6 and wait for its addresses (DAD, and an RA for
+ * --slaac); print them as the tests read them. */
+static int setup6(struct nbget *g)
+{
+	struct nb_stack6 *st = &g->stack6;
+	int rc = nb_stack6_init(st, &g->stack, &g->v6cfg, &g->arena);
+	if (rc < 0)
+		return nbget_fail("ip6", rc);
+	rc = nbget_wait(g, nb_stack6_ready, st);
+	if (rc < 0)
+		return nbget_fail("ip6 address", rc);
+	char t[NB_IP6_TEXT_MAX];
+	nb_ip6_addr_format(st->ll.a, t);
+	fprintf(stderr, "nbget: ip6 %s/64\n", t);
+	if (st->global.state == NB_ADDR6_PREFERRED) {
+		nb_ip6_addr_format(st->global.a, t);
+		fprintf(stderr, "nbget: ip6 %s/%u\n", t, st->global.plen);
+	}
+	if (st->has_router) {
+		nb_ip6_addr_format(st->router, t);
+		fprintf(stderr, "nbget: gw6 %s mtu %u\n", t, st->mtu);
+	}
+	return 0;
+}
+
 int nbget_setup(struct nbget *g)
 {
 	int rc = nb_hosted_rng(&g->rng);
@@ -49,7 +74,8 @@ int nbget_setup(struct nbget *g)
 	nb_hosted_clock(&g->clock, g->tapdev.fd);
 	/* Room for jumbo frames whatever the tap's MTU (see tap.h). */
 	g->arena_len = NB_STACK_ARENA_BYTES_MTU(NB_LINK_MTU_MAX) +
-		       NB_VLAN_ARENA_BYTES(NB_LINK_MTU_MAX) + (64u << 20);
+		       NB_VLAN_ARENA_BYTES(NB_LINK_MTU_MAX) +
+		       NB_STACK6_ARENA_BYTES + (64u << 20);
 	g->arena_mem = malloc(g->arena_len);
 	if (!g->arena_mem)
 		return nbget_fail("arena", -NB_ENOMEM);
@@ -76,7 +102,7 @@ int nbget_setup(struct nbget *g)
 		g->stack.dns[i] = g->dns[i];
 	/* Give the stack a real time before anything is sent. */
 	nb_stack_poll(&g->stack, nbget_now(g));
-	return 0;
+	return g->v6 ? setup6(g) : 0;
 }
 
 int nbget_teardown(struct nbget *g, int rc)

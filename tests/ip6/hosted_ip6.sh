@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# IPv6 end to end with our stack (nbget on tap0) inside the namespaces
+# tests/lib/netns.sh creates (removed on exit): SLAAC from radvd (prefix,
+# router, RDNSS), ping6 both ways, a static address, and nginx listening
+# on v6 serving 64 MiB byte-exact, also with loss and reordering through
+# the link emulator.
+#
+# usage: hosted_ip6.sh NBGET NBEMU   (needs root)
+set -euo pipefail
+NBGET=${1:?usage: $0 NBGET NBEMU}
+export NBEMU=${2:?}
+here=$(cd "$(dirname "$0")" && pwd)
+. "${NBNS_LIB:-$here/../lib/netns.sh}"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for t in nginx radvd ping sha256sum; do
+	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+RADVD=$(command -v radvd || echo /usr/sbin/radvd)
+
+trap nbns_down EXIT
+nbns_up
+D=$NBNS_DIR
+W=$D/www
+S6=fd90::1
+mkdir -p "$W" "$D/ngx"
+chmod 755 "$D"
+head -c $((64 << 20)) /dev/urandom >"$W/64m"
+head -c $((1 << 20)) /dev/urandom >"$W/1m"
+chmod -R a+rX "$W"
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# netns.sh keeps IPv6 off; the server side gets it back, with a ULA and
+# forwarding on (radvd only advertises as a router).
+nbns_exec_server sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+	net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.s0.disable_ipv6=0 \
+	net.ipv6.conf.all.forwarding=1
+nbns_exec_server ip addr add "$S6/64" dev s0 nodad
+
+cat >"$D/radvd.conf" <<RA
+interface s0 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 10;
+	prefix fd90::/64 { AdvOnLink on; AdvAutonomous on; };
+	RDNSS $S6 { };
+};
+RA
+cat >"$D/nginx.conf" <<NGX
+daemon off;
+user root;
+worker_processes 1;
+pid $D/ngx/nginx.pid;
+error_log $D/ngx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	default_type application/octet-stream;
+	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
+	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
+	sendfile on;
+	server {
+		listen [$S6]:8080;
+		root $W;
+	}
+}
+NGX
+nbns_exec_server timeout 900 "$RADVD" -n -C "$D/radvd.conf" -p "$D/radvd.pid" -m stderr \
+	2>"$D/radvd.log" &
+nbns_exec_server timeout 900 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
+for _ in $(seq 50); do
+	nbns_exec_server ss -ltn | grep -q ":8080" && break
+	sleep 0.1
+done
+
+nb() { nbns_exec_client timeout 300 "$NBGET" --tap "$NBNS_TAP" --timeout 240 "$@"; }
+
+echo "--- SLAAC from radvd, ping6 to the server"
+nb --slaac ping "$S6" -c 3 -i 200 >"$D/p.out" 2>"$D/p.err" ||
+	fail "slaac ping: $(cat "$D/p.out" "$D/p.err")"
+grep -q "3 sent, [1-3] received" "$D/p.out" || fail "slaac ping: $(cat "$D/p.out")"
+mine=$(sed -n 's|^nbget: ip6 \(fd90:[^/]*\)/64$|\1|p' "$D/p.err")
+[ -n "$mine" ] || fail "no SLAAC address: $(cat "$D/p.err")"
+grep -q "^nbget: gw6 fe80::" "$D/p.err" || fail "no router: $(cat "$D/p.err")"
+echo "ok   slaac $mine, ping6 $(grep received "$D/p.out")"
+
+echo "--- ping6 from the server to our SLAAC address"
+nb --slaac serve --seconds 6 >"$D/s.out" 2>"$D/s.err" &
+srv=$!
+for _ in $(seq 100); do grep -q "ip6 fd90" "$D/s.err" 2>/dev/null && break; sleep 0.1; done
+mine=$(sed -n 's|^nbget: ip6 \(fd90:[^/]*\)/64$|\1|p' "$D/s.err")
+[ -n "$mine" ] || fail "serve: no SLAAC address: $(cat "$D/s.err")"
+nbns_exec_server ping -6 -c 3 -i 0.2 -W 2 "$mine" >"$D/k.out" ||
+	fail "ping6 from the server: $(cat "$D/k.out")"
+echo "ok   ping6 to us: $(grep 'packets transmitted' "$D/k.out")"
+wait "$srv" || fail "serve: $(cat "$D/s.err")"
+
+get() { # NAME URL FILE [nbget args]
+	local name=$1 url=$2 file=$3 out=$D/$1.bin
+	shift 3
+	rm -f "$out"
+	nb "$@" get "$url" -o "$out" >"$D/$name.log" 2>&1 ||
+		fail "$name: $(cat "$D/$name.log")"
+	[ "$(sha "$out")" = "$(sha "$file")" ] || fail "$name: content differs"
+	echo "ok   $name $(grep -o 'MiB/s.*\|[0-9.]* [MG]bit/s' "$D/$name.log" | head -1)"
+}
+
+echo "--- nginx over v6"
+get slaac-1m "http://[$S6]:8080/1m" "$W/1m" --slaac
+get static-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64
+get static-p4-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64 --parallel 4
+for loss in 1 3; do
+	echo "--- ${loss}% loss with 1% reordering, 2 ms delay"
+	nbns_emu_restart --delay 2 --loss "$loss" --reorder 1
+	get "loss$loss-64m" "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64
+done
+echo "PASS"
