@@ -35,7 +35,9 @@ if [ -n "$IP6" ]; then
 		ip -n "$1" addr add "$3/64" dev "$2" nodad || exit 1
 	done
 	LWIP=0
-	ME+=(--ip6 fd90::a/64)
+	# The kernel's addresses above skip DAD and are set before the clock
+	# starts; without --nodad nbget's clock would include DAD's 1 s.
+	ME+=(--ip6 fd90::a/64 --nodad)
 	U=http://[fd90::1]:8080/f
 fi
 webbench_serve "server { listen $S:8080; ${IP6:+listen [fd90::1]:8080;} root $W; }"

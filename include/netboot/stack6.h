@@ -80,6 +80,10 @@ struct nb_stack6_cfg {
 	uint8_t plen;        /**< Its prefix length (1..128). */
 	bool has_gw;         /**< A static default router @ref gw. */
 	uint8_t gw[16];      /**< Its (link-local or on-link) address. */
+	/** Use every address at once, without Duplicate Address Detection
+	 *  (as `ip addr add ... nodad`): for addresses known to be unique,
+	 *  where DAD's NB_ND_RETRANS_MS wait only delays the first packet. */
+	bool no_dad;
 };
 
 /** An echo request waiting for its reply (nb_stack6_ping()). */

@@ -181,6 +181,10 @@ static void advertise(struct nb_stack6 *st, const uint8_t target[16],
 
 static void start_dad(struct nb_stack6 *st, struct nb_addr6 *a)
 {
+	if (st->cfg.no_dad) {
+		a->state = NB_ADDR6_PREFERRED;
+		return;
+	}
 	a->state = NB_ADDR6_TENTATIVE;
 	a->dad_at = st->s->now + NB_ND_RETRANS_MS;
 	solicit(st, a->a, true);

@@ -1,8 +1,8 @@
 /*
- * nb_stack6 on two stacks joined by a memlink: DAD (and a conflict),
- * SLAAC from a router advertisement the test sends by hand, echo both
- * ways, TCP over v6 to a peer with no listener (SYN out, RST back), and
- * the address text helpers.
+ * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and
+ * none with no_dad), SLAAC from a router advertisement the test sends by
+ * hand, echo both ways, TCP over v6 to a peer with no listener (SYN out,
+ * RST back), and the address text helpers.
  */
 #include "ip6_test.h"
 
@@ -120,6 +120,27 @@ static void dad_conflict(void **state)
 	assert_int_equal(nb_stack6_ready(&e->v6[0], 0), -NB_EADDRINUSE);
 	assert_int_equal(e->v6[0].global.state, NB_ADDR6_DUPLICATE);
 	assert_int_equal(e->v6[1].global.state, NB_ADDR6_DUPLICATE);
+	env_free(e);
+}
+
+/* no_dad: both addresses usable at once, and the first exchange needs
+ * no DAD round (neither end sends a DAD probe). */
+static void no_dad(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg ca = static_cfg(A_ADDR), cb = static_cfg(B_ADDR);
+	ca.no_dad = true;
+	cb.no_dad = true;
+	struct env *e = env_new(&ca, &cb, true);
+	assert_int_equal(nb_stack6_ready(&e->v6[0], 0), 0);
+	assert_int_equal(nb_stack6_ready(&e->v6[1], 0), 0);
+	assert_int_equal(e->v6[0].stats.ns_sent, 0);
+	struct nb_ping6 p;
+	assert_int_equal(nb_stack6_ping(&e->v6[0], &p, B_ADDR, 1), 0);
+	run(e, 50, true);
+	assert_true(p.replied);
+	/* One NS: the neighbor resolution of B, no DAD probe. */
+	assert_int_equal(e->v6[0].stats.ns_sent, 1);
 	env_free(e);
 }
 
@@ -264,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dad_echo),
 		cmocka_unit_test(dad_conflict),
+		cmocka_unit_test(no_dad),
 		cmocka_unit_test(slaac_from_ra),
 		cmocka_unit_test(tcp_refused),
 		cmocka_unit_test(text),

@@ -16,8 +16,9 @@ static const char usage[] =
 	"usage: nbget --tap IFNAME [--mac MAC] [--ip A.B.C.D/N] [--gw G] [--dns D]\n"
 	"             [--dhcp | --cached-dhcp FILE [--cached-proxy FILE]]\n"
 	"             [--dhcp-timeout S] [--user-class STR] [--save-dhcp FILE]\n"
-	"             [--ip6 ADDR/N] [--gw6 ADDR] [--slaac]   IPv6 (link-local\n"
-	"             always; a static or an autoconfigured address)\n"
+	"             [--ip6 ADDR/N] [--gw6 ADDR] [--slaac] [--nodad]   IPv6\n"
+	"             (link-local always; a static or an autoconfigured\n"
+	"             address; --nodad: no duplicate detection, no 1 s wait)\n"
 	"             [--vlan ID] [--pcap FILE] [--timeout S] [-q] COMMAND\n"
 	"  --vlan ID                  802.1Q: tag frames with VLAN ID (1..4094)\n"
 	"                             and take only that VLAN's\n"
@@ -92,7 +93,7 @@ enum {
 	OPT_PCAP, OPT_TIMEOUT, OPT_BLKSIZE, OPT_WINDOWSIZE, OPT_RANGE,
 	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_MIRROR,
 	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY, OPT_CA,
-	OPT_INSECURE, OPT_VLAN, OPT_IP6, OPT_GW6, OPT_SLAAC,
+	OPT_INSECURE, OPT_VLAN, OPT_IP6, OPT_GW6, OPT_SLAAC, OPT_NODAD,
 };
 
 static const struct option opts[] = {
@@ -126,6 +127,7 @@ static const struct option opts[] = {
 	{"ip6", required_argument, 0, OPT_IP6},
 	{"gw6", required_argument, 0, OPT_GW6},
 	{"slaac", no_argument, 0, OPT_SLAAC},
+	{"nodad", no_argument, 0, OPT_NODAD},
 	{"output", required_argument, 0, 'o'},
 	{"count", required_argument, 0, 'c'},
 	{"interval", required_argument, 0, 'i'},
@@ -187,6 +189,7 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 			g->v6cfg.slaac = true;
 			g->v6 = true;
 			break;
+		case OPT_NODAD: g->v6cfg.no_dad = true; break;
 		case OPT_DNS:
 			if (g->ndns == NB_DNS_SERVERS ||
 			    parse_ip(optarg, &g->dns[g->ndns]) < 0)
