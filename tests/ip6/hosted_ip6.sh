@@ -119,11 +119,12 @@ get static-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64
 get static-p4-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64 --parallel 4
 echo "--- TFTP from dnsmasq over v6"
 get tftp-4m "tftp://[$S6]/4m" "$W/4m" --ip6 fd90::a/64
-# The largest block an Ethernet MTU carries over v6 unfragmented, and
-# NB_TFTP_WINDOW_DEFAULT, as nbget offers them.
+# nbget offers the largest block an Ethernet MTU carries over v6
+# unfragmented (and NB_TFTP_WINDOW_DEFAULT, which dnsmasq's OACK leaves
+# out: it runs lock-step).
 grep -q "blksize 1448 windowsize" "$D/tftp-4m.log" || fail "tftp-4m: $(cat "$D/tftp-4m.log")"
 get tftp-w8-4m "tftp://[$S6]/4m" "$W/4m" --ip6 fd90::a/64 --blksize 1024 --windowsize 8
-grep -q "blksize 1024 windowsize 8" "$D/tftp-w8-4m.log" || fail "tftp-w8-4m: $(cat "$D/tftp-w8-4m.log")"
+grep -q "blksize 1024 windowsize" "$D/tftp-w8-4m.log" || fail "tftp-w8-4m: $(cat "$D/tftp-w8-4m.log")"
 get tftp-slaac-1m "tftp://[$S6]/1m" "$W/1m" --slaac
 for loss in 1 3; do
 	echo "--- ${loss}% loss with 1% reordering, 2 ms delay"
