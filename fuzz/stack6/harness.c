@@ -1,13 +1,14 @@
 /*
  * nb_stack6 live: frames go through a real stack's extension hook into
  * the IPv6 layer (ND with DAD and SLAAC, echo, errors, reassembly, TCP
- * over v6 with one connection open), and every frame we send back must
+ * over v6 with one connection open, a UDP socket on port 69 echoing what
+ * it gets), and every frame we send back must
  * parse as IPv6.  Each record is also tried as address text
  * (nb_ip6_addr_parse), whose result must format and parse back the same.
  *
  * Input: records of [flags:1][len:2 big-endian][len bytes] (an IPv6
  * packet; the harness adds the Ethernet header); a short tail is one last
- * packet.  Flag bits: 0 fix the payload length, 1 fix the ICMPv6 or TCP
+ * packet.  Flag bits: 0 fix the payload length, 1 fix the ICMPv6, TCP or UDP
  * checksum (no extension headers), 2 send to the all-nodes MAC, 4-7
  * advance time by that many x 250 ms first.
  */
@@ -66,6 +67,13 @@ static int deliver(void *ctx, uint64_t off, const void *d, size_t n)
 	return (int)n;
 }
 
+static void echo(void *ctx, struct nb_udp6 *sk, const uint8_t src[16],
+		 uint16_t sport, const void *data, size_t len)
+{
+	(void)ctx;
+	nb_udp6_sendto(sk, src, sport, data, len);
+}
+
 static void text(const uint8_t *d, size_t n)
 {
 	uint8_t a[16], b[16];
@@ -85,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct nb_stack s;
 	static struct nb_stack6 st;
 	static struct nb_tcp_conn c;
+	static struct nb_udp6 u;
 	static uint8_t sbuf[64];
 	struct fl l = {0};
 	struct nb_link link = {&ops, &l, {0}, 1500};
@@ -102,6 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	now += 1500; /* DAD done: the addresses are usable */
 	nb_stack_poll(&s, now);
+	if (nb_udp6_open(&u, &st, 69, echo, NULL) < 0)
+		abort();
 	struct nb_tcp_rx rx = {deliver, NULL, NULL, NULL};
 	if (nb_tcp_connect(&c, nb_stack6_tcp(&st), nb_stack6_peer(&st, peer), 80,
 			   &rx, sbuf, sizeof(sbuf)) < 0)
@@ -131,8 +142,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((flags & 1) && len >= NB_IP6_HDR_LEN)
 			nb_put16(p + 4, (uint16_t)(len - NB_IP6_HDR_LEN));
 		if ((flags & 2) && len >= NB_IP6_HDR_LEN + 20 &&
-		    (p[6] == NB_IP6_ICMP6 || p[6] == NB_IP6_TCP)) {
-			unsigned at = p[6] == NB_IP6_TCP ? 16 : 2;
+		    (p[6] == NB_IP6_ICMP6 || p[6] == NB_IP6_TCP ||
+		     p[6] == NB_IP6_UDP)) {
+			unsigned at = p[6] == NB_IP6_TCP ? 16 : p[6] == NB_IP6_UDP ? 6 : 2;
 			uint32_t n = (uint32_t)(len - NB_IP6_HDR_LEN);
 			nb_put16(p + NB_IP6_HDR_LEN + at, 0);
 			uint32_t sum = nb_ip6_pseudo_sum(p + 8, p + 24, n, p[6]);
@@ -146,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	nb_tcp_abort(&c);
 	nb_tcp_poll(&c, now);
+	nb_udp6_close(&u);
 	nb_stack6_detach(&st);
 	return 0;
 }

@@ -16,9 +16,9 @@
  * - a bare name (no `scheme://`) is a TFTP file on the configured default
  *   server (nb_fetch_cfg::tftp_server, the lease's next-server), taken
  *   literally;
- * - `https://` needs nb_fetch_cfg::tls and `http://[v6]/` needs
- *   nb_fetch_cfg::tcp6 (lib/ip6's nb_stack6); without them, and for
- *   `tftp://[v6]/` (no UDP over v6 yet), -NB_ENOTSUP.
+ * - `https://` needs nb_fetch_cfg::tls, `http://[v6]/`
+ *   nb_fetch_cfg::tcp6 and `tftp://[v6]/` nb_fetch_cfg::tftp6 (both from
+ *   lib/ip6's nb_stack6); without them, -NB_ENOTSUP.
  *
  * TFTP normally opens its own UDP socket on the stack.  A caller that must
  * see the packets first (the PXE API gateway, which drops DATA while its
@@ -127,6 +127,10 @@ struct nb_fetch_cfg {
 	 *  (NULL: own socket); packets then come in via nb_fetch_input(). */
 	const struct nb_tftp_io *tftp_io;
 	void *tftp_io_ctx; /**< Passed to every @ref tftp_io operation. */
+	/** For `tftp://[v6]/`: a transport taking text addresses (lib/ip6's
+	 *  nb_tftp6::net); its receive path feeds the transfer directly.
+	 *  NULL makes such URLs fail with -NB_ENOTSUP. */
+	struct nb_tftp_net *tftp6;
 	/** HTTP retries (a dropped, reset, refused or timed-out connection, a
 	 *  502/503/504) in a row without progress, per server: 0 for NB_HTTP_RESUME_MAX,
 	 *  NB_FETCH_NO_RETRY for none.  Each waits an exponential backoff
@@ -207,7 +211,7 @@ void nb_fetch_cfg_init(struct nb_fetch_cfg *cfg);
  * @return 0 once under way; -NB_EINVAL (malformed URL, empty TFTP name,
  *         bad settings, http:// without cfg->tcp or cfg->tcp6);
  *         -NB_ENOTSUP (https without cfg->tls, IPv6 hosts without
- *         cfg->tcp6 or over TFTP, other schemes, a range over TFTP); -NB_EUNREACH (a
+ *         cfg->tcp6 or cfg->tftp6, other schemes, a range over TFTP); -NB_EUNREACH (a
  *         bare name with no default server); -NB_EMSGSIZE (URL or name too
  *         long); start errors of lib/http, lib/tftp or lib/dns.
  */

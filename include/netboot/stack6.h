@@ -23,6 +23,7 @@
 #include "netboot/ip6.h"
 #include "netboot/stack.h"
 #include "netboot/tcp.h"
+#include "netboot/tftp.h"
 
 /** EtherType of IPv6. */
 #define NB_ETHERTYPE_IPV6 0x86DD
@@ -69,6 +70,36 @@ struct nb_stack6_stats {
 	uint32_t dad_conflicts; /**< Duplicates found for our addresses. */
 	uint32_t tx;            /**< Packets sent or queued for ND. */
 	uint32_t tx_no_route;   /**< Not sent: no router for the destination. */
+	uint32_t udp_rx;        /**< UDP datagrams delivered to a socket. */
+	uint32_t udp_no_port;   /**< UDP datagrams for no open port. */
+};
+
+struct nb_udp6;
+
+/**
+ * Receives a datagram on an nb_udp6 socket.
+ * @param ctx    The socket's context.
+ * @param sk     The socket.
+ * @param src    Sender's address (valid during the call).
+ * @param sport  Sender's port.
+ * @param data   Payload (valid during the call).
+ * @param len    Its length.
+ */
+typedef void (*nb_udp6_rx_fn)(void *ctx, struct nb_udp6 *sk,
+			      const uint8_t src[16], uint16_t sport,
+			      const void *data, size_t len);
+
+/** A UDP socket over IPv6 (caller-owned; it must not move while open;
+ *  fields private). */
+struct nb_udp6 {
+	/** @cond PRIVATE */
+	struct nb_udp6 *next;
+	struct nb_stack6 *st;
+	nb_udp6_rx_fn rx;
+	void *ctx;
+	const struct nb_deadline *timer;
+	uint16_t port;
+	/** @endcond */
 };
 
 /** How to configure (zero it for link-local only). */
@@ -111,6 +142,8 @@ struct nb_stack6 {
 	struct nb_stack6_stats stats; /**< Counters. */
 	struct nb_ping6 *ping;   /**< Outstanding echo request, or NULL. */
 	/** @cond PRIVATE */
+	struct nb_udp6 *udp;
+	uint16_t udp_eph;
 	struct nb_stack6_cfg cfg;
 	uint8_t rs_left;
 	bool ra_seen;
@@ -192,6 +225,73 @@ uint32_t nb_stack6_peer(struct nb_stack6 *st, const uint8_t addr[16]);
  */
 int nb_stack6_ping(struct nb_stack6 *st, struct nb_ping6 *p,
 		   const uint8_t dst[16], uint16_t seq);
+
+/**
+ * Open a UDP socket on @p st.  Datagrams for its port to any of our
+ * addresses reach @p rx; those with a zero or wrong checksum (RFC 8200
+ * 8.1: the checksum is mandatory over IPv6) are dropped and counted in
+ * nb_stack6_stats::rx_bad.
+ * @param sk    Caller-owned; stays linked into @p st until
+ *              nb_udp6_close().
+ * @param st    Layer.
+ * @param port  Local port (host order), 0 for an ephemeral one
+ *              (49152..65535).
+ * @param rx    Receive callback.
+ * @param ctx   Passed to @p rx.
+ * @return 0; -NB_EINVAL NULL arguments; -NB_EADDRINUSE the port is open.
+ */
+int nb_udp6_open(struct nb_udp6 *sk, struct nb_stack6 *st, uint16_t port,
+		 nb_udp6_rx_fn rx, void *ctx);
+
+/**
+ * Send a datagram from @p sk's port (source address chosen per
+ * destination, checksum over the IPv6 pseudo-header).
+ * @param sk     Open socket.
+ * @param dst    Destination.
+ * @param dport  Destination port.
+ * @param data   Payload (copied).
+ * @param len    At most the layer's MTU minus 48 bytes.
+ * @return 0 sent or waiting for ND; -NB_EMSGSIZE too long;
+ *         -NB_EAGAIN no usable source address; -NB_EUNREACH no route;
+ *         link errors.
+ */
+int nb_udp6_sendto(struct nb_udp6 *sk, const uint8_t dst[16], uint16_t dport,
+		   const void *data, size_t len);
+
+/**
+ * Let nb_stack_next_deadline() (and nb_wait()) see a timer of the
+ * socket's owner.
+ * @param sk     Open socket.
+ * @param timer  The owner's deadline (must outlive the socket), or NULL.
+ */
+void nb_udp6_set_timer(struct nb_udp6 *sk, const struct nb_deadline *timer);
+
+/**
+ * Close a socket (safe on a closed or zeroed one).
+ * @param sk  Socket.
+ */
+void nb_udp6_close(struct nb_udp6 *sk);
+
+/**
+ * TFTP over IPv6 (a transport for lib/tftp and lib/fetch): servers are
+ * the peer handles of nb_stack6_peer(), and the socket opens on the
+ * first request.  Caller-owned; must not move while a transfer uses it.
+ */
+struct nb_tftp6 {
+	struct nb_tftp_net net; /**< For nb_fetch_cfg::tftp6. */
+	/** @cond PRIVATE */
+	struct nb_udp6 sk;
+	/** @endcond */
+};
+
+/**
+ * Prepare @p x for transfers over @p st (nb_fetch_cfg::tftp6 = &x->net,
+ * or nb_tftp_start_io() with x->net.io and ctx &x->net after setting
+ * x->net.t).
+ * @param x   Transport, zeroed by this call.
+ * @param st  Layer (outlives @p x).
+ */
+void nb_tftp6_init(struct nb_tftp6 *x, struct nb_stack6 *st);
 
 /**
  * Parse an IPv6 address in text form (RFC 4291 2.2, also with a

@@ -153,6 +153,22 @@ struct nb_tftp_io {
 	void (*close)(void *ctx);
 };
 
+struct nb_tftp;
+
+/**
+ * A transport whose servers are named by text (IPv6 literals), for
+ * nb_fetch_cfg::tftp6: lib/ip6's nb_tftp6 fills it.  Its receive path
+ * hands packets to @ref t.
+ */
+struct nb_tftp_net {
+	const struct nb_tftp_io *io; /**< Operations (ctx: this struct). */
+	/** The server handle (nb_tftp_cfg::server_ip) of the address
+	 *  @p text (@p len characters); 0 when it is none. */
+	uint32_t (*peer)(struct nb_tftp_net *n, const char *text, size_t len);
+	uint16_t blksize; /**< Largest unfragmented block. */
+	struct nb_tftp *t; /**< Transfer to feed (set by its starter). */
+};
+
 /** Lifecycle of a transfer. */
 enum nb_tftp_state {
 	NB_TFTP_IDLE = 0,  /**< Not started. */

@@ -86,9 +86,6 @@ static int dispatch(struct nb_fetch *f, const char *url, size_t len,
 		return nb_fetch_fail(f, -NB_ENOTSUP, "unsupported URL scheme");
 	if (rc < 0)
 		return nb_fetch_fail(f, rc, "malformed URL");
-	if (u.is_ip6 && sc == NB_URL_TFTP)
-		return nb_fetch_fail(f, -NB_ENOTSUP,
-				     "IPv6 addresses are not supported");
 	switch (sc) {
 	case NB_URL_HTTPS:
 		/* lib/http over lib/tls's hooks, when the caller gave them;

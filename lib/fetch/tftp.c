@@ -2,7 +2,8 @@
  * The TFTP side of a fetch: turns `tftp://host[:port]/path` or a bare
  * name into a lib/tftp read request (percent-decoded name, server, port,
  * negotiated options), resolves a host name with lib/dns first, and runs
- * the transfer over its own socket or the caller's transport.
+ * the transfer over its own socket or the caller's transport (for a
+ * `[v6]` host, nb_fetch_cfg::tftp6).
  */
 #include "core/mem.h"
 #include "fetch/fetch_int.h"
@@ -89,6 +90,21 @@ int nb_fetch_tftp_begin(struct nb_fetch *f, const struct nb_url *u,
 		return nb_fetch_fail(f, -NB_EINVAL, "tftp:// needs a file name");
 	if (u->port_given)
 		f->port = u->port;
+	if (u->is_ip6) {
+		/* The v6 transport in place of a socket of our own; the
+		 * server is its handle for the address. */
+		struct nb_tftp_net *n = f->cfg.tftp6;
+		if (!n)
+			return nb_fetch_fail(f, -NB_ENOTSUP,
+					     "tftp://[v6] needs a v6 transport");
+		n->t = &f->u.tftp.t;
+		f->cfg.tftp_io = n->io;
+		f->cfg.tftp_io_ctx = n;
+		if (f->cfg.tftp_blksize == NB_FETCH_AUTO)
+			f->cfg.tftp_blksize = n->blksize;
+		f->server = n->peer(n, u->host, u->host_len);
+		return run(f, now_ms);
+	}
 	if (u->is_ip) {
 		f->server = u->ip;
 		return run(f, now_ms);

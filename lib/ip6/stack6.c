@@ -377,6 +377,30 @@ static void tcp_in(struct nb_stack6 *st, const uint8_t *p,
 	nb_tcp_family_input(&st->tcp, find_peer(st, p + 8), p + in->off, len);
 }
 
+/* RFC 8200 8.1: a zero UDP checksum is invalid over IPv6, so the
+ * checksum test covers it: only 0xffff is sent for a zero sum. */
+static void udp_in(struct nb_stack6 *st, const uint8_t *p,
+		   const struct nb_ip6_info *in)
+{
+	const uint8_t *u = p + in->off;
+	uint32_t len = in->end - in->off;
+	uint32_t sum = nb_ip6_pseudo_sum(p + 8, p + 24, len, NB_IP6_UDP);
+	if (len < NB_UDP_HLEN || nb_get16(u + 4) != len || !nb_get16(u + 6) ||
+	    nb_csum_fold(nb_csum_add(sum, u, len)) != 0) {
+		st->stats.rx_bad++;
+		return;
+	}
+	for (struct nb_udp6 *sk = st->udp; sk; sk = sk->next) {
+		if (sk->port == nb_get16(u + 2)) {
+			st->stats.udp_rx++;
+			sk->rx(sk->ctx, sk, p + 8, nb_get16(u), u + NB_UDP_HLEN,
+			       len - NB_UDP_HLEN);
+			return;
+		}
+	}
+	st->stats.udp_no_port++;
+}
+
 static void input(void *ctx, const uint8_t *f, size_t len)
 {
 	struct nb_stack6 *st = ctx;
@@ -410,6 +434,8 @@ static void input(void *ctx, const uint8_t *f, size_t len)
 		icmp_in(st, p, &in);
 	} else if (in.proto == NB_IP6_TCP) {
 		tcp_in(st, p, &in);
+	} else if (in.proto == NB_IP6_UDP) {
+		udp_in(st, p, &in);
 	} else if (in.proto != NB_IP6_NONE) {
 		st->stats.rx_no_proto++;
 		if (!nb_ip6_is_multicast(p + 24))
@@ -460,6 +486,9 @@ static struct nb_deadline deadline(void *ctx, uint64_t now_ms)
 		if (a->state == NB_ADDR6_TENTATIVE)
 			d = nb_deadline_earliest(d, at(a->dad_at));
 	}
+	for (const struct nb_udp6 *sk = st->udp; sk; sk = sk->next)
+		if (sk->timer)
+			d = nb_deadline_earliest(d, *sk->timer);
 	if (!st->ra_seen && st->rs_left && usable(&st->ll))
 		d = nb_deadline_earliest(d, at(st->rs_at));
 	for (unsigned i = 0; i < NB_ND_CACHE_SIZE; i++)
@@ -609,4 +638,120 @@ int nb_stack6_ping(struct nb_stack6 *st, struct nb_ping6 *p,
 	for (unsigned i = 0; i < 56; i++)
 		m[8 + i] = (uint8_t)i;
 	return send6(st, src, dst, NB_IP6_ICMP6, 64, st->hop_limit);
+}
+
+static struct nb_udp6 **link_of(struct nb_stack6 *st, uint16_t port)
+{
+	struct nb_udp6 **l = &st->udp;
+	while (*l && (*l)->port != port)
+		l = &(*l)->next;
+	return l;
+}
+
+int nb_udp6_open(struct nb_udp6 *sk, struct nb_stack6 *st, uint16_t port,
+		 nb_udp6_rx_fn rx, void *ctx)
+{
+	if (!sk || !st || !rx)
+		return -NB_EINVAL;
+	/* A random ephemeral port, never the last one given: a fresh
+	 * transfer ID must not take the late packets of the one before. */
+	if (!port) {
+		uint32_t r = 0;
+		nb_rng_u32(&st->s->rng, &r);
+		for (unsigned i = 0; i < 16 && (!port || port == st->udp_eph ||
+						 *link_of(st, port)); i++)
+			port = (uint16_t)(0xc000 | ((r + i) & 0x3fff));
+		st->udp_eph = port;
+	}
+	if (*link_of(st, port))
+		return -NB_EADDRINUSE;
+	*sk = (struct nb_udp6){st->udp, st, rx, ctx, NULL, port};
+	st->udp = sk;
+	return 0;
+}
+
+int nb_udp6_sendto(struct nb_udp6 *sk, const uint8_t dst[16], uint16_t dport,
+		   const void *data, size_t len)
+{
+	struct nb_stack6 *st = sk->st;
+	if (len > st->mtu - NB_IP6_HDR_LEN - NB_UDP_HLEN + 0u)
+		return -NB_EMSGSIZE;
+	const uint8_t *src = source(st, dst);
+	if (!src)
+		return -NB_EAGAIN;
+	uint8_t *u = st->s->tx_frame + HDR;
+	nb_put16(u, sk->port);
+	nb_put16(u + 2, dport);
+	nb_put16(u + 4, (uint16_t)(len + NB_UDP_HLEN));
+	memmove(u + NB_UDP_HLEN, data, len);
+	return send6(st, src, dst, NB_IP6_UDP, len + NB_UDP_HLEN, st->hop_limit);
+}
+
+void nb_udp6_set_timer(struct nb_udp6 *sk, const struct nb_deadline *timer)
+{
+	sk->timer = timer;
+}
+
+void nb_udp6_close(struct nb_udp6 *sk)
+{
+	if (!sk || !sk->port)
+		return;
+	struct nb_udp6 **l = link_of(sk->st, sk->port);
+	if (*l == sk)
+		*l = sk->next;
+	sk->port = 0;
+}
+
+/* TFTP transport: ctx is the nb_tftp_net at the start of an nb_tftp6. */
+static void t6_rx(void *ctx, struct nb_udp6 *sk, const uint8_t src[16],
+		  uint16_t sport, const void *data, size_t len)
+{
+	struct nb_tftp_net *n = ctx;
+	nb_tftp_input(n->t, find_peer(sk->st, src), sport, data, len,
+		      sk->st->s->now);
+}
+
+static int t6_rebind(void *ctx)
+{
+	struct nb_tftp6 *x = ctx;
+	nb_udp6_close(&x->sk);
+	int rc = nb_udp6_open(&x->sk, x->sk.st, 0, t6_rx, x);
+	if (!rc)
+		nb_udp6_set_timer(&x->sk, &x->net.t->timer);
+	return rc;
+}
+
+static int t6_send(void *ctx, uint32_t peer, uint16_t port, const void *pkt,
+		   size_t len)
+{
+	struct nb_tftp6 *x = ctx;
+	struct nb_stack6 *st = x->sk.st;
+	if (!peer || peer > NB_IP6_PEERS)
+		return -NB_EINVAL;
+	int rc = x->sk.port ? 0 : t6_rebind(x);
+	return rc ? rc : nb_udp6_sendto(&x->sk, st->peer[peer - 1], port, pkt, len);
+}
+
+static void t6_close(void *ctx)
+{
+	struct nb_tftp6 *x = ctx;
+	nb_udp6_close(&x->sk);
+}
+
+static uint32_t t6_peer(struct nb_tftp_net *n, const char *text, size_t len)
+{
+	struct nb_tftp6 *x = (struct nb_tftp6 *)n;
+	return fam_peer(x->sk.st, text, len);
+}
+
+static const struct nb_tftp_io t6_io = {t6_send, t6_rebind, t6_close};
+
+void nb_tftp6_init(struct nb_tftp6 *x, struct nb_stack6 *st)
+{
+	memset(x, 0, sizeof(*x));
+	x->net.io = &t6_io;
+	x->net.peer = t6_peer;
+	x->net.blksize = (uint16_t)(st->mtu - NB_IP6_HDR_LEN - NB_UDP_HLEN -
+				    NB_TFTP_DATA_HLEN);
+	x->sk.st = st;
 }

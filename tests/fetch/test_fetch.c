@@ -171,7 +171,7 @@ static void test_tftp_url(void **st)
 		 "bad %-escape in the TFTP file name"},
 		{"tftp://10.9.8.7:0/a", -NB_EINVAL, "malformed URL"},
 		{"tftp://[fe80::1]/a", -NB_ENOTSUP,
-		 "IPv6 addresses are not supported"},
+		 "tftp://[v6] needs a v6 transport"},
 		/* https without lib/tls hooks (nb_fetch_cfg::tls) */
 		{"https://srv/a", -NB_ENOTSUP, "unsupported URL scheme"},
 		{"ftp://srv/a", -NB_ENOTSUP, "unsupported URL scheme"},
@@ -188,6 +188,45 @@ static void test_tftp_url(void **st)
 	/* A range cannot be asked of TFTP. */
 	v->cfg.has_range = true;
 	assert_int_equal(start(v, "tftp://10.9.8.7/x"), -NB_ENOTSUP);
+	env_free(v);
+}
+
+/* A v6 transport (nb_fetch_cfg::tftp6) in front of the capturing one. */
+struct v6net {
+	struct nb_tftp_net n;
+	struct env *v;
+};
+
+static int io6_send(void *ctx, uint32_t ip, uint16_t port, const void *pkt,
+		    size_t len)
+{
+	struct v6net *x = ctx;
+	return io_send(x->v, ip, port, pkt, len);
+}
+
+static uint32_t io6_peer(struct nb_tftp_net *n, const char *text, size_t len)
+{
+	(void)n;
+	return len == 7 && !memcmp(text, "fd90::1", 7) ? 7 : 0;
+}
+
+static void test_tftp_v6(void **st)
+{
+	(void)st;
+	static const struct nb_tftp_io io6 = {.send = io6_send};
+	struct env *v = env_new();
+	struct v6net x = {{&io6, io6_peer, 1448, NULL}, v};
+	v->cfg.tftp6 = &x.n;
+	assert_int_equal(start(v, "tftp://[fd90::1]:1069/f"), 0);
+	assert_int_equal(v->ip, 7);
+	assert_int_equal(v->port, 1069);
+	assert_string_equal(rrq_name(v), "f");
+	assert_string_equal(rrq_opt(v, "blksize"), "1448");
+	assert_ptr_equal(x.n.t, nb_fetch_tftp(&v->f));
+	static const char data[] = "\0\3\0\1abc";
+	nb_tftp_input(x.n.t, 7, 40000, data, sizeof(data) - 1, ++v->e->now);
+	assert_int_equal(nb_fetch_poll(&v->f, v->e->now), 0);
+	assert_memory_equal(v->buf, "abc", 3);
 	env_free(v);
 }
 
@@ -336,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_bare_name),
 		cmocka_unit_test(test_tftp_url),
 		cmocka_unit_test(test_tftp_transfer),
+		cmocka_unit_test(test_tftp_v6),
 		cmocka_unit_test(test_tftp_socket_and_dns),
 		cmocka_unit_test(test_http),
 	};

@@ -3,7 +3,8 @@
 # tests/lib/netns.sh creates (removed on exit): SLAAC from radvd (prefix,
 # router, RDNSS), ping6 both ways, a static address, and nginx listening
 # on v6 serving 64 MiB byte-exact, also with loss and reordering through
-# the link emulator.
+# the link emulator, and dnsmasq's TFTP on v6 (4 MiB byte-exact with the
+# blksize and windowsize nbget offers, and with others given).
 #
 # usage: hosted_ip6.sh NBGET NBEMU   (needs root)
 set -euo pipefail
@@ -13,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "${NBNS_LIB:-$here/../lib/netns.sh}"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for t in nginx radvd ping sha256sum; do
+for t in nginx radvd ping sha256sum dnsmasq; do
 	command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || fail "missing tool: $t"
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -28,6 +29,7 @@ mkdir -p "$W" "$D/ngx"
 chmod 755 "$D"
 head -c $((64 << 20)) /dev/urandom >"$W/64m"
 head -c $((1 << 20)) /dev/urandom >"$W/1m"
+head -c $((4 << 20)) /dev/urandom >"$W/4m"
 chmod -R a+rX "$W"
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
@@ -69,8 +71,13 @@ NGX
 nbns_exec_server timeout 900 "$RADVD" -n -C "$D/radvd.conf" -p "$D/radvd.pid" -m stderr \
 	2>"$D/radvd.log" &
 nbns_exec_server timeout 900 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
+nbns_exec_server timeout 900 dnsmasq --no-daemon --port=0 --enable-tftp \
+	--tftp-root="$W" --listen-address="$S6" --bind-interfaces --no-resolv \
+	--no-hosts --user=nobody --pid-file="$D/dnsmasq.pid" \
+	--log-facility="$D/dnsmasq.log" >"$D/dnsmasq.out" 2>&1 &
 for _ in $(seq 50); do
-	nbns_exec_server ss -ltn | grep -q ":8080" && break
+	nbns_exec_server ss -ltn | grep -q ":8080" &&
+		nbns_exec_server ss -lun | grep -q "\[$S6\]:69 " && break
 	sleep 0.1
 done
 
@@ -103,13 +110,22 @@ get() { # NAME URL FILE [nbget args]
 	nb "$@" get "$url" -o "$out" >"$D/$name.log" 2>&1 ||
 		fail "$name: $(cat "$D/$name.log")"
 	[ "$(sha "$out")" = "$(sha "$file")" ] || fail "$name: content differs"
-	echo "ok   $name $(grep -o 'MiB/s.*\|[0-9.]* [MG]bit/s' "$D/$name.log" | head -1)"
+	echo "ok   $name $(grep -o '[0-9.]* MB/s' "$D/$name.log" | head -1)"
 }
 
 echo "--- nginx over v6"
 get slaac-1m "http://[$S6]:8080/1m" "$W/1m" --slaac
 get static-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64
 get static-p4-64m "http://[$S6]:8080/64m" "$W/64m" --ip6 fd90::a/64 --parallel 4
+echo "--- TFTP from dnsmasq over v6"
+get tftp-4m "tftp://[$S6]/4m" "$W/4m" --ip6 fd90::a/64
+# nbget offers the largest block an Ethernet MTU carries over v6
+# unfragmented (and NB_TFTP_WINDOW_DEFAULT, which dnsmasq's OACK leaves
+# out: it runs lock-step).
+grep -q "blksize 1448 windowsize" "$D/tftp-4m.log" || fail "tftp-4m: $(cat "$D/tftp-4m.log")"
+get tftp-w8-4m "tftp://[$S6]/4m" "$W/4m" --ip6 fd90::a/64 --blksize 1024 --windowsize 8
+grep -q "blksize 1024 windowsize" "$D/tftp-w8-4m.log" || fail "tftp-w8-4m: $(cat "$D/tftp-w8-4m.log")"
+get tftp-slaac-1m "tftp://[$S6]/1m" "$W/1m" --slaac
 for loss in 1 3; do
 	echo "--- ${loss}% loss with 1% reordering, 2 ms delay"
 	nbns_emu_restart --delay 2 --loss "$loss" --reorder 1

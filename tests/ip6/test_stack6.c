@@ -1,8 +1,9 @@
 /*
- * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and
- * none with no_dad), SLAAC from a router advertisement the test sends by
- * hand, echo both ways, TCP over v6 to a peer with no listener (SYN out,
- * RST back), and the address text helpers.
+ * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none with no_dad),
+ * SLAAC from a router advertisement the test sends by hand, echo both
+ * ways, TCP over v6 to a peer with no listener (SYN out, RST back), UDP
+ * both ways with bad and zero checksums dropped, and the address text
+ * helpers.
  */
 #include "ip6_test.h"
 
@@ -248,6 +249,94 @@ static void tcp_refused(void **state)
 	env_free(e);
 }
 
+struct got {
+	int n;
+	uint8_t src[16];
+	uint16_t sport;
+	char data[16];
+	size_t len;
+};
+
+static void got_rx(void *ctx, struct nb_udp6 *sk, const uint8_t src[16],
+		   uint16_t sport, const void *data, size_t len)
+{
+	struct got *g = ctx;
+	(void)sk;
+	g->n++;
+	memcpy(g->src, src, 16);
+	g->sport = sport;
+	g->len = len < sizeof(g->data) ? len : sizeof(g->data);
+	memcpy(g->data, data, g->len);
+}
+
+/* Hand frame @p f to end B's v6 layer as if it came off the link. */
+static void feed_b(struct env *e, const uint8_t *f, size_t n)
+{
+	e->v6[1].ext.input(e->v6[1].ext.ctx, f, n);
+}
+
+static void udp(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg ca = static_cfg(A_ADDR), cb = static_cfg(B_ADDR);
+	struct env *e = env_new(&ca, &cb, true);
+	run(e, 1500, true);
+	static struct nb_udp6 sa, sb, sb2;
+	struct got ga = {0}, gb = {0};
+	assert_int_equal(nb_udp6_open(&sb, &e->v6[1], 69, got_rx, &gb), 0);
+	assert_int_equal(nb_udp6_open(&sb2, &e->v6[1], 69, got_rx, &gb), -NB_EADDRINUSE);
+	assert_int_equal(nb_udp6_open(&sa, &e->v6[0], 0, got_rx, &ga), 0);
+	assert_true(sa.port >= 49152);
+	assert_int_equal(nb_udp6_sendto(&sa, B_ADDR, 69, "hello", 5), 0);
+	run(e, 50, true);
+	assert_int_equal(gb.n, 1);
+	assert_memory_equal(gb.src, A_ADDR, 16);
+	assert_int_equal(gb.sport, sa.port);
+	assert_int_equal(gb.len, 5);
+	assert_memory_equal(gb.data, "hello", 5);
+	assert_int_equal(nb_udp6_sendto(&sb, gb.src, gb.sport, "world!", 6), 0);
+	run(e, 50, true);
+	assert_int_equal(ga.n, 1);
+	assert_memory_equal(ga.src, B_ADDR, 16);
+	assert_int_equal(ga.sport, 69);
+	assert_memory_equal(ga.data, "world!", 6);
+	uint8_t big[1500] = {0};
+	assert_int_equal(nb_udp6_sendto(&sa, B_ADDR, 69, big, 1453), -NB_EMSGSIZE);
+
+	/* The neighbor is known now: the datagram leaves at once; take it
+	 * off B's end of the link and hand it in altered. */
+	assert_int_equal(nb_udp6_sendto(&sa, B_ADDR, 69, "hello", 5), 0);
+	uint8_t f[NB_ETH_FRAME_MAX], g[NB_ETH_FRAME_MAX];
+	struct nb_link *l = nb_memlink_link(&e->ml, 1);
+	int n = l->ops->receive(l->drv, f, sizeof(f));
+	assert_int_equal(n, 14 + 40 + 8 + 5);
+	assert_int_equal(f[20], 17);
+	uint32_t bad = e->v6[1].stats.rx_bad;
+	memcpy(g, f, (size_t)n);
+	g[n - 1] ^= 1;
+	feed_b(e, g, (size_t)n);
+	memcpy(g, f, (size_t)n);
+	g[60] = g[61] = 0; /* "no checksum": invalid over IPv6 */
+	feed_b(e, g, (size_t)n);
+	assert_int_equal(e->v6[1].stats.rx_bad, bad + 2);
+	assert_int_equal(gb.n, 1);
+	memcpy(g, f, (size_t)n);
+	nb_put16(g + 56, 70); /* a closed port; the checksum still holds */
+	nb_put16(g + 60, (uint16_t)(nb_get16(g + 60) - 1));
+	feed_b(e, g, (size_t)n);
+	assert_int_equal(e->v6[1].stats.udp_no_port, 1);
+	feed_b(e, f, (size_t)n);
+	assert_int_equal(gb.n, 2);
+	assert_int_equal(e->v6[1].stats.rx_bad, bad + 2);
+
+	nb_udp6_close(&sb);
+	nb_udp6_close(&sb);
+	assert_int_equal(nb_udp6_open(&sb2, &e->v6[1], 69, got_rx, &gb), 0);
+	nb_udp6_close(&sb2);
+	nb_udp6_close(&sa);
+	env_free(e);
+}
+
 static void text(void **state)
 {
 	(void)state;
@@ -288,6 +377,7 @@ int main(void)
 		cmocka_unit_test(no_dad),
 		cmocka_unit_test(slaac_from_ra),
 		cmocka_unit_test(tcp_refused),
+		cmocka_unit_test(udp),
 		cmocka_unit_test(text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,13 +66,17 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 	static struct nb_tcp tcp;
 	static struct nb_fetch f;
 	static struct nbget_filesink fs;
+	static struct nb_tftp6 tftp6;
 	int rc = nb_tcp_init(&tcp, &g->stack);
 	if (rc < 0)
 		return nbget_fail("tcp", rc);
 	struct nb_fetch_cfg cfg;
 	cfg_from_args(g, &cfg, &tcp);
-	if (g->v6)
+	if (g->v6) {
 		cfg.tcp6 = nb_stack6_tcp(&g->stack6);
+		nb_tftp6_init(&tftp6, &g->stack6);
+		cfg.tftp6 = &tftp6.net;
+	}
 	if (nbget_tls_setup(g, &cfg))
 		return 1;
 	rc = nbget_filesink_open(&fs, g, g->out_path);
