@@ -1,9 +1,9 @@
 /*
- * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none with no_dad),
- * SLAAC from a router advertisement the test sends by hand, echo both
- * ways, TCP over v6 to a peer with no listener (SYN out, RST back), UDP
- * both ways with bad and zero checksums dropped, and the address text
- * helpers.
+ * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none
+ * with no_dad), SLAAC from a router advertisement the test sends by hand,
+ * echo both ways, TCP over v6 to a peer with no listener (SYN out, RST
+ * back), UDP both ways with bad and zero checksums dropped, and the
+ * address text helpers.
  */
 #include "ip6_test.h"
 
