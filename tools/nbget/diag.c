@@ -13,74 +13,59 @@ static int ping6_poll(void *obj, uint64_t now_ms)
 	return now_ms - p->sent_ms >= 2000 ? -NB_ETIMEDOUT : -NB_EAGAIN;
 }
 
-/* The same loop over ICMPv6 (the host is an IPv6 literal). */
-static int ping6(struct nbget *g, const char *host, const uint8_t dst[16])
+/* One echo to DST (IPv4) or DST6 (an IPv6 literal when non-NULL). */
+static int ping_once(struct nbget *g, uint32_t dst, const uint8_t *dst6,
+		     int seq, uint64_t t0, uint32_t *rtt_ms)
 {
-	int replies = 0, rc = 0;
-	for (int i = 0; i < g->ping_count; i++) {
+	int rc;
+	if (dst6) {
 		struct nb_ping6 p = {0};
-		uint64_t t0 = nbget_now(g);
-		nb_stack_poll(&g->stack, t0);
-		rc = nb_stack6_ping(&g->stack6, &p, dst, (uint16_t)i);
+		rc = nb_stack6_ping(&g->stack6, &p, dst6, (uint16_t)seq);
 		if (rc >= 0)
 			rc = nb_wait(&g->stack, ping6_poll, &p, &g->clock, 0);
 		g->stack6.ping = NULL;
-		if (rc == 0) {
-			replies++;
-			printf("reply from %s: seq=%d time=%u ms\n", host, i,
-			       (unsigned)p.rtt_ms);
-		} else {
-			printf("no reply from %s: seq=%d: %s\n", host, i,
-			       nb_strerror(rc));
-		}
-		fflush(stdout);
-		uint64_t next = t0 + g->ping_interval_ms;
-		while (i + 1 < g->ping_count && nbget_now(g) < next) {
-			nb_stack_poll(&g->stack, nbget_now(g));
-			g->clock.idle(g->clock.ctx, 10);
-		}
+		*rtt_ms = (uint32_t)p.rtt_ms;
+		return rc;
 	}
-	printf("%d sent, %d received\n", g->ping_count, replies);
-	if (!replies) {
-		fprintf(stderr, "nbget: ping %s: %s\n", host,
-			nb_strerror(rc < 0 ? rc : -NB_ETIMEDOUT));
-		return 1;
-	}
-	return 0;
+	struct nb_ping p = {0};
+	rc = nb_ping_start(&p, &g->stack, dst, (uint16_t)seq, 56, 2000, t0);
+	if (rc >= 0)
+		rc = nb_wait(&g->stack, (nb_poll_fn)nb_ping_poll, &p, &g->clock,
+			     0);
+	*rtt_ms = p.rtt_ms;
+	return rc;
 }
 
 int nbget_cmd_ping(struct nbget *g, const char *host)
 {
 	uint8_t a6[16];
+	const uint8_t *dst6 = NULL;
+	uint32_t dst = 0;
+	int rc;
 	if (strchr(host, ':')) {
 		if (!g->v6 || nb_ip6_addr_parse(host, strlen(host), a6) < 0)
 			return nbget_fail(host, -NB_EINVAL);
-		return ping6(g, host, a6);
-	}
-	uint32_t dst;
-	int rc = nbget_resolve(g, host, &dst);
-	if (rc < 0)
+		dst6 = a6;
+	} else if ((rc = nbget_resolve(g, host, &dst)) < 0) {
 		return nbget_fail(host, rc);
+	}
 	int replies = 0;
+	rc = 0;
 	for (int i = 0; i < g->ping_count; i++) {
-		struct nb_ping p = {0};
 		uint64_t t0 = nbget_now(g);
+		uint32_t rtt = 0;
 		nb_stack_poll(&g->stack, t0);
-		rc = nb_ping_start(&p, &g->stack, dst, (uint16_t)i, 56, 2000,
-				   t0);
-		if (rc >= 0)
-			rc = nb_wait(&g->stack, (nb_poll_fn)nb_ping_poll, &p,
-				     &g->clock, 0);
+		rc = ping_once(g, dst, dst6, i, t0, &rtt);
 		if (rc == 0) {
 			replies++;
 			printf("reply from %s: seq=%d time=%u ms\n", host, i,
-			       (unsigned)p.rtt_ms);
+			       (unsigned)rtt);
 		} else {
 			printf("no reply from %s: seq=%d: %s\n", host, i,
 			       nb_strerror(rc));
 		}
 		fflush(stdout);
-		/* Keep the stack answering ARP/ICMP between pings. */
+		/* Keep the stack answering ARP/ND and echoes between pings. */
 		uint64_t next = t0 + g->ping_interval_ms;
 		while (i + 1 < g->ping_count && nbget_now(g) < next) {
 			nb_stack_poll(&g->stack, nbget_now(g));
