@@ -7,30 +7,12 @@
 #   dhcp6_dnsmasq.sh DRIVE_DHCP6
 set -euo pipefail
 DRIVE=$(readlink -f "${1:?usage: $0 DRIVE_DHCP6}")
-for t in ip timeout dnsmasq; do
-	command -v "$t" >/dev/null || { echo "FAIL: missing tool: $t" >&2; exit 1; }
-done
 NS_S=nbd6s$$
 NS_C=nbd6c$$
-WORK=$(mktemp -d "/tmp/nbdhcp6.$$.XXXXXX")
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	ip netns del "$NS_S" 2>/dev/null || true
-	ip netns del "$NS_C" 2>/dev/null || true
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*" >&2
-	for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -n 40 "$f"; } >&2; done
-	exit 1
-}
+. "$(dirname "$0")/../lib/nstest.sh"
+nstest_init nbdhcp6 "$NS_S" "$NS_C" -- ip timeout dnsmasq
 in_s() { ip netns exec "$NS_S" "$@"; }
 in_c() { ip netns exec "$NS_C" "$@"; }
-get() { sed -n "s/^$2=//p" <<<"$1"; }
 
 ip netns add "$NS_S"
 ip netns add "$NS_C"

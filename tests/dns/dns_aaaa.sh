@@ -5,27 +5,10 @@
 #   dns_aaaa.sh DRIVE_DNS
 set -euo pipefail
 DRIVE=$(readlink -f "${1:?usage: $0 DRIVE_DNS}")
-for t in ip timeout dnsmasq; do
-	command -v "$t" >/dev/null || { echo "FAIL: missing tool: $t" >&2; exit 1; }
-done
 NS=nbdns6$$
-WORK=$(mktemp -d "/tmp/nbdns6.$$.XXXXXX")
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	ip netns del "$NS" 2>/dev/null || true
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*" >&2
-	for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -n 30 "$f"; } >&2; done
-	exit 1
-}
+. "$(dirname "$0")/../lib/nstest.sh"
+nstest_init nbdns6 "$NS" -- ip timeout dnsmasq
 in_ns() { ip netns exec "$NS" "$@"; }
-get() { sed -n "s/^$2=//p" <<<"$1"; }
 
 ip netns add "$NS"
 in_ns ip link set lo up
