@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct nb_udp6 u;
 	static uint8_t sbuf[64];
 	struct fl l = {0};
-	struct nb_link link = {&ops, &l, {0}, 1500};
+	struct nb_link link = {.ops = &ops, .drv = &l, .mtu = 1500, .mtu_max = 1500};
 	struct nb_rng rng = {fill, NULL};
 	struct nb_arena ar;
 	struct nb_stack6_cfg cfg = {.slaac = true, .has_addr = true, .plen = 64,
