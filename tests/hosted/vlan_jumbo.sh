@@ -17,6 +17,7 @@
 # The bridge forwards tags as they are; nbemu is not on this path (it
 # would lose tags the veth moves into metadata).
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/websrv.sh"
 set -euo pipefail
 nbget=${1:?usage: $0 NBGET vlan|jumbo}
 case=${2:?usage: $0 NBGET vlan|jumbo}
@@ -85,23 +86,8 @@ else
 fi
 head -c $size /dev/urandom >"$W/file"
 chmod -R a+rX "$W"
-cat >"$D/nginx.conf" <<NGX
-daemon off;
-user root;
-worker_processes 1;
-pid $D/ngx/nginx.pid;
-error_log $D/ngx/error.log;
-events { worker_connections 16; }
-http {
-	access_log off;
-	default_type application/octet-stream;
-	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
-	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
-	sendfile on;
-	server { listen $srv:80; root $W; }
-}
-NGX
-in_s timeout 300 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
+websrv_nginx_conf -c 16 "$D/ngx" "server { listen $srv:80; root $W; }" || fail "nginx.conf"
+websrv_nginx_start "$D/ngx" "$S" || fail "nginx did not start"
 in_s timeout 300 "$DNSMASQ" -k --conf-file=/dev/null --port=0 --bind-interfaces \
 	--log-dhcp --log-facility="$D/dnsmasq.log" "${dhcp[@]}" &
 for _ in $(seq 50); do

@@ -12,6 +12,7 @@ NBGET=${1:?usage: $0 NBGET NBEMU}
 export NBEMU=${2:?}
 here=$(cd "$(dirname "$0")" && pwd)
 . "${NBNS_LIB:-$here/../lib/netns.sh}"
+. "$here/../lib/websrv.sh"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 for t in nginx radvd ping sha256sum dnsmasq; do
@@ -49,28 +50,10 @@ interface s0 {
 	RDNSS $S6 { };
 };
 RA
-cat >"$D/nginx.conf" <<NGX
-daemon off;
-user root;
-worker_processes 1;
-pid $D/ngx/nginx.pid;
-error_log $D/ngx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	default_type application/octet-stream;
-	client_body_temp_path $D/ngx; proxy_temp_path $D/ngx;
-	fastcgi_temp_path $D/ngx; uwsgi_temp_path $D/ngx; scgi_temp_path $D/ngx;
-	sendfile on;
-	server {
-		listen [$S6]:8080;
-		root $W;
-	}
-}
-NGX
+websrv_nginx_conf "$D/ngx" "server { listen [$S6]:8080; root $W; }" || fail "nginx.conf"
 nbns_exec_server timeout 900 "$RADVD" -n -C "$D/radvd.conf" -p "$D/radvd.pid" -m stderr \
 	2>"$D/radvd.log" &
-nbns_exec_server timeout 900 "$NGINX" -c "$D/nginx.conf" -p "$D/ngx" &
+websrv_nginx_start "$D/ngx" || fail "nginx did not start"
 nbns_exec_server timeout 900 dnsmasq --no-daemon --port=0 --enable-tftp \
 	--tftp-root="$W" --listen-address="$S6" --bind-interfaces --no-resolv \
 	--no-hosts --user=nobody --pid-file="$D/dnsmasq.pid" \
