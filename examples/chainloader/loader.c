@@ -147,6 +147,9 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	cfg.tls = l->tls;
 	cfg.mirrors = mirrors;
 	cfg.nmirrors = (uint8_t)nmirrors;
+#ifdef CL_IP6
+	cl_net6_fetch_cfg(&l->v6, &cfg);
+#endif
 	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
 				l->p->now_ms(l->p->ctx));
 	if (rc == 0) {
@@ -288,6 +291,11 @@ static int net_up(struct cl_loader *l, bool use_cached)
 	int rc = vlan_up(l);
 	if (rc < 0)
 		return rc;
+#ifdef CL_IP6
+	/* UEFI PXEv6 left no IPv4 lease: the DHCPv6 one (net6.c). */
+	if (use_cached && p->dhcp6 && !p->ack && !l->vlan.vid)
+		return cl_net6_up(l);
+#endif
 	/* The firmware's lease is not the VLAN's. */
 	if (use_cached && p->ack && !l->vlan.vid) {
 		rc = nb_dhcp_use_cached(&l->dhcp, &l->stack, p->ack, p->ack_len,
@@ -415,6 +423,14 @@ static int op_get(void *ctx, unsigned key, uint8_t *out, size_t cap)
 	}
 	if (!l->net_up)
 		return -1;
+#ifdef CL_IP6
+	if (l->v6.up) {
+		int n6 = cl_net6_get(&l->v6, key, out, cap);
+		if (n6 < 0 && key == 210)
+			return boot_dir(l->v6.dhcp.lease.boot_url, out, cap);
+		return n6;
+	}
+#endif
 	if (key == CL_K_IP)
 		return put_be32(out, cap, ls->ip);
 	if (key == CL_K_NEXT_SERVER)

@@ -18,6 +18,9 @@
 #include "netboot/vlan.h"
 #include "platform.h"
 #include "script.h"
+#ifdef CL_IP6
+#include "net6.h"
+#endif
 
 /* The sink an image downloads into; also draws the progress line. */
 struct cl_fetch {
@@ -43,6 +46,9 @@ struct cl_loader {
 	const struct nb_http_tls *tls;
 	const char *(*tls_why)(const void *ctx);
 	const void *tls_ctx;
+#ifdef CL_IP6
+	struct cl_net6 v6;           /* UEFI PXEv6 (net6.c) */
+#endif
 	struct cl_script script;
 	char line[160];
 };

@@ -48,6 +48,12 @@ struct cl_platform {
 	 *  left (UEFI HTTP Boot's device path) and holds none of the
 	 *  server's options: ask for them by DHCPINFORM once adopted. */
 	bool inform;
+#ifdef CL_IP6
+	/** The firmware's DHCPv6 Reply (UEFI PXEv6), NULL/0 when none: the
+	 *  lease the loader adopts when there is no IPv4 one (@ref ack). */
+	const void *dhcp6;
+	size_t dhcp6_len; /**< Its length. */
+#endif
 	/** How our own DHCP presents itself (NULL: plain DHCP). */
 	const struct nb_dhcp_cfg *dhcp_cfg;
 	/** Memory for an image of @p size bytes (0 = unknown): the buffer

@@ -68,6 +68,13 @@
 #          holds IPv6() and Uri(), no IPv4(); the loader, whose stack is
 #          IPv4, runs exactly one DHCPv4 exchange as HTTPClient arch 16 and
 #          boots the 210's kernel to the marker.
+# pxe6:    (UEFI) OVMF's "UEFI PXEv6" entry boots (its PXEv4 switched off,
+#          RIG_BOOT=pxe6): dnsmasq answers DHCPv6 with option 59
+#          tftp://[fd90::1]/nbchain.efi and serves it by TFTP over IPv6;
+#          the loader adopts the firmware's DHCPv6 Reply (the capture shows
+#          no DHCPv6 from the guest after the loader's download), takes
+#          DHCPv6 option 210 (http://[fd90::1]/) as ${210} and fetches
+#          kernel and initrd from nginx over IPv6 to the marker.
 # http-inform: (UEFI) the same, dnsmasq giving HTTPClient a 210 of
 #          http://.../inform/ (and a 209): OVMF keeps no copy of the ACK,
 #          so the 210 reaches the loader only through its DHCPINFORM; the
@@ -125,7 +132,7 @@ qemu_extra=() fwca=()
 # tmul scales the waits of ok and missing (bounded all the same).
 deb_arch=amd64 fxdir=$fx efi_arches=(7 9) tmul=1 objcopy=objcopy uki_initrd=0x3000000
 # http-fallback waits for OVMF's failed HTTP Boot over IPv4 first.
-[ "$case" = http-fallback ] && tmul=2
+[ "$case" = http-fallback ] || [ "$case" = pxe6 ] && tmul=2
 if [ "${RIG_ARCH:-x86_64}" = aarch64 ]; then
 	# The arm64 kernel is uncompressed (~27 MB): the UKI's initrd goes
 	# past it.
@@ -167,6 +174,8 @@ PY
 esac
 # http-fallback boots the loader by UEFI HTTP Boot over IPv6.
 [ "$case" = http-fallback ] && export RIG_HTTP6=1
+# pxe6: nginx on [fd90::1], stateful DHCPv6, PXEv4 off.
+[ "$case" = pxe6 ] && export RIG_HTTP6=1 RIG_BOOT=pxe6
 bootrig_up "$work" || fail "rig"
 cp "$kernel" "$work/http/vmlinuz"
 cp "$initrd" "$work/http/initrd.gz"
@@ -273,6 +282,12 @@ if [ "$mode" = efi ]; then
 		fi
 		chmod -R a+rX "$work/http"
 		bootrig_dnsmasq_http "http://$RIG_SERVER/boot/$name" "${inform_opts[@]}"
+	elif [ "$case" = pxe6 ]; then
+		# No 210 in DHCPv6: the loader reads a DHCPv6 option of the
+		# same number as ${210}.  dnsmasq guesses an unknown option's
+		# type from its text: this one is a string.
+		bootrig_dnsmasq --dhcp-option-force=option6:bootfile-url,"tftp://[$RIG_SERVER6]/$name" \
+			--dhcp-option-force=option6:210,"http://[$RIG_SERVER6]/"
 	elif [ "$case" = http-fallback ]; then
 		# OVMF tries HTTP Boot over IPv4 first: DHCPv4's boot URL is a
 		# 404 (the image published over IPv6 only), so it moves on to
@@ -630,6 +645,38 @@ elif [ "$case" = http-fallback ]; then
 	v6=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 546 && frame.number < $syn" 2>/dev/null | wc -l)
 	echo "ok: efi HTTP Boot over IPv6, no IPv4 lease in the path: loader at ${t_start} ms; firmware DHCPv4 $early packets (its URL a 404), DHCPv6 $v6;" \
 		"ours one DHCPv4 exchange as HTTPClient arch 16; marker at ${t_mark} ms"
+elif [ "$case" = pxe6 ]; then
+	t_mark=$(wait_log "$NB_BOOT_MARKER|returning to the" 240) || fail "no kernel marker"
+	bootrig_clean_log "$work/serial.log" | grep -a -q "$NB_BOOT_MARKER" || fail "no kernel marker"
+	wait "$qpid"; qpid=
+	log=$(bootrig_clean_log "$work/serial.log")
+	[ -n "${NB_E2E_SHOW:-}" ] && grep -a -v '^$' <<<"$log"
+	grep -a -q 'Start PXE over IPv6' <<<"$log" || fail "the firmware did not PXE-boot over IPv6"
+	grep -a -q 'Start PXE over IPv4' <<<"$log" && fail "the firmware tried PXE over IPv4 (IPv4PXESupport=n ignored?)"
+	grep -a -q -E '^net: .* \(firmware DHCPv6 lease adopted, no DHCPv6 sent\)' <<<"$log" ||
+		fail "the loader did not adopt the firmware's DHCPv6 lease"
+	grep -a -q "sent $work/tftp/$name" "$work/dnsmasq.log" || fail "dnsmasq did not send the loader by TFTP"
+	# nginx logs the client's address first: the guest's DHCPv6 one.
+	for f in vmlinuz initrd.gz; do
+		grep -q -E "^fd90::[0-9a-f:]+ .*\"GET /$f HTTP/1.1\" 200 .*libnetboot-chainloader" "$work/nginx/access.log" ||
+			fail "nginx did not serve /$f to our loader over IPv6"
+	done
+	grep -q -E '^10\.90\.' "$work/nginx/access.log" && fail "nginx served something over IPv4"
+	# The firmware's DHCPv6 ends before it fetches the loader; any
+	# DHCPv6 from the guest after the last TFTP packet is ours.
+	last_tftp=$(tshark -r "$work/guest.pcap" -Y 'tftp' -T fields -e frame.number 2>/dev/null | tail -1)
+	[ -n "$last_tftp" ] || fail "no TFTP in the capture"
+	d6="udp.srcport == 546 && udp.dstport == 547"
+	early=$(tshark -r "$work/guest.pcap" -Y "$d6 && frame.number < $last_tftp" 2>/dev/null | wc -l)
+	late=$(tshark -r "$work/guest.pcap" -Y "$d6 && frame.number > $last_tftp" 2>/dev/null | wc -l)
+	v4=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number > $last_tftp" 2>/dev/null | wc -l)
+	[ "$early" -gt 0 ] || fail "capture shows no firmware DHCPv6 at all (capture broken?)"
+	[ "$late" = 0 ] || fail "$late DHCPv6 packets left the guest after the loader was fetched"
+	[ "$v4" = 0 ] || fail "$v4 DHCPv4 packets left the guest after the loader was fetched"
+	rate=$(grep -a -A1 'fetching .*vmlinuz' <<<"$log" | tail -1 | grep -a -o '[0-9.]* MB/s' | tail -1)
+	echo "ok: efi PXEv6 boot: loader at ${t_start} ms, $(grep -a -o -m1 '^net: .*' <<<"$log");" \
+		"marker at ${t_mark} ms after QEMU start (loader to marker $((t_mark - t_start)) ms);" \
+		"firmware DHCPv6 packets $early, ours 0; kernel rate ${rate:-?} over IPv6"
 elif [ "$case" = http ] || [ "$case" = http-inform ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 150) || fail "no kernel marker"
 	wait "$qpid"; qpid=

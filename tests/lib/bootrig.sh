@@ -23,6 +23,9 @@
 # PXEv6 options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
 # and IPv6PXESupport = n), else each waits ~60 s for an offer first.
 #
+# RIG_BOOT=pxe6 switches only PXEv4 off: OVMF's "UEFI PXEv6" option
+# boots first.
+#
 # RIG_HTTP6=1: nginx also listens on [fd90::1]:80 and dnsmasq leases
 # IPv6 addresses by DHCPv6 (stateful, fd90::100-1ff) instead of RA only,
 # for UEFI HTTP Boot over IPv6.
@@ -156,6 +159,7 @@ bootrig_qemu_efi() {
 	fi
 	[ "${RIG_BOOT:-}" = http ] && fwopt+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
 		-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
+	[ "${RIG_BOOT:-}" = pxe6 ] && fwopt+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n)
 	cp "$vars" "$RIG_DIR/vars.fd" || return 1
 	rig timeout "$secs" "${machine[@]}" "${fwopt[@]}" \
 		-nodefaults -nographic -serial stdio -no-reboot -pidfile "$RIG_DIR/qemu.pid" \

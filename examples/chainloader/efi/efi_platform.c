@@ -11,6 +11,7 @@
 #include "efi/efi_platform.h"
 #include "efi/handback.h"
 #include "efi/httpboot.h"
+#include "dhcp6msg.h"
 #include "netboot/snp.h"
 #include "smbios.h"
 #include "tsc.h"
@@ -201,6 +202,17 @@ static EFI_STATUS copy_packets(struct cl_platform *p, EFI_HANDLE dev)
 	if (EFI_ERROR(rc))
 		return rc;
 	EFI_PXE_BASE_CODE_MODE *m = pxe->Mode;
+	/* PXEv6: DhcpAck holds the DHCPv6 Reply (no IPv4 lease at all). */
+	if (m->UsingIpv6) {
+#ifdef CL_IP6
+		if (m->DhcpAckReceived) {
+			CopyMem(ep->ack, &m->DhcpAck, sizeof(ep->ack));
+			p->dhcp6 = ep->ack;
+			p->dhcp6_len = cl_dhcp6_msg_len(ep->ack, sizeof(ep->ack));
+		}
+#endif
+		return EFI_SUCCESS;
+	}
 	if (m->DhcpAckReceived) {
 		CopyMem(ep->ack, &m->DhcpAck, sizeof(ep->ack));
 		p->ack = ep->ack;

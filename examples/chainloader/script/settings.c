@@ -312,6 +312,9 @@ static const struct machine_setting machine[] = {
 	{"asset", CL_T_STRING, CL_K_ASSET},
 	{"buildarch", CL_T_STRING, CL_K_BUILDARCH},
 	{"platform", CL_T_STRING, CL_K_PLATFORM},
+#ifdef CL_IP6
+	{"ip6", CL_T_STRING, CL_K_IP6},
+#endif
 };
 
 /* The raw value of a setting named without its ":type": a user setting
