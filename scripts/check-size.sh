@@ -16,15 +16,21 @@ build=${1:?usage: check-size.sh BUILD_DIR FREE_DIR}
 free=${2:?usage: check-size.sh BUILD_DIR FREE_DIR}
 
 KPXE_MAX=65536
-EFI_MAX=163840
+# Raised from 163,840 to Debian's snponly.efi (173,792, the TLS image's
+# ceiling too) when UEFI PXEv6 came in (issue #18): lib/ip6, lib/dhcp6
+# (at -Os) and the loader's v6 glue made nbchain.efi 181,760, and
+# linking without dynamic symbols (--exclude-libs=ALL, 7 KiB) brought it
+# to 169,984.  Still iPXE's size with its HTTPS, which ours lacks here.
+EFI_MAX=173792
 # The TLS images (https://, BearSSL): the issue's budgets, an NBP of
 # 160 KiB and Debian's snponly.efi (iPXE with HTTPS) for UEFI.
 KPXE_TLS_MAX=163840
 EFI_TLS_MAX=173792
-# arm64 (BOOTAA64.EFI): the x86_64 budget.  Same loader, same firmware
-# interface, and A64 code came out within 2% of x86-64's (134,656 vs
-# 132,608 bytes when added), so one ceiling keeps both honest.
-EFI_AA64_MAX=$EFI_MAX
+# arm64 (BOOTAA64.EFI): the x86_64 budget before PXEv6.  Same loader,
+# same firmware interface, and A64 code came out within 2% of x86-64's
+# (134,656 vs 132,608 bytes when added); it has no PXEv6 yet (no CL_IP6
+# in efi/aarch64), so it keeps that ceiling.
+EFI_AA64_MAX=163840
 # 56 KiB when the restructuring set it; raised by 1.5 KiB when the crowd
 # retry policy (backoff, Retry-After, mirrors), the TLS seam in lib/http,
 # form POSTs and the HTTPClient DHCP class came in (+1.1 KB together, each

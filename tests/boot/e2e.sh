@@ -72,7 +72,9 @@
 #          RIG_BOOT=pxe6): dnsmasq answers DHCPv6 with option 59
 #          tftp://[fd90::1]/nbchain.efi and serves it by TFTP over IPv6;
 #          the loader adopts the firmware's DHCPv6 Reply (the capture shows
-#          no DHCPv6 from the guest after the loader's download), takes
+#          no DHCPv6 from the guest after the loader's download but the
+#          one Release PXE Base Code sends when the loader's exclusive
+#          SNP open unbinds it), takes
 #          DHCPv6 option 210 (http://[fd90::1]/) as ${210} and fetches
 #          kernel and initrd from nginx over IPv6 to the marker.
 # http-inform: (UEFI) the same, dnsmasq giving HTTPClient a 210 of
@@ -662,21 +664,29 @@ elif [ "$case" = pxe6 ]; then
 			fail "nginx did not serve /$f to our loader over IPv6"
 	done
 	grep -q -E '^10\.90\.' "$work/nginx/access.log" && fail "nginx served something over IPv4"
-	# The firmware's DHCPv6 ends before it fetches the loader; any
-	# DHCPv6 from the guest after the last TFTP packet is ours.
+	# The firmware's DHCPv6 ends before it fetches the loader; DHCPv6
+	# from the guest after the last TFTP packet is ours, but for one
+	# Release: PXE Base Code's Stop releases its lease when our
+	# exclusive SNP open unbinds it, before our layer's first packet
+	# (its Router Solicitation).
 	last_tftp=$(tshark -r "$work/guest.pcap" -Y 'tftp' -T fields -e frame.number 2>/dev/null | tail -1)
 	[ -n "$last_tftp" ] || fail "no TFTP in the capture"
 	d6="udp.srcport == 546 && udp.dstport == 547"
 	early=$(tshark -r "$work/guest.pcap" -Y "$d6 && frame.number < $last_tftp" 2>/dev/null | wc -l)
-	late=$(tshark -r "$work/guest.pcap" -Y "$d6 && frame.number > $last_tftp" 2>/dev/null | wc -l)
+	rs=$(tshark -r "$work/guest.pcap" -Y "icmpv6.type == 133 && frame.number > $last_tftp" \
+		-T fields -e frame.number 2>/dev/null | head -1)
+	[ -n "$rs" ] || fail "no Router Solicitation from the loader's IPv6 layer"
+	late=$(tshark -r "$work/guest.pcap" -Y "$d6 && frame.number > $last_tftp && !(dhcpv6.msgtype == 8 && frame.number < $rs)" 2>/dev/null | wc -l)
+	rel=$(tshark -r "$work/guest.pcap" -Y "$d6 && frame.number > $last_tftp && dhcpv6.msgtype == 8 && frame.number < $rs" 2>/dev/null | wc -l)
 	v4=$(tshark -r "$work/guest.pcap" -Y "udp.srcport == 68 && frame.number > $last_tftp" 2>/dev/null | wc -l)
 	[ "$early" -gt 0 ] || fail "capture shows no firmware DHCPv6 at all (capture broken?)"
 	[ "$late" = 0 ] || fail "$late DHCPv6 packets left the guest after the loader was fetched"
+	[ "$rel" -le 1 ] || fail "$rel DHCPv6 Releases at the firmware's unbind (want at most its one)"
 	[ "$v4" = 0 ] || fail "$v4 DHCPv4 packets left the guest after the loader was fetched"
 	rate=$(grep -a -A1 'fetching .*vmlinuz' <<<"$log" | tail -1 | grep -a -o '[0-9.]* MB/s' | tail -1)
 	echo "ok: efi PXEv6 boot: loader at ${t_start} ms, $(grep -a -o -m1 '^net: .*' <<<"$log");" \
 		"marker at ${t_mark} ms after QEMU start (loader to marker $((t_mark - t_start)) ms);" \
-		"firmware DHCPv6 packets $early, ours 0; kernel rate ${rate:-?} over IPv6"
+		"firmware DHCPv6 packets $early (+$rel Release at its unbind), ours 0; kernel rate ${rate:-?} over IPv6"
 elif [ "$case" = http ] || [ "$case" = http-inform ]; then
 	t_mark=$(wait_log "$NB_BOOT_MARKER" 150) || fail "no kernel marker"
 	wait "$qpid"; qpid=
