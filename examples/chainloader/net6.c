@@ -13,8 +13,7 @@
 #include "fmt.h"
 #include "script.h"
 
-/* The firmware's address is unique already: this only covers the RS the
- * layer sends and an RA arriving, neither of which the boot waits for. */
+/* Without DAD the layer is ready at once; a bound all the same. */
 #define READY_MS 2000
 
 static void say(struct cl_loader *l, const char *t)
