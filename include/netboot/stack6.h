@@ -146,6 +146,8 @@ struct nb_stack6 {
 	uint16_t udp_eph;
 	struct nb_stack6_cfg cfg;
 	uint8_t rs_left;
+	uint8_t onlink_len;
+	uint8_t onlink[16];
 	bool ra_seen;
 	uint64_t rs_at;
 	uint64_t err_at;
@@ -177,6 +179,21 @@ struct nb_stack6 {
  */
 int nb_stack6_init(struct nb_stack6 *st, struct nb_stack *s,
 		   const struct nb_stack6_cfg *cfg, struct nb_arena *arena);
+
+/**
+ * Take @p addr as the global address (replacing a static or SLAAC one),
+ * for an address learnt later, such as a DHCPv6 lease: it goes through
+ * DAD like the others, and nb_stack6_ready() waits for it from now on.
+ * A DHCPv6 address is a /128; destinations in a prefix a router
+ * advertises as on-link are reached directly all the same.
+ * @param st    Layer.
+ * @param addr  Unicast, not link-local.
+ * @param plen  Prefix length that is on link (1..128).
+ * @return 0; -NB_EINVAL NULL @p st or @p addr, a bad @p plen, a
+ *         link-local, multicast or unspecified @p addr.
+ */
+int nb_stack6_set_addr(struct nb_stack6 *st, const uint8_t addr[16],
+		       uint8_t plen);
 
 /**
  * Detach from the stack: IPv6 frames are counted as unknown again.

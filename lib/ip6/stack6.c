@@ -88,6 +88,18 @@ static const uint8_t *source(const struct nb_stack6 *st, const uint8_t dst[16])
 
 static void solicit(struct nb_stack6 *st, const uint8_t target[16], bool dad);
 
+/* On link: our address's prefix, or one a router advertised with the L
+ * flag (a DHCPv6 address is a /128 and says nothing about the link). */
+static bool on_link(const struct nb_stack6 *st, const uint8_t dst[16])
+{
+	if (link_local(dst))
+		return true;
+	if (st->global.state != NB_ADDR6_NONE &&
+	    same_prefix(dst, st->global.a, st->global.plen))
+		return true;
+	return st->onlink_len && same_prefix(dst, st->onlink, st->onlink_len);
+}
+
 /* Send the packet built at the transmit frame's IPv6 header: on link,
  * through the router, or to a group; an unresolved neighbor keeps it. */
 static int xmit(struct nb_stack6 *st, const uint8_t dst[16], size_t flen)
@@ -100,9 +112,7 @@ static int xmit(struct nb_stack6 *st, const uint8_t dst[16], size_t flen)
 		nb_ip6_multicast_mac(dst, mac);
 		return nb_eth_send(s, mac, NB_ETHERTYPE_IPV6, flen);
 	}
-	if (!link_local(dst) &&
-	    !(st->global.state != NB_ADDR6_NONE &&
-	      same_prefix(dst, st->global.a, st->global.plen))) {
+	if (!on_link(st, dst)) {
 		if (!st->has_router) {
 			st->stats.tx_no_route++;
 			return -NB_EUNREACH;
@@ -269,6 +279,11 @@ static void ra_in(struct nb_stack6 *st, const struct nb_nd_msg *m)
 	}
 	for (unsigned i = 0; i < m->n_prefix; i++) {
 		const struct nb_nd_prefix *pf = &m->prefix[i];
+		if (pf->onlink && pf->valid_s && pf->len &&
+		    !link_local(pf->prefix)) {
+			memcpy(st->onlink, pf->prefix, 16);
+			st->onlink_len = pf->len;
+		}
 		if (st->cfg.slaac && pf->autonomous && pf->len == 64 &&
 		    pf->valid_s && !link_local(pf->prefix) &&
 		    pf->preferred_s <= pf->valid_s &&
@@ -593,6 +608,21 @@ int nb_stack6_init(struct nb_stack6 *st, struct nb_stack *s,
 		st->global.plen = st->cfg.plen;
 		start_dad(st, &st->global);
 	}
+	return 0;
+}
+
+int nb_stack6_set_addr(struct nb_stack6 *st, const uint8_t addr[16],
+		       uint8_t plen)
+{
+	if (!st || !addr || !plen || plen > 128 || link_local(addr) ||
+	    nb_ip6_is_multicast(addr) || nb_ip6_is_unspecified(addr))
+		return -NB_EINVAL;
+	memcpy(st->global.a, addr, 16);
+	st->global.plen = plen;
+	st->global.stable = false;
+	st->global.dad_tries = 0;
+	st->cfg.has_addr = true;
+	start_dad(st, &st->global);
 	return 0;
 }
 

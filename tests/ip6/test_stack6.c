@@ -1,7 +1,8 @@
 /*
  * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none
  * with no_dad), SLAAC from a router advertisement the test sends by hand,
- * echo both ways, TCP over v6 to a peer with no listener (SYN out, RST
+ * echo both ways, an address set later with an on-link prefix from an
+ * RA, TCP over v6 to a peer with no listener (SYN out, RST
  * back), UDP both ways with bad and zero checksums dropped, and the
  * address text helpers.
  */
@@ -217,6 +218,43 @@ static void slaac_from_ra(void **state)
 	env_free(e);
 }
 
+/* An address set later (as from DHCPv6) as a /128: B is unreachable
+ * until an RA names its prefix on-link (L flag, no A flag, no router). */
+static void set_addr_onlink(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg ca = {0}, cb = static_cfg(B_ADDR);
+	ca.no_dad = true;
+	cb.no_dad = true;
+	struct env *e = env_new(&ca, &cb, true);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], e->v6[0].ll.a, 128), -NB_EINVAL);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], A_ADDR, 0), -NB_EINVAL);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], A_ADDR, 129), -NB_EINVAL);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], A_ADDR, 128), 0);
+	assert_int_equal(nb_stack6_ready(&e->v6[0], 0), 0);
+	struct nb_ping6 p;
+	assert_int_equal(nb_stack6_ping(&e->v6[0], &p, B_ADDR, 1), -NB_EUNREACH);
+
+	uint8_t ra[16 + 32] = {NB_ND_RA, 0, 0, 0, 64};
+	uint8_t *o = ra + 16;
+	o[0] = 3; o[1] = 4; o[2] = 64; o[3] = 0x80;
+	nb_put32(o + 4, 3600); nb_put32(o + 8, 0);
+	memcpy(o + 16, B_ADDR, 8);
+	uint8_t fr[14 + 40 + sizeof(ra)];
+	memcpy(fr, "\x33\x33\0\0\0\1\x02\0\0\0\0\x99", 12);
+	nb_put16(fr + 12, 0x86dd);
+	static const uint8_t rll[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
+	pk_icmp(fr + 14, rll, ALLNODES, ra, sizeof(ra));
+	e->v6[0].ext.input(e->v6[0].ext.ctx, fr, sizeof(fr));
+	assert_int_equal(e->v6[0].stats.ra_rx, 1);
+	assert_false(e->v6[0].has_router);
+	assert_int_equal(e->v6[0].global.plen, 128);
+	assert_int_equal(nb_stack6_ping(&e->v6[0], &p, B_ADDR, 2), 0);
+	run(e, 50, true);
+	assert_true(p.replied);
+	env_free(e);
+}
+
 static int deliver(void *ctx, uint64_t off, const void *d, size_t n)
 {
 	(void)ctx; (void)off; (void)d;
@@ -376,6 +414,7 @@ int main(void)
 		cmocka_unit_test(dad_conflict),
 		cmocka_unit_test(no_dad),
 		cmocka_unit_test(slaac_from_ra),
+		cmocka_unit_test(set_addr_onlink),
 		cmocka_unit_test(tcp_refused),
 		cmocka_unit_test(udp),
 		cmocka_unit_test(text),
