@@ -20,6 +20,7 @@
 #ifndef NETBOOT_STACK6_H
 #define NETBOOT_STACK6_H
 
+#include "netboot/dns.h"
 #include "netboot/ip6.h"
 #include "netboot/stack.h"
 #include "netboot/tcp.h"
@@ -309,6 +310,35 @@ struct nb_tftp6 {
  * @param st  Layer (outlives @p x).
  */
 void nb_tftp6_init(struct nb_tftp6 *x, struct nb_stack6 *st);
+
+/**
+ * lib/dns over IPv6 (an nb_dns_net for nb_dns_start_net() and
+ * nb_fetch_cfg::dns6): queries go to the servers given, then to those
+ * the layer's router advertisements named (RDNSS), from a socket on a
+ * random port opened with the first query.  One query at a time.
+ * Caller-owned; must not move while a query uses it.
+ */
+struct nb_dns6 {
+	struct nb_dns_net net; /**< For nb_dns_start_net(). */
+	/** @cond PRIVATE */
+	struct nb_udp6 sk;
+	struct nb_stack6 *st;
+	struct nb_dns *q;
+	uint8_t server[NB_DNS_SERVERS][16];
+	/** @endcond */
+};
+
+/**
+ * Prepare @p x over @p st with @p n servers of @p servers (DHCPv6 option
+ * 23, a command line), then the RDNSS servers @p st holds now, at most
+ * NB_DNS_SERVERS in all.
+ * @param x        Transport, zeroed by this call.
+ * @param st       Layer (outlives @p x).
+ * @param servers  Addresses (copied), or NULL with @p n 0.
+ * @param n        Their count.
+ */
+void nb_dns6_init(struct nb_dns6 *x, struct nb_stack6 *st,
+		  const uint8_t (*servers)[16], unsigned n);
 
 /**
  * Parse an IPv6 address in text form (RFC 4291 2.2, also with a

@@ -710,10 +710,12 @@ int nb_udp6_sendto(struct nb_udp6 *sk, const uint8_t dst[16], uint16_t dport,
 	if (!src)
 		return -NB_EAGAIN;
 	uint8_t *u = st->s->tx_frame + HDR;
+	/* Payload first: callers may have built it in the transmit frame
+	 * (lib/dns does, at the IPv4 offset), under the header. */
+	memmove(u + NB_UDP_HLEN, data, len);
 	nb_put16(u, sk->port);
 	nb_put16(u + 2, dport);
 	nb_put16(u + 4, (uint16_t)(len + NB_UDP_HLEN));
-	memmove(u + NB_UDP_HLEN, data, len);
 	return send6(st, src, dst, NB_IP6_UDP, len + NB_UDP_HLEN, st->hop_limit);
 }
 
@@ -784,4 +786,63 @@ void nb_tftp6_init(struct nb_tftp6 *x, struct nb_stack6 *st)
 	x->net.blksize = (uint16_t)(st->mtu - NB_IP6_HDR_LEN - NB_UDP_HLEN -
 				    NB_TFTP_DATA_HLEN);
 	x->sk.st = st;
+}
+
+/* lib/dns's transport over v6: server handles are indexes into
+ * x->server plus one. */
+static void d6_rx(void *ctx, struct nb_udp6 *sk, const uint8_t src[16],
+		  uint16_t sport, const void *data, size_t len)
+{
+	struct nb_dns6 *x = ctx;
+	uint32_t from = 0;
+	(void)sk;
+	for (unsigned i = 0; i < x->net.nservers && !from; i++)
+		if (!memcmp(x->server[i], src, 16))
+			from = i + 1;
+	if (x->q)
+		nb_dns_input(x->q, from, sport, data, len);
+}
+
+static int d6_send(struct nb_dns_net *n, struct nb_dns *q, uint32_t server,
+		   const void *pkt, size_t len)
+{
+	struct nb_dns6 *x = (struct nb_dns6 *)n;
+	if (!server || server > n->nservers)
+		return -NB_EINVAL;
+	x->q = q;
+	if (!x->sk.port) {
+		int rc = nb_udp6_open(&x->sk, x->st, 0, d6_rx, x);
+		if (rc < 0)
+			return rc;
+		nb_udp6_set_timer(&x->sk, &q->timer);
+	}
+	return nb_udp6_sendto(&x->sk, x->server[server - 1], NB_DNS_PORT, pkt,
+			      len);
+}
+
+static void d6_close(struct nb_dns_net *n)
+{
+	struct nb_dns6 *x = (struct nb_dns6 *)n;
+	nb_udp6_close(&x->sk);
+	x->q = NULL;
+}
+
+static uint32_t d6_peer(struct nb_dns_net *n, const uint8_t addr6[16])
+{
+	return nb_stack6_peer(((struct nb_dns6 *)n)->st, addr6);
+}
+
+void nb_dns6_init(struct nb_dns6 *x, struct nb_stack6 *st,
+		  const uint8_t (*servers)[16], unsigned n)
+{
+	memset(x, 0, sizeof(*x));
+	x->net = (struct nb_dns_net){d6_send, d6_close, d6_peer, 0};
+	x->st = st;
+	x->sk.st = st;
+	for (unsigned i = 0; i < n + st->n_dns; i++) {
+		if (x->net.nservers == NB_DNS_SERVERS)
+			break;
+		memcpy(x->server[x->net.nservers++],
+		       i < n ? servers[i] : st->dns[i - n], 16);
+	}
 }

@@ -87,4 +87,22 @@ mine=$(sed -n 's|^nbget: dhcp6 \([^/]*\)/128.*|\1|p' "$WORK/get.log")
 grep -q "^$mine GET /boot.img " "$WORK/ngx/access.log" ||
 	fail "nginx saw no request from $mine: $(cat "$WORK/ngx/access.log")"
 echo "ok   $mine fetched $url"
-echo "ok: nbget --dhcp6"
+echo "--- 4. a name: AAAA over v6 from the lease's DNS server, then nginx"
+url="http://boot.test:8080/boot.img"
+rm -f "$WORK/got"
+nb --dhcp6 get "$url" -o "$WORK/got" >"$WORK/name.log" 2>&1 || fail "get by name: $(cat "$WORK/name.log")"
+[ "$(sha "$WORK/got")" = "$(sha "$W/boot.img")" ] || fail "boot.img by name differs"
+mine=$(sed -n 's|^nbget: dhcp6 \([^/]*\)/128.*|\1|p' "$WORK/name.log")
+grep -q "query\[AAAA\] boot.test from $mine" "$WORK/dnsmasq.log" ||
+	fail "dnsmasq saw no AAAA query over v6 from $mine"
+[ "$(grep -c "^$mine GET /boot.img " "$WORK/ngx/access.log")" = 1 ] || fail "nginx: no request from $mine"
+echo "ok   $mine resolved boot.test over v6 and fetched it"
+
+echo "--- 5. v6 only, --dns6 given, no DHCPv6: a static address"
+rm -f "$WORK/got"
+nb --ip6 fd00:7a::77/64 --nodad --dns6 "$S6" get "$url" -o "$WORK/got" >"$WORK/static.log" 2>&1 ||
+	fail "get by name, static: $(cat "$WORK/static.log")"
+[ "$(sha "$WORK/got")" = "$(sha "$W/boot.img")" ] || fail "boot.img (static) differs"
+grep -q "query\[AAAA\] boot.test from fd00:7a::77" "$WORK/dnsmasq.log" || fail "no AAAA query from fd00:7a::77"
+echo "ok   --dns6"
+echo "ok: nbget --dhcp6 and names over v6"
