@@ -2,7 +2,7 @@
  * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none
  * with no_dad), SLAAC from a router advertisement the test sends by hand,
  * echo both ways, an address set later with an on-link prefix from an
- * RA, TCP over v6 to a peer with no listener (SYN out, RST
+ * RA, DNS over v6, TCP over v6 to a peer with no listener (SYN out, RST
  * back), UDP both ways with bad and zero checksums dropped, and the
  * address text helpers.
  */
@@ -375,6 +375,60 @@ static void udp(void **state)
 	env_free(e);
 }
 
+/* B's port 53: answers any query with one AAAA record, fd90::80. */
+static void dns_srv(void *ctx, struct nb_udp6 *sk, const uint8_t src[16],
+		    uint16_t sport, const void *data, size_t len)
+{
+	int *queries = ctx;
+	uint8_t r[300];
+	static const uint8_t ans[] = {0xc0, 0x0c, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16,
+				      0xfd, 0x90, 0, 0, 0, 0, 0, 0,
+				      0, 0, 0, 0, 0, 0, 0, 0x80};
+	(*queries)++;
+	assert_true(len > 12 && len + sizeof(ans) <= sizeof(r));
+	memcpy(r, data, len);
+	nb_put16(r + 2, 0x8180);
+	nb_put16(r + 6, 1);
+	memcpy(r + len, ans, sizeof(ans));
+	nb_udp6_sendto(sk, src, sport, r, len + sizeof(ans));
+}
+
+/* lib/dns over v6 (nb_dns6): the query leaves from A's address to B's
+ * port 53, the answer maps to a TCP peer handle; a server not on the
+ * list is not asked. */
+static void dns6(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg ca = static_cfg(A_ADDR), cb = static_cfg(B_ADDR);
+	struct env *e = env_new(&ca, &cb, true);
+	run(e, 1500, true);
+	static struct nb_udp6 s53;
+	int queries = 0;
+	assert_int_equal(nb_udp6_open(&s53, &e->v6[1], 53, dns_srv, &queries), 0);
+	static struct nb_dns6 x;
+	static const uint8_t list[2][16] = {
+		{0xfd, 0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, {0}};
+	nb_dns6_init(&x, &e->v6[0], list, 1);
+	assert_int_equal(x.net.nservers, 1);
+	struct nb_dns q;
+	assert_int_equal(nb_dns_start_net(&q, &e->s[0], &x.net, "boot.test",
+					  NB_DNS_TYPE_AAAA), 0);
+	int rc = -NB_EAGAIN;
+	for (int i = 0; i < 100 && rc == -NB_EAGAIN; i++) {
+		run(e, 5, true);
+		rc = nb_dns_poll(&q, e->now);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(queries, 1);
+	assert_int_equal(q.addr6[15], 0x80);
+	assert_int_equal(x.sk.port, 0); /* closed once answered */
+	uint32_t h = x.net.peer(&x.net, q.addr6);
+	assert_true(h >= 1);
+	assert_memory_equal(e->v6[0].peer[h - 1], q.addr6, 16);
+	nb_udp6_close(&s53);
+	env_free(e);
+}
+
 static void text(void **state)
 {
 	(void)state;
@@ -417,6 +471,7 @@ int main(void)
 		cmocka_unit_test(set_addr_onlink),
 		cmocka_unit_test(tcp_refused),
 		cmocka_unit_test(udp),
+		cmocka_unit_test(dns6),
 		cmocka_unit_test(text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
