@@ -36,6 +36,7 @@
 
 /** @name ICMPv6 types
  * @{ */
+#define NB_ICMP6_DEST_UNREACH 1  /**< Destination unreachable (3.1). */
 #define NB_ICMP6_PARAM_PROBLEM 4 /**< Parameter problem (RFC 4443 3.4). */
 #define NB_ICMP6_ECHO_REQUEST 128 /**< Echo request. */
 #define NB_ICMP6_ECHO_REPLY 129   /**< Echo reply. */

@@ -72,7 +72,9 @@ struct nb_stack6_stats {
 	uint32_t tx;            /**< Packets sent or queued for ND. */
 	uint32_t tx_no_route;   /**< Not sent: no router for the destination. */
 	uint32_t udp_rx;        /**< UDP datagrams delivered to a socket. */
-	uint32_t udp_no_port;   /**< UDP datagrams for no open port. */
+	uint32_t udp_no_port;   /**< UDP datagrams for no open port
+				     (answered by a port unreachable, within
+				     the error rate limit). */
 };
 
 struct nb_udp6;

@@ -414,6 +414,10 @@ static void udp_in(struct nb_stack6 *st, const uint8_t *p,
 		}
 	}
 	st->stats.udp_no_port++;
+	/* RFC 4443 3.1 code 4, so a sender stops at once (rate-limited;
+	 * never for a datagram to a group). */
+	if (!nb_ip6_is_multicast(p + 24))
+		icmp_error(st, p, in->end, NB_ICMP6_DEST_UNREACH, 4, 0);
 }
 
 static void input(void *ctx, const uint8_t *f, size_t len)

@@ -3,7 +3,8 @@
  * with no_dad), SLAAC from a router advertisement the test sends by hand,
  * echo both ways, an address set later with an on-link prefix from an
  * RA, DNS over v6, TCP over v6 to a peer with no listener (SYN out, RST
- * back), UDP both ways with bad and zero checksums dropped, and the
+ * back), UDP both ways with bad and zero checksums dropped and a port
+ * unreachable (rate-limited) for a closed port, and the
  * address text helpers.
  */
 #include "ip6_test.h"
@@ -363,6 +364,24 @@ static void udp(void **state)
 	nb_put16(g + 60, (uint16_t)(nb_get16(g + 60) - 1));
 	feed_b(e, g, (size_t)n);
 	assert_int_equal(e->v6[1].stats.udp_no_port, 1);
+	/* B answers with a port unreachable quoting the datagram. */
+	assert_int_equal(e->v6[1].stats.err_sent, 1);
+	uint8_t u[NB_ETH_FRAME_MAX];
+	struct nb_link *la = nb_memlink_link(&e->ml, 0);
+	int un = la->ops->receive(la->drv, u, sizeof(u));
+	assert_int_equal(un, 14 + 40 + 8 + n - 14);
+	assert_int_equal(u[20], 58);
+	assert_int_equal(u[54], NB_ICMP6_DEST_UNREACH);
+	assert_int_equal(u[55], 4);
+	assert_memory_equal(u + 14 + 24, A_ADDR, 16);
+	assert_memory_equal(u + 62, g + 14, (size_t)n - 14);
+	/* ...within the error rate limit. */
+	for (int i = 0; i < NB_IP6_ERR_PER_S + 2; i++)
+		feed_b(e, g, (size_t)n);
+	assert_int_equal(e->v6[1].stats.err_sent, NB_IP6_ERR_PER_S);
+	assert_int_equal(e->v6[1].stats.err_limited, 3);
+	while (la->ops->receive(la->drv, u, sizeof(u)) > 0)
+		;
 	feed_b(e, f, (size_t)n);
 	assert_int_equal(gb.n, 2);
 	assert_int_equal(e->v6[1].stats.rx_bad, bad + 2);
