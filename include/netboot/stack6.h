@@ -10,8 +10,10 @@
  *
  * Frames reach it through the stack's extension hook (nb_eth_ext) and its
  * timers run in nb_stack_poll(), so nb_wait() and the *_poll() rhythm work
- * unchanged.  No MLD reports are sent: a boot segment without MLD
- * snooping delivers the solicited-node groups anyway.
+ * unchanged.  Each address's solicited-node group is joined with one
+ * unsolicited MLDv2 report before its DAD probe, so segments with MLD
+ * snooping deliver its neighbor solicitations; queries are not answered
+ * (a snooping switch that ages the group out stops delivering).
  *
  * Worst-case memory: sizeof(struct nb_stack6) (about 3 KiB with the
  * default config.h, most of it the TCP demultiplexer's peers and the
@@ -67,6 +69,7 @@ struct nb_stack6_stats {
 	uint32_t ns_sent;       /**< Neighbor solicitations (DAD included). */
 	uint32_t na_sent;       /**< Neighbor advertisements. */
 	uint32_t rs_sent;       /**< Router solicitations. */
+	uint32_t mld_sent;      /**< MLDv2 reports (one per address). */
 	uint32_t ra_rx;         /**< Router advertisements accepted. */
 	uint32_t dad_conflicts; /**< Duplicates found for our addresses. */
 	uint32_t tx;            /**< Packets sent or queued for ND. */

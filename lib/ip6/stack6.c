@@ -189,8 +189,33 @@ static void advertise(struct nb_stack6 *st, const uint8_t target[16],
 	send6(st, target, dad ? all_nodes : to, NB_IP6_ICMP6, len, ND_HOPS);
 }
 
+/* MLDv2 report (RFC 3810 5.2) joining @p a's solicited-node group, so
+ * switches that snoop MLD deliver the NS for it (RFC 4861 7.2.1): from
+ * the link-local address once usable, else from :: (RFC 3810 5.2.13),
+ * hop limit 1 with a Router Alert option. */
+static void mld_join(struct nb_stack6 *st, const uint8_t a[16])
+{
+	static const uint8_t mld_routers[16] = {0xff, 2, 0, 0, 0, 0, 0, 0,
+						0,    0, 0, 0, 0, 0, 0, 0x16};
+	static const uint8_t hbh[8] = {NB_IP6_ICMP6, 0, 5, 2, 0, 0, 1, 0};
+	uint8_t *pk = st->s->tx_frame + ETH, *m = pk + NB_IP6_HDR_LEN + 8;
+	nb_ip6_build_hdr(pk, usable(&st->ll) ? st->ll.a : unspecified,
+			 mld_routers, NB_IP6_HOPOPTS, 8 + 28, 1);
+	memcpy(pk + NB_IP6_HDR_LEN, hbh, 8);
+	memset(m, 0, 28);
+	m[0] = NB_MLD2_REPORT;
+	m[7] = 1; /* one record: CHANGE_TO_EXCLUDE with no source, a join */
+	m[8] = 4;
+	nb_ip6_solicited_node(a, m + 12);
+	uint32_t sum = nb_ip6_pseudo_sum(pk + 8, pk + 24, 28, NB_IP6_ICMP6);
+	nb_put16(m + 2, nb_csum_fold(nb_csum_add(sum, m, 28)));
+	st->stats.mld_sent++;
+	xmit(st, mld_routers, HDR + 8 + 28);
+}
+
 static void start_dad(struct nb_stack6 *st, struct nb_addr6 *a)
 {
+	mld_join(st, a->a);
 	if (st->cfg.no_dad) {
 		a->state = NB_ADDR6_PREFERRED;
 		return;

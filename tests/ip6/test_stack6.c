@@ -1,6 +1,6 @@
 /*
  * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none
- * with no_dad), SLAAC from a router advertisement the test sends by hand,
+ * with no_dad) after an MLDv2 report, SLAAC from a router advertisement the test sends by hand,
  * echo both ways, an address set later with an on-link prefix from an
  * RA, DNS over v6, TCP over v6 to a peer with no listener (SYN out, RST
  * back), UDP both ways with bad and zero checksums dropped and a port
@@ -160,6 +160,42 @@ static bool saw_icmp(struct env *e, uint8_t type, uint8_t *f)
 			return true;
 	}
 	return false;
+}
+
+/* An MLDv2 report joins each address's solicited-node group before its
+ * DAD probe: from ::, hop limit 1, Router Alert, to ff02::16. */
+static void mld_report(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg c = static_cfg(A_ADDR);
+	struct env *e = env_new(&c, NULL, false);
+	assert_int_equal(e->v6[0].stats.mld_sent, 2);
+	uint8_t f[NB_ETH_FRAME_MAX], g[16];
+	struct nb_link *l = nb_memlink_link(&e->ml, 1);
+	run(e, 5, false);
+	for (unsigned k = 0; k < 2; k++) {
+		const uint8_t *a = k ? A_ADDR : e->v6[0].ll.a;
+		int n = l->ops->receive(l->drv, f, sizeof(f));
+		assert_int_equal(n, 14 + 40 + 8 + 28);
+		assert_memory_equal(f, "\x33\x33\0\0\0\x16", 6);
+		assert_int_equal(f[20], 0);   /* hop-by-hop options */
+		assert_int_equal(f[21], 1);   /* hop limit */
+		assert_true(nb_ip6_is_unspecified(f + 22));
+		assert_int_equal(f[54], 58);
+		assert_int_equal(f[56], 5);   /* Router Alert */
+		assert_int_equal(f[62], NB_MLD2_REPORT);
+		assert_int_equal(nb_get16(f + 68), 1);
+		assert_int_equal(f[70], 4);
+		nb_ip6_solicited_node(a, g);
+		assert_memory_equal(f + 74, g, 16);
+		uint32_t sum = nb_ip6_pseudo_sum(f + 22, f + 38, 28, 58);
+		assert_int_equal(nb_csum_fold(nb_csum_add(sum, f + 62, 28)), 0);
+		/* then the DAD probe */
+		n = l->ops->receive(l->drv, f, sizeof(f));
+		assert_true(n > 62);
+		assert_int_equal(f[54], NB_ND_NS);
+	}
+	env_free(e);
 }
 
 static void slaac_from_ra(void **state)
@@ -486,6 +522,7 @@ int main(void)
 		cmocka_unit_test(dad_echo),
 		cmocka_unit_test(dad_conflict),
 		cmocka_unit_test(no_dad),
+		cmocka_unit_test(mld_report),
 		cmocka_unit_test(slaac_from_ra),
 		cmocka_unit_test(set_addr_onlink),
 		cmocka_unit_test(tcp_refused),
