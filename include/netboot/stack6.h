@@ -153,7 +153,11 @@ struct nb_stack6 {
 	struct nb_stack6_cfg cfg;
 	uint8_t rs_left;
 	uint8_t onlink_len;
+	bool slaac_formed;
 	uint8_t onlink[16];
+	uint64_t onlink_until;
+	uint64_t router_until;
+	uint64_t global_until;
 	bool ra_seen;
 	uint64_t rs_at;
 	uint64_t err_at;

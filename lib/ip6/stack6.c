@@ -286,6 +286,13 @@ static void icmp_error(struct nb_stack6 *st, const uint8_t *p, size_t n,
 	send6(st, self, to, NB_IP6_ICMP6, 8 + quote, st->hop_limit);
 }
 
+/* When a lifetime of @p s seconds from @p now ends (0xffffffff:
+ * never). */
+static uint64_t until_s(uint64_t now, uint32_t s)
+{
+	return s == 0xffffffffu ? UINT64_MAX : now + s * 1000ull;
+}
+
 static void ra_in(struct nb_stack6 *st, const struct nb_nd_msg *m)
 {
 	st->stats.ra_rx++;
@@ -294,26 +301,38 @@ static void ra_in(struct nb_stack6 *st, const struct nb_nd_msg *m)
 		st->hop_limit = m->cur_hop_limit;
 	if (m->mtu >= 1280 && m->mtu <= st->s->link->mtu)
 		st->mtu = (uint16_t)m->mtu;
+	uint64_t now = st->s->now;
 	if (!st->cfg.has_gw) {
 		if (m->router_life_s) {
 			memcpy(st->router, m->src, 16);
 			st->has_router = true;
+			st->router_until = now + m->router_life_s * 1000ull;
 		} else if (!memcmp(st->router, m->src, 16)) {
 			st->has_router = false;
 		}
 	}
 	for (unsigned i = 0; i < m->n_prefix; i++) {
 		const struct nb_nd_prefix *pf = &m->prefix[i];
+		uint64_t until = until_s(now, pf->valid_s);
 		if (pf->onlink && pf->valid_s && pf->len &&
 		    !link_local(pf->prefix)) {
 			memcpy(st->onlink, pf->prefix, 16);
 			st->onlink_len = pf->len;
+			st->onlink_until = until;
 		}
-		if (st->cfg.slaac && pf->autonomous && pf->len == 64 &&
-		    pf->valid_s && !link_local(pf->prefix) &&
-		    pf->preferred_s <= pf->valid_s &&
-		    st->global.state == NB_ADDR6_NONE)
+		if (!st->cfg.slaac || !pf->autonomous || pf->len != 64 ||
+		    link_local(pf->prefix) || pf->preferred_s > pf->valid_s)
+			continue;
+		/* RFC 4862 5.5.3 (e): a later RA renews our address's
+		 * lifetime (the two-hour floor against spoofed short ones is
+		 * left out: a boot session is shorter). */
+		if (st->slaac_formed && same_prefix(pf->prefix, st->global.a, 64))
+			st->global_until = until;
+		else if (pf->valid_s && st->global.state == NB_ADDR6_NONE) {
 			form(st, &st->global, pf->prefix);
+			st->slaac_formed = true;
+			st->global_until = until;
+		}
 	}
 	if (m->n_rdnss && m->rdnss_life_s) {
 		st->n_dns = m->n_rdnss;
@@ -500,6 +519,16 @@ static void timers(void *ctx)
 				st->rs_at = now; /* solicit as soon as usable */
 		}
 	}
+	/* What RAs gave ends with its lifetime (RFC 4861 6.3.4, RFC 4862
+	 * 5.5.4); a static router or address does not. */
+	if (st->has_router && !st->cfg.has_gw && now >= st->router_until)
+		st->has_router = false;
+	if (st->onlink_len && now >= st->onlink_until)
+		st->onlink_len = 0;
+	if (st->slaac_formed && now >= st->global_until) {
+		st->global.state = NB_ADDR6_NONE;
+		st->slaac_formed = false;
+	}
 	if (!st->ra_seen && st->rs_left && usable(&st->ll) && now >= st->rs_at) {
 		uint8_t *m = st->s->tx_frame + HDR;
 		memset(m, 0, 8);
@@ -650,6 +679,7 @@ int nb_stack6_set_addr(struct nb_stack6 *st, const uint8_t addr[16],
 	st->global.plen = plen;
 	st->global.stable = false;
 	st->global.dad_tries = 0;
+	st->slaac_formed = false;
 	st->cfg.has_addr = true;
 	start_dad(st, &st->global);
 	return 0;

@@ -2,7 +2,7 @@
  * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none
  * with no_dad) after an MLDv2 report, SLAAC from a router advertisement the test sends by hand,
  * echo both ways, an address set later with an on-link prefix from an
- * RA, DNS over v6, TCP over v6 to a peer with no listener (SYN out, RST
+ * RA, RA lifetimes, DNS over v6, TCP over v6 to a peer with no listener (SYN out, RST
  * back), UDP both ways with bad and zero checksums dropped and a port
  * unreachable (rate-limited) for a closed port, and the
  * address text helpers.
@@ -255,6 +255,60 @@ static void slaac_from_ra(void **state)
 	env_free(e);
 }
 
+/* Hand end A an RA from fe80::99 with one prefix option (@p flags: 0x80
+ * L, 0x40 A) for @p prefix/64. */
+static void give_ra(struct env *e, uint16_t router_s, uint8_t flags,
+		    uint32_t valid_s, uint32_t pref_s, const uint8_t prefix[16])
+{
+	uint8_t ra[16 + 32] = {NB_ND_RA, 0, 0, 0, 64};
+	nb_put16(ra + 6, router_s);
+	uint8_t *o = ra + 16;
+	o[0] = 3; o[1] = 4; o[2] = 64; o[3] = flags;
+	nb_put32(o + 4, valid_s); nb_put32(o + 8, pref_s);
+	memcpy(o + 16, prefix, 8);
+	uint8_t fr[14 + 40 + sizeof(ra)];
+	memcpy(fr, "\x33\x33\0\0\0\1\x02\0\0\0\0\x99", 12);
+	nb_put16(fr + 12, 0x86dd);
+	static const uint8_t rll[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
+	pk_icmp(fr + 14, rll, ALLNODES, ra, sizeof(ra));
+	e->v6[0].ext.input(e->v6[0].ext.ctx, fr, sizeof(fr));
+}
+
+/* Lifetimes: the router, the on-link prefix and the SLAAC address go
+ * when theirs end; a later RA renews them; router lifetime 0 drops the
+ * router at once. */
+static void ra_lifetimes(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg c = {0};
+	c.slaac = true;
+	c.no_dad = true;
+	struct env *e = env_new(&c, NULL, false);
+	struct nb_stack6 *st = &e->v6[0];
+	give_ra(e, 2, 0xc0, 3, 3, B_ADDR);
+	assert_true(st->has_router);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	assert_int_equal(st->onlink_len, 64);
+	run(e, 1500, false);
+	give_ra(e, 2, 0xc0, 3, 3, B_ADDR); /* renewed at 1.5 s */
+	run(e, 1500, false);
+	assert_true(st->has_router);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	run(e, 600, false); /* router gone at 3.5 s */
+	assert_false(st->has_router);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	run(e, 1000, false); /* prefix and address gone at 4.5 s */
+	assert_int_equal(st->global.state, NB_ADDR6_NONE);
+	assert_int_equal(st->onlink_len, 0);
+	give_ra(e, 1800, 0xc0, 0xffffffffu, 0xffffffffu, B_ADDR);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	run(e, 5000, false);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	give_ra(e, 0, 0xc0, 0xffffffffu, 0xffffffffu, B_ADDR);
+	assert_false(st->has_router);
+	env_free(e);
+}
+
 /* An address set later (as from DHCPv6) as a /128: B is unreachable
  * until an RA names its prefix on-link (L flag, no A flag, no router). */
 static void set_addr_onlink(void **state)
@@ -272,17 +326,7 @@ static void set_addr_onlink(void **state)
 	struct nb_ping6 p;
 	assert_int_equal(nb_stack6_ping(&e->v6[0], &p, B_ADDR, 1), -NB_EUNREACH);
 
-	uint8_t ra[16 + 32] = {NB_ND_RA, 0, 0, 0, 64};
-	uint8_t *o = ra + 16;
-	o[0] = 3; o[1] = 4; o[2] = 64; o[3] = 0x80;
-	nb_put32(o + 4, 3600); nb_put32(o + 8, 0);
-	memcpy(o + 16, B_ADDR, 8);
-	uint8_t fr[14 + 40 + sizeof(ra)];
-	memcpy(fr, "\x33\x33\0\0\0\1\x02\0\0\0\0\x99", 12);
-	nb_put16(fr + 12, 0x86dd);
-	static const uint8_t rll[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
-	pk_icmp(fr + 14, rll, ALLNODES, ra, sizeof(ra));
-	e->v6[0].ext.input(e->v6[0].ext.ctx, fr, sizeof(fr));
+	give_ra(e, 0, 0x80, 3600, 0, B_ADDR);
 	assert_int_equal(e->v6[0].stats.ra_rx, 1);
 	assert_false(e->v6[0].has_router);
 	assert_int_equal(e->v6[0].global.plen, 128);
@@ -525,6 +569,7 @@ int main(void)
 		cmocka_unit_test(mld_report),
 		cmocka_unit_test(slaac_from_ra),
 		cmocka_unit_test(set_addr_onlink),
+		cmocka_unit_test(ra_lifetimes),
 		cmocka_unit_test(tcp_refused),
 		cmocka_unit_test(udp),
 		cmocka_unit_test(dns6),
