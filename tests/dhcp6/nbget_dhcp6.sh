@@ -4,7 +4,9 @@
 # from a stateful range (Rapid Commit and the four-message exchange) with
 # DNS servers and a boot file URL, and advertises the prefix on-link (no
 # SLAAC).  nbget then fetches the boot URL from nginx over v6 byte-exact,
-# and resolves a name by AAAA over v6 from the DHCPv6 DNS server.
+# and resolves a name by AAAA over v6 from the DHCPv6 DNS server (and
+# from --dns6 with a static address).  A capture on the kernel's side
+# shows our MLDv2 reports and a port unreachable for a closed UDP port.
 # Everything is removed on exit.
 #   nbget_dhcp6.sh NBGET
 set -euo pipefail
@@ -13,7 +15,7 @@ NS=nbd6g$$
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/nstest.sh"
 . "$here/../lib/websrv.sh"
-nstest_init nbdhcp6get "$NS" -- ip timeout sha256sum
+nstest_init nbdhcp6get "$NS" -- ip timeout sha256sum tshark python3
 websrv_need nginx dnsmasq || exit 1
 in_ns() { ip netns exec "$NS" "$@"; }
 S6=fd00:7a::1
@@ -105,4 +107,48 @@ nb --ip6 fd00:7a::77/64 --nodad --dns6 "$S6" get "$url" -o "$WORK/got" >"$WORK/s
 [ "$(sha "$WORK/got")" = "$(sha "$W/boot.img")" ] || fail "boot.img (static) differs"
 grep -q "query\[AAAA\] boot.test from fd00:7a::77" "$WORK/dnsmasq.log" || fail "no AAAA query from fd00:7a::77"
 echo "ok   --dns6"
+echo "--- 6. as the kernel sees it: an MLDv2 report per address, port unreachable"
+in_ns timeout 60 tshark -n -i tap0 -w "$WORK/cap.pcapng" -q 2>"$WORK/tshark.err" &
+tsh=$!
+pids+=($tsh)
+for ((i = 0; i < 100; i++)); do
+	grep -q "Capturing on" "$WORK/tshark.err" 2>/dev/null && break
+	sleep 0.1
+done
+grep -q "Capturing on" "$WORK/tshark.err" || fail "tshark did not start: $(cat "$WORK/tshark.err")"
+nb --ip6 fd00:7a::77/64 serve --seconds 6 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+srv=$!
+for ((i = 0; i < 100; i++)); do
+	grep -q "ip6 fd00:7a::77/64" "$WORK/serve.err" 2>/dev/null && break
+	sleep 0.1
+done
+grep -q "ip6 fd00:7a::77/64" "$WORK/serve.err" || fail "serve: $(cat "$WORK/serve.err")"
+# A connected UDP socket learns of a port unreachable as a refusal.
+in_ns timeout 10 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.connect(("fd00:7a::77", 9))
+s.send(b"anyone?")
+try:
+    s.recv(100)
+except ConnectionRefusedError:
+    sys.exit(0)
+sys.exit("no port unreachable")
+' || fail "UDP to a closed port of ours was not refused"
+wait "$srv" || fail "serve: $(cat "$WORK/serve.err")"
+sleep 1
+kill -INT "$tsh" 2>/dev/null || true
+wait "$tsh" 2>/dev/null || true
+mld=$(tshark -n -r "$WORK/cap.pcapng" -Y "icmpv6.type == 143" -T fields \
+	-e ipv6.src -e ipv6.hlim -e icmpv6.mldr.mar.multicast_address 2>/dev/null)
+echo "$mld"
+grep -q "^::	1	ff02::1:ff00:77$" <<<"$mld" || fail "no MLDv2 report for fd00:7a::77's group: $mld"
+[ "$(grep -c "^::	1	ff02::1:ff" <<<"$mld")" -ge 2 ] || fail "no MLDv2 report for the link-local group: $mld"
+unr=$(tshark -n -r "$WORK/cap.pcapng" -Y "icmpv6.type == 1 && icmpv6.code == 4" -T fields \
+	-e ipv6.src -e ipv6.dst 2>/dev/null)
+# Fields list the error's header first, then the quoted datagram's.
+[ "$(head -1 <<<"$unr" | cut -f1 | cut -d, -f1)" = fd00:7a::77 ] ||
+	fail "no port unreachable on the wire: $unr"
+echo "ok   MLDv2 reports and port unreachable seen by the kernel"
 echo "ok: nbget --dhcp6 and names over v6"
