@@ -50,11 +50,7 @@ in_ns timeout 300 "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null \
 	--host-record=boot.test,$S6 --local=/test/ \
 	>"$WORK/dnsmasq.out" 2>&1 &
 pids+=($!)
-for ((i = 0; i < 50; i++)); do
-	[ -s "$WORK/dnsmasq.pid" ] && break
-	sleep 0.1
-done
-[ -s "$WORK/dnsmasq.pid" ] || fail "dnsmasq did not start"
+nstest_started "$WORK/dnsmasq.pid" dnsmasq
 
 nb() { in_ns timeout 120 "$NBGET" --tap tap0 --timeout 90 --dhcp-timeout 30 "$@"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }

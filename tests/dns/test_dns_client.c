@@ -68,15 +68,7 @@ static void server_rx(void *ctx, struct nb_udp_sock *sk,
 	name[n] = 0;
 	struct pkt p;
 	if (nb_get16(q + off + 1) == NB_DNS_TYPE_AAAA) {
-		pkt_hdr(&p, id, 0x8180, 1, 1);
-		pkt_name(&p, name);
-		pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
-		pkt_u16(&p, 0xc00c);
-		pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
-		pkt_u32(&p, 60);
-		pkt_u16(&p, 16);
-		for (int i = 0; i < 16; i++)
-			pkt_u8(&p, (uint8_t)(0xf0 + i));
+		pkt_aaaa_reply(&p, id, name, 0xf0);
 		nb_udp_sendto(sk, m->src_ip, m->src_port, p.b, p.n);
 		return;
 	}
@@ -220,15 +212,7 @@ static void test_net(void **st)
 	assert_int_equal(f.sends, 1);
 	assert_int_equal(f.server, 1);
 	struct pkt p;
-	pkt_hdr(&p, nb_get16(f.pkt), 0x8180, 1, 1);
-	pkt_name(&p, "boot.lan");
-	pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
-	pkt_u16(&p, 0xc00c);
-	pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
-	pkt_u32(&p, 60);
-	pkt_u16(&p, 16);
-	for (int i = 0; i < 16; i++)
-		pkt_u8(&p, (uint8_t)(0xa0 + i));
+	pkt_aaaa_reply(&p, nb_get16(f.pkt), "boot.lan", 0xa0);
 	nb_dns_input(&q, 2, 53, p.b, p.n);    /* not the server asked */
 	nb_dns_input(&q, 0, 53, p.b, p.n);    /* none of the servers */
 	nb_dns_input(&q, 1, 5353, p.b, p.n);  /* not port 53 */
