@@ -285,7 +285,7 @@ struct nb_http_cfg {
 	 *  e.g. lib/ip6's nb_stack6_tcp()), outliving the download; NULL
 	 *  makes such URLs fail with -NB_ENOTSUP. */
 	struct nb_tcp *tcp6;
-	/** Needs @ref tcp6: names are first asked as AAAA over this
+	/** Used with @ref tcp6 only.  Names are first asked as AAAA over this
 	 *  transport (lib/ip6's nb_dns6, servers on v6) and reached over
 	 *  @ref tcp6; A over the stack's v4 servers follows when that
 	 *  fails and @ref tcp is set.  NULL: A over v4 only. */
