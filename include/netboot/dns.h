@@ -131,10 +131,37 @@ static inline int nb_dns_build_query(uint8_t *buf, size_t cap, uint16_t id,
 	return nb_dns_build_query_type(buf, cap, id, qname, NB_DNS_TYPE_A);
 }
 
+struct nb_dns;
+
+/**
+ * A transport other than the stack's IPv4 UDP, such as lib/ip6's
+ * nb_dns6 (queries to IPv6 servers).  Servers are named by handles 1 to
+ * @ref nservers; the transport hands replies to nb_dns_input() with the
+ * handle of the address they came from (0 for none of the servers).
+ */
+struct nb_dns_net {
+	/**
+	 * Send one query to server @p server (a handle), port 53.  The
+	 * transport lets nb_stack_next_deadline() see @p q's retry timer.
+	 * @return 0 or a negative NB_E* code; -NB_ENOBUFS, -NB_EUNREACH and
+	 *         -NB_EAGAIN count as a lost datagram.
+	 */
+	int (*send)(struct nb_dns_net *n, struct nb_dns *q, uint32_t server,
+		    const void *pkt, size_t len);
+	/** Done with @p n (the query ended or was cancelled). */
+	void (*close)(struct nb_dns_net *n);
+	/** The TCP peer handle of an address an AAAA query found (for
+	 *  nb_http_cfg::tcp6); 0 if none. */
+	uint32_t (*peer)(struct nb_dns_net *n, const uint8_t addr6[16]);
+	/** Servers it has (handles 1..nservers); at most NB_DNS_SERVERS. */
+	uint8_t nservers;
+};
+
 /** One resolution in progress.  Caller-owned; fields private unless noted. */
 struct nb_dns {
 	/** @cond PRIVATE */
 	struct nb_stack *s;       /**< Stack the query runs on. */
+	struct nb_dns_net *net;   /**< Other transport, or NULL. */
 	uint8_t qlen;             /**< Its length. */
 	uint8_t cnames;           /**< CNAME links followed so far. */
 	uint8_t nservers;         /**< Servers copied from the stack. */
@@ -200,6 +227,31 @@ static inline int nb_dns_start(struct nb_dns *q, struct nb_stack *s,
 {
 	return nb_dns_start_type(q, s, name, NB_DNS_TYPE_A);
 }
+
+/**
+ * nb_dns_start_type() over another transport: the servers are @p net's.
+ * @param q      Query object.
+ * @param s      Stack (entropy, time).
+ * @param net    Transport (outlives the query).
+ * @param name   Host name, NUL-terminated; copied.
+ * @param qtype  NB_DNS_TYPE_A or NB_DNS_TYPE_AAAA.
+ * @return As nb_dns_start_type(); -NB_EUNREACH when @p net has no
+ *         server.
+ */
+int nb_dns_start_net(struct nb_dns *q, struct nb_stack *s,
+		     struct nb_dns_net *net, const char *name, uint16_t qtype);
+
+/**
+ * A reply that came over a transport (nb_dns_net): from server handle
+ * @p server (0: not one of ours), source port @p sport.
+ * @param q       Query.
+ * @param server  Handle of the sender.
+ * @param sport   Its port.
+ * @param data    UDP payload (not retained).
+ * @param len     Its length.
+ */
+void nb_dns_input(struct nb_dns *q, uint32_t server, uint16_t sport,
+		  const void *data, size_t len);
 
 /**
  * Drive the resolution: send (re)tries when due.  Responses are handled

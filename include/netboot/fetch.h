@@ -93,6 +93,8 @@ struct nb_fetch_cfg {
 	/** For `[v6]` hosts (http://): see nb_http_cfg::tcp6; NULL makes
 	 *  them fail with -NB_ENOTSUP. */
 	struct nb_tcp *tcp6;
+	/** http:// names by AAAA over v6 first: see nb_http_cfg::dns6. */
+	struct nb_dns_net *dns6;
 	/** https:// (and redirects to it): lib/tls's hooks,
 	 *  nb_tls_client_http(); NULL makes https:// fail with
 	 *  -NB_ENOTSUP. */

@@ -285,6 +285,11 @@ struct nb_http_cfg {
 	 *  e.g. lib/ip6's nb_stack6_tcp()), outliving the download; NULL
 	 *  makes such URLs fail with -NB_ENOTSUP. */
 	struct nb_tcp *tcp6;
+	/** Used with @ref tcp6 only.  Names are first asked as AAAA over this
+	 *  transport (lib/ip6's nb_dns6, servers on v6) and reached over
+	 *  @ref tcp6; A over the stack's v4 servers follows when that
+	 *  fails and @ref tcp is set.  NULL: A over v4 only. */
+	struct nb_dns_net *dns6;
 	bool head;               /**< HEAD only: learn size and validators. */
 	bool has_range;          /**< Fetch only bytes first..last... */
 	uint64_t first;          /**< ...from here... */

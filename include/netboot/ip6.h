@@ -36,9 +36,11 @@
 
 /** @name ICMPv6 types
  * @{ */
+#define NB_ICMP6_DEST_UNREACH 1  /**< Destination unreachable (3.1). */
 #define NB_ICMP6_PARAM_PROBLEM 4 /**< Parameter problem (RFC 4443 3.4). */
 #define NB_ICMP6_ECHO_REQUEST 128 /**< Echo request. */
 #define NB_ICMP6_ECHO_REPLY 129   /**< Echo reply. */
+#define NB_MLD2_REPORT 143        /**< MLDv2 report (RFC 3810). */
 #define NB_ND_RS 133              /**< Router solicitation. */
 #define NB_ND_RA 134              /**< Router advertisement. */
 #define NB_ND_NS 135              /**< Neighbor solicitation. */

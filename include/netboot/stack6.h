@@ -10,8 +10,10 @@
  *
  * Frames reach it through the stack's extension hook (nb_eth_ext) and its
  * timers run in nb_stack_poll(), so nb_wait() and the *_poll() rhythm work
- * unchanged.  No MLD reports are sent: a boot segment without MLD
- * snooping delivers the solicited-node groups anyway.
+ * unchanged.  Each address's solicited-node group is joined with one
+ * unsolicited MLDv2 report before its DAD probe, so segments with MLD
+ * snooping deliver its neighbor solicitations; queries are not answered
+ * (a snooping switch that ages the group out stops delivering).
  *
  * Worst-case memory: sizeof(struct nb_stack6) (about 3 KiB with the
  * default config.h, most of it the TCP demultiplexer's peers and the
@@ -20,6 +22,7 @@
 #ifndef NETBOOT_STACK6_H
 #define NETBOOT_STACK6_H
 
+#include "netboot/dns.h"
 #include "netboot/ip6.h"
 #include "netboot/stack.h"
 #include "netboot/tcp.h"
@@ -66,12 +69,15 @@ struct nb_stack6_stats {
 	uint32_t ns_sent;       /**< Neighbor solicitations (DAD included). */
 	uint32_t na_sent;       /**< Neighbor advertisements. */
 	uint32_t rs_sent;       /**< Router solicitations. */
+	uint32_t mld_sent;      /**< MLDv2 reports (one per address). */
 	uint32_t ra_rx;         /**< Router advertisements accepted. */
 	uint32_t dad_conflicts; /**< Duplicates found for our addresses. */
 	uint32_t tx;            /**< Packets sent or queued for ND. */
 	uint32_t tx_no_route;   /**< Not sent: no router for the destination. */
 	uint32_t udp_rx;        /**< UDP datagrams delivered to a socket. */
-	uint32_t udp_no_port;   /**< UDP datagrams for no open port. */
+	uint32_t udp_no_port;   /**< UDP datagrams for no open port
+				     (answered by a port unreachable, within
+				     the error rate limit). */
 };
 
 struct nb_udp6;
@@ -146,6 +152,12 @@ struct nb_stack6 {
 	uint16_t udp_eph;
 	struct nb_stack6_cfg cfg;
 	uint8_t rs_left;
+	uint8_t onlink_len;
+	bool slaac_formed;
+	uint8_t onlink[16];
+	uint64_t onlink_until;
+	uint64_t router_until;
+	uint64_t global_until;
 	bool ra_seen;
 	uint64_t rs_at;
 	uint64_t err_at;
@@ -177,6 +189,21 @@ struct nb_stack6 {
  */
 int nb_stack6_init(struct nb_stack6 *st, struct nb_stack *s,
 		   const struct nb_stack6_cfg *cfg, struct nb_arena *arena);
+
+/**
+ * Take @p addr as the global address (replacing a static or SLAAC one),
+ * for an address learnt later, such as a DHCPv6 lease: it goes through
+ * DAD like the others, and nb_stack6_ready() waits for it from now on.
+ * A DHCPv6 address is a /128; destinations in a prefix a router
+ * advertises as on-link are reached directly all the same.
+ * @param st    Layer.
+ * @param addr  Unicast, not link-local.
+ * @param plen  Prefix length that is on link (1..128).
+ * @return 0; -NB_EINVAL NULL @p st or @p addr, a bad @p plen, a
+ *         link-local, multicast or unspecified @p addr.
+ */
+int nb_stack6_set_addr(struct nb_stack6 *st, const uint8_t addr[16],
+		       uint8_t plen);
 
 /**
  * Detach from the stack: IPv6 frames are counted as unknown again.
@@ -292,6 +319,35 @@ struct nb_tftp6 {
  * @param st  Layer (outlives @p x).
  */
 void nb_tftp6_init(struct nb_tftp6 *x, struct nb_stack6 *st);
+
+/**
+ * lib/dns over IPv6 (an nb_dns_net for nb_dns_start_net() and
+ * nb_fetch_cfg::dns6): queries go to the servers given, then to those
+ * the layer's router advertisements named (RDNSS), from a socket on a
+ * random port opened with the first query.  One query at a time.
+ * Caller-owned; must not move while a query uses it.
+ */
+struct nb_dns6 {
+	struct nb_dns_net net; /**< For nb_dns_start_net(). */
+	/** @cond PRIVATE */
+	struct nb_udp6 sk;
+	struct nb_stack6 *st;
+	struct nb_dns *q;
+	uint8_t server[NB_DNS_SERVERS][16];
+	/** @endcond */
+};
+
+/**
+ * Prepare @p x over @p st with @p n servers of @p servers (DHCPv6 option
+ * 23, a command line), then the RDNSS servers @p st holds now, at most
+ * NB_DNS_SERVERS in all.
+ * @param x        Transport, zeroed by this call.
+ * @param st       Layer (outlives @p x).
+ * @param servers  Addresses (copied), or NULL with @p n 0.
+ * @param n        Their count.
+ */
+void nb_dns6_init(struct nb_dns6 *x, struct nb_stack6 *st,
+		  const uint8_t (*servers)[16], unsigned n);
 
 /**
  * Parse an IPv6 address in text form (RFC 4291 2.2, also with a

@@ -14,6 +14,8 @@ static void finish(struct nb_dns *q, int status)
 	q->status = status;
 	nb_deadline_clear(&q->timer);
 	nb_udp_close(&q->sk);
+	if (q->net)
+		q->net->close(q->net);
 }
 
 /* Fresh attempt budget for a (new) name. */
@@ -26,21 +28,20 @@ static void restart(struct nb_dns *q)
 	q->need_send = true;
 }
 
-static void on_rx(void *ctx, struct nb_udp_sock *sk,
-		  const struct nb_udp_meta *m, const void *data, size_t len)
+/* @p from: the sender's IPv4 address, or its handle on q->net. */
+void nb_dns_input(struct nb_dns *q, uint32_t from, uint16_t sport,
+		  const void *data, size_t len)
 {
-	(void)sk;
-	struct nb_dns *q = ctx;
-	if (q->status != -NB_EAGAIN || m->src_port != NB_DNS_PORT) {
+	if (q->status != -NB_EAGAIN || sport != NB_DNS_PORT || !from) {
 		q->dropped++;
 		return;
 	}
 	/* A late answer to the previous attempt is as good as a fresh one;
 	 * anything else from anywhere else is a spoofing attempt. */
 	uint16_t id;
-	if (q->server && m->src_ip == q->server)
+	if (q->server && from == q->server)
 		id = q->id;
-	else if (q->prev_server && m->src_ip == q->prev_server)
+	else if (q->prev_server && from == q->prev_server)
 		id = q->prev_id;
 	else {
 		q->dropped++;
@@ -49,7 +50,7 @@ static void on_rx(void *ctx, struct nb_udp_sock *sk,
 	struct nb_dns_answer ans;
 	int rc = nb_dns_parse_response_type(data, len, id, q->qname, q->qtype,
 					    &ans);
-	if (rc == -NB_EPROTO && q->prev_server == m->src_ip && id != q->prev_id)
+	if (rc == -NB_EPROTO && q->prev_server == from && id != q->prev_id)
 		rc = nb_dns_parse_response_type(data, len, q->prev_id, q->qname,
 						q->qtype, &ans);
 	switch (rc) {
@@ -85,14 +86,22 @@ static void on_rx(void *ctx, struct nb_udp_sock *sk,
 	}
 }
 
-int nb_dns_start_type(struct nb_dns *q, struct nb_stack *s, const char *name,
-		      uint16_t qtype)
+static void on_rx(void *ctx, struct nb_udp_sock *sk,
+		  const struct nb_udp_meta *m, const void *data, size_t len)
+{
+	(void)sk;
+	nb_dns_input(ctx, m->src_ip, m->src_port, data, len);
+}
+
+int nb_dns_start_net(struct nb_dns *q, struct nb_stack *s,
+		     struct nb_dns_net *net, const char *name, uint16_t qtype)
 {
 	if (!q || !s || !name ||
 	    (qtype != NB_DNS_TYPE_A && qtype != NB_DNS_TYPE_AAAA))
 		return -NB_EINVAL;
 	memset(q, 0, sizeof(*q));
 	q->s = s;
+	q->net = net;
 	q->qtype = qtype;
 	size_t n = 0;
 	while (n < 256 && name[n])
@@ -106,17 +115,26 @@ int nb_dns_start_type(struct nb_dns *q, struct nb_stack *s, const char *name,
 		return rc;
 	q->qlen = (uint8_t)rc;
 	for (unsigned i = 0; i < NB_DNS_SERVERS; i++)
-		if (s->dns[i])
-			q->servers[q->nservers++] = s->dns[i];
+		if (net ? i < net->nservers : s->dns[i] != 0)
+			q->servers[q->nservers++] = net ? i + 1 : s->dns[i];
 	if (q->nservers == 0)
 		return -NB_EUNREACH;
-	rc = nb_udp_open(&q->sk, s, 0, on_rx, q);
-	if (rc < 0)
-		return rc;
-	nb_udp_set_timer(&q->sk, &q->timer); /* for nb_stack_next_deadline() */
+	if (!net) {
+		rc = nb_udp_open(&q->sk, s, 0, on_rx, q);
+		if (rc < 0)
+			return rc;
+		/* for nb_stack_next_deadline() */
+		nb_udp_set_timer(&q->sk, &q->timer);
+	}
 	q->status = -NB_EAGAIN;
 	restart(q);
 	return 0;
+}
+
+int nb_dns_start_type(struct nb_dns *q, struct nb_stack *s, const char *name,
+		      uint16_t qtype)
+{
+	return nb_dns_start_net(q, s, NULL, name, qtype);
 }
 
 static int send_attempt(struct nb_dns *q, uint64_t now_ms)
@@ -140,10 +158,13 @@ static int send_attempt(struct nb_dns *q, uint64_t now_ms)
 	if (len < 0)
 		return len;
 	nb_deadline_set(&q->timer, now_ms, wait);
-	rc = nb_udp_sendto(&q->sk, q->server, NB_DNS_PORT, buf, (size_t)len);
+	rc = q->net ? q->net->send(q->net, q, q->server, buf, (size_t)len)
+		    : nb_udp_sendto(&q->sk, q->server, NB_DNS_PORT, buf,
+				    (size_t)len);
 	/* A full driver queue or an ARP miss is just a lost datagram: the
 	 * retry timer covers it.  Anything else will not get better. */
-	if (rc < 0 && rc != -NB_ENOBUFS && rc != -NB_EUNREACH)
+	if (rc < 0 && rc != -NB_ENOBUFS && rc != -NB_EUNREACH &&
+	    rc != -NB_EAGAIN)
 		return rc;
 	if (rc == -NB_EUNREACH)
 		q->last_err = rc;
@@ -190,6 +211,5 @@ void nb_dns_cancel(struct nb_dns *q)
 		return;
 	if (q->status == -NB_EAGAIN)
 		q->status = -NB_ECANCELED;
-	nb_deadline_clear(&q->timer);
-	nb_udp_close(&q->sk);
+	finish(q, q->status);
 }

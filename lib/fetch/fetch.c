@@ -45,6 +45,7 @@ int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 	hc.url = url;
 	hc.tcp = f->cfg.tcp;
 	hc.tcp6 = f->cfg.tcp6;
+	hc.dns6 = f->cfg.dns6;
 	hc.has_range = f->cfg.has_range;
 	hc.first = f->cfg.first;
 	hc.last = f->cfg.last;

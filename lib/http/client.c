@@ -123,6 +123,14 @@ static int plan_parts(struct nb_http *h)
 	return 0;
 }
 
+/* AAAA over v6 first when the caller has v6 (@p n6); A over v4
+ * otherwise or after it fails (nb_http_poll). */
+static int ask(struct nb_http *h, struct nb_dns_net *n6)
+{
+	return nb_dns_start_net(&h->dns, h->s, n6, h->next_url,
+				n6 ? NB_DNS_TYPE_AAAA : NB_DNS_TYPE_A);
+}
+
 static int resolve_and_begin(struct nb_http *h)
 {
 	if (h->u.is_ip6) {
@@ -144,7 +152,7 @@ static int resolve_and_begin(struct nb_http *h)
 	 * URL, so borrow next_url (free outside a redirect). */
 	memcpy(h->next_url, h->u.host, h->u.host_len);
 	h->next_url[h->u.host_len] = 0;
-	int rc = nb_dns_start(&h->dns, h->s, h->next_url);
+	int rc = ask(h, h->cfg.dns6);
 	if (rc < 0)
 		return fail(h, rc);
 	h->state = H_RESOLVE;
@@ -295,9 +303,16 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 		int rc = nb_dns_poll(&h->dns, now);
 		if (rc == -NB_EAGAIN)
 			return rc;
+		struct nb_dns_net *n6 = h->dns.net;
+		if (rc < 0 && n6 && h->cfg.tcp && ask(h, NULL) == 0)
+			return -NB_EAGAIN;
 		if (rc < 0)
 			return fail(h, rc);
 		h->ip = h->dns.addr;
+		if (n6) {
+			h->tcp = h->cfg.tcp6;
+			h->ip = n6->peer(n6, h->dns.addr6);
+		}
 		if (begin(h) < 0)
 			return h->status;
 	}

@@ -88,6 +88,18 @@ static const uint8_t *source(const struct nb_stack6 *st, const uint8_t dst[16])
 
 static void solicit(struct nb_stack6 *st, const uint8_t target[16], bool dad);
 
+/* On link: our address's prefix, or one a router advertised with the L
+ * flag (a DHCPv6 address is a /128 and says nothing about the link). */
+static bool on_link(const struct nb_stack6 *st, const uint8_t dst[16])
+{
+	if (link_local(dst))
+		return true;
+	if (st->global.state != NB_ADDR6_NONE &&
+	    same_prefix(dst, st->global.a, st->global.plen))
+		return true;
+	return st->onlink_len && same_prefix(dst, st->onlink, st->onlink_len);
+}
+
 /* Send the packet built at the transmit frame's IPv6 header: on link,
  * through the router, or to a group; an unresolved neighbor keeps it. */
 static int xmit(struct nb_stack6 *st, const uint8_t dst[16], size_t flen)
@@ -100,9 +112,7 @@ static int xmit(struct nb_stack6 *st, const uint8_t dst[16], size_t flen)
 		nb_ip6_multicast_mac(dst, mac);
 		return nb_eth_send(s, mac, NB_ETHERTYPE_IPV6, flen);
 	}
-	if (!link_local(dst) &&
-	    !(st->global.state != NB_ADDR6_NONE &&
-	      same_prefix(dst, st->global.a, st->global.plen))) {
+	if (!on_link(st, dst)) {
 		if (!st->has_router) {
 			st->stats.tx_no_route++;
 			return -NB_EUNREACH;
@@ -179,8 +189,33 @@ static void advertise(struct nb_stack6 *st, const uint8_t target[16],
 	send6(st, target, dad ? all_nodes : to, NB_IP6_ICMP6, len, ND_HOPS);
 }
 
+/* MLDv2 report (RFC 3810 5.2) joining @p a's solicited-node group, so
+ * switches that snoop MLD deliver the NS for it (RFC 4861 7.2.1): from
+ * the link-local address once usable, else from :: (RFC 3810 5.2.13),
+ * hop limit 1 with a Router Alert option. */
+static void mld_join(struct nb_stack6 *st, const uint8_t a[16])
+{
+	static const uint8_t mld_routers[16] = {0xff, 2, 0, 0, 0, 0, 0, 0,
+						0,    0, 0, 0, 0, 0, 0, 0x16};
+	static const uint8_t hbh[8] = {NB_IP6_ICMP6, 0, 5, 2, 0, 0, 1, 0};
+	uint8_t *pk = st->s->tx_frame + ETH, *m = pk + NB_IP6_HDR_LEN + 8;
+	nb_ip6_build_hdr(pk, usable(&st->ll) ? st->ll.a : unspecified,
+			 mld_routers, NB_IP6_HOPOPTS, 8 + 28, 1);
+	memcpy(pk + NB_IP6_HDR_LEN, hbh, 8);
+	memset(m, 0, 28);
+	m[0] = NB_MLD2_REPORT;
+	m[7] = 1; /* one record: CHANGE_TO_EXCLUDE with no source, a join */
+	m[8] = 4;
+	nb_ip6_solicited_node(a, m + 12);
+	uint32_t sum = nb_ip6_pseudo_sum(pk + 8, pk + 24, 28, NB_IP6_ICMP6);
+	nb_put16(m + 2, nb_csum_fold(nb_csum_add(sum, m, 28)));
+	st->stats.mld_sent++;
+	xmit(st, mld_routers, HDR + 8 + 28);
+}
+
 static void start_dad(struct nb_stack6 *st, struct nb_addr6 *a)
 {
+	mld_join(st, a->a);
 	if (st->cfg.no_dad) {
 		a->state = NB_ADDR6_PREFERRED;
 		return;
@@ -251,6 +286,13 @@ static void icmp_error(struct nb_stack6 *st, const uint8_t *p, size_t n,
 	send6(st, self, to, NB_IP6_ICMP6, 8 + quote, st->hop_limit);
 }
 
+/* When a lifetime of @p s seconds from @p now ends (0xffffffff:
+ * never). */
+static uint64_t until_s(uint64_t now, uint32_t s)
+{
+	return s == 0xffffffffu ? UINT64_MAX : now + s * 1000ull;
+}
+
 static void ra_in(struct nb_stack6 *st, const struct nb_nd_msg *m)
 {
 	st->stats.ra_rx++;
@@ -259,21 +301,38 @@ static void ra_in(struct nb_stack6 *st, const struct nb_nd_msg *m)
 		st->hop_limit = m->cur_hop_limit;
 	if (m->mtu >= 1280 && m->mtu <= st->s->link->mtu)
 		st->mtu = (uint16_t)m->mtu;
+	uint64_t now = st->s->now;
 	if (!st->cfg.has_gw) {
 		if (m->router_life_s) {
 			memcpy(st->router, m->src, 16);
 			st->has_router = true;
+			st->router_until = now + m->router_life_s * 1000ull;
 		} else if (!memcmp(st->router, m->src, 16)) {
 			st->has_router = false;
 		}
 	}
 	for (unsigned i = 0; i < m->n_prefix; i++) {
 		const struct nb_nd_prefix *pf = &m->prefix[i];
-		if (st->cfg.slaac && pf->autonomous && pf->len == 64 &&
-		    pf->valid_s && !link_local(pf->prefix) &&
-		    pf->preferred_s <= pf->valid_s &&
-		    st->global.state == NB_ADDR6_NONE)
+		uint64_t until = until_s(now, pf->valid_s);
+		if (pf->onlink && pf->valid_s && pf->len &&
+		    !link_local(pf->prefix)) {
+			memcpy(st->onlink, pf->prefix, 16);
+			st->onlink_len = pf->len;
+			st->onlink_until = until;
+		}
+		if (!st->cfg.slaac || !pf->autonomous || pf->len != 64 ||
+		    link_local(pf->prefix) || pf->preferred_s > pf->valid_s)
+			continue;
+		/* RFC 4862 5.5.3 (e): a later RA renews our address's
+		 * lifetime (the two-hour floor against spoofed short ones is
+		 * left out: a boot session is shorter). */
+		if (st->slaac_formed && same_prefix(pf->prefix, st->global.a, 64))
+			st->global_until = until;
+		else if (pf->valid_s && st->global.state == NB_ADDR6_NONE) {
 			form(st, &st->global, pf->prefix);
+			st->slaac_formed = true;
+			st->global_until = until;
+		}
 	}
 	if (m->n_rdnss && m->rdnss_life_s) {
 		st->n_dns = m->n_rdnss;
@@ -399,6 +458,10 @@ static void udp_in(struct nb_stack6 *st, const uint8_t *p,
 		}
 	}
 	st->stats.udp_no_port++;
+	/* RFC 4443 3.1 code 4, so a sender stops at once (rate-limited;
+	 * never for a datagram to a group). */
+	if (!nb_ip6_is_multicast(p + 24))
+		icmp_error(st, p, in->end, NB_ICMP6_DEST_UNREACH, 4, 0);
 }
 
 static void input(void *ctx, const uint8_t *f, size_t len)
@@ -455,6 +518,16 @@ static void timers(void *ctx)
 			if (!i)
 				st->rs_at = now; /* solicit as soon as usable */
 		}
+	}
+	/* What RAs gave ends with its lifetime (RFC 4861 6.3.4, RFC 4862
+	 * 5.5.4); a static router or address does not. */
+	if (st->has_router && !st->cfg.has_gw && now >= st->router_until)
+		st->has_router = false;
+	if (st->onlink_len && now >= st->onlink_until)
+		st->onlink_len = 0;
+	if (st->slaac_formed && now >= st->global_until) {
+		st->global.state = NB_ADDR6_NONE;
+		st->slaac_formed = false;
 	}
 	if (!st->ra_seen && st->rs_left && usable(&st->ll) && now >= st->rs_at) {
 		uint8_t *m = st->s->tx_frame + HDR;
@@ -596,6 +669,22 @@ int nb_stack6_init(struct nb_stack6 *st, struct nb_stack *s,
 	return 0;
 }
 
+int nb_stack6_set_addr(struct nb_stack6 *st, const uint8_t addr[16],
+		       uint8_t plen)
+{
+	if (!st || !addr || !plen || plen > 128 || link_local(addr) ||
+	    nb_ip6_is_multicast(addr) || nb_ip6_is_unspecified(addr))
+		return -NB_EINVAL;
+	memcpy(st->global.a, addr, 16);
+	st->global.plen = plen;
+	st->global.stable = false;
+	st->global.dad_tries = 0;
+	st->slaac_formed = false;
+	st->cfg.has_addr = true;
+	start_dad(st, &st->global);
+	return 0;
+}
+
 void nb_stack6_detach(struct nb_stack6 *st)
 {
 	if (st && st->s && st->s->ext == &st->ext)
@@ -680,10 +769,12 @@ int nb_udp6_sendto(struct nb_udp6 *sk, const uint8_t dst[16], uint16_t dport,
 	if (!src)
 		return -NB_EAGAIN;
 	uint8_t *u = st->s->tx_frame + HDR;
+	/* Payload first: callers may have built it in the transmit frame
+	 * (lib/dns does, at the IPv4 offset), under the header. */
+	memmove(u + NB_UDP_HLEN, data, len);
 	nb_put16(u, sk->port);
 	nb_put16(u + 2, dport);
 	nb_put16(u + 4, (uint16_t)(len + NB_UDP_HLEN));
-	memmove(u + NB_UDP_HLEN, data, len);
 	return send6(st, src, dst, NB_IP6_UDP, len + NB_UDP_HLEN, st->hop_limit);
 }
 
@@ -754,4 +845,63 @@ void nb_tftp6_init(struct nb_tftp6 *x, struct nb_stack6 *st)
 	x->net.blksize = (uint16_t)(st->mtu - NB_IP6_HDR_LEN - NB_UDP_HLEN -
 				    NB_TFTP_DATA_HLEN);
 	x->sk.st = st;
+}
+
+/* lib/dns's transport over v6: server handles are indexes into
+ * x->server plus one. */
+static void d6_rx(void *ctx, struct nb_udp6 *sk, const uint8_t src[16],
+		  uint16_t sport, const void *data, size_t len)
+{
+	struct nb_dns6 *x = ctx;
+	uint32_t from = 0;
+	(void)sk;
+	for (unsigned i = 0; i < x->net.nservers && !from; i++)
+		if (!memcmp(x->server[i], src, 16))
+			from = i + 1;
+	if (x->q)
+		nb_dns_input(x->q, from, sport, data, len);
+}
+
+static int d6_send(struct nb_dns_net *n, struct nb_dns *q, uint32_t server,
+		   const void *pkt, size_t len)
+{
+	struct nb_dns6 *x = (struct nb_dns6 *)n;
+	if (!server || server > n->nservers)
+		return -NB_EINVAL;
+	x->q = q;
+	if (!x->sk.port) {
+		int rc = nb_udp6_open(&x->sk, x->st, 0, d6_rx, x);
+		if (rc < 0)
+			return rc;
+		nb_udp6_set_timer(&x->sk, &q->timer);
+	}
+	return nb_udp6_sendto(&x->sk, x->server[server - 1], NB_DNS_PORT, pkt,
+			      len);
+}
+
+static void d6_close(struct nb_dns_net *n)
+{
+	struct nb_dns6 *x = (struct nb_dns6 *)n;
+	nb_udp6_close(&x->sk);
+	x->q = NULL;
+}
+
+static uint32_t d6_peer(struct nb_dns_net *n, const uint8_t addr6[16])
+{
+	return nb_stack6_peer(((struct nb_dns6 *)n)->st, addr6);
+}
+
+void nb_dns6_init(struct nb_dns6 *x, struct nb_stack6 *st,
+		  const uint8_t (*servers)[16], unsigned n)
+{
+	memset(x, 0, sizeof(*x));
+	x->net = (struct nb_dns_net){d6_send, d6_close, d6_peer, 0};
+	x->st = st;
+	x->sk.st = st;
+	for (unsigned i = 0; i < n + st->n_dns; i++) {
+		if (x->net.nservers == NB_DNS_SERVERS)
+			break;
+		memcpy(x->server[x->net.nservers++],
+		       i < n ? servers[i] : st->dns[i - n], 16);
+	}
 }

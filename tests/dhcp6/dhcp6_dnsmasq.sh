@@ -44,11 +44,7 @@ in_s timeout 120 dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 \
 	--dhcp-option=tag:uefi,option6:bootfile-param,quiet \
 	>"$WORK/dnsmasq.out" 2>&1 &
 pids+=($!)
-for ((i = 0; i < 50; i++)); do
-	[ -s "$WORK/dnsmasq.pid" ] && break
-	sleep 0.1
-done
-[ -s "$WORK/dnsmasq.pid" ] || fail "dnsmasq did not start"
+nstest_started "$WORK/dnsmasq.pid" dnsmasq
 
 check_lease() { # output, expected sent count
 	local out=$1 addr

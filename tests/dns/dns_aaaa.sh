@@ -24,11 +24,7 @@ in_ns timeout 120 dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv
 	--cname=alias.test,boot.test --local=/test/ \
 	>"$WORK/dnsmasq.out" 2>&1 &
 pids+=($!)
-for ((i = 0; i < 50; i++)); do
-	[ -s "$WORK/dnsmasq.pid" ] && break
-	sleep 0.1
-done
-[ -s "$WORK/dnsmasq.pid" ] || fail "dnsmasq did not start"
+nstest_started "$WORK/dnsmasq.pid" dnsmasq
 
 run() { in_ns timeout 30 "$DRIVE" tap0 10.79.0.10/24 10.79.0.1 "$@" 2>&1; }
 out=$(run boot.test aaaa) || fail "AAAA boot.test: $out"

@@ -86,3 +86,17 @@ void pkt_cname(struct pkt *p, const char *owner, const char *target)
 	p->b[at] = (uint8_t)((p->n - start) >> 8);
 	p->b[at + 1] = (uint8_t)(p->n - start);
 }
+
+void pkt_aaaa_reply(struct pkt *p, uint16_t id, const char *name,
+		    uint8_t first)
+{
+	pkt_hdr(p, id, 0x8180, 1, 1);
+	pkt_name(p, name);
+	pkt_u32(p, (uint32_t)28 << 16 | 1);
+	pkt_u16(p, 0xc00c);
+	pkt_u32(p, (uint32_t)28 << 16 | 1);
+	pkt_u32(p, 60);
+	pkt_u16(p, 16);
+	for (int i = 0; i < 16; i++)
+		pkt_u8(p, (uint8_t)(first + i));
+}

@@ -24,6 +24,10 @@ void pkt_start(struct pkt *p, uint16_t id, uint16_t flags, const char *q,
 /* Answer records; owner given as a compression pointer (offset) or name. */
 void pkt_a_ptr(struct pkt *p, uint16_t ptr, uint32_t addr);
 void pkt_a(struct pkt *p, const char *owner, uint32_t addr);
+/* A whole response to an AAAA query for @p name: one record, the
+ * address @p first, first + 1, ... first + 15, TTL 60. */
+void pkt_aaaa_reply(struct pkt *p, uint16_t id, const char *name,
+		    uint8_t first);
 void pkt_cname(struct pkt *p, const char *owner, const char *target);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * The resolver against a scripted server: two stacks joined by a memlink,
  * the "server" a UDP socket on port 53 of the second stack that answers
- * according to the test's mode.
+ * according to the test's mode; and over another transport
+ * (nb_dns_net), its server handles and replies given by the test.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,15 +68,7 @@ static void server_rx(void *ctx, struct nb_udp_sock *sk,
 	name[n] = 0;
 	struct pkt p;
 	if (nb_get16(q + off + 1) == NB_DNS_TYPE_AAAA) {
-		pkt_hdr(&p, id, 0x8180, 1, 1);
-		pkt_name(&p, name);
-		pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
-		pkt_u16(&p, 0xc00c);
-		pkt_u32(&p, (uint32_t)NB_DNS_TYPE_AAAA << 16 | 1);
-		pkt_u32(&p, 60);
-		pkt_u16(&p, 16);
-		for (int i = 0; i < 16; i++)
-			pkt_u8(&p, (uint8_t)(0xf0 + i));
+		pkt_aaaa_reply(&p, id, name, 0xf0);
 		nb_udp_sendto(sk, m->src_ip, m->src_port, p.b, p.n);
 		return;
 	}
@@ -176,6 +169,69 @@ static void test_resolve_aaaa(void **st)
 	assert_int_equal(w->queries, 1);
 	assert_null(w->c.udp);
 	assert_int_equal(nb_dns_start_type(&q, &w->c, "boot.lan", 5), -NB_EINVAL);
+}
+
+/* Another transport (nb_dns_net): servers by handle, replies handed in
+ * with the sender's handle; only the asked server's count. */
+struct fakenet {
+	struct nb_dns_net net;
+	int sends, closes;
+	uint32_t server;
+	uint8_t pkt[512];
+};
+
+static int fake_send(struct nb_dns_net *n, struct nb_dns *q, uint32_t server,
+		     const void *pkt, size_t len)
+{
+	struct fakenet *f = (struct fakenet *)n;
+	(void)q;
+	f->sends++;
+	f->server = server;
+	assert_true(len <= sizeof(f->pkt));
+	memcpy(f->pkt, pkt, len);
+	return 0;
+}
+
+static void fake_close(struct nb_dns_net *n)
+{
+	((struct fakenet *)n)->closes++;
+}
+
+static void test_net(void **st)
+{
+	struct world *w = *st;
+	struct fakenet f = {{fake_send, fake_close, NULL, 0}, 0, 0, 0, {0}};
+	struct nb_dns q;
+	assert_int_equal(nb_dns_start_net(&q, &w->c, &f.net, "boot.lan",
+					  NB_DNS_TYPE_AAAA), -NB_EUNREACH);
+	f.net.nservers = 2;
+	assert_int_equal(nb_dns_start_net(&q, &w->c, &f.net, "boot.lan",
+					  NB_DNS_TYPE_AAAA), 0);
+	assert_null(w->c.udp); /* no v4 socket */
+	assert_int_equal(nb_dns_poll(&q, 0), -NB_EAGAIN);
+	assert_int_equal(f.sends, 1);
+	assert_int_equal(f.server, 1);
+	struct pkt p;
+	pkt_aaaa_reply(&p, nb_get16(f.pkt), "boot.lan", 0xa0);
+	nb_dns_input(&q, 2, 53, p.b, p.n);    /* not the server asked */
+	nb_dns_input(&q, 0, 53, p.b, p.n);    /* none of the servers */
+	nb_dns_input(&q, 1, 5353, p.b, p.n);  /* not port 53 */
+	assert_int_equal(q.dropped, 3);
+	assert_int_equal(nb_dns_poll(&q, 1), -NB_EAGAIN);
+	nb_dns_input(&q, 1, 53, p.b, p.n);
+	assert_int_equal(nb_dns_poll(&q, 2), 0);
+	assert_int_equal(q.addr6[0], 0xa0);
+	assert_int_equal(q.addr6[15], 0xaf);
+	assert_int_equal(f.closes, 1);
+	/* Retries rotate to the second server; cancel lets go of the net. */
+	assert_int_equal(nb_dns_start_net(&q, &w->c, &f.net, "boot.lan",
+					  NB_DNS_TYPE_AAAA), 0);
+	assert_int_equal(run(w, &q, NB_DNS_RETRY_MS + 1), -NB_EAGAIN);
+	assert_int_equal(f.sends, 3);
+	assert_int_equal(f.server, 2);
+	nb_dns_cancel(&q);
+	assert_int_equal(nb_dns_poll(&q, 0), -NB_ECANCELED);
+	assert_int_equal(f.closes, 2);
 }
 
 static void test_literal(void **st)
@@ -294,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_resolve, setup),
 		cmocka_unit_test_setup(test_resolve_aaaa, setup),
+		cmocka_unit_test_setup(test_net, setup),
 		cmocka_unit_test_setup(test_literal, setup),
 		cmocka_unit_test_setup(test_spoofed, setup),
 		cmocka_unit_test_setup(test_nxdomain, setup),

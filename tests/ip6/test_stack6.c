@@ -1,8 +1,10 @@
 /*
  * nb_stack6 on two stacks joined by a memlink: DAD (a conflict, and none
- * with no_dad), SLAAC from a router advertisement the test sends by hand,
- * echo both ways, TCP over v6 to a peer with no listener (SYN out, RST
- * back), UDP both ways with bad and zero checksums dropped, and the
+ * with no_dad) after an MLDv2 report, SLAAC from a router advertisement the test sends by hand,
+ * echo both ways, an address set later with an on-link prefix from an
+ * RA, RA lifetimes, DNS over v6, TCP over v6 to a peer with no listener (SYN out, RST
+ * back), UDP both ways with bad and zero checksums dropped and a port
+ * unreachable (rate-limited) for a closed port, and the
  * address text helpers.
  */
 #include "ip6_test.h"
@@ -160,6 +162,42 @@ static bool saw_icmp(struct env *e, uint8_t type, uint8_t *f)
 	return false;
 }
 
+/* An MLDv2 report joins each address's solicited-node group before its
+ * DAD probe: from ::, hop limit 1, Router Alert, to ff02::16. */
+static void mld_report(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg c = static_cfg(A_ADDR);
+	struct env *e = env_new(&c, NULL, false);
+	assert_int_equal(e->v6[0].stats.mld_sent, 2);
+	uint8_t f[NB_ETH_FRAME_MAX], g[16];
+	struct nb_link *l = nb_memlink_link(&e->ml, 1);
+	run(e, 5, false);
+	for (unsigned k = 0; k < 2; k++) {
+		const uint8_t *a = k ? A_ADDR : e->v6[0].ll.a;
+		int n = l->ops->receive(l->drv, f, sizeof(f));
+		assert_int_equal(n, 14 + 40 + 8 + 28);
+		assert_memory_equal(f, "\x33\x33\0\0\0\x16", 6);
+		assert_int_equal(f[20], 0);   /* hop-by-hop options */
+		assert_int_equal(f[21], 1);   /* hop limit */
+		assert_true(nb_ip6_is_unspecified(f + 22));
+		assert_int_equal(f[54], 58);
+		assert_int_equal(f[56], 5);   /* Router Alert */
+		assert_int_equal(f[62], NB_MLD2_REPORT);
+		assert_int_equal(nb_get16(f + 68), 1);
+		assert_int_equal(f[70], 4);
+		nb_ip6_solicited_node(a, g);
+		assert_memory_equal(f + 74, g, 16);
+		uint32_t sum = nb_ip6_pseudo_sum(f + 22, f + 38, 28, 58);
+		assert_int_equal(nb_csum_fold(nb_csum_add(sum, f + 62, 28)), 0);
+		/* then the DAD probe */
+		n = l->ops->receive(l->drv, f, sizeof(f));
+		assert_true(n > 62);
+		assert_int_equal(f[54], NB_ND_NS);
+	}
+	env_free(e);
+}
+
 static void slaac_from_ra(void **state)
 {
 	(void)state;
@@ -214,6 +252,87 @@ static void slaac_from_ra(void **state)
 	assert_true(saw_icmp(e, NB_ICMP6_ECHO_REQUEST, f));
 	assert_memory_equal(f, rmac, 6);
 	assert_memory_equal(f + 14 + 8, e->v6[0].global.a, 16);
+	env_free(e);
+}
+
+/* Hand end A an RA from fe80::99 with one prefix option (@p flags: 0x80
+ * L, 0x40 A) for @p prefix/64. */
+static void give_ra(struct env *e, uint16_t router_s, uint8_t flags,
+		    uint32_t valid_s, uint32_t pref_s, const uint8_t prefix[16])
+{
+	uint8_t ra[16 + 32] = {NB_ND_RA, 0, 0, 0, 64};
+	nb_put16(ra + 6, router_s);
+	uint8_t *o = ra + 16;
+	o[0] = 3; o[1] = 4; o[2] = 64; o[3] = flags;
+	nb_put32(o + 4, valid_s); nb_put32(o + 8, pref_s);
+	memcpy(o + 16, prefix, 8);
+	uint8_t fr[14 + 40 + sizeof(ra)];
+	memcpy(fr, "\x33\x33\0\0\0\1\x02\0\0\0\0\x99", 12);
+	nb_put16(fr + 12, 0x86dd);
+	static const uint8_t rll[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
+	pk_icmp(fr + 14, rll, ALLNODES, ra, sizeof(ra));
+	e->v6[0].ext.input(e->v6[0].ext.ctx, fr, sizeof(fr));
+}
+
+/* Lifetimes: the router, the on-link prefix and the SLAAC address go
+ * when theirs end; a later RA renews them; router lifetime 0 drops the
+ * router at once. */
+static void ra_lifetimes(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg c = {0};
+	c.slaac = true;
+	c.no_dad = true;
+	struct env *e = env_new(&c, NULL, false);
+	struct nb_stack6 *st = &e->v6[0];
+	give_ra(e, 2, 0xc0, 3, 3, B_ADDR);
+	assert_true(st->has_router);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	assert_int_equal(st->onlink_len, 64);
+	run(e, 1500, false);
+	give_ra(e, 2, 0xc0, 3, 3, B_ADDR); /* renewed at 1.5 s */
+	run(e, 1500, false);
+	assert_true(st->has_router);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	run(e, 600, false); /* router gone at 3.5 s */
+	assert_false(st->has_router);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	run(e, 1000, false); /* prefix and address gone at 4.5 s */
+	assert_int_equal(st->global.state, NB_ADDR6_NONE);
+	assert_int_equal(st->onlink_len, 0);
+	give_ra(e, 1800, 0xc0, 0xffffffffu, 0xffffffffu, B_ADDR);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	run(e, 5000, false);
+	assert_int_equal(st->global.state, NB_ADDR6_PREFERRED);
+	give_ra(e, 0, 0xc0, 0xffffffffu, 0xffffffffu, B_ADDR);
+	assert_false(st->has_router);
+	env_free(e);
+}
+
+/* An address set later (as from DHCPv6) as a /128: B is unreachable
+ * until an RA names its prefix on-link (L flag, no A flag, no router). */
+static void set_addr_onlink(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg ca = {0}, cb = static_cfg(B_ADDR);
+	ca.no_dad = true;
+	cb.no_dad = true;
+	struct env *e = env_new(&ca, &cb, true);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], e->v6[0].ll.a, 128), -NB_EINVAL);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], A_ADDR, 0), -NB_EINVAL);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], A_ADDR, 129), -NB_EINVAL);
+	assert_int_equal(nb_stack6_set_addr(&e->v6[0], A_ADDR, 128), 0);
+	assert_int_equal(nb_stack6_ready(&e->v6[0], 0), 0);
+	struct nb_ping6 p;
+	assert_int_equal(nb_stack6_ping(&e->v6[0], &p, B_ADDR, 1), -NB_EUNREACH);
+
+	give_ra(e, 0, 0x80, 3600, 0, B_ADDR);
+	assert_int_equal(e->v6[0].stats.ra_rx, 1);
+	assert_false(e->v6[0].has_router);
+	assert_int_equal(e->v6[0].global.plen, 128);
+	assert_int_equal(nb_stack6_ping(&e->v6[0], &p, B_ADDR, 2), 0);
+	run(e, 50, true);
+	assert_true(p.replied);
 	env_free(e);
 }
 
@@ -325,6 +444,24 @@ static void udp(void **state)
 	nb_put16(g + 60, (uint16_t)(nb_get16(g + 60) - 1));
 	feed_b(e, g, (size_t)n);
 	assert_int_equal(e->v6[1].stats.udp_no_port, 1);
+	/* B answers with a port unreachable quoting the datagram. */
+	assert_int_equal(e->v6[1].stats.err_sent, 1);
+	uint8_t u[NB_ETH_FRAME_MAX];
+	struct nb_link *la = nb_memlink_link(&e->ml, 0);
+	int un = la->ops->receive(la->drv, u, sizeof(u));
+	assert_int_equal(un, 14 + 40 + 8 + n - 14);
+	assert_int_equal(u[20], 58);
+	assert_int_equal(u[54], NB_ICMP6_DEST_UNREACH);
+	assert_int_equal(u[55], 4);
+	assert_memory_equal(u + 14 + 24, A_ADDR, 16);
+	assert_memory_equal(u + 62, g + 14, (size_t)n - 14);
+	/* ...within the error rate limit. */
+	for (int i = 0; i < NB_IP6_ERR_PER_S + 2; i++)
+		feed_b(e, g, (size_t)n);
+	assert_int_equal(e->v6[1].stats.err_sent, NB_IP6_ERR_PER_S);
+	assert_int_equal(e->v6[1].stats.err_limited, 3);
+	while (la->ops->receive(la->drv, u, sizeof(u)) > 0)
+		;
 	feed_b(e, f, (size_t)n);
 	assert_int_equal(gb.n, 2);
 	assert_int_equal(e->v6[1].stats.rx_bad, bad + 2);
@@ -334,6 +471,60 @@ static void udp(void **state)
 	assert_int_equal(nb_udp6_open(&sb2, &e->v6[1], 69, got_rx, &gb), 0);
 	nb_udp6_close(&sb2);
 	nb_udp6_close(&sa);
+	env_free(e);
+}
+
+/* B's port 53: answers any query with one AAAA record, fd90::80. */
+static void dns_srv(void *ctx, struct nb_udp6 *sk, const uint8_t src[16],
+		    uint16_t sport, const void *data, size_t len)
+{
+	int *queries = ctx;
+	uint8_t r[300];
+	static const uint8_t ans[] = {0xc0, 0x0c, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16,
+				      0xfd, 0x90, 0, 0, 0, 0, 0, 0,
+				      0, 0, 0, 0, 0, 0, 0, 0x80};
+	(*queries)++;
+	assert_true(len > 12 && len + sizeof(ans) <= sizeof(r));
+	memcpy(r, data, len);
+	nb_put16(r + 2, 0x8180);
+	nb_put16(r + 6, 1);
+	memcpy(r + len, ans, sizeof(ans));
+	nb_udp6_sendto(sk, src, sport, r, len + sizeof(ans));
+}
+
+/* lib/dns over v6 (nb_dns6): the query leaves from A's address to B's
+ * port 53, the answer maps to a TCP peer handle; a server not on the
+ * list is not asked. */
+static void dns6(void **state)
+{
+	(void)state;
+	struct nb_stack6_cfg ca = static_cfg(A_ADDR), cb = static_cfg(B_ADDR);
+	struct env *e = env_new(&ca, &cb, true);
+	run(e, 1500, true);
+	static struct nb_udp6 s53;
+	int queries = 0;
+	assert_int_equal(nb_udp6_open(&s53, &e->v6[1], 53, dns_srv, &queries), 0);
+	static struct nb_dns6 x;
+	static const uint8_t list[2][16] = {
+		{0xfd, 0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, {0}};
+	nb_dns6_init(&x, &e->v6[0], list, 1);
+	assert_int_equal(x.net.nservers, 1);
+	struct nb_dns q;
+	assert_int_equal(nb_dns_start_net(&q, &e->s[0], &x.net, "boot.test",
+					  NB_DNS_TYPE_AAAA), 0);
+	int rc = -NB_EAGAIN;
+	for (int i = 0; i < 100 && rc == -NB_EAGAIN; i++) {
+		run(e, 5, true);
+		rc = nb_dns_poll(&q, e->now);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(queries, 1);
+	assert_int_equal(q.addr6[15], 0x80);
+	assert_int_equal(x.sk.port, 0); /* closed once answered */
+	uint32_t h = x.net.peer(&x.net, q.addr6);
+	assert_true(h >= 1);
+	assert_memory_equal(e->v6[0].peer[h - 1], q.addr6, 16);
+	nb_udp6_close(&s53);
 	env_free(e);
 }
 
@@ -375,9 +566,13 @@ int main(void)
 		cmocka_unit_test(dad_echo),
 		cmocka_unit_test(dad_conflict),
 		cmocka_unit_test(no_dad),
+		cmocka_unit_test(mld_report),
 		cmocka_unit_test(slaac_from_ra),
+		cmocka_unit_test(set_addr_onlink),
+		cmocka_unit_test(ra_lifetimes),
 		cmocka_unit_test(tcp_refused),
 		cmocka_unit_test(udp),
+		cmocka_unit_test(dns6),
 		cmocka_unit_test(text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,9 @@
 # deleted on exit (create them yourself); KEEP=1 keeps WORK.
 #   fail MSG...          prints MSG and the tail of WORK/*.log, exits 1
 #   get TEXT KEY         the value of a KEY=value line of TEXT
+#   nstest_started PIDFILE NAME
+#                        wait (5 s at most) for a daemon's pid file,
+#                        else fail "NAME did not start"
 nstest_init() {
 	local prefix=$1 t
 	shift
@@ -37,3 +40,12 @@ fail() {
 }
 
 get() { sed -n "s/^$2=//p" <<<"$1"; }
+
+nstest_started() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "$2 did not start"
+}

@@ -143,7 +143,13 @@ static void ip_line(const char *key, uint32_t ip)
 int nbget_cmd_lease(struct nbget *g)
 {
 	if (dhcp.state != NB_DHCP_BOUND) {
-		fprintf(stderr, "nbget: lease: give --dhcp or --cached-dhcp\n");
+#ifdef NBGET_DHCP6
+		if (g->dhcp6) {
+			nbget_dhcp6_lease();
+			return 0;
+		}
+#endif
+		fprintf(stderr, "nbget: lease: give --dhcp, --cached-dhcp or --dhcp6\n");
 		return 1;
 	}
 	const struct nb_dhcp_lease *l = &dhcp.lease;
@@ -174,5 +180,8 @@ int nbget_cmd_lease(struct nbget *g)
 	printf("cached=%d\n", l->from_cache ? 1 : 0);
 	printf("dhcp_sent=%u\n", (unsigned)l->packets_sent);
 	printf("bound_ms=%llu\n", (unsigned long long)bound_ms);
+#ifdef NBGET_DHCP6
+	nbget_dhcp6_lease();
+#endif
 	return 0;
 }

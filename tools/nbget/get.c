@@ -67,6 +67,7 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 	static struct nb_fetch f;
 	static struct nbget_filesink fs;
 	static struct nb_tftp6 tftp6;
+	static struct nb_dns6 dns6;
 	int rc = nb_tcp_init(&tcp, &g->stack);
 	if (rc < 0)
 		return nbget_fail("tcp", rc);
@@ -76,6 +77,12 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 		cfg.tcp6 = nb_stack6_tcp(&g->stack6);
 		nb_tftp6_init(&tftp6, &g->stack6);
 		cfg.tftp6 = &tftp6.net;
+		/* --dns6, DHCPv6's servers, then the RAs': names by AAAA
+		 * over v6 first, A over v4 after. */
+		nb_dns6_init(&dns6, &g->stack6, (const uint8_t(*)[16])g->dns6,
+			     (unsigned)g->ndns6);
+		if (dns6.net.nservers)
+			cfg.dns6 = &dns6.net;
 	}
 	if (nbget_tls_setup(g, &cfg))
 		return 1;

@@ -19,6 +19,8 @@ static const char usage[] =
 	"             [--ip6 ADDR/N] [--gw6 ADDR] [--slaac] [--nodad]   IPv6\n"
 	"             (link-local always; a static or an autoconfigured\n"
 	"             address; --nodad: no duplicate detection, no 1 s wait)\n"
+	"             [--dhcp6 [--no-rapid-commit]] [--dns6 ADDR]\n"
+	"             (an address, DNS servers and a boot URL by DHCPv6)\n"
 	"             [--vlan ID] [--pcap FILE] [--timeout S] [-q] COMMAND\n"
 	"  --vlan ID                  802.1Q: tag frames with VLAN ID (1..4094)\n"
 	"                             and take only that VLAN's\n"
@@ -94,6 +96,7 @@ enum {
 	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_MIRROR,
 	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY, OPT_CA,
 	OPT_INSECURE, OPT_VLAN, OPT_IP6, OPT_GW6, OPT_SLAAC, OPT_NODAD,
+	OPT_DHCP6, OPT_NO_RAPID, OPT_DNS6,
 };
 
 static const struct option opts[] = {
@@ -128,6 +131,9 @@ static const struct option opts[] = {
 	{"gw6", required_argument, 0, OPT_GW6},
 	{"slaac", no_argument, 0, OPT_SLAAC},
 	{"nodad", no_argument, 0, OPT_NODAD},
+	{"dhcp6", no_argument, 0, OPT_DHCP6},
+	{"no-rapid-commit", no_argument, 0, OPT_NO_RAPID},
+	{"dns6", required_argument, 0, OPT_DNS6},
 	{"output", required_argument, 0, 'o'},
 	{"count", required_argument, 0, 'c'},
 	{"interval", required_argument, 0, 'i'},
@@ -190,6 +196,21 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 			g->v6 = true;
 			break;
 		case OPT_NODAD: g->v6cfg.no_dad = true; break;
+		case OPT_DHCP6:
+#ifndef NBGET_DHCP6
+			return bad_usage("--dhcp6: built without lib/dhcp6");
+#endif
+			g->dhcp6 = true;
+			g->v6 = true;
+			break;
+		case OPT_NO_RAPID: g->dhcp6_no_rapid = true; break;
+		case OPT_DNS6:
+			if (g->ndns6 == NB_DNS_SERVERS ||
+			    nb_ip6_addr_parse(optarg, strlen(optarg),
+					      g->dns6[g->ndns6]) < 0)
+				return bad_usage("bad or too many --dns6");
+			g->ndns6++;
+			break;
 		case OPT_DNS:
 			if (g->ndns == NB_DNS_SERVERS ||
 			    parse_ip(optarg, &g->dns[g->ndns]) < 0)
@@ -307,12 +328,16 @@ int main(int argc, char **argv)
 	if (!g.tap)
 		return bad_usage("--tap is required");
 	if (!g.ip && !g.dhcp && !g.cached_dhcp && !g.v6)
-		return bad_usage("give --ip, --dhcp, --cached-dhcp, --ip6 or --slaac");
+		return bad_usage("give --ip, --dhcp, --cached-dhcp, --ip6, --slaac or --dhcp6");
 	if (nbget_setup(&g))
 		return 1;
 	rc = 0;
 	if (g.dhcp || g.cached_dhcp)
 		rc = nbget_dhcp_setup(&g);
+#ifdef NBGET_DHCP6
+	if (!rc && g.dhcp6)
+		rc = nbget_dhcp6_setup(&g);
+#endif
 	if (!rc)
 		rc = run(&g, cmd);
 	return nbget_teardown(&g, rc);

@@ -32,8 +32,12 @@ struct nbget {
 	int ndns;
 	const char *pcap_path;
 	uint16_t vlan;            /* --vlan, 0 = untagged */
-	bool v6;                      /* --ip6, --gw6 or --slaac */
+	bool v6;                      /* --ip6, --gw6, --slaac or --dhcp6 */
 	struct nb_stack6_cfg v6cfg;
+	bool dhcp6;                   /* --dhcp6 */
+	bool dhcp6_no_rapid;          /* --no-rapid-commit */
+	uint8_t dns6[NB_DNS_SERVERS][16]; /* --dns6, then DHCPv6 option 23 */
+	int ndns6;
 
 	/* DHCP */
 	bool dhcp;
@@ -102,6 +106,10 @@ int nbget_cmd_serve(struct nbget *g);                   /* diag.c */
 int nbget_cmd_udp(struct nbget *g, const char *hostport, const char *msg);
 int nbget_dhcp_setup(struct nbget *g);                  /* dhcp.c */
 int nbget_cmd_lease(struct nbget *g);                   /* dhcp.c */
+/* dhcp6.c: --dhcp6 (address, DNS servers into g->dns6); 0, or 1 after
+ * printing why; the lease's lines for `lease`. */
+int nbget_dhcp6_setup(struct nbget *g);
+void nbget_dhcp6_lease(void);
 /* get.c: download URL (http://, tftp:// or a bare name on the lease's
  * next-server) into g->out_path with lib/fetch. */
 int nbget_cmd_get(struct nbget *g, const char *url);
