@@ -173,6 +173,9 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	uint32_t parts = num_setting(l, "parallel", CL_PARALLEL,
 				     NB_HTTP_PARTS_MAX);
 	cfg.http_parts = parts == UINT32_MAX ? CL_PARALLEL : parts;
+	/* https.c prepares one TLS connection: a part more would fail. */
+	if (cl_prefix(url, "https:"))
+		cfg.http_parts = 1;
 	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
 				l->p->now_ms(l->p->ctx));
 	if (rc == 0) {
