@@ -80,7 +80,8 @@ static void syn_sent(struct nb_tcp_conn *c, const struct tcp_seg *g)
 		c->rcv_wscale = NB_TCP_WSCALE;
 	}
 	c->sack_ok = g->opt.sack_perm;
-	c->rcv_cap = NB_TCP_RWIN_MIN;
+	/* On, nothing grown yet: the floor applies (nb_tcp_rcv_window). */
+	c->rcv_cap = NB_TCP_RWIN_MIN ? 1 : 0;
 	c->ts_ok = g->opt.has_ts;
 	c->ts_recent = g->opt.tsval;
 	if (c->retries == 0) {
@@ -296,8 +297,8 @@ static void rwin_autotune(struct nb_tcp_conn *c)
 	arrived = c->rcv_off - c->rwin_mark_off;
 	got = arrived > (1u << 30) ? (1u << 30) : (uint32_t)arrived;
 	got = got / took * rtt + got % took * rtt / took;
-	uint64_t want = (uint64_t)got +
-			(got < NB_TCP_RWIN_QUEUE ? got : NB_TCP_RWIN_QUEUE);
+	uint32_t q = NB_TCP_RWIN_QUEUE / nb_tcp_receivers(c);
+	uint64_t want = (uint64_t)got + (got < q ? got : q);
 	if (want > c->rcv_cap)
 		c->rcv_cap = want;
 	c->rwin_mark_ms = now;

@@ -411,6 +411,35 @@ static void test_rwin_autotune(void **state)
 	assert_int_equal(h->c.rcv_cap, want);
 }
 
+/* Connections receiving side by side (a download in parts) share the
+ * floor: each advertises NB_TCP_RWIN_MIN / n, so n parts queue no more
+ * in front of the guest than one connection.  (The old rule gave each
+ * its own NB_TCP_RWIN_MIN.) */
+static void test_rwin_shared(void **state)
+{
+	struct th *h = *state;
+	struct nb_tcp_conn other;
+
+	h->limit = 64ull << 20;
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, true, 65535);
+	assert_int_equal(th_last(h)->wnd, NB_TCP_RWIN_MIN >> NB_TCP_WSCALE);
+	/* A second established receiver on the same demultiplexer (its
+	 * ports match no segment here). */
+	memset(&other, 0, sizeof(other));
+	other.state = NB_TCP_ESTABLISHED;
+	other.rcv_cap = 1;
+	other.t = &h->t;
+	other.next = h->t.conns;
+	h->t.conns = &other;
+	h->nout = 0;
+	th_data(h, 0, pat, 1448);
+	th_poll(h, 50);
+	assert_non_null(th_last(h));
+	assert_int_equal(th_last(h)->wnd, (NB_TCP_RWIN_MIN / 2) >> NB_TCP_WSCALE);
+	h->t.conns = other.next;
+}
+
 static void test_zero_window_drops_data(void **state)
 {
 	struct th *h = up(state);
@@ -937,6 +966,7 @@ int main(void)
 		T(test_window_is_space),
 		T(test_window_megabytes),
 		T(test_rwin_autotune),
+		T(test_rwin_shared),
 		T(test_zero_window_drops_data),
 		T(test_rst_validation),
 		T(test_blind_data_and_bad_ack),
