@@ -341,7 +341,6 @@ struct nb_http {
 	uint8_t validator_len;   /**< Its length, 0 = none. */
 	bool validator_weak;     /**< ETag is weak (useless for If-Range). */
 	bool redirect_pending;   /**< @ref next_url holds a redirect target. */
-	bool ranges_ok;          /**< The server said Accept-Ranges: bytes. */
 	bool tail_pending;       /**< Part 0 still has @ref tail_first.. to ask. */
 	uint16_t port;           /**< Server port. */
 	uint16_t http_status;    /**< Last final status code seen. */

@@ -104,7 +104,7 @@ static int plan_parts(struct nb_http *h)
 	uint64_t from = p0->last + 1, last = h->end;
 	if (h->size_known && h->size - 1 < last)
 		last = h->size - 1;
-	if (p0->last == UINT64_MAX || from > last)
+	if (from > last)
 		return 0; /* the probe held it all */
 	unsigned n = h->size_known ? h->cfg.parts : 1;
 	uint64_t total = last - from + 1;
@@ -185,7 +185,6 @@ static int follow_redirect(struct nb_http *h)
 	/* A new resource: its size and validator are yet unknown. */
 	h->validator_len = 0;
 	h->size_known = false;
-	h->ranges_ok = false;
 	return resolve_and_begin(h);
 }
 
@@ -255,26 +254,21 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 				reuse = false;
 	}
 	uint32_t ip = reuse ? p0->conn.dst_ip : 0;
+	if (h->s)
+		nb_dns_cancel(&h->dns);
 	/* Every idle kept-alive part goes on, not only the first: after a
 	 * download in parts, the next one's parts find their connections
-	 * with the windows already open. */
-	unsigned kept = 0;
-	for (unsigned i = 0; reuse && i < NB_HTTP_PARTS_MAX; i++) {
-		const struct nb_http_part *p = &h->part[i];
-		if (p->open && p->keep_alive && p->state == P_DONE &&
-		    nb_tcp_established(&p->conn) && p->conn.dst_ip == ip)
-			kept |= 1u << i;
-	}
-	if (h->s) {
-		nb_dns_cancel(&h->dns);
-		for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
-			if (!(kept >> i & 1))
-				close_part(&h->part[i], now);
+	 * with the windows already open (nb_http_part_request() checks
+	 * each before use). */
+	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++) {
+		struct nb_http_part *p = &h->part[i];
+		if (reuse && p->open && p->keep_alive)
+			continue;
+		if (h->s)
+			close_part(p, now);
+		memset(p, 0, sizeof(*p));
 	}
 	memset(h, 0, offsetof(struct nb_http, part));
-	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
-		if (!(kept >> i & 1))
-			memset(&h->part[i], 0, sizeof(h->part[i]));
 	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
 		h->part[i].h = h;
 	h->s = s;
@@ -355,11 +349,9 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 			if (i == 0 && h->state == H_PROBE &&
 			    h->http_status == 416 && !h->cfg.has_range &&
 			    !h->cfg.skip) {
-				h->state = H_RUN;
-				rc = nb_http_part_request(p, false, false,
-							  h->base, h->end);
-				if (rc == 0)
-					return -NB_EAGAIN;
+				h->cfg.parts = 1;
+				begin(h);
+				return h->status;
 			}
 			return fail(h, rc);
 		}

@@ -8,17 +8,6 @@
  * largest scaled window.  @p edge receives the right edge as a stream
  * offset.  @return the 16-bit header field.
  */
-unsigned nb_tcp_receivers(const struct nb_tcp_conn *c)
-{
-	unsigned n = 0;
-	for (const struct nb_tcp_conn *k = c->t ? c->t->conns : NULL; k;
-	     k = k->next)
-		if (k->state == NB_TCP_ESTABLISHED && k->rcv_cap &&
-		    (!k->rx.space || k->rx.space(k->rx.ctx)))
-			n++;
-	return n ? n : 1;
-}
-
 uint32_t nb_tcp_rcv_window(struct nb_tcp_conn *c, uint64_t *edge)
 {
 	uint64_t space = c->rx.space ? c->rx.space(c->rx.ctx) : UINT64_MAX;

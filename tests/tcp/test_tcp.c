@@ -60,6 +60,19 @@ static void test_syn_options(void **state)
 	assert_false(nb_tcp_established(&h->c));
 }
 
+/* A SYN the link could not take (a full transmit ring) goes again within
+ * a few ms, not after the 1 s initial RTO. */
+static void test_syn_refused_resent(void **state)
+{
+	struct th *h = *state;
+	h->tx_fail = 1;
+	assert_int_equal(th_connect(h), 0);
+	assert_int_equal(h->nout, 0);
+	th_poll(h, 10);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(h->out[0].flags, 0x02);
+}
+
 static void test_handshake(void **state)
 {
 	struct th *h = *state;
@@ -967,6 +980,7 @@ int main(void)
 		T(test_window_megabytes),
 		T(test_rwin_autotune),
 		T(test_rwin_shared),
+		T(test_syn_refused_resent),
 		T(test_zero_window_drops_data),
 		T(test_rst_validation),
 		T(test_blind_data_and_bad_ack),
