@@ -90,7 +90,8 @@ static int begin(struct nb_http *h)
 }
 
 /* The probe's headers are in: what follows its range is split among the
- * parts, part 0 taking the last share once its probe is done. */
+ * parts, part 0 taking the last share (if any is left) once its probe is
+ * done. */
 static int plan_parts(struct nb_http *h)
 {
 	struct nb_http_part *p0 = &h->part[0];
@@ -112,17 +113,20 @@ static int plan_parts(struct nb_http *h)
 			((total & (PART_MIN - 1)) != 0);
 	if (most < n)
 		n = (unsigned)most;
-	uint64_t chunk = nb_div_small(total, n, NULL);
-	h->nparts = (uint8_t)n;
-	for (unsigned i = 1; i < n; i++) {
-		uint64_t a = from + chunk * (i - 1);
-		int rc = nb_http_part_request(&h->part[i], false, true, a,
-					      a + chunk - 1);
+	/* Shares of the whole file, the probe counted in part 0's: part 0
+	 * asks for the rest of its share only after the probe, and a larger
+	 * one left it finishing alone (0.7 s of a 3 s kernel at 20 ms). */
+	uint64_t chunk = nb_div_small(last - p0->first + 1, n, NULL), a = from;
+	for (unsigned i = 1; i < n && a <= last; i++) {
+		uint64_t b = last - a < chunk ? last : a + chunk - 1;
+		int rc = nb_http_part_request(&h->part[i], false, true, a, b);
 		if (rc < 0)
 			return fail(h, rc);
+		h->nparts++;
+		a = b + 1;
 	}
-	h->tail_pending = true;
-	h->tail_first = from + chunk * (n - 1);
+	h->tail_pending = a <= last;
+	h->tail_first = a;
 	h->tail_last = last;
 	return 0;
 }
