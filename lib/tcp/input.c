@@ -297,8 +297,8 @@ static void rwin_autotune(struct nb_tcp_conn *c)
 	arrived = c->rcv_off - c->rwin_mark_off;
 	got = arrived > (1u << 30) ? (1u << 30) : (uint32_t)arrived;
 	got = got / took * rtt + got % took * rtt / took;
-	uint32_t q = NB_TCP_RWIN_QUEUE / nb_tcp_receivers(c);
-	uint64_t want = (uint64_t)got + (got < q ? got : q);
+	uint64_t want = (uint64_t)got +
+			(got < NB_TCP_RWIN_QUEUE ? got : NB_TCP_RWIN_QUEUE);
 	if (want > c->rcv_cap)
 		c->rcv_cap = want;
 	c->rwin_mark_ms = now;

@@ -71,9 +71,9 @@ void nb_tcp_send_rst_reply(struct nb_tcp *t, uint32_t peer,
 			   const struct tcp_seg *g);
 uint32_t nb_tcp_rcv_window(struct nb_tcp_conn *c, uint64_t *edge);
 /* Connections of c's demultiplexer taking data now (established,
- * auto-tuned, with room; at least 1): NB_TCP_RWIN_MIN and
- * NB_TCP_RWIN_QUEUE are split among them, so parts downloading side by
- * side queue no more in front of the guest than one connection would. */
+ * auto-tuned, with room; at least 1): NB_TCP_RWIN_MIN is split among
+ * them, so parts starting side by side offer no more window than one
+ * connection would. */
 unsigned nb_tcp_receivers(const struct nb_tcp_conn *c);
 
 /* timer.c */
