@@ -18,6 +18,8 @@
 /* A fetch that makes no progress at all for this long has failed. */
 #define FETCH_TIMEOUT_MS 120000
 #define DHCP_TIMEOUT_MS 30000
+/* HTTP connections per large image unless `set parallel N` says. */
+#define CL_PARALLEL 4
 
 /* ---- small text helpers (no libc here) ---- */
 
@@ -132,6 +134,23 @@ static uint64_t fetch_limit(void *ctx)
 	return f->img->buf ? f->img->cap : UINT64_MAX;
 }
 
+/* A setting holding a decimal number: its value, @p dflt when unset, or
+ * UINT32_MAX when it is not a number (or past @p max). */
+static uint32_t num_setting(struct cl_loader *l, const char *name,
+			    uint32_t dflt, uint32_t max)
+{
+	const struct cl_var *v = cl_script_var(&l->script, name);
+	uint32_t n = 0;
+	if (!v)
+		return dflt;
+	for (unsigned i = 0; i < v->len; i++) {
+		if (v->value[i] < '0' || v->value[i] > '9' || n > max)
+			return UINT32_MAX;
+		n = n * 10 + (uint32_t)(v->value[i] - '0');
+	}
+	return n > max ? UINT32_MAX : n;
+}
+
 /* One download through lib/fetch: http://, tftp://, or a bare name on the
  * lease's next-server; *why says what went wrong in words. */
 static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
@@ -150,6 +169,16 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 #ifdef CL_IP6
 	cl_net6_fetch_cfg(&l->v6, &cfg);
 #endif
+	/* A large image over HTTP comes in ranged parts on that many
+	 * connections (when the server announces ranges and a size): their
+	 * slow starts run side by side, which is what a long round trip
+	 * costs most.  `set parallel 1` (or 0) asks for one connection. */
+	uint32_t parts = num_setting(l, "parallel", CL_PARALLEL,
+				     NB_HTTP_PARTS_MAX);
+	cfg.http_parts = parts == UINT32_MAX ? CL_PARALLEL : parts;
+	/* https.c prepares one TLS connection: a part more would fail. */
+	if (cl_prefix(url, "https:"))
+		cfg.http_parts = 1;
 	int rc = nb_fetch_start(&l->dl, &l->stack, &cfg, url, &f->sink,
 				l->p->now_ms(l->p->ctx));
 	if (rc == 0) {
@@ -257,17 +286,14 @@ static int dhcp_poll(void *obj, uint64_t now)
 	return nb_dhcp_poll(obj, now);
 }
 
-/* `set net0/vlan ID` before dhcp: the stack starts again on an 802.1Q
+/* `set net0/vlan ID` before dhcp (an ID past NB_VLAN_ID_MAX is left for
+ * nb_vlan_wrap() to refuse): the stack starts again on an 802.1Q
  * wrapper of the platform's link, in the arena only the stack uses. */
 static int vlan_up(struct cl_loader *l)
 {
-	const struct cl_var *v = cl_script_var(&l->script, "net0/vlan");
-	uint32_t vid = 0;
-	for (unsigned i = 0; v && i < v->len && vid <= NB_VLAN_ID_MAX; i++) {
-		if (v->value[i] < '0' || v->value[i] > '9')
-			return -NB_EINVAL;
-		vid = vid * 10 + (uint32_t)(v->value[i] - '0');
-	}
+	uint32_t vid = num_setting(l, "net0/vlan", 0, 0xffff);
+	if (vid == UINT32_MAX)
+		return -NB_EINVAL;
 	if (vid == l->vlan.vid)
 		return 0;
 	nb_fetch_cancel(&l->dl);

@@ -23,9 +23,14 @@
  * first byte not yet held, so a crowd of clients gives a restarting
  * server a spread of requests rather than a synchronized hammer.
  * `parts` > 1 fetches the file as that many ranged
- * parts over as many connections into the same sink; redirects are
- * followed up to NB_HTTP_REDIRECTS_MAX; an idle keep-alive connection is
- * reused by the next request to the same server.
+ * parts over as many connections into the same sink: the first request
+ * asks for the first MiB only, and when its answer is a 206 with the
+ * size the rest is split among the parts (at least 256 KiB each), part 0
+ * taking the last share after its first MiB; a file within that MiB
+ * takes one request, a server ignoring Range sends it all on the one
+ * connection, and a POST is never split.  Redirects are
+ * followed up to NB_HTTP_REDIRECTS_MAX; idle keep-alive connections (all
+ * the parts') are reused by the next download from the same server.
  *
  * Offsets: the sink receives resource offsets minus the first byte asked
  * for, so a whole-file download writes at 0..size-1 and a `Range: A-B`
@@ -341,7 +346,7 @@ struct nb_http {
 	uint8_t validator_len;   /**< Its length, 0 = none. */
 	bool validator_weak;     /**< ETag is weak (useless for If-Range). */
 	bool redirect_pending;   /**< @ref next_url holds a redirect target. */
-	bool ranges_ok;          /**< The server said Accept-Ranges: bytes. */
+	bool tail_pending;       /**< Part 0 still has @ref tail_first.. to ask. */
 	uint16_t port;           /**< Server port. */
 	uint16_t http_status;    /**< Last final status code seen. */
 	uint32_t ip;             /**< Server address. */
@@ -358,6 +363,8 @@ struct nb_http {
 	uint64_t base;           /**< First resource byte asked (sink offset 0). */
 	uint64_t end;            /**< Last resource byte wanted (inclusive) or UINT64_MAX. */
 	uint64_t done_at;        /**< When the body completed (closing grace). */
+	uint64_t tail_first;     /**< Part 0's share after its probe: first... */
+	uint64_t tail_last;      /**< ...and last byte (inclusive). */
 	struct nb_http_stats stats; /**< Counters. */
 	struct nb_http_cfg cfg;  /**< Settings (url pointer not kept). */
 	struct nb_url u;         /**< It, parsed. */
@@ -373,8 +380,8 @@ struct nb_http {
 
 /**
  * Start a download (or a HEAD request) of @p cfg->url into @p sink.
- * If @p h still holds an idle kept-alive connection to the same server
- * from a previous download, it is reused; otherwise @p h is reset.
+ * If @p h still holds idle kept-alive connections to the same server
+ * from a previous download, they are reused; otherwise @p h is reset.
  * @param h     Download object (caller-owned; zero it before its first
  *              use; must not move while running or holding a connection).
  * @param s       Stack (configured, with DNS servers if a name is used).

@@ -10,6 +10,8 @@
 /* Parts smaller than this are not worth a connection of their own. */
 #define PART_MIN_SHIFT 18
 #define PART_MIN ((uint64_t)1 << PART_MIN_SHIFT) /* 256 KiB */
+/* The first request of a download in parts asks for this much. */
+#define PROBE_BYTES ((uint64_t)1 << 20)
 /* Connections closing after the body: how long to let them finish. */
 #define CLOSE_GRACE_MS 1000
 
@@ -46,15 +48,15 @@ static int fail(struct nb_http *h, int err)
 		h->why[b.n] = 0;
 	}
 	/* What a mirror goes on from: the contiguous bytes at the start of
-	 * the sink (the first part with progress holds them). */
-	h->held = 0;
+	 * the sink, up to the least progress of a part not done (part 0's
+	 * share after its probe may still be to come). */
+	uint64_t at = h->tail_pending ? h->tail_first : UINT64_MAX;
 	for (unsigned i = 0; i < h->nparts; i++) {
-		uint64_t at = nb_http_part_progress(&h->part[i]);
-		if (at != UINT64_MAX) {
-			h->held = at > h->base ? at - h->base : 0;
-			break;
-		}
+		uint64_t q = nb_http_part_progress(&h->part[i]);
+		if (q < at)
+			at = q;
 	}
+	h->held = at != UINT64_MAX && at > h->base ? at - h->base : 0;
 	nb_dns_cancel(&h->dns);
 	close_all(h, h->s->now);
 	h->status = err;
@@ -65,61 +67,67 @@ static int fail(struct nb_http *h, int err)
 static int begin(struct nb_http *h)
 {
 	struct nb_http_part *p0 = &h->part[0];
-	int rc;
-	h->nparts = (uint8_t)(h->cfg.parts ? h->cfg.parts : 1);
+	uint64_t from = h->base + h->cfg.skip, to = h->end;
+	bool ranged = h->cfg.has_range || h->cfg.skip;
+	h->nparts = 1;
+	h->state = H_RUN;
 	if (h->cfg.head) {
-		h->nparts = 1;
-		h->state = H_RUN;
-		rc = nb_http_part_request(p0, true, false, h->base, h->end);
-	} else if (h->nparts > 1) {
-		/* Only the probe runs until plan_parts() splits the work. */
-		h->nparts = 1;
+		from = h->base;
+		ranged = false;
+	} else if (h->cfg.parts > 1 && !h->cfg.post) {
+		/* (A form is sent once, so a POST is never split.)
+		 * A GET of the first PROBE_BYTES only: its answer tells
+		 * whether the server ranges and how large the file is, and a
+		 * small file needs no second request.  plan_parts() splits
+		 * the rest once the headers are in. */
 		h->state = H_PROBE;
-		rc = nb_http_part_request(p0, true, false, h->base, h->end);
-	} else {
-		h->state = H_RUN;
-		rc = nb_http_part_request(p0, false,
-					  h->cfg.has_range || h->cfg.skip,
-					  h->base + h->cfg.skip, h->end);
+		ranged = true;
+		if (to - from >= PROBE_BYTES)
+			to = from + PROBE_BYTES - 1;
 	}
+	int rc = nb_http_part_request(p0, h->cfg.head, ranged, from, to);
 	return rc < 0 ? fail(h, rc) : 0;
 }
 
-/* After the HEAD probe: split what is wanted among the parts. */
+/* The probe's headers are in: what follows its range is split among the
+ * parts, part 0 taking the last share (if any is left) once its probe is
+ * done. */
 static int plan_parts(struct nb_http *h)
 {
+	struct nb_http_part *p0 = &h->part[0];
 	h->state = H_RUN;
-	unsigned n = h->cfg.parts;
-	uint64_t from = h->base + h->cfg.skip;
-	if (!h->size_known || !h->ranges_ok || h->size <= from)
-		n = 1;
-	uint64_t total = 0;
-	if (n > 1) {
-		uint64_t last = h->size - 1;
-		if (h->end != UINT64_MAX && h->end < last)
-			last = h->end;
-		total = last - from + 1;
-		uint64_t most = (total >> PART_MIN_SHIFT) +
-				((total & (PART_MIN - 1)) != 0);
-		if (most < n)
-			n = (unsigned)most;
+	if (h->http_status != 206) {
+		/* Ranges ignored: the whole file comes on this connection
+		 * (and a resume asks for all of what is missing). */
+		p0->last = h->end;
+		return 0;
 	}
-	h->nparts = (uint8_t)(n ? n : 1);
-	if (h->nparts == 1) {
-		int rc = nb_http_part_request(&h->part[0], false,
-					      h->cfg.has_range || h->cfg.skip,
-					      from, h->end);
-		return rc < 0 ? fail(h, rc) : 0;
-	}
-	uint64_t chunk = nb_div_small(total, h->nparts, NULL);
-	for (unsigned i = 0; i < h->nparts; i++) {
-		uint64_t a = from + chunk * i;
-		uint64_t b = i + 1 == h->nparts ? from + total - 1
-						: a + chunk - 1;
+	uint64_t from = p0->last + 1, last = h->end;
+	if (h->size_known && h->size - 1 < last)
+		last = h->size - 1;
+	if (from > last)
+		return 0; /* the probe held it all */
+	unsigned n = h->size_known ? h->cfg.parts : 1;
+	uint64_t total = last - from + 1;
+	uint64_t most = (total >> PART_MIN_SHIFT) +
+			((total & (PART_MIN - 1)) != 0);
+	if (most < n)
+		n = (unsigned)most;
+	/* Shares of the whole file, the probe counted in part 0's: part 0
+	 * asks for the rest of its share only after the probe, and a larger
+	 * one left it finishing alone (0.7 s of a 3 s kernel at 20 ms). */
+	uint64_t chunk = nb_div_small(last - p0->first + 1, n, NULL), a = from;
+	for (unsigned i = 1; i < n && a <= last; i++) {
+		uint64_t b = last - a < chunk ? last : a + chunk - 1;
 		int rc = nb_http_part_request(&h->part[i], false, true, a, b);
 		if (rc < 0)
 			return fail(h, rc);
+		h->nparts++;
+		a = b + 1;
 	}
+	h->tail_pending = a <= last;
+	h->tail_first = a;
+	h->tail_last = last;
 	return 0;
 }
 
@@ -189,7 +197,6 @@ static int follow_redirect(struct nb_http *h)
 	/* A new resource: its size and validator are yet unknown. */
 	h->validator_len = 0;
 	h->size_known = false;
-	h->ranges_ok = false;
 	return resolve_and_begin(h);
 }
 
@@ -259,14 +266,21 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 				reuse = false;
 	}
 	uint32_t ip = reuse ? p0->conn.dst_ip : 0;
-	if (h->s) {
+	if (h->s)
 		nb_dns_cancel(&h->dns);
-		for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
-			close_part(&h->part[i], now);
+	/* Every idle kept-alive part goes on, not only the first: after a
+	 * download in parts, the next one's parts find their connections
+	 * with the windows already open (nb_http_part_request() checks
+	 * each before use). */
+	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++) {
+		struct nb_http_part *p = &h->part[i];
+		if (reuse && p->open && p->keep_alive)
+			continue;
+		if (h->s)
+			close_part(p, now);
+		memset(p, 0, sizeof(*p));
 	}
 	memset(h, 0, offsetof(struct nb_http, part));
-	for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
-		memset(&h->part[i], 0, sizeof(h->part[i]));
 	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
 		h->part[i].h = h;
 	h->s = s;
@@ -349,12 +363,32 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 				all_done = false;
 				continue;
 			}
+			/* An empty file cannot be ranged at all (416): ask
+			 * for it whole. */
+			if (i == 0 && h->state == H_PROBE &&
+			    h->http_status == 416 && !h->cfg.has_range &&
+			    !h->cfg.skip) {
+				h->cfg.parts = 1;
+				begin(h);
+				return h->status;
+			}
 			return fail(h, rc);
+		}
+		/* Part 0's share of the parts, after its probe. */
+		if (i == 0 && h->tail_pending && p->state == P_DONE) {
+			h->tail_pending = false;
+			int rc = nb_http_part_request(p, false, true,
+						      h->tail_first,
+						      h->tail_last);
+			if (rc < 0)
+				return fail(h, rc);
 		}
 		if (p->state != P_DONE)
 			all_done = false;
 	}
-	if (all_done && h->state == H_PROBE) {
+	const struct nb_http_part *p0 = &h->part[0];
+	if (h->state == H_PROBE && !p0->err &&
+	    (p0->state == P_BODY || p0->state == P_DONE)) {
 		plan_parts(h);
 		return h->status;
 	}

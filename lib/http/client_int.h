@@ -15,7 +15,7 @@ enum part_state {
 enum http_state {
 	H_IDLE = 0,
 	H_RESOLVE, /* DNS */
-	H_PROBE,   /* HEAD before splitting into parts */
+	H_PROBE,   /* the first range, before splitting into parts */
 	H_RUN,     /* parts downloading (or the HEAD of a HEAD-only job) */
 	H_CLOSING, /* done; letting closing connections finish */
 	H_DONE

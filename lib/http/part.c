@@ -116,8 +116,6 @@ static int on_headers(struct nb_http_part *p, const struct nb_http_resp *r,
 	p->keep_alive = r->keep_alive;
 	h->http_status = r->status;
 	h->retry_after_ms = r->retry_after * 1000u;
-	if (r->accept_ranges)
-		h->ranges_ok = true;
 	if (r->status >= 300 && r->status <= 399 && r->status != 304) {
 		if (!r->location)
 			return -NB_EPROTO;

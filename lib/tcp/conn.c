@@ -2,6 +2,9 @@
 #include "core/mem.h"
 #include "tcp/tcp_int.h"
 
+/* How soon a SYN the link could not take is offered again. */
+#define SYN_RESEND_MS 5
+
 /* IPv4 (fam NULL) registers with lib/ip; a family feeds segments itself. */
 int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
 		       const struct nb_tcp_family *fam)
@@ -131,7 +134,15 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	c->last_now = s->now;
 	c->next = t->conns;
 	t->conns = c;
+	uint32_t errs = t->stats.tx_errors + s->stats.tx_dropped;
 	nb_tcp_output(c);
+	/* A SYN the link refused (a firmware transmit ring still full of a
+	 * burst's ACKs, as when parts connect together) goes again at the
+	 * next round of polls, not after a whole initial RTO. */
+	if (t->stats.tx_errors + s->stats.tx_dropped != errs) {
+		nb_deadline_clear(&c->rto_due);
+		nb_deadline_set(&c->rto_due, s->now, SYN_RESEND_MS);
+	}
 	return 0;
 }
 
@@ -207,3 +218,13 @@ uint64_t nb_tcp_rx_offset(const struct nb_tcp_conn *c)
 	return c ? c->rcv_off : 0;
 }
 
+unsigned nb_tcp_receivers(const struct nb_tcp_conn *c)
+{
+	unsigned n = 0;
+	for (const struct nb_tcp_conn *k = c->t ? c->t->conns : NULL; k;
+	     k = k->next)
+		if (k->state == NB_TCP_ESTABLISHED && k->rcv_cap &&
+		    (!k->rx.space || k->rx.space(k->rx.ctx)))
+			n++;
+	return n ? n : 1;
+}

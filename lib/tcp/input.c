@@ -80,7 +80,8 @@ static void syn_sent(struct nb_tcp_conn *c, const struct tcp_seg *g)
 		c->rcv_wscale = NB_TCP_WSCALE;
 	}
 	c->sack_ok = g->opt.sack_perm;
-	c->rcv_cap = NB_TCP_RWIN_MIN;
+	/* On, nothing grown yet: the floor applies (nb_tcp_rcv_window). */
+	c->rcv_cap = NB_TCP_RWIN_MIN ? 1 : 0;
 	c->ts_ok = g->opt.has_ts;
 	c->ts_recent = g->opt.tsval;
 	if (c->retries == 0) {
@@ -250,7 +251,9 @@ static unsigned ack_every(const struct nb_tcp_conn *c)
 
 /*
  * Receive-window auto-tuning (NB_TCP_RWIN_MIN): once per smoothed round
- * trip, let the window grow to twice what arrived per round trip.  The
+ * trip, let the window grow to what arrived per round trip plus a queue
+ * of as much again, at most NB_TCP_RWIN_QUEUE: one round at the rate the
+ * guest drains, and a bounded backlog in front of it.  The
  * arrivals are scaled to one round trip because a firmware loop may come
  * back late: a 60 ms gap at a 20 ms RTT must not triple the window.  It
  * never shrinks, so the advertised edge never moves back.
@@ -294,8 +297,10 @@ static void rwin_autotune(struct nb_tcp_conn *c)
 	arrived = c->rcv_off - c->rwin_mark_off;
 	got = arrived > (1u << 30) ? (1u << 30) : (uint32_t)arrived;
 	got = got / took * rtt + got % took * rtt / took;
-	if (2u * (uint64_t)got > c->rcv_cap)
-		c->rcv_cap = 2u * (uint64_t)got;
+	uint64_t want = (uint64_t)got +
+			(got < NB_TCP_RWIN_QUEUE ? got : NB_TCP_RWIN_QUEUE);
+	if (want > c->rcv_cap)
+		c->rcv_cap = want;
 	c->rwin_mark_ms = now;
 	c->rwin_mark_off = c->rcv_off;
 }

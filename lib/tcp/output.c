@@ -15,8 +15,15 @@ uint32_t nb_tcp_rcv_window(struct nb_tcp_conn *c, uint64_t *edge)
 
 	if (c->fin_rcvd)
 		space = 0;
-	if (c->rcv_cap && space > c->rcv_cap)
-		space = c->rcv_cap;
+	if (c->rcv_cap) {
+		/* The floor is the guest's, not each connection's: parts
+		 * downloading side by side share it. */
+		uint64_t cap = NB_TCP_RWIN_MIN / nb_tcp_receivers(c);
+		if (cap < c->rcv_cap)
+			cap = c->rcv_cap;
+		if (space > cap)
+			space = cap;
+	}
 	if (c->state == NB_TCP_SYN_SENT) {
 		/* RFC 7323: the window in a SYN is never scaled. */
 		field = space > 65535u ? 65535u : (uint32_t)space;

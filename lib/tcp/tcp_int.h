@@ -70,6 +70,11 @@ void nb_tcp_send_rst(struct nb_tcp_conn *c);
 void nb_tcp_send_rst_reply(struct nb_tcp *t, uint32_t peer,
 			   const struct tcp_seg *g);
 uint32_t nb_tcp_rcv_window(struct nb_tcp_conn *c, uint64_t *edge);
+/* Connections of c's demultiplexer taking data now (established,
+ * auto-tuned, with room; at least 1): NB_TCP_RWIN_MIN is split among
+ * them, so parts starting side by side offer no more window than one
+ * connection would. */
+unsigned nb_tcp_receivers(const struct nb_tcp_conn *c);
 
 /* timer.c */
 void nb_tcp_rtt_sample(struct nb_tcp_conn *c, uint32_t rtt_ms);

@@ -493,8 +493,40 @@ static void test_lossy_parallel(void **st)
 	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, false, 0, 0), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
 	assert_int_equal(H.nparts, 4);
-	assert_int_equal(W->heads, 1);
+	assert_int_equal(W->heads, 0);
 	assert_true(nb_memlink_stats(&W->m, 1)->lost > 0);
+	nb_http_cancel(&H);
+}
+
+/* Parts start with a ranged GET (no HEAD): a file within it takes one
+ * request; a larger one one more per part, and the next download in
+ * parts reuses every kept connection. */
+static void test_parts_probe(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	unsigned req0 = W->requests;
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, true, 0, 99999), 0);
+	assert_memory_equal(dl_buf, W->res, 100000);
+	assert_int_equal(W->requests - req0, 1);
+	assert_int_equal(H.nparts, 1);
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	req0 = W->requests;
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	/* A quarter of the file is under the probe's MiB: part 0 has no
+	 * share left after it, so 1 + 3 requests. */
+	assert_int_equal(H.nparts, 4);
+	assert_int_equal(W->requests - req0, 4);
+	assert_int_equal(W->heads, 0);
+	req0 = W->requests;
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests - req0, 4);
+	assert_int_equal(H.stats.reused, 4);
 	nb_http_cancel(&H);
 }
 
@@ -742,6 +774,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lossy_parallel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_and_redirects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch, setup, teardown),

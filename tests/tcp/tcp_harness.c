@@ -72,6 +72,10 @@ static int link_tx(void *drv, const void *frame, size_t len)
 
 	if (len < 34 || nb_get16(f + 12) != 0x0800 || f[23] != 6)
 		return 0;
+	if (h->tx_fail) {
+		h->tx_fail--;
+		return -NB_ENOBUFS;
+	}
 	if (h->nout < TH_TX_MAX) {
 		/* Short frames are padded: trust the IP total length. */
 		size_t ihl = (size_t)(f[14] & 15) * 4;

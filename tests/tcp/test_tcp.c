@@ -60,6 +60,19 @@ static void test_syn_options(void **state)
 	assert_false(nb_tcp_established(&h->c));
 }
 
+/* A SYN the link could not take (a full transmit ring) goes again within
+ * a few ms, not after the 1 s initial RTO. */
+static void test_syn_refused_resent(void **state)
+{
+	struct th *h = *state;
+	h->tx_fail = 1;
+	assert_int_equal(th_connect(h), 0);
+	assert_int_equal(h->nout, 0);
+	th_poll(h, 10);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(h->out[0].flags, 0x02);
+}
+
 static void test_handshake(void **state)
 {
 	struct th *h = *state;
@@ -365,9 +378,10 @@ static void test_window_megabytes(void **state)
 	assert_memory_equal(h->sink + 900000, pat, 1000);
 }
 
-/* The window starts at NB_TCP_RWIN_MIN and grows to twice what arrived
- * in a round trip, so a sender's slow start cannot overshoot by more
- * than a round trip's worth; it never moves its edge back. */
+/* The window starts at NB_TCP_RWIN_MIN and grows to what arrived in a
+ * round trip plus at most NB_TCP_RWIN_QUEUE, so a sender's slow start
+ * cannot overshoot by more than that queue; it never moves its edge
+ * back.  (The old rule, twice the round, gives more than that here.) */
 static void test_rwin_autotune(void **state)
 {
 	struct th *h = *state;
@@ -395,15 +409,48 @@ static void test_rwin_autotune(void **state)
 	th_poll(h, 2);
 	/* (The round is counted from the first segment's end.) */
 	round = off - 1448;
-	assert_int_equal(h->c.rcv_cap, 2 * round);
+	uint64_t want = round + (round < NB_TCP_RWIN_QUEUE ? round
+							 : NB_TCP_RWIN_QUEUE);
+	assert_true(round > NB_TCP_RWIN_QUEUE);
+	assert_int_equal(h->c.rcv_cap, want);
+	assert_true(h->c.rcv_cap < 2 * round);
 	assert_non_null(th_last(h));
 	assert_int_equal(th_last(h)->wnd,
-			 (2 * round + (1u << NB_TCP_WSCALE) - 1) >> NB_TCP_WSCALE);
+			 (want + (1u << NB_TCP_WSCALE) - 1) >> NB_TCP_WSCALE);
 	/* A slower round never shrinks it. */
 	th_data(h, off, pat, 1448);
 	th_poll(h, 5);
 	th_data(h, off + 1448, pat, 1448);
-	assert_int_equal(h->c.rcv_cap, 2 * round);
+	assert_int_equal(h->c.rcv_cap, want);
+}
+
+/* Connections receiving side by side (a download in parts) share the
+ * floor: each advertises NB_TCP_RWIN_MIN / n, so n parts queue no more
+ * in front of the guest than one connection.  (The old rule gave each
+ * its own NB_TCP_RWIN_MIN.) */
+static void test_rwin_shared(void **state)
+{
+	struct th *h = *state;
+	struct nb_tcp_conn other;
+
+	h->limit = 64ull << 20;
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, true, 65535);
+	assert_int_equal(th_last(h)->wnd, NB_TCP_RWIN_MIN >> NB_TCP_WSCALE);
+	/* A second established receiver on the same demultiplexer (its
+	 * ports match no segment here). */
+	memset(&other, 0, sizeof(other));
+	other.state = NB_TCP_ESTABLISHED;
+	other.rcv_cap = 1;
+	other.t = &h->t;
+	other.next = h->t.conns;
+	h->t.conns = &other;
+	h->nout = 0;
+	th_data(h, 0, pat, 1448);
+	th_poll(h, 50);
+	assert_non_null(th_last(h));
+	assert_int_equal(th_last(h)->wnd, (NB_TCP_RWIN_MIN / 2) >> NB_TCP_WSCALE);
+	h->t.conns = other.next;
 }
 
 static void test_zero_window_drops_data(void **state)
@@ -932,6 +979,8 @@ int main(void)
 		T(test_window_is_space),
 		T(test_window_megabytes),
 		T(test_rwin_autotune),
+		T(test_rwin_shared),
+		T(test_syn_refused_resent),
 		T(test_zero_window_drops_data),
 		T(test_rst_validation),
 		T(test_blind_data_and_bad_ack),
