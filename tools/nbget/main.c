@@ -19,7 +19,11 @@ static const char usage[] =
 	"             [--ip6 ADDR/N] [--gw6 ADDR] [--slaac] [--nodad]   IPv6\n"
 	"             (link-local always; a static or an autoconfigured\n"
 	"             address; --nodad: no duplicate detection, no 1 s wait)\n"
-	"             [--vlan ID] [--pcap FILE] [--timeout S] [-q] COMMAND\n"
+	"             [--vlan ID] [--pcap FILE] [--timeout S] [--start-at T] [-q]\n"
+	"             COMMAND\n"
+	"  --start-at T               set up first (tap, stack), then wait until\n"
+	"                             wall-clock second T ($EPOCHREALTIME form):\n"
+	"                             storm harnesses start many clients at once\n"
 	"  --vlan ID                  802.1Q: tag frames with VLAN ID (1..4094)\n"
 	"                             and take only that VLAN's\n"
 	"commands:\n"
@@ -94,6 +98,7 @@ enum {
 	OPT_PARALLEL, OPT_SHA256, OPT_SECONDS, OPT_UDP_ECHO, OPT_MIRROR,
 	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY, OPT_CA,
 	OPT_INSECURE, OPT_VLAN, OPT_IP6, OPT_GW6, OPT_SLAAC, OPT_NODAD,
+	OPT_START_AT,
 };
 
 static const struct option opts[] = {
@@ -111,6 +116,7 @@ static const struct option opts[] = {
 	{"pcap", required_argument, 0, OPT_PCAP},
 	{"vlan", required_argument, 0, OPT_VLAN},
 	{"timeout", required_argument, 0, OPT_TIMEOUT},
+	{"start-at", required_argument, 0, OPT_START_AT},
 	{"blksize", required_argument, 0, OPT_BLKSIZE},
 	{"windowsize", required_argument, 0, OPT_WINDOWSIZE},
 	{"range", required_argument, 0, OPT_RANGE},
@@ -202,6 +208,7 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 		case OPT_SAVE_DHCP: g->save_dhcp = optarg; break;
 		case OPT_USER_CLASS: g->user_class = optarg; break;
 		case OPT_PCAP: g->pcap_path = optarg; break;
+		case OPT_START_AT: g->start_at = optarg; break;
 		case OPT_VLAN:
 			if (nbget_parse_u32(optarg, NB_VLAN_ID_MAX, &v) < 0 || !v)
 				return bad_usage("bad --vlan (1..4094)");
@@ -310,7 +317,9 @@ int main(int argc, char **argv)
 		return bad_usage("give --ip, --dhcp, --cached-dhcp, --ip6 or --slaac");
 	if (nbget_setup(&g))
 		return 1;
-	rc = 0;
+	rc = nbget_start_at(&g);
+	if (rc)
+		return nbget_teardown(&g, rc);
 	if (g.dhcp || g.cached_dhcp)
 		rc = nbget_dhcp_setup(&g);
 	if (!rc)
