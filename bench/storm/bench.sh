@@ -76,7 +76,7 @@ row() { # KIND N
 		storm_run "$n" "$out" nbns_exec_client timeout 600 "$NBGET" \
 			--tap st@I@ --ip @IP@/24 --timeout 590 --start-at @AT@ \
 			get "http://$S:8080/img" \
-			-o "$out/@I@.out" --sha256 "$SUM"
+			-o "$out/@I@.out"
 		[ -z "$bg" ] || wait "$bg" ;;
 	curl)
 		storm_run "$n" "$out" ip netns exec "nb$$k@I@" timeout 600 "$NBAT" @AT@ curl -sS \
@@ -92,7 +92,7 @@ row() { # KIND N
 		sleep 0.3
 		storm_run "$n" "$out" nbns_exec_client timeout 900 "$NBGET" \
 			--tap st@I@ --ip @IP@/24 --timeout 890 --start-at @AT@ get "tftp://$S/img" \
-			--windowsize 16 -o "$out/@I@.out" --sha256 "$SUM"
+			--windowsize 16 -o "$out/@I@.out"
 		nbns_exec_server pkill -F "$D/dnsmasq.pid" || true ;;
 	esac
 	r1=$(retrans)
