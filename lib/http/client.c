@@ -79,8 +79,8 @@ static int begin(struct nb_http *h)
 	} else {
 		h->state = H_RUN;
 		rc = nb_http_part_request(p0, false,
-					  h->cfg.has_range || h->cfg.skip,
-					  h->base + h->cfg.skip, h->end);
+					  h->cfg.has_range || h->held,
+					  h->base + h->held, h->end);
 	}
 	return rc < 0 ? fail(h, rc) : 0;
 }
@@ -90,7 +90,7 @@ static int plan_parts(struct nb_http *h)
 {
 	h->state = H_RUN;
 	unsigned n = h->cfg.parts;
-	uint64_t from = h->base + h->cfg.skip;
+	uint64_t from = h->base + h->held;
 	if (!h->size_known || !h->ranges_ok || h->size <= from)
 		n = 1;
 	uint64_t total = 0;
@@ -107,7 +107,7 @@ static int plan_parts(struct nb_http *h)
 	h->nparts = (uint8_t)(n ? n : 1);
 	if (h->nparts == 1) {
 		int rc = nb_http_part_request(&h->part[0], false,
-					      h->cfg.has_range || h->cfg.skip,
+					      h->cfg.has_range || h->held,
 					      from, h->end);
 		return rc < 0 ? fail(h, rc) : 0;
 	}
@@ -256,6 +256,18 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 		for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
 			close_part(&h->part[i], now);
 	}
+	/* What a failover keeps of the download @p h ran (see
+	 * nb_http_cfg::failover): only bytes a strong validator vouches
+	 * for, with that validator and the size; always the retry clock. */
+	bool fo = cfg->failover && h->s == s;
+	uint64_t held = 0, size = h->size, started = h->started;
+	bool known = h->size_known;
+	uint8_t vlen = h->validator_len;
+	char v[NB_HTTP_VALIDATOR_MAX];
+	if (fo && vlen && !h->validator_weak) {
+		held = h->held;
+		memcpy(v, h->validator, vlen);
+	}
 	memset(h, 0, offsetof(struct nb_http, part));
 	for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
 		memset(&h->part[i], 0, sizeof(h->part[i]));
@@ -277,6 +289,19 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	h->base = cfg->has_range ? cfg->first : 0;
 	h->end = cfg->has_range ? cfg->last : UINT64_MAX;
 	h->status = -NB_EAGAIN;
+	if (fo) {
+		h->started = started;
+		/* Those bytes are no progress: a dead mirror must not buy
+		 * a fresh retry series with them. */
+		p0->high = h->base + held;
+		if (held) {
+			h->held = held;
+			h->size = size;
+			h->size_known = known;
+			memcpy(h->validator, v, vlen);
+			h->validator_len = vlen;
+		}
+	}
 	if (reuse) {
 		h->ip = ip;
 		return begin(h) < 0 ? h->status : 0;
