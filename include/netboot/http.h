@@ -307,7 +307,9 @@ struct nb_http_cfg {
 	 *  and the full size must match, so another file of the same name
 	 *  ends the download with -NB_ECHANGED before a byte of it is
 	 *  written (nb_fetch then starts that mirror over from byte 0).
-	 *  Without a strong validator the new server starts from byte 0. */
+	 *  Without a strong validator the new server starts from byte 0.
+	 *  A validator proves no more than its servers compute: nginx's
+	 *  ETag is mtime-size, so two files of one size and mtime pass. */
 	bool failover;
 	/** A form body to POST instead of a GET (NUL-terminated; it must
 	 *  fit the request buffer with the headers), or NULL.  Not

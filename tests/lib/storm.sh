@@ -18,7 +18,8 @@
 #                             late: clients that reached an @AT@ barrier
 #                             after their time (raise STORM_MARGIN)
 #   storm_busy PORT COUNT     wait (30 s at most) until the server has
-#                             COUNT connections to PORT established: when
+#                             COUNT connections to PORT that carried
+#                             256 KB each: when
 #                             a crowd is really downloading (the clients'
 #                             starts are late on a loaded machine)
 #   storm_down                delete what storm_kns created (nbns_down
@@ -50,8 +51,13 @@ storm_kns() {
 
 storm_busy() {
 	local i
+	# Established is not enough: on a loaded machine the kernel finishes
+	# handshakes long before the server accepts them, and a restart then
+	# hit connections that had carried no byte.  Count those that have
+	# carried 256 KB.
 	for ((i = 0; i < 300; i++)); do
-		[ "$(nbns_exec_server ss -Htn state established "( sport = :$1 )" | wc -l)" -ge "$2" ] && return 0
+		[ "$(nbns_exec_server ss -Htni state established "( sport = :$1 )" |
+			grep -o 'bytes_acked:[0-9]*' | awk -F: '$2 >= 262144' | wc -l)" -ge "$2" ] && return 0
 		sleep 0.1
 	done
 	return 1
