@@ -76,7 +76,7 @@ storm_down() {
 # Client I starts at I*1000/N ms: the whole crowd within one second.
 # With @AT@ in CMD (nbget --start-at @AT@, or NBAT @AT@ CMD...) every
 # client is forked and set up first and waits for its own wall-clock time
-# (STORM_MARGIN seconds from now, default 1 + N/12): the start window is
+# (STORM_MARGIN seconds from now, default 2 + N/6): the start window is
 # then real, not stretched by forks on a loaded machine; its start is
 # that time.  Without @AT@ each client sleeps its delay and then forks.
 storm_run() {
@@ -86,7 +86,7 @@ storm_run() {
 	: >"$out/res"
 	local pids=() ip delay
 	case "$*" in *@AT@*) at=1 ;; esac
-	margin=${STORM_MARGIN:-$((1 + n / 12))}
+	margin=${STORM_MARGIN:-$((2 + n / 6))}
 	t0=${EPOCHREALTIME/./}
 	t0=$((t0 + margin * 1000000))
 	# No fork in this loop (no $(...)): on a loaded machine each costs
