@@ -38,16 +38,15 @@ static inline bool nb_fetch_failover(struct nb_fetch *f, int rc,
 	if (f->kind != NB_FETCH_HTTP || rc == -NB_ECANCELED ||
 	    !f->cfg.mirrors || now_ms - h->started > h->cfg.retry_ms)
 		return false;
-	const char *url;
-	if (rc == -NB_ECHANGED && f->mirror && h->held && !h->stats.body_bytes) {
+	/* Held bytes and none written: only a failover's first answer
+	 * (f->mirror > 0; were it 0, it would wrap and end the fetch). */
+	if (rc == -NB_ECHANGED && h->held && !h->stats.body_bytes) {
 		h->held = 0;
-		url = f->cfg.mirrors[f->mirror - 1];
-	} else if (f->mirror < f->cfg.nmirrors) {
-		url = f->cfg.mirrors[f->mirror++];
-	} else {
-		return false;
+		f->mirror--;
 	}
-	return nb_fetch_http_begin(f, url, now_ms) == 0;
+	if (f->mirror >= f->cfg.nmirrors)
+		return false;
+	return nb_fetch_http_begin(f, f->cfg.mirrors[f->mirror++], now_ms) == 0;
 }
 
 /* TFTP side (tftp.c): start a tftp:// URL (@p u parsed from it) or, with

@@ -258,17 +258,15 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	}
 	/* What a failover keeps of the download @p h ran (see
 	 * nb_http_cfg::failover): only bytes a strong validator vouches
-	 * for, with that validator and the size; always the retry clock. */
+	 * for, with that validator (its bytes are left in place: the reset
+	 * stops short of them) and the size; always the retry clock. */
 	bool fo = cfg->failover && h->s == s;
-	uint64_t held = 0, size = h->size, started = h->started;
+	uint8_t vlen = fo && !h->validator_weak ? h->validator_len : 0;
+	uint64_t held = vlen ? h->held : 0, size = h->size,
+		 started = h->started;
 	bool known = h->size_known;
-	uint8_t vlen = h->validator_len;
-	char v[NB_HTTP_VALIDATOR_MAX];
-	if (fo && vlen && !h->validator_weak) {
-		held = h->held;
-		memcpy(v, h->validator, vlen);
-	}
-	memset(h, 0, offsetof(struct nb_http, part));
+	memset(h, 0, offsetof(struct nb_http, validator));
+	h->why[0] = 0;
 	for (unsigned i = reuse ? 1 : 0; i < NB_HTTP_PARTS_MAX; i++)
 		memset(&h->part[i], 0, sizeof(h->part[i]));
 	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
@@ -298,7 +296,6 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 			h->held = held;
 			h->size = size;
 			h->size_known = known;
-			memcpy(h->validator, v, vlen);
 			h->validator_len = vlen;
 		}
 	}
