@@ -43,6 +43,10 @@ EFI_AA64_MAX=163840
 # Raised by 256 bytes for names over IPv6 (#18): lib/dns's transport hook
 # (nb_dns_net: queries to v6 servers through lib/ip6, +134) and lib/http
 # asking AAAA over it first, then A over v4 (+125).
+# And for safe mirror failover (issue #17: If-Range and
+# the full size carried to the next mirror, a mismatch starting it over
+# from byte 0 instead of splicing two files, one retry clock over all
+# mirrors: +339 bytes); the NBP keeps 1.9 KB.
 TEXT_MAX=59648
 # lib/tls's glue alone (BearSSL is measured by the firmware builds): the
 # anchors' PEM/DER loader, the session cache, the X.509 wrapper, the

@@ -20,6 +20,7 @@ Ns=("$@")
 KINDS=${STORM_KINDS:-http restart curl tftp-dnsmasq tftp-hpa}
 NBGET=$build/tools/nbget/nbget
 export NBEMU=$build/tests/tools/nbemu
+NBAT=$build/tests/tools/nbat
 . "$top/tests/lib/netns.sh"
 . "$top/tests/lib/storm.sh"
 . "$top/tests/lib/websrv.sh"
@@ -50,11 +51,19 @@ storm_taps "$max"
 storm_kns "$max"
 
 retrans() { nbns_exec_server nstat -az TcpRetransSegs | awk '/TcpRetransSegs/ {print $2}'; }
+# nbemu's CPU time in ms (utime + stime) and its context switches: the
+# emulator shares the 2 cores with the clients it serves.
+emu_cpu() {
+	awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$NBNS_EMU_PID/stat"
+	awk '/ctxt_switches/ {s += $2} END {printf " %d\n", s}' "/proc/$NBNS_EMU_PID/status"
+}
 
 row() { # KIND N
-	local kind=$1 n=$2 out=$D/$1-$2 r0 r1 bg=
+	local kind=$1 n=$2 out=$D/$1-$2 r0 r1 bg= e0 e1 l0
 	rm -rf "$out"
 	r0=$(retrans)
+	e0=$(emu_cpu)
+	read -r l0 _ </proc/loadavg
 	case $kind in
 	http|restart)
 		if [ "$kind" = restart ]; then
@@ -65,11 +74,12 @@ row() { # KIND N
 			bg=$!
 		fi
 		storm_run "$n" "$out" nbns_exec_client timeout 600 "$NBGET" \
-			--tap st@I@ --ip @IP@/24 --timeout 590 get "http://$S:8080/img" \
-			-o "$out/@I@.out" --sha256 "$SUM"
+			--tap st@I@ --ip @IP@/24 --timeout 590 --start-at @AT@ \
+			get "http://$S:8080/img" \
+			-o "$out/@I@.out"
 		[ -z "$bg" ] || wait "$bg" ;;
 	curl)
-		storm_run "$n" "$out" ip netns exec "nb$$k@I@" timeout 600 curl -sS \
+		storm_run "$n" "$out" ip netns exec "nb$$k@I@" timeout 600 "$NBAT" @AT@ curl -sS \
 			--retry 8 --retry-connrefused -C - -o "$out/@I@.out" "http://$S:8080/img" ;;
 	tftp-dnsmasq|tftp-hpa)
 		if [ "$kind" = tftp-dnsmasq ]; then
@@ -81,11 +91,12 @@ row() { # KIND N
 		fi
 		sleep 0.3
 		storm_run "$n" "$out" nbns_exec_client timeout 900 "$NBGET" \
-			--tap st@I@ --ip @IP@/24 --timeout 890 get "tftp://$S/img" \
-			--windowsize 16 -o "$out/@I@.out" --sha256 "$SUM"
+			--tap st@I@ --ip @IP@/24 --timeout 890 --start-at @AT@ get "tftp://$S/img" \
+			--windowsize 16 -o "$out/@I@.out"
 		nbns_exec_server pkill -F "$D/dnsmasq.pid" || true ;;
 	esac
 	r1=$(retrans)
+	e1=$(emu_cpu)
 	local extra="retrans=$((r1 - r0))"
 	case $kind in tftp-*)
 		extra="dup_blocks=$(grep -ho '[0-9]* duplicates' "$out"/*.log | awk '{s += $1} END {print s + 0}')" ;;
@@ -94,6 +105,7 @@ row() { # KIND N
 		[ "$(sha256sum "$f" | cut -d' ' -f1)" = "$SUM" ] ||
 			sed -i "s/^$(basename "$f" .out) 0 /$(basename "$f" .out) 99 /" "$out/res"
 	done
+	extra+=" emu_cpu_ms=$((${e1% *} - ${e0% *})) emu_csw=$((${e1#* } - ${e0#* })) load=$l0-$(cut -d' ' -f1 /proc/loadavg)"
 	printf '%-13s N=%-3d %s %s\n' "$kind" "$n" "$(storm_report "$out" "$n" $SIZE $RATE)" "$extra"
 	rm -f "$out"/*.out
 }

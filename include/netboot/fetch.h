@@ -139,13 +139,17 @@ struct nb_fetch_cfg {
 	 *  with full jitter, never less than the server's Retry-After, and
 	 *  resumes with Range from the first byte the sink lacks. */
 	uint8_t retries;
-	/** HTTP: no retry starts later than this after the start on a
-	 *  server or the last progress (ms; 0 for NB_HTTP_RETRY_MS). */
+	/** HTTP: no retry starts later than this after the start or the
+	 *  last progress, counted over all mirrors together: once it is
+	 *  spent no further mirror is tried (ms; 0 for NB_HTTP_RETRY_MS). */
 	uint32_t retry_ms;
 	/** Other URLs of the same file (http://), tried in order when the
 	 *  URL given to nb_fetch_start() (then each mirror before) fails
 	 *  for good; the next mirror resumes from the bytes the sink already
-	 *  holds.  While another mirror remains, a server gets at most one
+	 *  holds only as nb_http_cfg::failover allows (If-Range with their
+	 *  strong validator, the same full size): a mirror holding another
+	 *  file by that name is fetched from byte 0, never spliced on.
+	 *  While another mirror remains, a server gets at most one
 	 *  retry (of @ref retries), so a dead one is left quickly.  Every nb_fetch_start() begins again with its own URL.
 	 *  NULL when none; the array and its strings are caller-owned and
 	 *  must outlive the fetch. */

@@ -309,9 +309,18 @@ struct nb_http_cfg {
 	uint32_t retry_ms;       /**< No retry starts later than this after
 				      the start or the last progress: 0 for
 				      NB_HTTP_RETRY_MS. */
-	uint64_t skip;           /**< Bytes at the start of the sink already
-				      held (a failover from another server):
-				      asked for from the byte after them. */
+	/** A failover: continue on this server the download @p h last ran
+	 *  on another one (a mirror).  Its retry clock goes on (@ref
+	 *  retry_ms bounds all servers together).  The bytes it held are
+	 *  kept and asked for from the byte after them only when they came
+	 *  with a strong validator: the Range then carries If-Range with it,
+	 *  and the full size must match, so another file of the same name
+	 *  ends the download with -NB_ECHANGED before a byte of it is
+	 *  written (nb_fetch then starts that mirror over from byte 0).
+	 *  Without a strong validator the new server starts from byte 0.
+	 *  A validator proves no more than its servers compute: nginx's
+	 *  ETag is mtime-size, so two files of one size and mtime pass. */
+	bool failover;
 	/** A form body to POST instead of a GET (NUL-terminated; it must
 	 *  fit the request buffer with the headers), or NULL.  Not
 	 *  copied: it must outlive the download. */
@@ -356,9 +365,10 @@ struct nb_http {
 	struct nb_backoff backoff; /**< Retry timing and the count of tries. */
 	uint64_t started;        /**< Start or last progress (bounds the
 				      retries). */
-	uint64_t held;           /**< When it failed: contiguous bytes at the
-				      start of the sink (where a retry on
-				      another server resumes). */
+	uint64_t held;           /**< Contiguous bytes at the start of the
+				      sink: after a failure, those it leaves;
+				      while a failover runs, those the server
+				      before left (asked for after them). */
 	uint64_t size;           /**< The resource's full size in bytes, once @ref size_known. */
 	uint64_t base;           /**< First resource byte asked (sink offset 0). */
 	uint64_t end;            /**< Last resource byte wanted (inclusive) or UINT64_MAX. */

@@ -60,7 +60,7 @@ int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 		hc.max_resumes = 1;
 	hc.retry_ms = f->cfg.retry_ms;
 	/* A mirror goes on from what the one before it left. */
-	hc.skip = f->mirror ? f->u.http.held : 0;
+	hc.failover = f->mirror != 0;
 	hc.post = f->cfg.post;
 	hc.tls = f->cfg.tls;
 	f->kind = NB_FETCH_HTTP;

@@ -20,20 +20,33 @@ int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms);
 /*
  * Mirrors: one image on several servers.  lib/http retries a server
  * itself (backoff, Retry-After, Range resumes); when it gives up with
- * @p rc, the next mirror takes over from the first byte the sink lacks,
- * so nothing already received is fetched again.  Every fetch starts with
- * its own URL again: a server that failed once is not written off for
- * good.  True when a mirror is under way.  Inline: nb_fetch_poll() is
- * its only caller.
+ * @p rc, the next mirror takes over from the first byte the sink lacks
+ * when lib/http can prove it holds the same file (If-Range, full size;
+ * see nb_http_cfg::failover), so nothing already received is fetched
+ * again.  A mirror that turns out to hold another file of that name
+ * (-NB_ECHANGED before it wrote a byte) is started over from byte 0:
+ * never a splice of two files.  The retry time bounds the whole fetch:
+ * no mirror is tried once it is spent.  Every fetch starts with its own
+ * URL again: a server that failed once is not written off for good.
+ * True when a mirror is under way.  Inline: nb_fetch_poll() is its only
+ * caller.
  */
 static inline bool nb_fetch_failover(struct nb_fetch *f, int rc,
 				     uint64_t now_ms)
 {
+	struct nb_http *h = &f->u.http;
 	if (f->kind != NB_FETCH_HTTP || rc == -NB_ECANCELED ||
-	    f->mirror >= f->cfg.nmirrors || !f->cfg.mirrors)
+	    !f->cfg.mirrors || now_ms - h->started > h->cfg.retry_ms)
 		return false;
-	const char *url = f->cfg.mirrors[f->mirror++];
-	return nb_fetch_http_begin(f, url, now_ms) == 0;
+	/* Held bytes and none written: only a failover's first answer
+	 * (f->mirror > 0; were it 0, it would wrap and end the fetch). */
+	if (rc == -NB_ECHANGED && h->held && !h->stats.body_bytes) {
+		h->held = 0;
+		f->mirror--;
+	}
+	if (f->mirror >= f->cfg.nmirrors)
+		return false;
+	return nb_fetch_http_begin(f, f->cfg.mirrors[f->mirror++], now_ms) == 0;
 }
 
 /* TFTP side (tftp.c): start a tftp:// URL (@p u parsed from it) or, with

@@ -67,8 +67,8 @@ static int fail(struct nb_http *h, int err)
 static int begin(struct nb_http *h)
 {
 	struct nb_http_part *p0 = &h->part[0];
-	uint64_t from = h->base + h->cfg.skip, to = h->end;
-	bool ranged = h->cfg.has_range || h->cfg.skip;
+	uint64_t from = h->base + h->held, to = h->end;
+	bool ranged = h->cfg.has_range || h->held;
 	h->nparts = 1;
 	h->state = H_RUN;
 	if (h->cfg.head) {
@@ -280,7 +280,17 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 			close_part(p, now);
 		memset(p, 0, sizeof(*p));
 	}
-	memset(h, 0, offsetof(struct nb_http, part));
+	/* What a failover keeps of the download @p h ran (see
+	 * nb_http_cfg::failover): only bytes a strong validator vouches
+	 * for, with that validator (its bytes are left in place: the reset
+	 * stops short of them) and the size; always the retry clock. */
+	bool fo = cfg->failover && h->s == s;
+	uint8_t vlen = fo && !h->validator_weak ? h->validator_len : 0;
+	uint64_t held = vlen ? h->held : 0, size = h->size,
+		 started = h->started;
+	bool known = h->size_known;
+	memset(h, 0, offsetof(struct nb_http, validator));
+	h->why[0] = 0;
 	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++)
 		h->part[i].h = h;
 	h->s = s;
@@ -299,6 +309,18 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	h->base = cfg->has_range ? cfg->first : 0;
 	h->end = cfg->has_range ? cfg->last : UINT64_MAX;
 	h->status = -NB_EAGAIN;
+	if (fo) {
+		h->started = started;
+		/* Those bytes are no progress: a dead mirror must not buy
+		 * a fresh retry series with them. */
+		p0->high = h->base + held;
+		if (held) {
+			h->held = held;
+			h->size = size;
+			h->size_known = known;
+			h->validator_len = vlen;
+		}
+	}
 	if (reuse) {
 		h->ip = ip;
 		return begin(h) < 0 ? h->status : 0;
@@ -367,7 +389,7 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 			 * for it whole. */
 			if (i == 0 && h->state == H_PROBE &&
 			    h->http_status == 416 && !h->cfg.has_range &&
-			    !h->cfg.skip) {
+			    !h->held) {
 				h->cfg.parts = 1;
 				begin(h);
 				return h->status;

@@ -135,6 +135,11 @@ static int on_headers(struct nb_http_part *p, const struct nb_http_resp *r,
 	if (r->status == 206 &&
 	    nb_http_check_range(r, p->first, p->last) < 0)
 		return -NB_EPROTO;
+	/* A failover's If-Range refused: another file, sent whole. */
+	if (r->status == 200 && h->cfg.failover && !h->stats.body_bytes) {
+		h->validator_len = 0;
+		h->size_known = false;
+	}
 	rc = check_validator(h, r);
 	if (rc < 0)
 		return rc;

@@ -58,7 +58,10 @@ struct world {
 	struct tcp_pcb *lpcb;
 	struct sconn c[SRV_CONNS];
 	uint8_t frame[NB_ETH_FRAME_MAX];
-	uint8_t *res;          /* the resource */
+	uint8_t *res;          /* the resource (/file, ETag "v1") */
+	/* Other files by the same name on a mirror: /other (ETag "v2")
+	 * honours If-Range, /naive (ETag "v3") ignores it. */
+	uint8_t *alt[2];
 	uint8_t *chunked;      /* chunked encoding of its first 100000 bytes */
 	size_t chunked_len;
 	unsigned requests, heads, drops_left;
@@ -180,6 +183,20 @@ static void respond(struct sconn *c)
 			a = x;
 		}
 	}
+	const uint8_t *res = W->res;
+	char tag = '1';
+	if (!strcmp(path, "/other") || !strcmp(path, "/naive")) {
+		tag = path[1] == 'o' ? '2' : '3';
+		res = W->alt[tag - '2'];
+	}
+	const char *ir = strstr(r, "\r\nIf-Range: ");
+	if (ranged && ir && tag != '3' &&
+	    (strncmp(ir + 12, "\"v", 2) || ir[14] != tag)) {
+		/* RFC 9110 13.1.5: another validator, the whole file. */
+		ranged = false;
+		a = 0;
+		b = RES_SIZE - 1;
+	}
 	c->close_after = strstr(r, "Connection: close") != NULL;
 	if (W->requests < 16) {
 		W->req_at[W->requests] = W->now;
@@ -188,7 +205,7 @@ static void respond(struct sconn *c)
 	W->requests++;
 	if (head)
 		W->heads++;
-	const uint8_t *body = W->res + a;
+	const uint8_t *body = res + a;
 	uint64_t blen = b - a + 1;
 	int n;
 	if ((!strcmp(path, "/busy") && W->busy_left && W->busy_left--) ||
@@ -216,15 +233,15 @@ static void respond(struct sconn *c)
 		blen = W->chunked_len;
 	} else if (ranged) {
 		n = snprintf((char *)c->hdr, sizeof(c->hdr),
-			     "HTTP/1.1 206 Partial Content\r\nETag: \"v1\"\r\n"
+			     "HTTP/1.1 206 Partial Content\r\nETag: \"v%c\"\r\n"
 			     "Content-Range: bytes %llu-%llu/%d\r\n"
-			     "Content-Length: %llu\r\n\r\n",
+			     "Content-Length: %llu\r\n\r\n", tag,
 			     (unsigned long long)a, (unsigned long long)b,
 			     RES_SIZE, (unsigned long long)blen);
 	} else {
 		n = snprintf((char *)c->hdr, sizeof(c->hdr),
-			     "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nAccept-Ranges: bytes\r\n"
-			     "Content-Length: %d\r\n\r\n", RES_SIZE);
+			     "HTTP/1.1 200 OK\r\nETag: \"v%c\"\r\nAccept-Ranges: bytes\r\n"
+			     "Content-Length: %d\r\n\r\n", tag, RES_SIZE);
 	}
 	c->hdr_len = (size_t)n;
 	c->hdr_sent = 0;
@@ -350,8 +367,13 @@ static int setup(void **st)
 	size_t memlen = NB_STACK_ARENA_BYTES + NB_MEMLINK_ARENA_BYTES(256, 256) + 4096;
 	W->mem = malloc(memlen);
 	W->res = malloc(RES_SIZE);
-	for (size_t i = 0; i < RES_SIZE; i++)
+	W->alt[0] = malloc(RES_SIZE);
+	W->alt[1] = malloc(RES_SIZE);
+	for (size_t i = 0; i < RES_SIZE; i++) {
 		W->res[i] = (uint8_t)((i * 2654435761u) >> 13 ^ i >> 16);
+		W->alt[0][i] = W->res[i] ^ 0x5a;
+		W->alt[1][i] = W->res[i] ^ 0xa5;
+	}
 	make_chunked();
 	W->rng = 0x9e3779b97f4a7c15ull;
 	nb_arena_init(&W->arena, W->mem, memlen);
@@ -399,6 +421,8 @@ static int teardown(void **st)
 	netif_remove(&W->nif);
 	free(W->chunked);
 	free(W->res);
+	free(W->alt[0]);
+	free(W->alt[1]);
 	free(W->mem);
 	free(W);
 	W = NULL;
@@ -759,6 +783,37 @@ static void test_mirrors(void **st)
 	assert_int_equal(W->req_first[0], 0);
 	assert_true(W->req_first[1] >= RES_SIZE / 4);
 	assert_int_equal(nb_fetch_http(&f)->stats.restarts, 0);
+	/* The mirror holds another file by that name: never a splice.
+	 * One honouring If-Range answers it whole (the old code asked for
+	 * a bare Range and spliced); one ignoring it answers a Range with
+	 * its own ETag: refused, that mirror starts over from byte 0. */
+	static const char *const others[] = {"http://10.0.0.1/other",
+					     "http://10.0.0.1/naive"};
+	for (int k = 0; k < 2; k++) {
+		W->requests = 0;
+		W->drops_left = 1;
+		cfg.mirrors = others + k;
+		assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/file", &ms), 0);
+		assert_memory_equal(dl_buf, W->alt[k], RES_SIZE);
+		assert_int_equal(W->requests, 2 + k);
+		assert_int_equal(W->req_first[1 + k], 0);
+	}
+	/* The retry time bounds the fetch over every mirror, not each
+	 * server: 503 + Retry-After: 2 everywhere and 3 s to retry in.
+	 * The first server retries at 2 s; the mirror, asked at 2 s, may
+	 * not wait 2 s more (the old code gave it 3 s of its own). */
+	W->requests = 0;
+	W->busy_left = 10;
+	static const char *const busy[] = {"http://10.0.0.1/busy"};
+	cfg.mirrors = busy;
+	cfg.retries = 0;
+	cfg.retry_ms = 3000;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/busy", &ms),
+			 -NB_ESERVER);
+	assert_int_equal(W->requests, 3);
+	cfg.retry_ms = 0;
+	cfg.retries = NB_FETCH_NO_RETRY;
+	cfg.mirrors = mirrors + 1;
 	/* No mirror left: the error stands. */
 	W->requests = 0;
 	cfg.nmirrors = 0;

@@ -11,12 +11,15 @@
 #   storm_ip I                the address of client I (10.77.0.(19+I), I<=200)
 #   storm_run N OUT CMD...    start N clients within one second: CMD runs
 #                             with @I@ replaced by the client's number,
-#                             @IP@ by its address; writes OUT/res (one line
+#                             @IP@ by its address, @AT@ by its start time; writes OUT/res (one line
 #                             per client: I rc start_ns end_ns) and
 #                             OUT/I.log; returns when all ended
-#   storm_report OUT N BYTES RATE_BPS   p50 p99 max, ideal, Jain's index
+#   storm_report OUT N BYTES RATE_BPS   p50 p99 max, ideal, Jain's index,
+#                             late: clients that reached an @AT@ barrier
+#                             after their time (raise STORM_MARGIN)
 #   storm_busy PORT COUNT     wait (30 s at most) until the server has
-#                             COUNT connections to PORT established: when
+#                             COUNT connections to PORT that carried
+#                             256 KB each: when
 #                             a crowd is really downloading (the clients'
 #                             starts are late on a loaded machine)
 #   storm_down                delete what storm_kns created (nbns_down
@@ -48,8 +51,13 @@ storm_kns() {
 
 storm_busy() {
 	local i
+	# Established is not enough: on a loaded machine the kernel finishes
+	# handshakes long before the server accepts them, and a restart then
+	# hit connections that had carried no byte.  Count those that have
+	# carried 256 KB.
 	for ((i = 0; i < 300; i++)); do
-		[ "$(nbns_exec_server ss -Htn state established "( sport = :$1 )" | wc -l)" -ge "$2" ] && return 0
+		[ "$(nbns_exec_server ss -Htni state established "( sport = :$1 )" |
+			grep -o 'bytes_acked:[0-9]*' | awk -F: '$2 >= 262144' | wc -l)" -ge "$2" ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -66,31 +74,47 @@ storm_down() {
 }
 
 # Client I starts at I*1000/N ms: the whole crowd within one second.
+# With @AT@ in CMD (nbget --start-at @AT@, or NBAT @AT@ CMD...) every
+# client is forked and set up first and waits for its own wall-clock time
+# (STORM_MARGIN seconds from now, default 2 + N/6): the start window is
+# then real, not stretched by forks on a loaded machine; its start is
+# that time.  Without @AT@ each client sleeps its delay and then forks.
 storm_run() {
-	local n=$1 out=$2 i
+	local n=$1 out=$2 i at= t0 margin
 	shift 2
 	mkdir -p "$out"
 	: >"$out/res"
 	local pids=() ip delay
+	case "$*" in *@AT@*) at=1 ;; esac
+	margin=${STORM_MARGIN:-$((2 + n / 6))}
+	t0=${EPOCHREALTIME/./}
+	t0=$((t0 + margin * 1000000))
 	# No fork in this loop (no $(...)): on a loaded machine each costs
 	# tens of ms, and one per argument per client spread 32 "simultaneous"
 	# starts over half a minute.
 	for ((i = 1; i <= n; i++)); do
-		local args=() a
+		local args=() a tus atstr
 		ip=10.77.0.$((19 + i))
 		delay=$(((i - 1) * 1000 / n))
+		tus=$((t0 + delay * 1000))
 		printf -v delay '%d.%03d' $((delay / 1000)) $((delay % 1000))
+		printf -v atstr '%d.%06d' $((tus / 1000000)) $((tus % 1000000))
 		for a in "$@"; do
 			a=${a//@I@/$i}
+			a=${a//@AT@/$atstr}
 			args+=("${a//@IP@/$ip}")
 		done
 		(
-			sleep "$delay"
-			s=$(date +%s%N)
+			if [ -n "$at" ]; then
+				s=${tus}000
+			else
+				sleep "$delay"
+				s=${EPOCHREALTIME/./}000
+			fi
 			# Not "cmd; rc=$?": under the caller's set -e a failing
 			# client would end this subshell before it reports.
 			"${args[@]}" >"$out/$i.log" 2>&1 && rc=0 || rc=$?
-			echo "$i $rc $s $(date +%s%N)" >>"$out/res"
+			echo "$i $rc $s ${EPOCHREALTIME/./}000" >>"$out/res"
 		) &
 		pids+=($!)
 	done
@@ -112,7 +136,7 @@ storm_report() {
 		END {
 			p50 = c[int((m - 1) * 0.50) + 1]; p99 = c[int((m - 1) * 0.99) + 1]
 			ideal = n * b * 8 / r
-			printf "clients=%d ok=%d p50=%.2fs p99=%.2fs max=%.2fs ideal=%.2fs p99/ideal=%.2f jain=%.3f\n",
-				k, ok, p50, p99, c[m], ideal, p99 / ideal, sx * sx / (k * sxx)
-		}' "$out/done" "$out/res"
+			printf "clients=%d ok=%d p50=%.2fs p99=%.2fs max=%.2fs ideal=%.2fs p99/ideal=%.2f jain=%.3f late=%d\n",
+				k, ok, p50, p99, c[m], ideal, p99 / ideal, sx * sx / (k * sxx), late
+		}' late="$(cat "$out"/*.log 2>/dev/null | grep -c 'late [0-9]* ms')" "$out/done" "$out/res"
 }

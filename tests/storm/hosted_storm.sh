@@ -13,6 +13,11 @@
 #   mirror     a dead first URL (port closed): all fail over to the second
 #   cache      a redirect to a second nginx (proxy_cache, its own
 #              namespace on the client side): followed, byte-exact
+#   splice     two mirrors holding different files of the same name and
+#              size; the first (rate-limited) is killed mid-transfer: each
+#              client ends byte-exact with one of the two files, never a
+#              mix (the If-Range sent to the second makes it answer 200
+#              whole: no client goes on there by a bare Range)
 # usage: hosted_storm.sh NBGET NBEMU   (needs root)
 set -euo pipefail
 NBGET=${1:?usage: $0 NBGET NBEMU}
@@ -46,6 +51,8 @@ cleanup() {
 	jobs -p | xargs -r kill 2>/dev/null
 	[ -z "${D:-}" ] || websrv_nginx_stop "$D/ngx"
 	[ -z "${D:-}" ] || websrv_nginx_stop "$D/cachesrv"
+	[ -z "${D:-}" ] || websrv_nginx_stop "$D/mirb"
+	[ -z "${D:-}" ] || websrv_nginx_stop "$D/mira"
 	storm_down
 	ip netns pids "$X" 2>/dev/null | xargs -r kill -KILL
 	ip netns del "$X" 2>/dev/null
@@ -159,4 +166,49 @@ echo "--- redirect to a cache in another namespace"
 storm cache 4 "http://$S:8080/viacache"
 grep -q 'redirects=1' "$D"/cache/1.log || fail "cache: no redirect followed"
 [ -s "$D/cachesrv/access.log" ] || fail "cache: the cache served nothing"
+echo "--- two mirrors with different files of the same name"
+# Mirror A: the origin's file under a slow location (8 MiB at 4 MB/s per
+# client: still busy when it is killed); mirror B: another file by that
+# name in the cache's namespace.  Both are nginx, whose strong ETag
+# (mtime-size) differs between the two files.
+mkdir -p "$D/mira/root/m" "$D/mirb/root/m"
+cp "$W/img" "$D/mira/root/m/img"
+head -c $((8 << 20)) /dev/urandom >"$D/mirb/root/m/img"
+# nginx's ETag is mtime-size: two files of one size written in the same
+# second get the same one, and If-Range cannot tell them apart (the first
+# run here spliced exactly so).  Mirrors are filled at different times.
+touch -d '2026-01-01 00:00:00' "$D/mirb/root/m/img"
+chmod -R a+rX "$D/mira" "$D/mirb"
+SUMA=$SUM
+SUMB=$(sha256sum "$D/mirb/root/m/img" | cut -d' ' -f1)
+websrv_nginx_conf -c 512 -l "$fmt" "$D/mira" "server { listen $S:8082; root $D/mira/root; limit_rate 4m; }"
+websrv_nginx_conf -c 512 -l "$fmt" "$D/mirb" "server { listen 10.77.0.3:8082; root $D/mirb/root; }"
+websrv_nginx_start "$D/mira" || fail "mirror A did not start: $(cat "$D/mira/error.log")"
+websrv_nginx_start "$D/mirb" "$X" || fail "mirror B did not start: $(cat "$D/mirb/error.log")"
+(
+	storm_busy 8082 "$SMALL" || echo "splice: not $SMALL downloading after 30 s"
+	sleep 0.5
+	websrv_nginx_stop "$D/mira"
+) >"$D/splice-bg.log" 2>&1 &
+bg=$!
+storm_run "$SMALL" "$D/splice" nbns_exec_client timeout 170 "$NBGET" \
+	--tap st@I@ --ip @IP@/24 --timeout 160 get "http://$S:8082/m/img" \
+	--mirror "http://10.77.0.3:8082/m/img" -o "$D/splice/@I@.out"
+wait "$bg"
+bad=$(awk '$2 != 0 {print $1}' "$D/splice/res" | head -3)
+[ -z "$bad" ] || fail "splice: clients $bad failed: $(cat "$D/splice/$(echo "$bad" | head -1).log")"
+onb=0
+for ((i = 1; i <= SMALL; i++)); do
+	sum=$(sha256sum "$D/splice/$i.out" | cut -d' ' -f1)
+	case $sum in
+	"$SUMA") ;;
+	"$SUMB") onb=$((onb + 1)) ;;
+	*) fail "splice: client $i holds neither file (a splice): $(tail -3 "$D/splice/$i.log")" ;;
+	esac
+done
+[ "$onb" -gt 0 ] || fail "splice: no client failed over to B: $(cat "$D/splice-bg.log")"
+# B answered every client whole: a bare Range (no If-Range) would have
+# got a 206 and spliced.
+grep -q ' 206 ' "$D/mirb/access.log" && fail "splice: B answered a Range: $(grep ' 206 ' "$D/mirb/access.log" | head -2)"
+echo "ok   splice: $onb of $SMALL clients ended with B's file, the rest with A's, none mixed"
 echo "PASS"

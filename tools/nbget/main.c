@@ -21,7 +21,11 @@ static const char usage[] =
 	"             address; --nodad: no duplicate detection, no 1 s wait)\n"
 	"             [--dhcp6 [--no-rapid-commit]] [--dns6 ADDR]\n"
 	"             (an address, DNS servers and a boot URL by DHCPv6)\n"
-	"             [--vlan ID] [--pcap FILE] [--timeout S] [-q] COMMAND\n"
+	"             [--vlan ID] [--pcap FILE] [--timeout S] [--start-at T] [-q]\n"
+	"             COMMAND\n"
+	"  --start-at T               set up first (tap, stack), then wait until\n"
+	"                             wall-clock second T ($EPOCHREALTIME form):\n"
+	"                             storm harnesses start many clients at once\n"
 	"  --vlan ID                  802.1Q: tag frames with VLAN ID (1..4094)\n"
 	"                             and take only that VLAN's\n"
 	"commands:\n"
@@ -97,6 +101,7 @@ enum {
 	OPT_RETRIES, OPT_RETRY_TIME, OPT_NO_RETRY, OPT_CA,
 	OPT_INSECURE, OPT_VLAN, OPT_IP6, OPT_GW6, OPT_SLAAC, OPT_NODAD,
 	OPT_DHCP6, OPT_NO_RAPID, OPT_DNS6,
+	OPT_START_AT,
 };
 
 static const struct option opts[] = {
@@ -114,6 +119,7 @@ static const struct option opts[] = {
 	{"pcap", required_argument, 0, OPT_PCAP},
 	{"vlan", required_argument, 0, OPT_VLAN},
 	{"timeout", required_argument, 0, OPT_TIMEOUT},
+	{"start-at", required_argument, 0, OPT_START_AT},
 	{"blksize", required_argument, 0, OPT_BLKSIZE},
 	{"windowsize", required_argument, 0, OPT_WINDOWSIZE},
 	{"range", required_argument, 0, OPT_RANGE},
@@ -223,6 +229,7 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 		case OPT_SAVE_DHCP: g->save_dhcp = optarg; break;
 		case OPT_USER_CLASS: g->user_class = optarg; break;
 		case OPT_PCAP: g->pcap_path = optarg; break;
+		case OPT_START_AT: g->start_at = optarg; break;
 		case OPT_VLAN:
 			if (nbget_parse_u32(optarg, NB_VLAN_ID_MAX, &v) < 0 || !v)
 				return bad_usage("bad --vlan (1..4094)");
@@ -331,7 +338,9 @@ int main(int argc, char **argv)
 		return bad_usage("give --ip, --dhcp, --cached-dhcp, --ip6, --slaac or --dhcp6");
 	if (nbget_setup(&g))
 		return 1;
-	rc = 0;
+	rc = nbget_start_at(&g);
+	if (rc)
+		return nbget_teardown(&g, rc);
 	if (g.dhcp || g.cached_dhcp)
 		rc = nbget_dhcp_setup(&g);
 #ifdef NBGET_DHCP6

@@ -63,6 +63,7 @@ struct nbget {
 	bool insecure;            /* --insecure: no certificate checks */
 
 	uint32_t timeout_s;
+	const char *start_at;     /* --start-at: wall-clock start, after setup */
 	bool quiet;
 	int ping_count;
 	uint32_t ping_interval_ms;
@@ -89,6 +90,9 @@ struct nbget {
 /* Open the tap (and --pcap), allocate the arena, start the stack with
  * --ip/--gw/--dns; 0, or 1 after printing why. */
 int nbget_setup(struct nbget *g);
+/* --start-at: sleep until that CLOCK_REALTIME second (fractions allowed);
+ * 0, or 2 with a message for a bad time. */
+int nbget_start_at(struct nbget *g);
 /* Close what nbget_setup() opened; returns rc, or 1 if closing failed. */
 int nbget_teardown(struct nbget *g, int rc);
 /* Print "nbget: <msg>: <error text>" on stderr; returns 1 (exit status). */
