@@ -173,9 +173,9 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	 * connections (when the server announces ranges and a size): their
 	 * slow starts run side by side, which is what a long round trip
 	 * costs most.  `set parallel 1` (or 0) asks for one connection. */
-	uint32_t parts = num_setting(l, "parallel", CL_PARALLEL,
-				     NB_HTTP_PARTS_MAX);
-	cfg.http_parts = parts == UINT32_MAX ? CL_PARALLEL : parts;
+	uint32_t dflt = l->p->parallel ? l->p->parallel : CL_PARALLEL;
+	uint32_t parts = num_setting(l, "parallel", dflt, NB_HTTP_PARTS_MAX);
+	cfg.http_parts = parts == UINT32_MAX ? dflt : parts;
 	/* https.c prepares one TLS connection: a part more would fail. */
 	if (cl_prefix(url, "https:"))
 		cfg.http_parts = 1;
