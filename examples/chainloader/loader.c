@@ -308,6 +308,10 @@ static int vlan_up(struct cl_loader *l)
 			       &l->p->rng, &l->arena);
 	if (up == 0)
 		up = nb_tcp_init(&l->tcp, &l->stack);
+#ifdef CL_IP6
+	/* The v6 layer lived in the arena just reset: attach it again. */
+	l->v6.up = false;
+#endif
 	return rc < 0 ? rc : up;
 }
 

@@ -209,7 +209,9 @@ void nb_dns_cancel(struct nb_dns *q)
 {
 	if (!q)
 		return;
-	if (q->status == -NB_EAGAIN)
-		q->status = -NB_ECANCELED;
-	finish(q, q->status);
+	/* A finished query already closed its transport, which may now
+	 * serve another query (a shared nb_dns6). */
+	if (q->status != -NB_EAGAIN)
+		return;
+	finish(q, -NB_ECANCELED);
 }

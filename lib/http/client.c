@@ -71,6 +71,7 @@ static int begin(struct nb_http *h)
 	bool ranged = h->cfg.has_range || h->held;
 	h->nparts = 1;
 	h->state = H_RUN;
+	h->tail_pending = false; /* a redirect's plan starts afresh */
 	if (h->cfg.head) {
 		from = h->base;
 		ranged = false;
@@ -119,9 +120,11 @@ static int plan_parts(struct nb_http *h)
 	uint64_t chunk = nb_div_small(last - p0->first + 1, n, NULL), a = from;
 	for (unsigned i = 1; i < n && a <= last; i++) {
 		uint64_t b = last - a < chunk ? last : a + chunk - 1;
-		int rc = nb_http_part_request(&h->part[i], false, true, a, b);
-		if (rc < 0)
-			return fail(h, rc);
+		/* Parts only speed things up: one that cannot start (a
+		 * redirect to https:// with one TLS connection prepared)
+		 * leaves the rest to part 0's tail. */
+		if (nb_http_part_request(&h->part[i], false, true, a, b) < 0)
+			break;
 		h->nparts++;
 		a = b + 1;
 	}
@@ -161,6 +164,8 @@ static int resolve_and_begin(struct nb_http *h)
 	memcpy(h->next_url, h->u.host, h->u.host_len);
 	h->next_url[h->u.host_len] = 0;
 	int rc = ask(h, h->cfg.dns6);
+	if (rc < 0 && h->cfg.dns6 && h->cfg.tcp)
+		rc = ask(h, NULL); /* no v6 server: A over v4 at once */
 	if (rc < 0)
 		return fail(h, rc);
 	h->state = H_RESOLVE;
@@ -194,9 +199,14 @@ static int follow_redirect(struct nb_http *h)
 	int rc = parse_http_url(h->url, n, &h->u, h->cfg.tls);
 	if (rc < 0)
 		return fail(h, rc);
-	/* A new resource: its size and validator are yet unknown. */
-	h->validator_len = 0;
-	h->size_known = false;
+	/* A new resource: its size and validator are yet unknown, unless
+	 * a failover's held bytes go on there: then If-Range and the size
+	 * check must still vouch for them (a redirector in front of a
+	 * mirror may lead to another file of that name). */
+	if (!h->held) {
+		h->validator_len = 0;
+		h->size_known = false;
+	}
 	return resolve_and_begin(h);
 }
 
@@ -274,8 +284,13 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	 * each before use). */
 	for (unsigned i = 0; i < NB_HTTP_PARTS_MAX; i++) {
 		struct nb_http_part *p = &h->part[i];
-		if (reuse && p->open && p->keep_alive)
+		if (reuse && p->open && p->keep_alive) {
+			/* Progress and retries counted in the old file's
+			 * offsets mean nothing in the next one. */
+			p->high = 0;
+			p->retry_at = 0;
 			continue;
+		}
 		if (h->s)
 			close_part(p, now);
 		memset(p, 0, sizeof(*p));

@@ -25,7 +25,8 @@ int main(int argc, char **argv)
 	}
 	char *end;
 	double t = strtod(argv[1], &end);
-	if (*end || t <= 0) {
+	/* Seconds since 1970 that time_t holds on every host we build. */
+	if (*end || !(t > 0 && t < 4e9)) {
 		fputs("nbat: bad time\n", stderr);
 		return 2;
 	}

@@ -114,7 +114,8 @@ int nbget_start_at(struct nbget *g)
 		return 0;
 	char *end;
 	double t = strtod(g->start_at, &end);
-	if (*end || t <= 0) {
+	/* Seconds since 1970 that time_t holds on every host we build. */
+	if (*end || !(t > 0 && t < 4e9)) {
 		fprintf(stderr, "nbget: bad --start-at\n");
 		return 2;
 	}
