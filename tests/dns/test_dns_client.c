@@ -234,6 +234,50 @@ static void test_net(void **st)
 	assert_int_equal(f.closes, 2);
 }
 
+/* Cancelling a query that already ended leaves its transport alone: the
+ * transport was closed when it ended and may serve another query by now
+ * (one nb_dns6 shared by the AAAA and A of a download). */
+static void test_net_cancel_done(void **st)
+{
+	struct world *w = *st;
+	struct fakenet f = {{fake_send, fake_close, NULL, 1}, 0, 0, 0, {0}};
+	struct nb_dns q;
+	assert_int_equal(nb_dns_start_net(&q, &w->c, &f.net, "boot.lan",
+					  NB_DNS_TYPE_AAAA), 0);
+	assert_int_equal(nb_dns_poll(&q, 0), -NB_EAGAIN);
+	struct pkt p;
+	pkt_aaaa_reply(&p, nb_get16(f.pkt), "boot.lan", 0xa0);
+	nb_dns_input(&q, 1, 53, p.b, p.n);
+	assert_int_equal(nb_dns_poll(&q, 1), 0);
+	assert_int_equal(f.closes, 1);
+	nb_dns_cancel(&q);
+	nb_dns_cancel(&q);
+	assert_int_equal(f.closes, 1);
+	assert_int_equal(nb_dns_poll(&q, 2), 0); /* the result stands */
+	/* Failed, then cancelled: no second close either. */
+	assert_int_equal(nb_dns_start_net(&q, &w->c, &f.net, "boot.lan",
+					  NB_DNS_TYPE_AAAA), 0);
+	assert_int_equal(nb_dns_poll(&q, 0), -NB_EAGAIN);
+	pkt_hdr(&p, nb_get16(f.pkt), 0x8183, 1, 0); /* NXDOMAIN */
+	pkt_name(&p, "boot.lan");
+	pkt_u16(&p, NB_DNS_TYPE_AAAA);
+	pkt_u16(&p, 1);
+	nb_dns_input(&q, 1, 53, p.b, p.n);
+	assert_int_equal(nb_dns_poll(&q, 1), -NB_ENOTFOUND);
+	assert_int_equal(f.closes, 2);
+	nb_dns_cancel(&q);
+	assert_int_equal(f.closes, 2);
+	/* A running one is closed once by its cancel, then never again. */
+	assert_int_equal(nb_dns_start_net(&q, &w->c, &f.net, "boot.lan",
+					  NB_DNS_TYPE_AAAA), 0);
+	assert_int_equal(nb_dns_poll(&q, 0), -NB_EAGAIN);
+	nb_dns_cancel(&q);
+	assert_int_equal(f.closes, 3);
+	nb_dns_cancel(&q);
+	assert_int_equal(f.closes, 3);
+	assert_int_equal(nb_dns_poll(&q, 1), -NB_ECANCELED);
+}
+
 static void test_literal(void **st)
 {
 	struct world *w = *st;
@@ -351,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup(test_resolve, setup),
 		cmocka_unit_test_setup(test_resolve_aaaa, setup),
 		cmocka_unit_test_setup(test_net, setup),
+		cmocka_unit_test_setup(test_net_cancel_done, setup),
 		cmocka_unit_test_setup(test_literal, setup),
 		cmocka_unit_test_setup(test_spoofed, setup),
 		cmocka_unit_test_setup(test_nxdomain, setup),
