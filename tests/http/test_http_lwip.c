@@ -69,6 +69,8 @@ struct world {
 	unsigned bad_left;       /* answer /bad with 502, no Retry-After */
 	uint64_t req_at[16];     /* when each request came (first 16) */
 	uint64_t req_first[16];  /* the first byte each one asked for */
+	uint64_t last_first;     /* ... and the last one */
+	unsigned whole_reqs;     /* requests to /whole */
 	bool lwip_up;
 };
 
@@ -197,11 +199,19 @@ static void respond(struct sconn *c)
 		a = 0;
 		b = RES_SIZE - 1;
 	}
+	if (!strcmp(path, "/whole")) {
+		/* A server that ranges nothing: the whole file each time. */
+		W->whole_reqs++;
+		ranged = false;
+		a = 0;
+		b = RES_SIZE - 1;
+	}
 	c->close_after = strstr(r, "Connection: close") != NULL;
 	if (W->requests < 16) {
 		W->req_at[W->requests] = W->now;
 		W->req_first[W->requests] = a;
 	}
+	W->last_first = a;
 	W->requests++;
 	if (head)
 		W->heads++;
@@ -218,6 +228,15 @@ static void respond(struct sconn *c)
 	} else if (strcmp(path, "/missing") == 0) {
 		n = snprintf((char *)c->hdr, sizeof(c->hdr),
 			     "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+		blen = 0;
+	} else if (!strncmp(path, "/go/", 4) ||
+		   (!strcmp(path, "/split") && a > 0)) {
+		/* /go/X: a redirector in front of X.  /split: the file for
+		 * a range from byte 0, elsewhere sent on to /whole. */
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 302 Found\r\nLocation: %s\r\n"
+			     "Content-Length: 0\r\n\r\n",
+			     path[1] == 'g' ? path + 3 : "/whole");
 		blen = 0;
 	} else if (strncmp(path, "/redir", 6) == 0) {
 		int k = atoi(path + 6);
@@ -824,6 +843,168 @@ static void test_mirrors(void **st)
 	dl_buf = NULL;
 }
 
+/* A failover whose mirror URL redirects: the held bytes go on at the
+ * target only under If-Range with their validator.  Through a
+ * redirector to the same file they are continued; to another file by
+ * that name (whole on If-Range, or a 206 with its own ETag) they are
+ * never spliced (the old code cleared the validator on the redirect and
+ * continued them with a bare Range). */
+static void test_mirror_redirect(void **st)
+{
+	(void)st;
+	static struct nb_fetch f;
+	struct nb_memsink ms;
+	struct nb_fetch_cfg cfg;
+	static const char *const via[] = {"http://10.0.0.1/go/file",
+					  "http://10.0.0.1/go/other",
+					  "http://10.0.0.1/go/naive"};
+	memset(&f, 0, sizeof(f));
+	nb_fetch_cfg_init(&cfg);
+	cfg.tcp = &W->t;
+	cfg.retries = NB_FETCH_NO_RETRY;
+	cfg.nmirrors = 1;
+	for (int k = 0; k < 3; k++) {
+		W->requests = 0;
+		W->drops_left = 1;
+		cfg.mirrors = via + k;
+		assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/file", &ms), 0);
+		assert_memory_equal(dl_buf, k ? W->alt[k - 1] : W->res, RES_SIZE);
+		if (k == 0) {
+			/* Dropped, redirected, continued where it dropped. */
+			assert_int_equal(W->requests, 3);
+			assert_true(W->req_first[2] >= RES_SIZE / 4);
+		} else {
+			assert_int_equal(W->last_first, 0);
+		}
+	}
+	nb_fetch_cancel(&f);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
+/* TLS hooks that are a plain pass-through, with room for only @c allow
+ * layers: the extra parts of a download over https:// cannot start. */
+struct tls_stub {
+	struct nb_http_tls hooks;
+	unsigned attaches, allow;
+};
+
+static int stub_attach(void *ctx, struct nb_tcp_conn *c, const struct nb_url *u,
+		       struct nb_tcp_rx *rx, void **layer)
+{
+	struct tls_stub *t = ctx;
+	(void)u, (void)rx;
+	if (t->attaches >= t->allow)
+		return -NB_ENOMEM;
+	t->attaches++;
+	*layer = c;
+	return 0;
+}
+
+static int stub_send(void *layer, const void *data, size_t len)
+{
+	return nb_tcp_send(layer, data, len);
+}
+
+static uint64_t stub_rx_offset(const void *layer)
+{
+	return nb_tcp_rx_offset(layer);
+}
+
+static int stub_poll(void *layer, uint64_t now_ms)
+{
+	return nb_tcp_poll(layer, now_ms);
+}
+
+/* Parts only speed a download up: those that cannot start leave their
+ * shares to part 0, which fetches the file alone or with the parts that
+ * did start (the old code failed the download with -NB_ENOMEM). */
+static void test_parts_cannot_start(void **st)
+{
+	(void)st;
+	static struct tls_stub t;
+	struct nb_memsink ms;
+	for (unsigned allow = 1; allow <= 2; allow++) {
+		memset(&t, 0, sizeof(t));
+		t.hooks = (struct nb_http_tls){stub_attach, stub_send,
+					       stub_rx_offset, stub_poll, &t};
+		t.allow = allow;
+		nb_http_cancel(&H);
+		memset(&H, 0, sizeof(H));
+		free(dl_buf);
+		dl_buf = calloc(1, RES_SIZE);
+		nb_memsink_init(&ms, dl_buf, RES_SIZE);
+		unsigned req0 = W->requests;
+		struct nb_http_cfg cfg = {.url = "https://10.0.0.1:80/file",
+					  .tcp = &W->t, .parts = 4,
+					  .tls = &t.hooks};
+		assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
+		assert_int_equal(run(&H, 120000), 0);
+		assert_memory_equal(dl_buf, W->res, RES_SIZE);
+		assert_int_equal(ms.high, RES_SIZE);
+		assert_int_equal(H.nparts, allow);
+		assert_int_equal(t.attaches, allow);
+		/* The probe, the parts that started, part 0's tail. */
+		assert_int_equal(W->requests - req0, allow + 1);
+	}
+	nb_http_cancel(&H);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
+/* Parts planned with a tail for part 0, then a redirect on a part to a
+ * server that ranges nothing: the new probe brings the whole file, and
+ * the old plan's tail is not asked for there (the old code asked for
+ * it, and got the whole file a second time). */
+static void test_redirect_after_plan(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	W->whole_reqs = 0;
+	assert_int_equal(get("http://10.0.0.1/split", &H, &ms, 2, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.stats.redirects, 1);
+	assert_int_equal(W->whole_reqs, 1);
+	assert_int_equal(H.stats.restarts, 0);
+	nb_http_cancel(&H);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
+/* A kept connection's part forgets how far it got in the last file:
+ * there its progress bought fresh retries, here bytes below it must
+ * too.  One retry in a row allowed, two drops with bytes between them:
+ * both resumed (the old code kept the mark of the first download, past
+ * where this one drops, and failed the second drop). */
+static void test_kept_part_progress(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	W->drops_left = 1;
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 1, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.stats.resumes, 1);
+	W->drops_left = 2;
+	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file", .tcp = &W->t,
+				  .has_range = true, .first = 0, .last = 899999,
+				  .max_resumes = 1};
+	memset(dl_buf, 0, RES_SIZE);
+	nb_memsink_init(&ms, dl_buf, RES_SIZE);
+	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
+	assert_int_equal(run(&H, 120000), 0);
+	assert_memory_equal(dl_buf, W->res, 900000);
+	assert_int_equal(H.stats.resumes, 2);
+	/* The first request went on the kept connection. */
+	assert_true(H.stats.reused >= 1);
+	nb_http_cancel(&H);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -835,6 +1016,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fetch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mirrors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mirror_redirect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_cannot_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_redirect_after_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_part_progress, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
