@@ -23,6 +23,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
+#include "lwip/udp.h"
 #include "netif/ethernet.h"
 
 #include "netboot/fetch.h"
@@ -71,6 +72,7 @@ struct world {
 	uint64_t req_first[16];  /* the first byte each one asked for */
 	uint64_t last_first;     /* ... and the last one */
 	unsigned whole_reqs;     /* requests to /whole */
+	unsigned dns_a, dns_other; /* queries to the DNS server, by type */
 	bool lwip_up;
 };
 
@@ -1005,6 +1007,82 @@ static void test_kept_part_progress(void **st)
 	dl_buf = NULL;
 }
 
+/* A DNS server on lwIP: every A query is answered with 10.0.0.1, any
+ * other type with NXDOMAIN. */
+static void lw_dns_recv(void *arg, struct udp_pcb *pcb, struct pbuf *pb,
+			const ip_addr_t *addr, u16_t port)
+{
+	static const uint8_t ans[] = {0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60,
+				      0, 4, 10, 0, 0, 1};
+	uint8_t q[512];
+	u16_t n = pbuf_copy_partial(pb, q, sizeof(q) - sizeof(ans), 0);
+	(void)arg;
+	pbuf_free(pb);
+	if (n < 17)
+		return;
+	bool a = q[n - 4] == 0 && q[n - 3] == 1;
+	if (a)
+		W->dns_a++;
+	else
+		W->dns_other++;
+	q[2] = 0x81;
+	q[3] = a ? 0x80 : 0x83;
+	if (a) {
+		q[7] = 1;
+		memcpy(q + n, ans, sizeof(ans));
+		n = (u16_t)(n + sizeof(ans));
+	}
+	struct pbuf *r = pbuf_alloc(PBUF_TRANSPORT, n, PBUF_RAM);
+	if (!r)
+		return;
+	pbuf_take(r, q, n);
+	udp_sendto(pcb, r, addr, port);
+	pbuf_free(r);
+}
+
+static int no_send(struct nb_dns_net *n, struct nb_dns *q, uint32_t server,
+		   const void *pkt, size_t len)
+{
+	(void)n, (void)q, (void)server, (void)pkt, (void)len;
+	return -NB_EIO;
+}
+
+static void no_close(struct nb_dns_net *n)
+{
+	(void)n;
+}
+
+/* A v6 transport without a DNS server cannot even ask for AAAA: the
+ * name is asked as A over v4 at once (the old code failed the download
+ * with -NB_EUNREACH). */
+static void test_no_v6_dns_server(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	struct udp_pcb *dns = udp_new();
+	assert_non_null(dns);
+	assert_int_equal(udp_bind(dns, IP_ANY_TYPE, 53), ERR_OK);
+	udp_recv(dns, lw_dns_recv, NULL);
+	W->s.dns[0] = NB_IPV4(10, 0, 0, 1);
+	struct nb_dns_net none = {no_send, no_close, NULL, 0};
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	free(dl_buf);
+	dl_buf = calloc(1, RES_SIZE);
+	nb_memsink_init(&ms, dl_buf, RES_SIZE);
+	struct nb_http_cfg cfg = {.url = "http://boot.lan/file", .tcp = &W->t,
+				  .tcp6 = &W->t, .dns6 = &none};
+	assert_int_equal(nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now), 0);
+	assert_int_equal(run(&H, 120000), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->dns_a, 1);
+	assert_int_equal(W->dns_other, 0);
+	nb_http_cancel(&H);
+	udp_remove(dns);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1020,6 +1098,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parts_cannot_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redirect_after_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_part_progress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_v6_dns_server, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
