@@ -123,8 +123,10 @@ static int plan_parts(struct nb_http *h)
 		/* Parts only speed things up: one that cannot start (a
 		 * redirect to https:// with one TLS connection prepared)
 		 * leaves the rest to part 0's tail. */
-		if (nb_http_part_request(&h->part[i], false, true, a, b) < 0)
+		if (nb_http_part_request(&h->part[i], false, true, a, b) < 0) {
+			close_part(&h->part[i], h->s->now);
 			break;
+		}
 		h->nparts++;
 		a = b + 1;
 	}

@@ -139,6 +139,7 @@ static int on_headers(struct nb_http_part *p, const struct nb_http_resp *r,
 	if (r->status == 200 && h->cfg.failover && !h->stats.body_bytes) {
 		h->validator_len = 0;
 		h->size_known = false;
+		h->held = 0;
 	}
 	rc = check_validator(h, r);
 	if (rc < 0)

@@ -189,8 +189,9 @@ static void respond(struct sconn *c)
 	}
 	const uint8_t *res = W->res;
 	char tag = '1';
-	if (!strcmp(path, "/other") || !strcmp(path, "/naive")) {
-		tag = path[1] == 'o' ? '2' : '3';
+	if (!strcmp(path, "/other") || !strcmp(path, "/naive") ||
+	    !strcmp(path, "/alt")) {
+		tag = path[1] == 'n' ? '3' : '2';
 		res = W->alt[tag - '2'];
 	}
 	const char *ir = strstr(r, "\r\nIf-Range: ");
@@ -230,6 +231,15 @@ static void respond(struct sconn *c)
 	} else if (strcmp(path, "/missing") == 0) {
 		n = snprintf((char *)c->hdr, sizeof(c->hdr),
 			     "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+		blen = 0;
+	} else if (!strcmp(path, "/gone") && a > 0) {
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+		blen = 0;
+	} else if (!strcmp(path, "/alt") && a > 0) {
+		n = snprintf((char *)c->hdr, sizeof(c->hdr),
+			     "HTTP/1.1 302 Found\r\nLocation: /other\r\n"
+			     "Content-Length: 0\r\n\r\n");
 		blen = 0;
 	} else if (!strncmp(path, "/go/", 4) ||
 		   (!strcmp(path, "/split") && a > 0)) {
@@ -272,7 +282,7 @@ static void respond(struct sconn *c)
 	c->drop_at = 0;
 	if (!head && blen > 200000 && W->drops_left) {
 		W->drops_left--;
-		c->drop_at = blen / 3;
+		c->drop_at = blen / (strcmp(path, "/alt") ? 3 : 6);
 	}
 	push(c);
 }
@@ -1083,6 +1093,31 @@ static void test_no_v6_dns_server(void **st)
 	dl_buf = NULL;
 }
 
+/* A failover whose mirror refuses If-Range (another file, sent whole),
+ * drops below the held bytes, and answers the resume with a redirect:
+ * the held bytes are the old file's and must not be continued. */
+static void test_refused_then_redirect(void **st)
+{
+	(void)st;
+	static struct nb_fetch f;
+	struct nb_memsink ms;
+	struct nb_fetch_cfg cfg;
+	static const char *const alt[] = {"http://10.0.0.1/alt"};
+	memset(&f, 0, sizeof(f));
+	nb_fetch_cfg_init(&cfg);
+	cfg.tcp = &W->t;
+	cfg.retries = 1;
+	cfg.mirrors = alt;
+	cfg.nmirrors = 1;
+	W->requests = 0;
+	W->drops_left = 2;
+	assert_int_equal(fetch_run(&f, &cfg, "http://10.0.0.1/gone", &ms), 0);
+	assert_memory_equal(dl_buf, W->alt[0], RES_SIZE);
+	nb_fetch_cancel(&f);
+	free(dl_buf);
+	dl_buf = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1134,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_redirect_after_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_part_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_v6_dns_server, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_then_redirect, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
