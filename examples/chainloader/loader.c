@@ -18,8 +18,10 @@
 /* A fetch that makes no progress at all for this long has failed. */
 #define FETCH_TIMEOUT_MS 120000
 #define DHCP_TIMEOUT_MS 30000
-/* HTTP connections per large image unless `set parallel N` says. */
-#define CL_PARALLEL 4
+/* HTTP connections per large image unless `set parallel N` says: one.
+ * Four cut UEFI's no-delay kernel rate from 48-58 to 6-30 MB/s on an
+ * idle machine and did not raise it at 20 ms (docs/PERFORMANCE.md). */
+#define CL_PARALLEL 1
 
 /* ---- small text helpers (no libc here) ---- */
 
@@ -173,9 +175,9 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	 * connections (when the server announces ranges and a size): their
 	 * slow starts run side by side, which is what a long round trip
 	 * costs most.  `set parallel 1` (or 0) asks for one connection. */
-	uint32_t dflt = l->p->parallel ? l->p->parallel : CL_PARALLEL;
-	uint32_t parts = num_setting(l, "parallel", dflt, NB_HTTP_PARTS_MAX);
-	cfg.http_parts = parts == UINT32_MAX ? dflt : parts;
+	uint32_t parts = num_setting(l, "parallel", CL_PARALLEL,
+				     NB_HTTP_PARTS_MAX);
+	cfg.http_parts = parts == UINT32_MAX ? CL_PARALLEL : parts;
 	/* https.c prepares one TLS connection: a part more would fail. */
 	if (cl_prefix(url, "https:"))
 		cfg.http_parts = 1;

@@ -54,9 +54,6 @@ struct cl_platform {
 	const void *dhcp6;
 	size_t dhcp6_len; /**< Its length. */
 #endif
-	/** HTTP connections per large image unless `set parallel N` says
-	 *  (0: the loader's default, 4). */
-	uint8_t parallel;
 	/** How our own DHCP presents itself (NULL: plain DHCP). */
 	const struct nb_dhcp_cfg *dhcp_cfg;
 	/** Memory for an image of @p size bytes (0 = unknown): the buffer

@@ -232,10 +232,6 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	if (rc < 0)
 		return rc;
 	p->link = &bp.undi.link;
-	/* Trips into the ROM, not the round trip, bound the rate here:
-	 * four connections fetched a kernel at 8.8 MB/s against one's 15.9
-	 * at 20 ms (docs/PERFORMANCE.md), so one unless a script asks. */
-	p->parallel = 1;
 	p->rng.fill = p_rng;
 	p->print = p_print;
 	p->now_ms = p_now;
