@@ -59,6 +59,8 @@
 #   ROM/MiB  trips into the PXE ROM per MiB of kernel: the count our BIOS
 #            NBP prints after a download's last progress line (each is a
 #            mode switch and a far call; the rate follows it closely).
+#   empty/MiB  of those trips, the ones that found no frame in the ROM:
+#            the loop was waiting for data, not moving it.
 # Serial lines are timestamped as they arrive by tsread.pl.
 #
 # Rig notes: the QEMU NIC ROM is iPXE, and so is undionly.kkpxe: their
@@ -370,7 +372,7 @@ first_ts() {
 # analyse WAY N -> "fwdhcp loader kernel marker rate own rom" (ms, MB/s,
 # ROM calls per MiB; - = n/a)
 analyse() {
-	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- rom=- kreq ireq kend
+	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- rom=- empty=- kreq ireq kend
 	local kuri=/vmlinuz iuri=/initrd.gz kfile=vmlinuz ifile=initrd.gz ksz=$ksize usz=$ukisize
 	case $way in efi-aa64-*)
 		kuri=/aa64/vmlinuz iuri=/aa64/initrd.gz kfile=aa64/vmlinuz ifile=aa64/initrd.gz
@@ -403,6 +405,9 @@ analyse() {
 		rom=$(awk -v s="$ksz" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
 			t ~ /fetching .*initrd.gz/ { if (c != "") printf "%d\n", c * 1048576 / s; exit }
 			t ~ /^ *[0-9]+ ROM calls/ { c = t; sub(/ ROM calls.*/, "", c); sub(/^ */, "", c) }' "$base.ts")
+		empty=$(awk -v s="$ksz" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+			t ~ /fetching .*initrd.gz/ { if (e != "") printf "%d\n", e * 1048576 / s; exit }
+			t ~ /ROM calls, [0-9]+ found no frame/ { e = t; sub(/.*ROM calls, /, "", e); sub(/ found.*/, "", e) }' "$base.ts")
 		# The capture shows no URLs inside TLS: the loader's own
 		# figure is the rate, its initrd line ends the kernel.
 		if [ "${way%-https}" != "$way" ]; then
@@ -425,7 +430,7 @@ analyse() {
 		fi ;;
 	esac
 	mk=$(first_ts "$base.ts" "$NB_BOOT_MARKER" end)
-	echo "${fwd:--} ${ld:--} ${kf:--} ${mk:--} $rate ${own:--} ${rom:--}"
+	echo "${fwd:--} ${ld:--} ${kf:--} ${mk:--} $rate ${own:--} ${rom:--} ${empty:--}"
 }
 
 # --- run ----------------------------------------------------------------
@@ -452,7 +457,7 @@ for way in $ways; do
 		boot "$way" "$n"
 		r=$(analyse "$way" "$n")
 		echo "$way $n $r" >>"$res"
-		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s ROM/MiB %s\n' \
+		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s ROM/MiB %s empty/MiB %s\n' \
 			"$way" "$n" $r
 		case $way in *undionly-https|*snponly-https)
 			# What iPXE says when the kernel's https:// fetch fails.

@@ -210,6 +210,9 @@ struct nb_undi_stats {
 	uint32_t visits;        /**< nb_undi_env::drain visits (one trip to
 				     the ROM each; their steps count in
 				     neither calls nor drains' calls). */
+	uint32_t visits_empty;  /**< Visits that brought no received piece:
+				     how often the loop found the ROM's ring
+				     empty (waiting, not moving frames). */
 	uint32_t log_bad;       /**< drain() logs that broke their format
 				     (the sequence is then restarted). */
 };

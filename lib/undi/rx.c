@@ -244,7 +244,11 @@ static int drain_visits(struct nb_undi *d, uint8_t *buf, size_t cap)
 			step(d, NB_PXENV_STATUS_FAILURE, buf, cap, false, NULL, 0, &got);
 			break;
 		}
-		if (!replay(d, log, (size_t)len, buf, cap, &got))
+		uint32_t pieces = d->stats.rx_pieces;
+		bool more = replay(d, log, (size_t)len, buf, cap, &got);
+		if (d->stats.rx_pieces == pieces)
+			d->stats.visits_empty++;
+		if (!more)
 			break;
 	}
 	return got;

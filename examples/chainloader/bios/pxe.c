@@ -59,14 +59,17 @@ void pm_rm_int(uint8_t vector, struct rm_regs *r)
 }
 
 uint32_t pxe_rom_calls;
-static uint32_t pxe_rom_calls_said;
+static uint32_t pxe_rom_calls_said, pxe_empty_said;
 
-void pxe_say_rom_calls(void)
+void pxe_say_rom_calls(uint32_t empty_visits)
 {
 	con_puts("  ");
 	con_put_dec(pxe_rom_calls - pxe_rom_calls_said);
-	con_puts(" ROM calls\n");
+	con_puts(" ROM calls, ");
+	con_put_dec(empty_visits - pxe_empty_said);
+	con_puts(" found no frame\n");
 	pxe_rom_calls_said = pxe_rom_calls;
+	pxe_empty_said = empty_visits;
 }
 
 uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)

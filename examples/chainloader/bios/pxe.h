@@ -93,8 +93,10 @@ uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear);
 int pm_pxe_drain(void *block, unsigned max_pieces, uint8_t *log,
 		 size_t log_len);
 /* Print the ROM calls made since the last time (after a download, so a
- * log shows the trips a download cost: bench/boot's calls per MiB). */
-void pxe_say_rom_calls(void);
+ * log shows the trips a download cost: bench/boot's calls per MiB), and
+ * how many of them found no frame (@p empty_visits is the driver's
+ * running count): the trips spent waiting rather than moving data. */
+void pxe_say_rom_calls(uint32_t empty_visits);
 
 /* Find !PXE's entry point; -1 when the ROM gave us no usable structure. */
 int pxe_init(void);
