@@ -17,6 +17,16 @@
 #   storm_report OUT N BYTES RATE_BPS   p50 p99 max, ideal, Jain's index,
 #                             late: clients that reached an @AT@ barrier
 #                             after their time (raise STORM_MARGIN)
+#   storm_sample OUT PORT     in the background until storm_sample_stop:
+#                             every ~100 ms, the server's `ss -tin` for
+#                             its connections on PORT into OUT/ss (a
+#                             "T <time>" line before each sample)
+#   storm_sample_stop         end it
+#   storm_share OUT N         from OUT/res and OUT/ss: Jain's index over
+#                             the bytes each client was sent while all
+#                             were downloading (last start -> first end)
+#                             and the server's TCP per connection (see
+#                             the function)
 #   storm_busy PORT COUNT     wait (30 s at most) until the server has
 #                             COUNT connections to PORT that carried
 #                             256 KB each: when
@@ -73,7 +83,8 @@ storm_down() {
 	return 0
 }
 
-# Client I starts at I*1000/N ms: the whole crowd within one second.
+# Client I starts at (I-1)*STORM_SPREAD_MS/N ms (default 1000: the
+# whole crowd within one second; 0: all at the same instant).
 # With @AT@ in CMD (nbget --start-at @AT@, or NBAT @AT@ CMD...) every
 # client is forked and set up first and waits for its own wall-clock time
 # (STORM_MARGIN seconds from now, default 2 + N/6): the start window is
@@ -95,7 +106,7 @@ storm_run() {
 	for ((i = 1; i <= n; i++)); do
 		local args=() a tus atstr
 		ip=10.77.0.$((19 + i))
-		delay=$(((i - 1) * 1000 / n))
+		delay=$(((i - 1) * ${STORM_SPREAD_MS:-1000} / n))
 		tus=$((t0 + delay * 1000))
 		printf -v delay '%d.%03d' $((delay / 1000)) $((delay % 1000))
 		printf -v atstr '%d.%06d' $((tus / 1000000)) $((tus % 1000000))
@@ -139,4 +150,67 @@ storm_report() {
 			printf "clients=%d ok=%d p50=%.2fs p99=%.2fs max=%.2fs ideal=%.2fs p99/ideal=%.2f jain=%.3f late=%d\n",
 				k, ok, p50, p99, c[m], ideal, p99 / ideal, sx * sx / (k * sxx), late
 		}' late="$(cat "$out"/*.log 2>/dev/null | grep -c 'late [0-9]* ms')" "$out/done" "$out/res"
+}
+
+STORM_SAMPLER=
+storm_sample() {
+	local out=$1 port=$2
+	# One bash inside the server's namespace: `ip netns exec` per sample
+	# would remount /sys ten times a second.  Bounded: 10 minutes.
+	ip netns exec "$NBNS_S" bash -c '
+		for ((k = 0; k < 6000; k++)); do
+			echo "T ${EPOCHREALTIME/./}"
+			ss -Htni "( sport = :$1 )"
+			sleep 0.1
+		done' storm-sample "$port" >"$out/ss" 2>/dev/null &
+	STORM_SAMPLER=$!
+}
+
+storm_sample_stop() {
+	[ -n "$STORM_SAMPLER" ] || return 0
+	kill "$STORM_SAMPLER" 2>/dev/null
+	wait "$STORM_SAMPLER" 2>/dev/null
+	STORM_SAMPLER=
+	return 0
+}
+
+# Fairness that does not depend on the start times: Jain's index over the
+# bytes the server had sent each client (bytes_acked, summed over the
+# client's connections, by address) between the last client's start and
+# the first one's end, when every client was downloading.  The per-rate
+# index (storm_report) mixes in the start order: with starts spread over
+# a second, an early client has the link to itself for a while.  Also the
+# server's TCP per connection from the same samples: retransmitted
+# segments, the most consecutive RTO backoffs seen (ss "backoff"), and
+# how many connections backed off twice or more in a row.
+# Prints: jain_active=J window=S srv_backoff_max=B conns_backoff2=C
+# srv_retrans_max=R; OUT/share: one line per client "ip bytes".
+storm_share() {
+	local out=$1 n=$2 ta tb
+	ta=$(awk 'NR == 1 || $3 > m {m = $3} END {printf "%.0f", m / 1000}' "$out/res")
+	tb=$(awk 'NR == 1 || $4 < m {m = $4} END {printf "%.0f", m / 1000}' "$out/res")
+	awk -v ta="$ta" -v tb="$tb" -v n="$n" -v share="$out/share" '
+		$1 == "T" { t = $2; next }
+		/^[A-Z]/ { peer = $NF; next }
+		peer != "" {
+			b = 0; r = 0; k = 0
+			if (match($0, /bytes_acked:[0-9]+/)) b = substr($0, RSTART + 12, RLENGTH - 12) + 0
+			if (match($0, /retrans:[0-9]+\/[0-9]+/)) { split(substr($0, RSTART + 8, RLENGTH - 8), q, "/"); r = q[2] + 0 }
+			if (match($0, /backoff:[0-9]+/)) k = substr($0, RSTART + 8, RLENGTH - 8) + 0
+			if (t <= ta) a[peer] = b
+			if (t <= tb) z[peer] = b
+			if (k > bo[peer]) bo[peer] = k
+			if (r > rt[peer]) rt[peer] = r
+			peer = ""
+		}
+		END {
+			for (p in z) { ip = p; sub(/:[0-9]+$/, "", ip); x[ip] += z[p] - a[p] }
+			for (p in bo) { if (bo[p] > bmax) bmax = bo[p]; if (bo[p] >= 2) c2++ }
+			for (p in rt) if (rt[p] > rmax) rmax = rt[p]
+			for (ip in x) { s += x[ip]; ss += x[ip] * x[ip]; print ip, x[ip] > share }
+			w = (tb - ta) / 1e6
+			if (w < 0.3 || ss == 0) j = "n/a"
+			else j = sprintf("%.3f", s * s / (n * ss))
+			printf "jain_active=%s window=%.2fs srv_backoff_max=%d conns_backoff2=%d srv_retrans_max=%d\n", j, w, bmax, c2 + 0, rmax
+		}' "$out/ss"
 }

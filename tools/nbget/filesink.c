@@ -81,6 +81,8 @@ static int fs_write(void *ctx, uint64_t off, const void *data, size_t len)
 	}
 	if (rc < 0)
 		return rc;
+	if (!fs->first_ms)
+		fs->first_ms = nbget_now(fs->g);
 	fs->written += len;
 	if (off + len > fs->high)
 		fs->high = off + len;

@@ -35,7 +35,8 @@ static void cfg_from_args(struct nbget *g, struct nb_fetch_cfg *cfg,
 	cfg->nmirrors = (uint8_t)g->nmirrors;
 }
 
-static void summary(const struct nbget *g, const struct nb_fetch *f)
+static void summary(const struct nbget *g, const struct nb_fetch *f,
+		    const struct nb_tcp *tcp, const struct nbget_filesink *fs)
 {
 	fprintf(stderr, "nbget: link mtu=%u rx_frames=%u\n",
 		(unsigned)g->link_used->mtu, (unsigned)g->stack.stats.rx_frames);
@@ -58,6 +59,22 @@ static void summary(const struct nbget *g, const struct nb_fetch *f)
 			h->http_status, h->stats.requests, h->nparts,
 			h->stats.resumes, h->stats.restarts, h->stats.redirects,
 			h->stats.reused);
+	/* For crowds (bench/storm): what the server's sending looked like
+	 * from here (dup: segments we already held, i.e. needless
+	 * retransmissions; ooo: segments past a hole, i.e. losses), what we
+	 * resent (a SYN or a request), and how long until the first byte
+	 * (a lost SYN or SYN-ACK costs a whole initial RTO). */
+	if (h) {
+		const struct nb_tcp_stats *ts = &tcp->stats;
+		fprintf(stderr,
+			"nbget: tcp in=%u dup=%u ooo=%u refused=%u oow=%u "
+			"out=%u retransmits=%u; first byte after %lld ms\n",
+			ts->rx_segments, ts->rx_dup, ts->rx_ooo, ts->rx_refused,
+			ts->rx_out_of_window, ts->tx_segments,
+			ts->tx_retransmits,
+			fs->first_ms ? (long long)(fs->first_ms - fs->start_ms)
+				     : -1ll);
+	}
 }
 
 int nbget_cmd_get(struct nbget *g, const char *url)
@@ -105,7 +122,7 @@ int nbget_cmd_get(struct nbget *g, const char *url)
 		nb_fetch_cancel(&f); /* tells a TFTP server we are gone */
 	rc = nbget_filesink_finish(&fs, rc, retrans);
 	if (!g->quiet) {
-		summary(g, &f);
+		summary(g, &f, &tcp, &fs);
 		nbget_tls_summary();
 	}
 	const struct nb_tftp *t = nb_fetch_tftp(&f);

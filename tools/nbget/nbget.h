@@ -135,6 +135,7 @@ struct nbget_filesink {
 	uint64_t written;   /* payload bytes written (including rewrites) */
 	uint64_t high;      /* one past the highest byte written */
 	uint64_t start_ms;
+	uint64_t first_ms;  /* when the first payload byte came; 0: none yet */
 	uint64_t last_draw_ms;
 	bool tty;
 	struct nbget *g;
