@@ -17,6 +17,7 @@
 #     default; more: tftp-fw-dnsmasq tftp-fw-hpa tftp-atftpd).
 #   STORM_SPREAD_MS=0 starts every client at the same instant (default
 #     1000: evenly over one second).
+#   STORM_NBGET=PATH runs another nbget build (old vs new).
 #   STORM_DETAIL=1 prints a line per client; STORM_SAVE=DIR keeps each
 #     row's results, logs and ss samples in DIR/KIND-N.
 set -euo pipefail
@@ -26,7 +27,7 @@ shift
 Ns=("$@")
 [ ${#Ns[@]} -gt 0 ] || Ns=(25 50 100)
 KINDS=${STORM_KINDS:-http restart curl tftp-dnsmasq tftp-hpa}
-NBGET=$build/tools/nbget/nbget
+NBGET=${STORM_NBGET:-$build/tools/nbget/nbget}
 export NBEMU=$build/tests/tools/nbemu
 NBAT=$build/tests/tools/nbat
 ATFTPD=$build/tests/tftp/atftpd/root/usr/sbin/atftpd

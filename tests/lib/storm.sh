@@ -182,9 +182,12 @@ storm_sample_stop() {
 # a second, an early client has the link to itself for a while.  Also the
 # server's TCP per connection from the same samples: retransmitted
 # segments, the most consecutive RTO backoffs seen (ss "backoff"), and
-# how many connections backed off twice or more in a row.
+# how many connections backed off twice or more in a row, and the
+# server's smoothed RTT and congestion window (segments) averaged over
+# the samples in that interval (a receiver holding its ACKs shows here).
 # Prints: jain_active=J window=S srv_backoff_max=B conns_backoff2=C
-# srv_retrans_max=R; OUT/share: one line per client "ip bytes".
+# srv_retrans_max=R srv_rtt=MS srv_cwnd=SEGS; OUT/share: one line per
+# client "ip bytes".
 storm_share() {
 	local out=$1 n=$2 ta tb
 	ta=$(awk 'NR == 1 || $3 > m {m = $3} END {printf "%.0f", m / 1000}' "$out/res")
@@ -197,6 +200,10 @@ storm_share() {
 			if (match($0, /bytes_acked:[0-9]+/)) b = substr($0, RSTART + 12, RLENGTH - 12) + 0
 			if (match($0, /retrans:[0-9]+\/[0-9]+/)) { split(substr($0, RSTART + 8, RLENGTH - 8), q, "/"); r = q[2] + 0 }
 			if (match($0, /backoff:[0-9]+/)) k = substr($0, RSTART + 8, RLENGTH - 8) + 0
+			if (t > ta && t <= tb) {
+				if (match($0, / rtt:[0-9.]+/)) { rs += substr($0, RSTART + 5, RLENGTH - 5); rn++ }
+				if (match($0, / cwnd:[0-9]+/)) { cs += substr($0, RSTART + 6, RLENGTH - 6); cn++ }
+			}
 			if (t <= ta) a[peer] = b
 			if (t <= tb) z[peer] = b
 			if (k > bo[peer]) bo[peer] = k
@@ -211,6 +218,6 @@ storm_share() {
 			w = (tb - ta) / 1e6
 			if (w < 0.3 || ss == 0) j = "n/a"
 			else j = sprintf("%.3f", s * s / (n * ss))
-			printf "jain_active=%s window=%.2fs srv_backoff_max=%d conns_backoff2=%d srv_retrans_max=%d\n", j, w, bmax, c2 + 0, rmax
+			printf "jain_active=%s window=%.2fs srv_backoff_max=%d conns_backoff2=%d srv_retrans_max=%d srv_rtt=%.2fms srv_cwnd=%.1f\n", j, w, bmax, c2 + 0, rmax, rn ? rs / rn : 0, cn ? cs / cn : 0
 		}' "$out/ss"
 }
