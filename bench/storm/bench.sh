@@ -41,6 +41,7 @@ RATE=1000000000
 
 cleanup() {
 	set +e
+	storm_sample_stop
 	[ -z "${D:-}" ] || websrv_nginx_stop "$D/ngx"
 	nbns_exec_server pkill -F "$D/dnsmasq.pid" 2>/dev/null
 	storm_down

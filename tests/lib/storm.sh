@@ -155,6 +155,7 @@ storm_report() {
 STORM_SAMPLER=
 storm_sample() {
 	local out=$1 port=$2
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	# One bash inside the server's namespace: `ip netns exec` per sample
 	# would remount /sys ten times a second.  Bounded: 10 minutes.
 	ip netns exec "$NBNS_S" bash -c '
@@ -168,8 +169,8 @@ storm_sample() {
 
 storm_sample_stop() {
 	[ -n "$STORM_SAMPLER" ] || return 0
-	kill "$STORM_SAMPLER" 2>/dev/null
-	wait "$STORM_SAMPLER" 2>/dev/null
+	kill "$STORM_SAMPLER" 2>/dev/null || true
+	wait "$STORM_SAMPLER" 2>/dev/null || true
 	STORM_SAMPLER=
 	return 0
 }
