@@ -88,7 +88,7 @@ srv_delta() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
 		n = split("retrans rto spurious_rto tlp syn_retrans sack_recov lost_retrans", l, " ")
-		for (i = 1; i <= n; i++) printf "%s%s=%d", i > 1 ? " " : "", l[i], y[i] - x[i]
+		for (i = 1; i <= n; i++) printf "%s%s=%d", (i > 1 ? " " : ""), l[i], y[i] - x[i]
 	}'
 }
 # Our clients' own view (nbget's summary lines): segments they already
@@ -198,7 +198,7 @@ row() { # KIND N
 		# sent twice.
 		extra="dup_blocks=$(grep -ho '[0-9]* duplicates' "$out"/*.log | awk '{s += $1} END {print s + 0}')"
 		extra+=" negotiated=$(grep -ho 'blksize [0-9]* windowsize [0-9]*' "$out"/*.log | sort | uniq -c |
-			awk '{printf "%s%dx%s/%s", NR > 1 ? "," : "", $1, $3, $5}')" ;;
+			awk '{printf "%s%dx%s/%s", (NR > 1 ? "," : ""), $1, $3, $5}')" ;;
 	*)
 		extra="retrans=$((${r1%% *} - ${r0%% *}))"
 		tcpl="  $(storm_share "$out" "$n") $(srv_delta "$r0" "$r1")"
