@@ -91,6 +91,18 @@ srv_delta() {
 		for (i = 1; i <= n; i++) printf "%s%s=%d", (i > 1 ? " " : ""), l[i], y[i] - x[i]
 	}'
 }
+# Where downstream frames were dropped: at the bottleneck (nbemu's queue,
+# a2b.qdrop) or in front of a client (its tap's or veth's TX drops: the
+# kernel queues a frame there until the client reads it, and drops when
+# the client is too slow).  Prints "QDROP TAPDROP".
+drops() {
+	local q
+	q=$(nbns_emu_stats | sed -n 's/^a2b.qdrop=//p')
+	printf '%s %s\n' "${q:-0}" "$(ip -n "$NBNS_C" -s -j link show |
+		python3 -c 'import json, sys
+print(sum(l["stats64"]["tx"]["dropped"] for l in json.load(sys.stdin)
+          if l["ifname"].startswith(("st", "sk"))))')"
+}
 # Our clients' own view (nbget's summary lines): segments they already
 # held (needless retransmissions), segments past a hole (losses), what
 # they resent (SYN, request), the latest first byte, and by whom.
@@ -130,11 +142,12 @@ emu_cpu() {
 }
 
 row() { # KIND N
-	local kind=$1 n=$2 out=$D/$1-$2 r0 r1 bg= e0 e1 l0
+	local kind=$1 n=$2 out=$D/$1-$2 r0 r1 bg= e0 e1 l0 d0 d1
 	rm -rf "$out"
 	mkdir -p "$out"
 	r0=$(srv_tcp)
 	e0=$(emu_cpu)
+	d0=$(drops)
 	read -r l0 _ </proc/loadavg
 	case $kind in http|restart|curl) storm_sample "$out" 8080 ;; esac
 	case $kind in
@@ -191,6 +204,7 @@ row() { # KIND N
 	storm_sample_stop
 	r1=$(srv_tcp)
 	e1=$(emu_cpu)
+	d1=$(drops)
 	local extra tcpl=""
 	case $kind in
 	tftp-*)
@@ -208,6 +222,7 @@ row() { # KIND N
 		[ "$(sha256sum "$f" | cut -d' ' -f1)" = "$SUM" ] ||
 			sed -i "s/^$(basename "$f" .out) 0 /$(basename "$f" .out) 99 /" "$out/res"
 	done
+	extra+=" qdrop=$((${d1% *} - ${d0% *})) tapdrop=$((${d1#* } - ${d0#* }))"
 	extra+=" emu_cpu_ms=$((${e1% *} - ${e0% *})) emu_csw=$((${e1#* } - ${e0#* })) load=$l0-$(cut -d' ' -f1 /proc/loadavg)"
 	printf '%-13s N=%-3d %s %s\n' "$kind" "$n" "$(storm_report "$out" "$n" $SIZE $RATE)" "$extra"
 	[ -z "$tcpl" ] || echo "$tcpl"

@@ -191,10 +191,10 @@ storm_sample_stop() {
 # same samples: retransmitted segments (most on one connection), the
 # most consecutive RTO backoffs seen (ss "backoff"), how many connections
 # backed off twice or more in a row, and the server's smoothed RTT and
-# congestion window (segments) averaged over the samples of running
-# clients (a receiver holding its ACKs back shows in the RTT).
+# segments in flight (unacked) averaged over the samples of running
+# clients (data queued in front of a receiver shows in both).
 # Prints: jain_active=J window=S jain_bins=J srv_backoff_max=B
-# conns_backoff2=C srv_retrans_max=R srv_rtt=MS srv_cwnd=SEGS;
+# conns_backoff2=C srv_retrans_max=R srv_rtt=MS srv_inflight=SEGS;
 # writes OUT/share: one line per client "ip bytes" (jain_active's).
 storm_share() {
 	local out=$1 n=$2
@@ -219,7 +219,7 @@ storm_share() {
 			cum[ip] += b - last[peer]; last[peer] = b
 			if (ip in st && t >= st[ip] && t <= en[ip]) {
 				if (match($0, / rtt:[0-9.]+/)) { rs += substr($0, RSTART + 5, RLENGTH - 5); rn++ }
-				if (match($0, / cwnd:[0-9]+/)) { cs += substr($0, RSTART + 6, RLENGTH - 6); cn++ }
+				cs += match($0, / unacked:[0-9]+/) ? substr($0, RSTART + 9, RLENGTH - 9) : 0; cn++
 			}
 			if (k > bo[peer]) bo[peer] = k
 			if (r > rt[peer]) rt[peer] = r
@@ -248,7 +248,7 @@ storm_share() {
 			w = (tb - ta) / 1e6
 			if (w < 0.3 || ss == 0) j = "n/a"
 			else j = sprintf("%.3f", s * s / (n * ss))
-			printf "jain_active=%s window=%.2fs jain_bins=%s srv_backoff_max=%d conns_backoff2=%d srv_retrans_max=%d srv_rtt=%.2fms srv_cwnd=%.1f\n",
+			printf "jain_active=%s window=%.2fs jain_bins=%s srv_backoff_max=%d conns_backoff2=%d srv_retrans_max=%d srv_rtt=%.2fms srv_inflight=%.1f\n",
 				j, w, jn ? sprintf("%.3f", js / jn) : "n/a", bmax, c2 + 0, rmax,
 				rn ? rs / rn : 0, cn ? cs / cn : 0
 		}' "$out/res" "$out/ss"
