@@ -23,7 +23,7 @@
 set -uo pipefail
 ss=${1:?usage: ssstat.sh WAY-N.ss [STEPS]}
 steps=${2:-10}
-[[ $steps =~ ^[0-9]+$ ]] && [ "$steps" -gt 0 ] || { echo "ssstat: STEPS must be a number" >&2; exit 1; }
+{ [[ $steps =~ ^[0-9]+$ ]] && [ "$steps" -gt 0 ]; } || { echo "ssstat: STEPS must be a number" >&2; exit 1; }
 [ -s "$ss" ] || { echo "ssstat: no samples in $ss" >&2; exit 1; }
 awk -v steps="$steps" '
 function kv(line, key,   i, n, f) {
