@@ -39,7 +39,9 @@
 #        NB_BENCH_SS=1 samples the server's TCP (ss -tin) and the CPU
 #        and scheduling of QEMU's and nbemu's threads every
 #        NB_BENCH_SS_MS (25) ms into WAY-N.ss (sample.pl; read it with
-#        ssstat.sh; keep it with NB_BENCH_KEEP=1).
+#        ssstat.sh; keep it with NB_BENCH_KEEP=1),
+#        NB_BENCH_QDUMP=1 adds QEMU's own capture of the NIC's traffic,
+#        WAY-N.qemu.pcap (tapq.sh: how long frames waited in the tap).
 #
 # Where each phase comes from, so the ways are measured alike:
 #   fw DHCP  the first DHCPACK to the guest in a capture on the tap
@@ -364,6 +366,9 @@ boot() {
 	local spid=''
 	rm -f "$work/qemu.pid"
 	q+=(-pidfile "$work/qemu.pid")
+	# What QEMU read from the tap, when (tapq.sh): a write per frame in
+	# QEMU's main loop, so off unless asked for.
+	[ -n "${NB_BENCH_QDUMP:-}" ] && q+=(-object filter-dump,id=fq,netdev=n0,file="$base.qemu.pcap")
 	if [ -n "${NB_BENCH_SS:-}" ]; then
 		rig perl "$here/sample.pl" "${NB_BENCH_SS_MS:-25}" "$work/qemu.pid" "$work/emu.ready" \
 			"$base.ss" "$((secs + 10))" &
@@ -483,6 +488,8 @@ for way in $ways; do
 		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s ROM/MiB %s empty/MiB %s frames/visit %s\n' \
 			"$way" "$n" $r
 		[ -n "${NB_BENCH_SS:-}" ] && "$here/ssstat.sh" "$work/$way-$n.ss" 5 | sed 's/^/#   /'
+		[ -n "${NB_BENCH_QDUMP:-}" ] && "$here/tapq.sh" "$work/$way-$n.pcap" "$work/$way-$n.qemu.pcap" 2>&1 |
+			sed 's/^/#   /'
 		case $way in *undionly-https|*snponly-https)
 			# What iPXE says when the kernel's https:// fetch fails.
 			e=$(awk '{ sub(/^[0-9]+ [0-9]+ /, ""); sub(/\r$/, "") }
