@@ -38,6 +38,8 @@
 # server sits on a veth pair instead (rs, peer rm) and nbemu carries every
 # frame between tap0 and rm after that delay: the guest sees an RTT of
 # twice it, as on a real network, and so do its TFTP and TCP.
+# RIG_TCP_CC sets the server's congestion control (a new namespace
+# starts with the host's default, which may be bbr or cubic).
 # RIG_EMU_ARGS adds nbemu options (split on blanks; later ones win, e.g.
 # "--rt 0" or "--quantum 250").
 RIG_NS=nbrig$$
@@ -56,6 +58,10 @@ bootrig_up() {
 	ip netns add "$RIG_NS"
 	rig ip link set lo up
 	rig sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	# Before nginx listens: its sockets take the namespace's default.
+	if [ -n "${RIG_TCP_CC:-}" ]; then
+		rig sysctl -qw net.ipv4.tcp_congestion_control="$RIG_TCP_CC" || return 1
+	fi
 	rig ip tuntap add dev tap0 mode tap
 	rig ip link set tap0 up
 	if [ -n "${RIG_DELAY_MS:-}" ]; then
