@@ -58,10 +58,6 @@ bootrig_up() {
 	ip netns add "$RIG_NS"
 	rig ip link set lo up
 	rig sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-	# Before nginx listens: its sockets take the namespace's default.
-	if [ -n "${RIG_TCP_CC:-}" ]; then
-		rig sysctl -qw net.ipv4.tcp_congestion_control="$RIG_TCP_CC" || return 1
-	fi
 	rig ip tuntap add dev tap0 mode tap
 	rig ip link set tap0 up
 	if [ -n "${RIG_DELAY_MS:-}" ]; then
@@ -84,6 +80,12 @@ bootrig_up() {
 	fi
 	rig ip addr add $RIG_SERVER/24 dev $RIG_IF
 	rig ip addr add fd90::1/64 dev $RIG_IF nodad
+	# A namespace may only pick the host's allowed algorithms by sysctl
+	# (often reno and the default); a route's congctl may name any.
+	if [ -n "${RIG_TCP_CC:-}" ]; then
+		rig ip route replace 10.90.0.0/24 dev $RIG_IF proto kernel scope link src $RIG_SERVER \
+			congctl "$RIG_TCP_CC" || return 1
+	fi
 	cat >"$RIG_DIR/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $RIG_DIR/nginx/nginx.pid;

@@ -51,21 +51,6 @@ uint64_t bios_now_ms(void)
 	return (cl_rdtsc() - bp.tsc0) / bp.tsc_per_ms;
 }
 
-#if NB_UNDI_IDLE_US > 0
-/* nb_wait() calls this when a poll brought nothing: spin on the TSC, away
- * from the ROM, for at most NB_UNDI_IDLE_US. */
-static void p_idle(void *ctx, uint32_t max_ms)
-{
-	(void)ctx;
-	uint64_t us = (uint64_t)max_ms * 1000;
-	if (us > NB_UNDI_IDLE_US)
-		us = NB_UNDI_IDLE_US;
-	uint64_t end = cl_rdtsc() + us * bp.tsc_per_ms / 1000;
-	while (cl_rdtsc() < end)
-		__asm__ volatile("pause");
-}
-#endif
-
 uint32_t bios_ram_top(void)
 {
 	return bp.ram_top;
@@ -250,9 +235,6 @@ int bios_platform_init(struct cl_platform *p, struct nb_arena *arena)
 	p->rng.fill = p_rng;
 	p->print = p_print;
 	p->now_ms = p_now;
-#if NB_UNDI_IDLE_US > 0
-	p->idle = p_idle;
-#endif
 	p->image_mem = p_image_mem;
 	p->boot_kernel = p_boot_kernel;
 	p->boot_chain = p_boot_chain;
