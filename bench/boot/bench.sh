@@ -35,7 +35,13 @@
 #        server, see bootrig.sh),
 #        NB_BENCH_QEMU_ARGS (extra QEMU arguments, e.g. a -monitor),
 #        NB_BENCH_BIOS_NIC (virtio-net-pci; e.g. e1000: the BIOS guests'
-#        NIC, and so which iPXE ROM driver is under UNDI).
+#        NIC, and so which iPXE ROM driver is under UNDI),
+#        NB_BENCH_SS=1 samples the server's TCP (ss -tin) and the CPU
+#        and scheduling of QEMU's and nbemu's threads every
+#        NB_BENCH_SS_MS (25) ms into WAY-N.ss (sample.pl; read it with
+#        ssstat.sh; keep it with NB_BENCH_KEEP=1),
+#        NB_BENCH_QDUMP=1 adds QEMU's own capture of the NIC's traffic,
+#        WAY-N.qemu.pcap (tapq.sh: how long frames waited in the tap).
 #
 # Where each phase comes from, so the ways are measured alike:
 #   fw DHCP  the first DHCPACK to the guest in a capture on the tap
@@ -61,6 +67,8 @@
 #            mode switch and a far call; the rate follows it closely).
 #   empty/MiB  of those trips, the ones that found no frame in the ROM:
 #            the loop was waiting for data, not moving it.
+#   frames/visit  frames per drain visit that found any (what one trip
+#            moves; the ROM's virtio-net driver keeps 8 receive buffers).
 # Serial lines are timestamped as they arrive by tsread.pl.
 #
 # Rig notes: the QEMU NIC ROM is iPXE, and so is undionly.kkpxe: their
@@ -355,7 +363,20 @@ boot() {
 	ip netns exec "$RIG_NS" dumpcap -q -i tap0 -w "$base.pcap" 2>"$base.dumpcap.log" &
 	cap_pid=$!
 	for ((i = 0; i < 50; i++)); do grep -qs 'Capturing on' "$base.dumpcap.log" && break; sleep 0.1; done
+	local spid=''
+	rm -f "$work/qemu.pid"
+	q+=(-pidfile "$work/qemu.pid")
+	# What QEMU read from the tap, when (tapq.sh): a write per frame in
+	# QEMU's main loop, so off unless asked for.
+	[ -n "${NB_BENCH_QDUMP:-}" ] && q+=(-object filter-dump,id=fq,netdev=n0,file="$base.qemu.pcap")
+	if [ -n "${NB_BENCH_SS:-}" ]; then
+		rig perl "$here/sample.pl" "${NB_BENCH_SS_MS:-25}" "$work/qemu.pid" "$work/emu.ready" \
+			"$base.ss" "$((secs + 10))" &
+		spid=$!
+	fi
 	rig timeout "$secs" "${q[@]}" </dev/null 2>&1 | perl "$here/tsread.pl" >"$base.ts"
+	# The sampler stops once QEMU has gone.
+	[ -n "$spid" ] && wait "$spid"
 	awk '$1 == "#" && $2 == "t0" { print $3; exit }' "$base.ts" >"$base.t0"
 	sleep 0.2
 	kill -INT "$cap_pid" 2>/dev/null; wait "$cap_pid" 2>/dev/null; cap_pid=
@@ -372,7 +393,7 @@ first_ts() {
 # analyse WAY N -> "fwdhcp loader kernel marker rate own rom" (ms, MB/s,
 # ROM calls per MiB; - = n/a)
 analyse() {
-	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- rom=- empty=- kreq ireq kend
+	local way=$1 base=$work/$1-$2 t0 pk fwd ld kf mk rate=- own=- rom=- empty=- fpv=- kreq ireq kend
 	local kuri=/vmlinuz iuri=/initrd.gz kfile=vmlinuz ifile=initrd.gz ksz=$ksize usz=$ukisize
 	case $way in efi-aa64-*)
 		kuri=/aa64/vmlinuz iuri=/aa64/initrd.gz kfile=aa64/vmlinuz ifile=aa64/initrd.gz
@@ -408,6 +429,13 @@ analyse() {
 		empty=$(awk -v s="$ksz" '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
 			t ~ /fetching .*initrd.gz/ { if (e != "") printf "%d\n", e * 1048576 / s; exit }
 			t ~ /ROM calls, [0-9]+ found no frame/ { e = t; sub(/.*ROM calls, /, "", e); sub(/ found.*/, "", e) }' "$base.ts")
+		# Frames per visit that found any: what one trip moves.
+		fpv=$(awk '{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+			t ~ /fetching .*initrd.gz/ { if (f != "") print f; exit }
+			t ~ /found no frame, [0-9]+ visits, [0-9]+ frames/ { n = split(t, w, " ")
+				for (i = 1; i < n; i++) { if (w[i + 1] == "found") e = w[i]
+					if (w[i + 1] == "visits,") v = w[i]; if (w[i + 1] == "frames") fr = w[i] }
+				f = (v > e) ? sprintf("%.1f", fr / (v - e)) : "" }' "$base.ts")
 		# The capture shows no URLs inside TLS: the loader's own
 		# figure is the rate, its initrd line ends the kernel.
 		if [ "${way%-https}" != "$way" ]; then
@@ -430,7 +458,7 @@ analyse() {
 		fi ;;
 	esac
 	mk=$(first_ts "$base.ts" "$NB_BOOT_MARKER" end)
-	echo "${fwd:--} ${ld:--} ${kf:--} ${mk:--} $rate ${own:--} ${rom:--} ${empty:--}"
+	echo "${fwd:--} ${ld:--} ${kf:--} ${mk:--} $rate ${own:--} ${rom:--} ${empty:--} ${fpv:--}"
 }
 
 # --- run ----------------------------------------------------------------
@@ -457,8 +485,11 @@ for way in $ways; do
 		boot "$way" "$n"
 		r=$(analyse "$way" "$n")
 		echo "$way $n $r" >>"$res"
-		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s ROM/MiB %s empty/MiB %s\n' \
+		printf '%-14s boot %d: fwDHCP %6s loader %6s kernel %6s marker %6s rate %5s MB/s own %s ROM/MiB %s empty/MiB %s frames/visit %s\n' \
 			"$way" "$n" $r
+		[ -n "${NB_BENCH_SS:-}" ] && "$here/ssstat.sh" "$work/$way-$n.ss" 5 | sed 's/^/#   /'
+		[ -n "${NB_BENCH_QDUMP:-}" ] && "$here/tapq.sh" "$work/$way-$n.pcap" "$work/$way-$n.qemu.pcap" 2>&1 |
+			sed 's/^/#   /'
 		case $way in *undionly-https|*snponly-https)
 			# What iPXE says when the kernel's https:// fetch fails.
 			e=$(awk '{ sub(/^[0-9]+ [0-9]+ /, ""); sub(/\r$/, "") }

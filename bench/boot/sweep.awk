@@ -1,6 +1,6 @@
 # The RTT sweep's table (bench.sh): one row per way and round trip.
 # Input: one line per boot, "RTT WAY N fwDHCP loader kernel marker rate
-# own ROM/MiB empty/MiB" ("-" = none); -v rtts="0 2 20 80" gives the row order.
+# own ROM/MiB empty/MiB frames/visit" ("-" = none); -v rtts="0 2 20 80" gives the row order.
 # Columns: medians of the kernel rate (capture), loader->marker and
 # ROM/MiB; the rate over the way's own rate at 0 ms (what the round trip
 # costs it); for our loaders, the rate and loader->marker over the
@@ -21,6 +21,7 @@ function div(a, b) { return (a == "-" || b == "-" || b + 0 == 0) ? "-" : sprintf
 	val[key, i, "rate"] = $8
 	val[key, i, "rom"] = $10
 	val[key, i, "empty"] = (NF >= 11) ? $11 : "-"
+	val[key, i, "fpv"] = (NF >= 12) ? $12 : "-"
 	val[key, i, "ldmk"] = ($5 != "-" && $7 != "-") ? $7 - $5 : "-"
 	if ($7 != "-") ok[key]++
 }
@@ -30,10 +31,10 @@ END {
 	for (o = 1; o <= nw; o++) for (r = 1; r <= nr; r++) {
 		key = ways[o] SUBSEP rt[r]
 		if (!(key in cnt)) continue
-		rate[key] = med(key, "rate"); ldmk[key] = med(key, "ldmk"); rom[key] = med(key, "rom"); empty[key] = med(key, "empty")
+		rate[key] = med(key, "rate"); ldmk[key] = med(key, "ldmk"); rom[key] = med(key, "rom"); empty[key] = med(key, "empty"); fpv[key] = med(key, "fpv")
 	}
-	print "| way | RTT ms | rate MB/s | loader→marker ms | ROM/MiB | empty/MiB | rate / rate at 0 ms | rate ours / theirs | loader→marker ours / theirs | marker |"
-	print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	print "| way | RTT ms | rate MB/s | loader→marker ms | ROM/MiB | empty/MiB | frames/visit | rate / rate at 0 ms | rate ours / theirs | loader→marker ours / theirs | marker |"
+	print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	for (o = 1; o <= nw; o++) for (r = 1; r <= nr; r++) {
 		w = ways[o]; key = w SUBSEP rt[r]
 		if (!(key in cnt)) continue
@@ -42,8 +43,8 @@ END {
 		t = (w in theirs) ? theirs[w] SUBSEP rt[r] : ""
 		rr = (t != "" && t in rate) ? div(rate[key], rate[t]) : "-"
 		lr = (t != "" && t in ldmk) ? div(ldmk[key], ldmk[t]) : "-"
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |\n", w, rt[r], fmt(rate[key], "%.1f"), fmt(ldmk[key], "%d"),
-			fmt(rom[key], "%d"), fmt(empty[key], "%d"), div(rate[key], base), rr, lr, ok[key], cnt[key]
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |\n", w, rt[r], fmt(rate[key], "%.1f"), fmt(ldmk[key], "%d"),
+			fmt(rom[key], "%d"), fmt(empty[key], "%d"), fmt(fpv[key], "%.1f"), div(rate[key], base), rr, lr, ok[key], cnt[key]
 	}
 	print ""
 	print "goals: bios-ours/bios-undionly rate >= 3 and loader→marker <= 0.35;"

@@ -38,6 +38,10 @@
 # server sits on a veth pair instead (rs, peer rm) and nbemu carries every
 # frame between tap0 and rm after that delay: the guest sees an RTT of
 # twice it, as on a real network, and so do its TFTP and TCP.
+# RIG_TCP_CC sets the server's congestion control (a new namespace
+# starts with the host's default, which may be bbr or cubic).
+# RIG_EMU_ARGS adds nbemu options (split on blanks; later ones win, e.g.
+# "--rt 0" or "--quantum 250").
 RIG_NS=nbrig$$
 RIG_SERVER=10.90.0.1
 RIG_SERVER6=fd90::1
@@ -65,9 +69,10 @@ bootrig_up() {
 		rig ip link set rm up
 		rig ip link set rs up
 		rm -f "$RIG_DIR/emu.ready"
+		# shellcheck disable=SC2086  # RIG_EMU_ARGS splits on blanks
 		rig timeout 3600 "${NBEMU:?NBEMU: the nbemu binary}" --a rm --b tap0 \
 			--delay "$RIG_DELAY_MS" --ready "$RIG_DIR/emu.ready" --rt 10 \
-			2>"$RIG_DIR/nbemu.log" &
+			${RIG_EMU_ARGS:-} 2>"$RIG_DIR/nbemu.log" &
 		RIG_PIDS+=($!)
 		local i
 		for ((i = 0; i < 100; i++)); do [ -s "$RIG_DIR/emu.ready" ] && break; sleep 0.05; done
@@ -75,6 +80,12 @@ bootrig_up() {
 	fi
 	rig ip addr add $RIG_SERVER/24 dev $RIG_IF
 	rig ip addr add fd90::1/64 dev $RIG_IF nodad
+	# A namespace may only pick the host's allowed algorithms by sysctl
+	# (often reno and the default); a route's congctl may name any.
+	if [ -n "${RIG_TCP_CC:-}" ]; then
+		rig ip route replace 10.90.0.0/24 dev $RIG_IF proto kernel scope link src $RIG_SERVER \
+			congctl "$RIG_TCP_CC" || return 1
+	fi
 	cat >"$RIG_DIR/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $RIG_DIR/nginx/nginx.pid;

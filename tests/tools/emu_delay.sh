@@ -15,6 +15,14 @@ rtt=$(ping_median -c 20 -i 0.05)
 echo "delay 20 each way: median RTT ${rtt} ms"
 within "$rtt" 39.5 44 || fail "RTT $rtt ms with 20 ms each way (want 39.5..44)"
 
+# Departure slots: frames leave up to a slot late, never early.
+nbns_emu_restart --delay 20 --quantum 250 --seed 1 || fail "restart"
+nbns_exec_kernel ping -c 1 -W 2 "$NBNS_SERVER_IP" >/dev/null || fail "no path"
+rtt=$(ping_median -c 20 -i 0.05)
+echo "delay 20 each way, 250 us slots: median RTT ${rtt} ms"
+within "$rtt" 39.5 44.5 || fail "RTT $rtt ms with 20 ms each way in 250 us slots (want 39.5..44.5)"
+nbns_emu_stats | grep -q '^wakeups=' || fail "no wakeups count in the stats"
+
 # Asymmetric: only the upstream direction delayed.
 nbns_emu_restart --b2a-delay 30 --seed 1 || fail "restart"
 nbns_exec_kernel ping -c 1 -W 2 "$NBNS_SERVER_IP" >/dev/null || fail "no path"

@@ -46,6 +46,15 @@
  * machine that is the difference between 40.6 and 42.7 ms (max 60) for a
  * 2 x 20 ms path.  tx_late counts frames sent > 1 ms behind schedule.
  *
+ * --quantum US: departures wait for the next multiple of US microseconds
+ * on the monotonic clock, so one wakeup sends every frame due in that
+ * slot.  A frame then leaves up to US later than its model says (never
+ * earlier, order kept), and the emulator wakes for departures at most
+ * 1e6 / US times a second whatever the frame rate: with a guest whose
+ * host is two cores, a real-time thread waking per frame takes the time
+ * QEMU's threads need (a real link costs the receiver's host nothing).
+ * Arrivals are still read as they come.
+ *
  * Limits: VLAN tags that a veth strips into skb metadata are not put back
  * (the tests use untagged frames); only TCP/IPv4 super-frames are cut.
  */
@@ -668,11 +677,13 @@ static void dump_dir(FILE *o, const struct dir *d)
 }
 
 static unsigned long dumps;
+/* ppoll() returns: how often the emulator woke, for a frame or a slot. */
+static unsigned long long wakeups;
 
 static void dump(const struct dir *d, const char *file)
 {
 	dumps++;
-	fprintf(stderr, "nbemu: dump=%lu\n", dumps);
+	fprintf(stderr, "nbemu: dump=%lu wakeups=%llu\n", dumps, wakeups);
 	dump_dir(stderr, &d[0]);
 	dump_dir(stderr, &d[1]);
 	if (!file)
@@ -684,7 +695,7 @@ static void dump(const struct dir *d, const char *file)
 		perror("nbemu: stats file");
 		return;
 	}
-	fprintf(o, "dumps=%lu\n", dumps);
+	fprintf(o, "dumps=%lu\nwakeups=%llu\n", dumps, wakeups);
 	dump_dir(o, &d[0]);
 	dump_dir(o, &d[1]);
 	if (fclose(o) == 0)
@@ -707,6 +718,7 @@ static void usage(void)
 {
 	fputs("usage: nbemu --a IF --b IF [impairments] [--seed N] [--stats FILE]\n"
 	      "             [--ready FILE] [--ring MIB] [--duration S] [--rt PRIO]\n"
+	      "             [--quantum US]\n"
 	      "impairments (both directions; prefix a2b- or b2a- for one):\n"
 	      "  --delay MS --jitter MS --loss PCT --dup PCT --reorder PCT\n"
 	      "  --reorder-delay MS (default 5) --corrupt PCT\n"
@@ -714,6 +726,8 @@ static void usage(void)
 	      "  --buffer BYTES (bottleneck buffer with --rate, default 1000000)\n"
 	      "  --limit PKTS (frames waiting, default 100000) --segment\n"
 	      "--rt PRIO: run SCHED_FIFO at PRIO (accurate delays on a busy machine)\n"
+	      "--quantum US: send in slots of US microseconds (frames up to US late,\n"
+	      "  at most 1e6/US departure wakeups a second; default 0 = per frame)\n"
 	      "a2b = frames received on A, sent on B.\n",
 	      stderr);
 }
@@ -779,7 +793,7 @@ int main(int argc, char **argv)
 {
 	const char *ifa = NULL, *ifb = NULL, *stats = NULL, *ready = NULL;
 	uint64_t seed = 1;
-	double ring_mib = 32, duration = 0, rt = 0;
+	double ring_mib = 32, duration = 0, rt = 0, quantum_us = 0;
 	struct dir_cfg base = { .reorder_delay_ms = 5, .buffer_bytes = 1000000,
 				.limit_pkts = 100000 };
 	/* Per-direction overrides apply after the shared values, whatever
@@ -809,6 +823,8 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "ring") == 0 && parse_num(v, &ring_mib) && ring_mib >= 1) ;
 		else if (strcmp(a, "duration") == 0 && parse_num(v, &duration)) ;
 		else if (strcmp(a, "rt") == 0 && parse_num(v, &rt) && rt <= 99) ;
+		else if (strcmp(a, "quantum") == 0 && parse_num(v, &quantum_us) &&
+			 quantum_us <= 1e6) ;
 		else if ((strncmp(a, "a2b-", 4) == 0 || strncmp(a, "b2a-", 4) == 0) && nov < 128) {
 			ov[nov].dir = a[0] == 'a' ? 0 : 1;
 			ov[nov].k = a + 4;
@@ -857,6 +873,8 @@ int main(int argc, char **argv)
 			c->delay_ms, c->jitter_ms, c->loss, c->dup, c->reorder, c->corrupt,
 			c->rate_Bps * 8, c->buffer_bytes, per_packet_impairment(c));
 	}
+	if (quantum_us > 0)
+		fprintf(stderr, "nbemu: departures in slots of %g us\n", quantum_us);
 
 	/* Departure times are what the emulation is about: ask for wakeups
 	 * without the default 50 us slack and, with --rt, for a real-time
@@ -887,6 +905,7 @@ int main(int argc, char **argv)
 		}
 	}
 	uint64_t end = duration > 0 ? now_ns() + (uint64_t)(duration * 1e9) : UINT64_MAX;
+	uint64_t quantum = (uint64_t)(quantum_us * 1e3);
 	while (!sig_stop) {
 		if (sig_dump) {
 			sig_dump = 0;
@@ -901,6 +920,9 @@ int main(int argc, char **argv)
 			if (t < next)
 				next = t;
 		}
+		/* A departure slot's end: everything due in it leaves then. */
+		if (quantum > 1 && next != UINT64_MAX && next < end && next > now)
+			next = (next + quantum - 1) / quantum * quantum;
 		struct pollfd p[2] = { { fa, POLLIN, 0 }, { fb, POLLIN, 0 } };
 		/* d[0] sends on fb, d[1] on fa. */
 		if (d[0].blocked)
@@ -915,6 +937,7 @@ int main(int argc, char **argv)
 			tsp = &ts;
 		}
 		int n = ppoll(p, 2, tsp, &orig);
+		wakeups++;
 		if (n <= 0)
 			continue;
 		if (p[1].revents & POLLOUT)

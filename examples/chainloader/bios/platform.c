@@ -80,7 +80,7 @@ static void p_print(void *ctx, const char *t)
 	while (n < 4096 && t[n])
 		n++;
 	if (n >= 6 && memcmp(t + n - 6, " MB/s\n", 6) == 0)
-		pxe_say_rom_calls(bp.undi.stats.visits_empty);
+		pxe_say_rom_calls(&bp.undi.stats);
 }
 
 static uint8_t *p_image_mem(void *ctx, uint64_t size, uint64_t *cap)

@@ -59,17 +59,23 @@ void pm_rm_int(uint8_t vector, struct rm_regs *r)
 }
 
 uint32_t pxe_rom_calls;
-static uint32_t pxe_rom_calls_said, pxe_empty_said;
+static uint32_t pxe_said[4];
 
-void pxe_say_rom_calls(uint32_t empty_visits)
+/* The increase of @now over what was said last time, which it replaces. */
+static void say_since(uint32_t now, unsigned i, const char *what)
+{
+	con_put_dec(now - pxe_said[i]);
+	con_puts(what);
+	pxe_said[i] = now;
+}
+
+void pxe_say_rom_calls(const struct nb_undi_stats *st)
 {
 	con_puts("  ");
-	con_put_dec(pxe_rom_calls - pxe_rom_calls_said);
-	con_puts(" ROM calls, ");
-	con_put_dec(empty_visits - pxe_empty_said);
-	con_puts(" found no frame\n");
-	pxe_rom_calls_said = pxe_rom_calls;
-	pxe_empty_said = empty_visits;
+	say_since(pxe_rom_calls, 0, " ROM calls, ");
+	say_since(st->visits_empty, 1, " found no frame, ");
+	say_since(st->visits, 2, " visits, ");
+	say_since(st->rx_frames, 3, " frames\n");
 }
 
 uint16_t pm_pxe_call(uint16_t opcode, uint32_t param_linear)

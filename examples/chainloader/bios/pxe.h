@@ -94,9 +94,10 @@ int pm_pxe_drain(void *block, unsigned max_pieces, uint8_t *log,
 		 size_t log_len);
 /* Print the ROM calls made since the last time (after a download, so a
  * log shows the trips a download cost: bench/boot's calls per MiB), and
- * how many of them found no frame (@p empty_visits is the driver's
- * running count): the trips spent waiting rather than moving data. */
-void pxe_say_rom_calls(uint32_t empty_visits);
+ * from the driver's running counters @p st the drain visits that found
+ * no frame (trips spent waiting rather than moving data), all drain
+ * visits and the frames received (frames per visit that found any). */
+void pxe_say_rom_calls(const struct nb_undi_stats *st);
 
 /* Find !PXE's entry point; -1 when the ROM gave us no usable structure. */
 int pxe_init(void);
