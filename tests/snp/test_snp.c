@@ -215,6 +215,13 @@ static void test_receive(void **state)
 	assert_int_equal(l->ops->receive(l->drv, f->buf, sizeof(f->buf)), 0);
 	assert_int_equal(f->d.stats.rx_frames, 3);
 	assert_int_equal(f->e.n_rx, 4);
+	/* One drain of three frames; the next run starts from 0. */
+	assert_int_equal(f->d.stats.rx_empty, 1);
+	assert_int_equal(f->d.stats.rx_run_max, 3);
+	assert_int_equal(emu_snp_queue_rx(&f->e, fr[0], 100), 0);
+	assert_int_equal(l->ops->receive(l->drv, f->buf, sizeof(f->buf)), 100);
+	assert_int_equal(f->d.stats.rx_run, 1);
+	assert_int_equal(f->d.stats.rx_run_max, 3);
 }
 
 static void test_receive_too_big(void **state)
@@ -349,6 +356,8 @@ static void test_transmit_firmware_refuses(void **state)
 	f->e.tx_status = NB_EFI_NOT_READY;
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(l->ops->transmit(l->drv, fr, sizeof(fr)), -NB_ENOBUFS);
+	/* Each refusal asked twice, a recycling pass between. */
+	assert_int_equal(f->d.stats.tx_fw_busy, 10);
 	f->e.tx_status = 0;
 	/* The refusals did not leak buffers: all three are usable. */
 	for (int i = 0; i < 3; i++)
