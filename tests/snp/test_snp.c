@@ -346,6 +346,24 @@ static void test_transmit_exhaustion_and_recycling(void **state)
 	assert_int_equal(nb_snp_close(&f->d), 0);
 }
 
+/* A receive drain's ACKs leave in one burst while the firmware finishes
+ * none of them (QEMU sends from its main loop, later): the default
+ * buffers hold a whole drain's worth, 32 ACKs for 64 frames. */
+static void test_transmit_burst_firmware_late(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(nb_snp_init(&f->d, &f->e.proto, 0, &f->arena), 0);
+	struct nb_link *l = nb_snp_link(&f->d);
+	uint8_t ack[54];
+	frame(ack, sizeof(ack), 7);
+	for (int i = 0; i < 32; i++)
+		assert_int_equal(l->ops->transmit(l->drv, ack, sizeof(ack)), 0);
+	assert_int_equal(f->d.stats.tx_no_buf, 0);
+	assert_int_equal(f->e.sent_count, 32);
+	emu_snp_complete_tx(&f->e, 32);
+	assert_int_equal(nb_snp_close(&f->d), 0);
+}
+
 static void test_transmit_firmware_refuses(void **state)
 {
 	struct fx *f = *state;
@@ -391,6 +409,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transmit_copies_and_pads, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_transmit_exhaustion_and_recycling,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transmit_burst_firmware_late,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transmit_firmware_refuses, setup,
 						teardown),
