@@ -451,8 +451,10 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 		if (rc < 0)
 			return rc;
 	} else {
-		h->stats.reused++;
 		p->resp_off = rx_off(p);
+		/* One opened ahead has carried nothing yet: not a reuse. */
+		if (p->resp_off)
+			h->stats.reused++;
 	}
 	p->keep_alive = false;
 	p->state = P_HEADERS;

@@ -1147,6 +1147,8 @@ static void test_parts_connect_early(void **st)
 	assert_int_equal(W->requests - req0, 4);
 	for (unsigned i = 1; i < 4; i++)
 		assert_true(W->req_at[req0 + i] - W->req_at[req0] <= 80 + 20);
+	/* Opened ahead is not reused (the first download was cancelled). */
+	assert_int_equal(H.stats.reused, 0);
 	nb_http_cancel(&H);
 }
 
