@@ -11,7 +11,6 @@
 #            connection carried another file before, kept alive), and
 #            how many SYNs it took (one the guest's link refused never
 #            shows);
-#            the zero window each connection ends with is the body's end;
 #   first/last  ms from that request to its first and last data frame;
 #   bytes    server payload;
 #   rexmit   segments the server sent again (tshark's retransmission and
@@ -20,7 +19,8 @@
 #   gaps     gaps of >= 200 ms between two server data frames (a
 #            retransmission timeout's size; Linux's least is 200 ms), and
 #            the longest gap in ms;
-#   acks     the guest's pure ACKs, its duplicate ACKs, and zero windows;
+#   acks     the guest's pure ACKs, its duplicate ACKs, and zero windows
+#            (each connection ends with one: its body's end);
 # then the same over all of them together (gaps: none of them sent).
 set -uo pipefail
 pcap=${1:?usage: partstat.sh PCAP [URI [NEXT_URI]]}
