@@ -41,7 +41,11 @@
 #        NB_BENCH_SS_MS (25) ms into WAY-N.ss (sample.pl; read it with
 #        ssstat.sh; keep it with NB_BENCH_KEEP=1),
 #        NB_BENCH_QDUMP=1 adds QEMU's own capture of the NIC's traffic,
-#        WAY-N.qemu.pcap (tapq.sh: how long frames waited in the tap).
+#        WAY-N.qemu.pcap (tapq.sh: how long frames waited in the tap),
+#        NB_BENCH_PARALLEL (set: bios-ours and efi-ours boot the
+#        nbchain-permac images, whose per-MAC script says `set parallel
+#        N` before the kernel: N ranged parts; 1 is the same path with
+#        one connection, to compare like with like).
 #
 # Where each phase comes from, so the ways are measured alike:
 #   fw DHCP  the first DHCPACK to the guest in a capture on the tap
@@ -158,6 +162,11 @@ efi=$build/examples/chainloader/efi/nbchain.efi
 efi_aa64=$build/examples/chainloader/efi/aarch64/nbchain-aa64.efi
 nbp_tls=$build/examples/chainloader/bios/nbchain-tls.kpxe
 efi_tls=$build/examples/chainloader/efi/nbchain-tls.efi
+if [ -n "${NB_BENCH_PARALLEL:-}" ]; then
+	[[ $NB_BENCH_PARALLEL =~ ^[1-8]$ ]] || die "NB_BENCH_PARALLEL must be 1 to 8"
+	nbp=$build/examples/chainloader/bios/nbchain-permac.kpxe
+	efi=$build/examples/chainloader/efi/nbchain-permac.efi
+fi
 kernel=$(nbfx_kernel "$cache/fx") && initrd=$(nbfx_initrd "$cache/fx") || die "fixtures"
 # The arm64 ways' kernel and initrd: served from /aa64/ (HTTP and TFTP).
 kernel_aa64=$(nbfx_kernel "$cache/fx/arm64" arm64) &&
@@ -236,6 +245,12 @@ initrd http://$S/initrd.gz
 boot
 SCRIPT
 sed "s|http://$S/|https://$S/|" "$http/boot.ipxe" >"$http/boot-https.ipxe"
+# What the permac images chain (tests/boot/permac.ipxe): the guests' MAC.
+if [ -n "${NB_BENCH_PARALLEL:-}" ]; then
+	mkdir -p "$http/by-mac"
+	printf '#!ipxe\nset parallel %s\nkernel http://%s/vmlinuz console=ttyS0 quiet\ninitrd http://%s/initrd.gz\nboot\n' \
+		"$NB_BENCH_PARALLEL" "$S" "$S" >"$http/by-mac/52-54-00-90-00-43.ipxe"
+fi
 echo "console=ttyS0 quiet" >"$work/cmdline"
 # Section addresses from systemd-boot's documented objcopy recipe (v252
 # has no ukify); the stub finds the sections by name.
@@ -466,6 +481,7 @@ echo "# libnetboot boot benchmark: $(date -u '+%F %T UTC'), $(nproc) cpus," \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 if [ -n "${NB_BENCH_RTT_MS:-}" ]; then echo "# path: nbemu, RTT $NB_BENCH_RTT_MS ms"
 else echo "# path: the tap alone"; fi
+[ -n "${NB_BENCH_PARALLEL:-}" ] && echo "# ours: nbchain-permac images, set parallel $NB_BENCH_PARALLEL"
 echo "# kernel $(basename "$(readlink -f "$kernel")") $ksize B, initrd $(stat -c %s "$initrd") B," \
 	"UKI $ukisize B; $runs boots per way; times in ms from QEMU start"
 echo "# arm64: kernel $ksize_aa64 B, initrd $(stat -c %s "$initrd_aa64") B, UKI $ukisize_aa64 B"

@@ -229,6 +229,15 @@ struct nb_snp_stats {
 	uint32_t rx_bad_len;    /**< Dropped: length 0 or over the buffer. */
 	uint32_t rx_errors;     /**< Receive failed otherwise (-NB_EIO). */
 	uint32_t status_errors; /**< GetStatus failures. */
+	uint32_t rx_empty;      /**< Receive found nothing (EFI_NOT_READY):
+				     about one per drain of the ring, so
+				     rx_frames / rx_empty is frames per drain. */
+	uint32_t rx_run;        /**< Frames since the last empty Receive. */
+	uint32_t rx_run_max;    /**< Most frames between two empty Receives:
+				     past the firmware's ring, it refilled
+				     while we drained. */
+	uint32_t tx_fw_busy;    /**< Transmit answered EFI_NOT_READY (its
+				     queue full), retried or not. */
 };
 
 /** The driver.  Caller-owned and must not move while in use. */

@@ -87,7 +87,15 @@ static int begin(struct nb_http *h)
 			to = from + PROBE_BYTES - 1;
 	}
 	int rc = nb_http_part_request(p0, h->cfg.head, ranged, from, to);
-	return rc < 0 ? fail(h, rc) : 0;
+	if (rc < 0)
+		return fail(h, rc);
+	/* The parts' handshakes during the probe's round trip, not after
+	 * its headers: at 80 ms that is a round trip of their slow starts.
+	 * One that cannot open is opened again by plan_parts(). */
+	for (unsigned i = 1; h->state == H_PROBE && to != h->end &&
+			     i < h->cfg.parts; i++)
+		(void)nb_http_part_connect(&h->part[i]);
+	return 0;
 }
 
 /* The probe's headers are in: what follows its range is split among the

@@ -26,6 +26,11 @@ enum http_state {
 int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 			 uint64_t first, uint64_t last);
 
+/* Open a connection for @p p without a request, idle and reusable, so a
+ * later nb_http_part_request() need not wait for a handshake.  No-op when
+ * it has one. */
+int nb_http_part_connect(struct nb_http_part *p);
+
 /* Resource bytes from p->first that are held contiguously. */
 uint64_t nb_http_part_progress(const struct nb_http_part *p);
 

@@ -372,6 +372,45 @@ uint64_t nb_http_part_progress(const struct nb_http_part *p)
 	return p->body_res + (rx - p->body_off);
 }
 
+/* A new connection for @p p (the one it had, if any, is dropped). */
+static int open_conn(struct nb_http_part *p)
+{
+	struct nb_http *h = p->h;
+	if (p->open) {
+		h->retrans_done += p->conn.retransmits;
+		nb_tcp_abort(&p->conn);
+		nb_tcp_poll(&p->conn, now_of(p));
+		p->open = false;
+	}
+	struct nb_tcp_rx rx = {rx_deliver, rx_space, rx_event, p};
+	p->tls = NULL;
+	if (h->u.scheme == NB_URL_HTTPS) {
+		int rc = h->cfg.tls->attach(h->cfg.tls->ctx, &p->conn, &h->u,
+					    &rx, &p->tls);
+		if (rc < 0)
+			return rc;
+	}
+	int rc = nb_tcp_connect(&p->conn, h->tcp, h->ip, h->u.port, &rx,
+				p->sbuf, sizeof(p->sbuf));
+	if (rc < 0)
+		return rc;
+	p->open = true;
+	p->resp_off = 0;
+	return 0;
+}
+
+int nb_http_part_connect(struct nb_http_part *p)
+{
+	if (p->open)
+		return 0;
+	/* Idle and reusable, as after a response: the request finds it so
+	 * (nb_http_part_request), handshake done or not. */
+	p->state = P_DONE;
+	int rc = open_conn(p);
+	p->keep_alive = rc == 0;
+	return rc;
+}
+
 int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 			 uint64_t first, uint64_t last)
 {
@@ -397,37 +436,25 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
 	p->err = 0;
 	p->hdr_len = 0;
 	p->last_progress = now_of(p);
+	/* Still in its handshake: one nb_http_part_connect() opened ahead,
+	 * which has carried nothing yet. */
 	bool reuse = p->open && p->keep_alive && p->state == P_DONE &&
-		     nb_tcp_established(&p->conn) &&
+		     (nb_tcp_established(&p->conn) ||
+		      p->conn.state == NB_TCP_SYN_SENT) &&
 		     p->conn.t == h->tcp && p->conn.dst_ip == h->ip &&
 		     p->conn.dst_port == h->u.port;
 	/* The window offered in the SYN comes from rx_space(): the header
 	 * buffer must already be the consumer. */
 	p->state = P_HEADERS;
 	if (!reuse) {
-		if (p->open) {
-			h->retrans_done += p->conn.retransmits;
-			nb_tcp_abort(&p->conn);
-			nb_tcp_poll(&p->conn, now_of(p));
-			p->open = false;
-		}
-		struct nb_tcp_rx rx = {rx_deliver, rx_space, rx_event, p};
-		p->tls = NULL;
-		if (h->u.scheme == NB_URL_HTTPS) {
-			int rc = h->cfg.tls->attach(h->cfg.tls->ctx, &p->conn,
-						    &h->u, &rx, &p->tls);
-			if (rc < 0)
-				return rc;
-		}
-		int rc = nb_tcp_connect(&p->conn, h->tcp, h->ip, h->u.port, &rx,
-					p->sbuf, sizeof(p->sbuf));
+		int rc = open_conn(p);
 		if (rc < 0)
 			return rc;
-		p->open = true;
-		p->resp_off = 0;
 	} else {
-		h->stats.reused++;
 		p->resp_off = rx_off(p);
+		/* One opened ahead has carried nothing yet: not a reuse. */
+		if (p->resp_off)
+			h->stats.reused++;
 	}
 	p->keep_alive = false;
 	p->state = P_HEADERS;

@@ -23,6 +23,8 @@ int nb_snp_receive(void *drv, void *buf, size_t cap)
 				continue;
 			}
 			d->stats.rx_frames++;
+			if (++d->stats.rx_run > d->stats.rx_run_max)
+				d->stats.rx_run_max = d->stats.rx_run;
 			return (int)size;
 		}
 		if (st == NB_EFI_NOT_READY) {
@@ -31,6 +33,8 @@ int nb_snp_receive(void *drv, void *buf, size_t cap)
 			 * and a firmware call (a VM exit on virtio) per poll
 			 * cost more than the recycling it did.  Transmit
 			 * takes buffers back when it runs out. */
+			d->stats.rx_empty++;
+			d->stats.rx_run = 0;
 			return 0;
 		}
 		if (st == NB_EFI_BUFFER_TOO_SMALL) {

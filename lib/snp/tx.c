@@ -83,7 +83,10 @@ int nb_snp_transmit(void *drv, const void *frame, size_t len)
 	nb_efi_status st;
 	for (int attempt = 0;; attempt++) {
 		st = snp->transmit(snp, 0, wire, buf, NULL, NULL, NULL);
-		if (st != NB_EFI_NOT_READY || attempt == 1)
+		if (st != NB_EFI_NOT_READY)
+			break;
+		d->stats.tx_fw_busy++;
+		if (attempt == 1)
 			break;
 		/* The transmit queue is full: completions free it. */
 		nb_snp_reclaim(d);

@@ -2,9 +2,6 @@
 #include "core/mem.h"
 #include "tcp/tcp_int.h"
 
-/* How soon a SYN the link could not take is offered again. */
-#define SYN_RESEND_MS 5
-
 /* IPv4 (fam NULL) registers with lib/ip; a family feeds segments itself. */
 int nb_tcp_init_family(struct nb_tcp *t, struct nb_stack *s,
 		       const struct nb_tcp_family *fam)
@@ -134,15 +131,7 @@ int nb_tcp_connect(struct nb_tcp_conn *c, struct nb_tcp *t, uint32_t dst_ip,
 	c->last_now = s->now;
 	c->next = t->conns;
 	t->conns = c;
-	uint32_t errs = t->stats.tx_errors + s->stats.tx_dropped;
 	nb_tcp_output(c);
-	/* A SYN the link refused (a firmware transmit ring still full of a
-	 * burst's ACKs, as when parts connect together) goes again at the
-	 * next round of polls, not after a whole initial RTO. */
-	if (t->stats.tx_errors + s->stats.tx_dropped != errs) {
-		nb_deadline_clear(&c->rto_due);
-		nb_deadline_set(&c->rto_due, s->now, SYN_RESEND_MS);
-	}
 	return 0;
 }
 

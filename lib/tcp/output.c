@@ -60,11 +60,13 @@ static void put_hdr(uint8_t *p, uint16_t sport, uint16_t dport, uint32_t seq,
 }
 
 /* Checksum the segment built at @p p (checksum field zero) and send it:
- * the last step of every segment, connection or not. */
-static void seal_send(struct nb_tcp *t, uint8_t *p, uint32_t dst,
+ * the last step of every segment, connection or not.  @return false when
+ * the link refused it (its transmit queue full): nothing went out. */
+static bool seal_send(struct nb_tcp *t, uint8_t *p, uint32_t dst,
 		      size_t total)
 {
 	const struct nb_tcp_family *f = t->fam;
+	uint32_t dropped = t->s->stats.tx_dropped;
 	int rc;
 	if (f) {
 		rc = f->send(f->ctx, dst, p, total);
@@ -77,6 +79,7 @@ static void seal_send(struct nb_tcp *t, uint8_t *p, uint32_t dst,
 	if (rc < 0)
 		t->stats.tx_errors++;
 	t->stats.tx_segments++;
+	return t->s->stats.tx_dropped == dropped;
 }
 
 static uint8_t *seg_buf(struct nb_tcp *t, size_t *cap)
@@ -141,7 +144,12 @@ static int send_seg(struct nb_tcp_conn *c, uint32_t seq, uint8_t flags,
 		memcpy(p + hlen, c->sbuf + at, first);
 		memcpy(p + hlen + first, c->sbuf, dlen - first);
 	}
-	seal_send(c->t, p, c->dst_ip, total);
+	/* Refused: the caller goes on as if it had not been built, so the
+	 * ACK stays owed and the data unsent, for the next poll (an UEFI
+	 * guest's few transmit buffers fill with a burst's ACKs; a lost
+	 * request or last ACK cost the sender's or our RTO). */
+	if (!seal_send(c->t, p, c->dst_ip, total))
+		return -NB_ENOBUFS;
 	if (flags & TCP_ACK) {
 		c->ack_pending = 0;
 		c->ack_now = false;
@@ -179,7 +187,11 @@ int nb_tcp_output(struct nb_tcp_conn *c)
 		/* rto_due doubles as "SYN in flight": a send queued before
 		 * the handshake must not fire another SYN. */
 		if (!nb_deadline_armed(&c->rto_due)) {
-			send_seg(c, c->iss, TCP_SYN, 0, 0);
+			/* A SYN refused goes again in a few ms, not after
+			 * the initial RTO (parts connecting together). */
+			if (send_seg(c, c->iss, TCP_SYN, 0, 0) < 0)
+				nb_deadline_set(&c->rto_due, nb_tcp_now(c),
+						TCP_REFUSED_RESEND_MS);
 			nb_tcp_arm_rto(c);
 		}
 		return 0;
@@ -226,8 +238,11 @@ int nb_tcp_output(struct nb_tcp_conn *c)
 			/* Advance by what really went out. */
 			int sent = send_seg(c, tcp_snd_seq(c, c->snd_nxt), flags,
 					    c->snd_nxt, (size_t)len);
-			if (sent < 0)
+			if (sent < 0) {
+				/* The RTO bounds a link that never takes it. */
+				nb_tcp_arm_rto(c);
 				break;
+			}
 			if ((uint64_t)sent < len)
 				flags &= (uint8_t)~TCP_FIN;
 			len = (uint64_t)sent;

@@ -32,6 +32,8 @@ void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
 #define TCP_DEFAULT_MSS 536
 /* Bytes the timestamp option takes in every segment (2 NOPs + 10). */
 #define TCP_TS_LEN 12
+/* How soon a SYN the link refused is offered again (ms). */
+#define TCP_REFUSED_RESEND_MS 5
 
 /* Options found in one segment. */
 struct tcp_opts {

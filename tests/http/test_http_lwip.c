@@ -1118,6 +1118,40 @@ static void test_refused_then_redirect(void **st)
 	dl_buf = NULL;
 }
 
+/* At a long round trip the parts' handshakes overlap the probe's: their
+ * requests reach the server one round trip after the probe's (its
+ * headers' way back and the request's way there), not two (the old code
+ * connected only once the headers were in).  Small files open nothing
+ * more, and the connections opened ahead serve the next download. */
+static void test_parts_connect_early(void **st)
+{
+	(void)st;
+	struct nb_impair imp = {.delay_ms = 40, .queue_len = 256};
+	nb_memlink_set_impair(&W->m, 0, &imp);
+	nb_memlink_set_impair(&W->m, 1, &imp);
+	struct nb_memsink ms;
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	unsigned req0 = W->requests;
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, true, 0, 99999), 0);
+	assert_int_equal(W->requests - req0, 1);
+	unsigned conns = 0;
+	for (const struct nb_tcp_conn *c = W->t.conns; c; c = c->next)
+		conns++;
+	assert_int_equal(conns, 1);
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	req0 = W->requests;
+	assert_int_equal(get("http://10.0.0.1/file", &H, &ms, 4, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests - req0, 4);
+	for (unsigned i = 1; i < 4; i++)
+		assert_true(W->req_at[req0 + i] - W->req_at[req0] <= 80 + 20);
+	/* Opened ahead is not reused (the first download was cancelled). */
+	assert_int_equal(H.stats.reused, 0);
+	nb_http_cancel(&H);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1135,6 +1169,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kept_part_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_v6_dns_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_then_redirect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_connect_early, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,6 +215,13 @@ static void test_receive(void **state)
 	assert_int_equal(l->ops->receive(l->drv, f->buf, sizeof(f->buf)), 0);
 	assert_int_equal(f->d.stats.rx_frames, 3);
 	assert_int_equal(f->e.n_rx, 4);
+	/* One drain of three frames; the next run starts from 0. */
+	assert_int_equal(f->d.stats.rx_empty, 1);
+	assert_int_equal(f->d.stats.rx_run_max, 3);
+	assert_int_equal(emu_snp_queue_rx(&f->e, fr[0], 100), 0);
+	assert_int_equal(l->ops->receive(l->drv, f->buf, sizeof(f->buf)), 100);
+	assert_int_equal(f->d.stats.rx_run, 1);
+	assert_int_equal(f->d.stats.rx_run_max, 3);
 }
 
 static void test_receive_too_big(void **state)
@@ -339,6 +346,24 @@ static void test_transmit_exhaustion_and_recycling(void **state)
 	assert_int_equal(nb_snp_close(&f->d), 0);
 }
 
+/* A receive drain's ACKs leave in one burst while the firmware finishes
+ * none of them (QEMU sends from its main loop, later): the default
+ * buffers hold a whole drain's worth, 32 ACKs for 64 frames. */
+static void test_transmit_burst_firmware_late(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(nb_snp_init(&f->d, &f->e.proto, 0, &f->arena), 0);
+	struct nb_link *l = nb_snp_link(&f->d);
+	uint8_t ack[54];
+	frame(ack, sizeof(ack), 7);
+	for (int i = 0; i < 32; i++)
+		assert_int_equal(l->ops->transmit(l->drv, ack, sizeof(ack)), 0);
+	assert_int_equal(f->d.stats.tx_no_buf, 0);
+	assert_int_equal(f->e.sent_count, 32);
+	emu_snp_complete_tx(&f->e, 32);
+	assert_int_equal(nb_snp_close(&f->d), 0);
+}
+
 static void test_transmit_firmware_refuses(void **state)
 {
 	struct fx *f = *state;
@@ -349,6 +374,8 @@ static void test_transmit_firmware_refuses(void **state)
 	f->e.tx_status = NB_EFI_NOT_READY;
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(l->ops->transmit(l->drv, fr, sizeof(fr)), -NB_ENOBUFS);
+	/* Each refusal asked twice, a recycling pass between. */
+	assert_int_equal(f->d.stats.tx_fw_busy, 10);
 	f->e.tx_status = 0;
 	/* The refusals did not leak buffers: all three are usable. */
 	for (int i = 0; i < 3; i++)
@@ -382,6 +409,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transmit_copies_and_pads, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_transmit_exhaustion_and_recycling,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transmit_burst_firmware_late,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transmit_firmware_refuses, setup,
 						teardown),

@@ -73,6 +73,34 @@ static void test_syn_refused_resent(void **state)
 	assert_int_equal(h->out[0].flags, 0x02);
 }
 
+/* An ACK or data the link refused go at the next poll: the ACK stays
+ * owed and the data unsent (before, both counted as sent, and a lost
+ * request or last ACK waited for an RTO, ours or the sender's). */
+static void test_refused_ack_and_data_resent(void **state)
+{
+	struct th *h = *state;
+	uint8_t d[200];
+	memset(d, 'x', sizeof(d));
+	assert_int_equal(th_connect(h), 0);
+	th_synack(h, true, true, true, true, 65535);
+	size_t n0 = h->nout;
+	h->tx_fail = 1;
+	th_data(h, 0, d, 100);
+	th_data(h, 100, d, 100);
+	assert_int_equal(h->nout, n0);
+	th_poll(h, 0);
+	assert_int_equal(h->nout, n0 + 1);
+	assert_int_equal(th_last(h)->ack, th_peer_seq(200));
+	h->tx_fail = 1;
+	assert_int_equal(nb_tcp_send(&h->c, "GET /", 5), 5);
+	assert_int_equal(h->nout, n0 + 1);
+	th_poll(h, 0);
+	assert_int_equal(h->nout, n0 + 2);
+	assert_int_equal(th_last(h)->plen, 5);
+	assert_int_equal(th_last(h)->seq, th_our_seq(h, 0));
+	assert_int_equal(h->c.retransmits, 0);
+}
+
 static void test_handshake(void **state)
 {
 	struct th *h = *state;
@@ -981,6 +1009,7 @@ int main(void)
 		T(test_rwin_autotune),
 		T(test_rwin_shared),
 		T(test_syn_refused_resent),
+		T(test_refused_ack_and_data_resent),
 		T(test_zero_window_drops_data),
 		T(test_rst_validation),
 		T(test_blind_data_and_bad_ack),

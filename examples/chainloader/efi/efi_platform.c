@@ -12,6 +12,7 @@
 #include "efi/handback.h"
 #include "efi/httpboot.h"
 #include "dhcp6msg.h"
+#include "fmt.h"
 #include "netboot/snp.h"
 #include "smbios.h"
 #include "tsc.h"
@@ -28,6 +29,7 @@ static struct efi_state {
 	EFI_HANDLE snp_handle;
 	EFI_SIMPLE_NETWORK *snp_iface;
 	struct nb_snp snp;
+	struct nb_snp_stats said; /* the counters at the last say_link() */
 	bool snp_open;
 	bool nic_disconnected; /* our open unbound the firmware's drivers */
 	uint64_t tsc0;
@@ -62,9 +64,8 @@ static int p_rng(void *ctx, void *buf, size_t len)
 	return cl_tsc_entropy(&ep->rng_state, buf, len);
 }
 
-static void p_print(void *ctx, const char *t)
+static void print_ascii(const char *t)
 {
-	(void)ctx;
 	while (*t) {
 		UINTN n = 0;
 		/* ConOut wants CRLF and UCS-2. */
@@ -76,6 +77,47 @@ static void p_print(void *ctx, const char *t)
 		ep->wide[n] = 0;
 		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, ep->wide);
 	}
+}
+
+/* What the link did since the last call, as the BIOS loader prints its
+ * ROM calls: frames per drain of the firmware's receive ring (its 64
+ * buffers on OVMF's virtio-net) and transmits refused tell whether the
+ * loop kept up or dropped its own ACKs. */
+static void say_link(void)
+{
+	struct nb_snp_stats *s = &ep->snp.stats, *o = &ep->said;
+	const uint32_t v[] = {
+		s->rx_frames - o->rx_frames, s->rx_empty - o->rx_empty,
+		s->rx_run_max, s->tx_frames - o->tx_frames,
+		s->tx_no_buf - o->tx_no_buf, s->tx_fw_busy - o->tx_fw_busy,
+		s->rx_errors + s->rx_too_big + s->rx_bad_len + s->tx_errors +
+			s->status_errors + s->tx_bad_recycle -
+			(o->rx_errors + o->rx_too_big + o->rx_bad_len +
+			 o->tx_errors + o->status_errors + o->tx_bad_recycle)};
+	static const char *const w[] = {
+		"  snp: ", " frames in, ", " empty drains, most ",
+		" in a row; ", " out, ", " refused (firmware busy ",
+		"); errors ", "\n"};
+	char d[21];
+	for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		print_ascii(w[i]);
+		print_ascii(cl_dec(d, v[i]));
+	}
+	print_ascii(w[7]);
+	s->rx_run_max = 0;
+	*o = *s;
+}
+
+static void p_print(void *ctx, const char *t)
+{
+	(void)ctx;
+	print_ascii(t);
+	/* A download's last progress line ends so. */
+	size_t n = 0;
+	while (n < 4096 && t[n])
+		n++;
+	if (n >= 6 && CompareMem((VOID *)(t + n - 6), (VOID *)" MB/s\n", 6) == 0)
+		say_link();
 }
 
 static uint8_t *p_image_mem(void *ctx, uint64_t size, uint64_t *cap)
