@@ -19,8 +19,10 @@
 #define FETCH_TIMEOUT_MS 120000
 #define DHCP_TIMEOUT_MS 30000
 /* HTTP connections per large image unless `set parallel N` says: one.
- * Four cut UEFI's no-delay kernel rate from 48-58 to 6-30 MB/s on an
- * idle machine and did not raise it at 20 ms (docs/PERFORMANCE.md). */
+ * Four parts lost frames in our SNP transmit pool (fixed), and even
+ * without those losses they did not beat one connection at 0 or 20 ms;
+ * only at 80 ms did they save round trips (docs/PERFORMANCE.md, "Parts
+ * on UEFI"). */
 #define CL_PARALLEL 1
 
 /* ---- small text helpers (no libc here) ---- */
