@@ -198,6 +198,9 @@ struct nb_tcp_conn {
 	uint8_t rcv_wscale;        /**< Our shift (0 without scaling). */
 	bool sack_ok;              /**< Peer sent SACK-permitted. */
 	bool syn_acked;            /**< Our SYN was acknowledged. */
+	uint8_t syn_refused;       /**< SYNs the link refused in a row: the
+				        armed timer is the short resend, not
+				        a timeout (private). */
 	uint16_t mss;              /**< Send MSS: min(peer's, our link's). */
 	uint16_t rcv_mss;          /**< MSS we announced. */
 	uint64_t snd_una;          /**< Oldest unacknowledged stream offset. */

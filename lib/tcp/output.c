@@ -79,7 +79,9 @@ static bool seal_send(struct nb_tcp *t, uint8_t *p, uint32_t dst,
 	if (rc < 0)
 		t->stats.tx_errors++;
 	t->stats.tx_segments++;
-	return t->s->stats.tx_dropped == dropped;
+	/* A full transmit ring counts as dropped, a full ARP queue (first
+	 * contact, parts connecting together) as -NB_ENOBUFS. */
+	return rc != -NB_ENOBUFS && t->s->stats.tx_dropped == dropped;
 }
 
 static uint8_t *seg_buf(struct nb_tcp *t, size_t *cap)
@@ -188,10 +190,17 @@ int nb_tcp_output(struct nb_tcp_conn *c)
 		 * the handshake must not fire another SYN. */
 		if (!nb_deadline_armed(&c->rto_due)) {
 			/* A SYN refused goes again in a few ms, not after
-			 * the initial RTO (parts connecting together). */
-			if (send_seg(c, c->iss, TCP_SYN, 0, 0) < 0)
+			 * the initial RTO (parts connecting together), and
+			 * nothing was lost: rto_expired() neither backs off
+			 * nor counts a retry for it. */
+			if (send_seg(c, c->iss, TCP_SYN, 0, 0) < 0 &&
+			    c->syn_refused < TCP_REFUSED_SYN_MAX) {
+				c->syn_refused++;
 				nb_deadline_set(&c->rto_due, nb_tcp_now(c),
 						TCP_REFUSED_RESEND_MS);
+				return 0;
+			}
+			c->syn_refused = 0;
 			nb_tcp_arm_rto(c);
 		}
 		return 0;

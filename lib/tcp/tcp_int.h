@@ -34,6 +34,11 @@ void nb_tcp_input(void *ctx, struct nb_stack *s, const struct nb_ip_info *ip,
 #define TCP_TS_LEN 12
 /* How soon a SYN the link refused is offered again (ms). */
 #define TCP_REFUSED_RESEND_MS 5
+/* Refused SYNs offered again on that short timer before a refusal
+ * counts as a timeout (about half a second of a full transmit queue or
+ * ARP queue): a link that never takes one still ends by the SYN
+ * retries. */
+#define TCP_REFUSED_SYN_MAX 100
 
 /* Options found in one segment. */
 struct tcp_opts {

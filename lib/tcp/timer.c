@@ -27,6 +27,10 @@ static bool rto_expired(struct nb_tcp_conn *c)
 	bool probing = c->snd_wnd == 0;
 
 	nb_deadline_clear(&c->rto_due);
+	if (syn && c->syn_refused) {
+		nb_tcp_output(c);
+		return true;
+	}
 	if (!probing || syn)
 		c->retries++;
 	if (c->retries >= limit) {

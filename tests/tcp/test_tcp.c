@@ -73,6 +73,50 @@ static void test_syn_refused_resent(void **state)
 	assert_int_equal(h->out[0].flags, 0x02);
 }
 
+/* A link that refuses SYN after SYN (a full transmit queue for tens of
+ * ms) costs the connection no retry and no backoff: nothing was lost,
+ * so once the link takes one, exactly one SYN is out and the RTO is
+ * the initial one (before, every 5 ms resend counted as a timeout and
+ * five refusals ended the connection). */
+static void test_syn_refused_many(void **state)
+{
+	struct th *h = *state;
+	h->tx_fail = 6;
+	assert_int_equal(th_connect(h), 0);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(th_poll(h, 5), -NB_EAGAIN);
+	assert_int_equal(h->nout, 1);
+	assert_int_equal(h->out[0].flags, 0x02);
+	assert_int_equal(h->c.retries, 0);
+	assert_int_equal(h->c.retransmits, 0);
+	assert_int_equal(h->c.rtt.rto, NB_TCP_RTO_INIT_MS);
+}
+
+/* A SYN the ARP queue could not park (more connections to a host not
+ * yet resolved than the queue holds) is offered again within a few ms,
+ * not after the initial RTO: parts connecting together at first contact
+ * start together. */
+static void test_syn_arp_queue_full(void **state)
+{
+	struct th *h = *state;
+	static struct nb_tcp_conn c[NB_ARP_QUEUE_LEN + 1];
+	static uint8_t sb[NB_ARP_QUEUE_LEN + 1][64];
+	assert_int_equal(th_connect(h), 0);
+	struct nb_tcp_rx rx = h->c.rx;
+	for (unsigned i = 0; i <= NB_ARP_QUEUE_LEN; i++)
+		assert_int_equal(nb_tcp_connect(&c[i], &h->t, TH_PEER_IP + 7,
+						TH_PEER_PORT, &rx, sb[i],
+						sizeof(sb[i])),
+				 0);
+	for (unsigned i = 0; i < NB_ARP_QUEUE_LEN; i++)
+		assert_int_equal(c[i].syn_refused, 0);
+	assert_int_equal(c[NB_ARP_QUEUE_LEN].syn_refused, 1);
+	assert_true(nb_deadline_expired(&c[NB_ARP_QUEUE_LEN].rto_due,
+					h->now + 5)); /* TCP_REFUSED_RESEND_MS */
+	for (unsigned i = 0; i <= NB_ARP_QUEUE_LEN; i++)
+		nb_tcp_abort(&c[i]);
+}
+
 /* An ACK or data the link refused go at the next poll: the ACK stays
  * owed and the data unsent (before, both counted as sent, and a lost
  * request or last ACK waited for an RTO, ours or the sender's). */
@@ -1010,6 +1054,8 @@ int main(void)
 		T(test_rwin_shared),
 		T(test_syn_refused_resent),
 		T(test_refused_ack_and_data_resent),
+		T(test_syn_refused_many),
+		T(test_syn_arp_queue_full),
 		T(test_zero_window_drops_data),
 		T(test_rst_validation),
 		T(test_blind_data_and_bad_ack),
