@@ -98,10 +98,20 @@ static int begin(struct nb_http *h)
 	return 0;
 }
 
+/* Connections opened ahead for parts the plan did not use (a server
+ * ignoring Range, a small file, a 416): nothing else closes them before
+ * the next download, and each holds a server's connection slot. */
+static void close_unused(struct nb_http *h)
+{
+	for (unsigned i = h->nparts; i < NB_HTTP_PARTS_MAX; i++)
+		if (nb_http_part_unused(&h->part[i]))
+			close_part(&h->part[i], h->s->now);
+}
+
 /* The probe's headers are in: what follows its range is split among the
  * parts, part 0 taking the last share (if any is left) once its probe is
  * done. */
-static int plan_parts(struct nb_http *h)
+static void plan_shares(struct nb_http *h)
 {
 	struct nb_http_part *p0 = &h->part[0];
 	h->state = H_RUN;
@@ -109,13 +119,13 @@ static int plan_parts(struct nb_http *h)
 		/* Ranges ignored: the whole file comes on this connection
 		 * (and a resume asks for all of what is missing). */
 		p0->last = h->end;
-		return 0;
+		return;
 	}
 	uint64_t from = p0->last + 1, last = h->end;
 	if (h->size_known && h->size - 1 < last)
 		last = h->size - 1;
 	if (from > last)
-		return 0; /* the probe held it all */
+		return; /* the probe held it all */
 	unsigned n = h->size_known ? h->cfg.parts : 1;
 	uint64_t total = last - from + 1;
 	uint64_t most = (total >> PART_MIN_SHIFT) +
@@ -141,7 +151,12 @@ static int plan_parts(struct nb_http *h)
 	h->tail_pending = a <= last;
 	h->tail_first = a;
 	h->tail_last = last;
-	return 0;
+}
+
+static void plan_parts(struct nb_http *h)
+{
+	plan_shares(h);
+	close_unused(h);
 }
 
 /* AAAA over v6 first when the caller has v6 (@p n6); A over v4
@@ -417,6 +432,7 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 			    !h->held) {
 				h->cfg.parts = 1;
 				begin(h);
+				close_unused(h);
 				return h->status;
 			}
 			return fail(h, rc);

@@ -31,6 +31,9 @@ int nb_http_part_request(struct nb_http_part *p, bool head, bool ranged,
  * it has one. */
 int nb_http_part_connect(struct nb_http_part *p);
 
+/* Opened by nb_http_part_connect() and never asked for anything. */
+bool nb_http_part_unused(const struct nb_http_part *p);
+
 /* Resource bytes from p->first that are held contiguously. */
 uint64_t nb_http_part_progress(const struct nb_http_part *p);
 

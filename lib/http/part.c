@@ -356,6 +356,11 @@ static void rx_event(void *ctx, int ev)
 	}
 }
 
+bool nb_http_part_unused(const struct nb_http_part *p)
+{
+	return p->open && p->state == P_DONE && rx_off(p) == 0;
+}
+
 uint64_t nb_http_part_progress(const struct nb_http_part *p)
 {
 	if (p->state == P_DONE && !p->err)

@@ -1152,6 +1152,26 @@ static void test_parts_connect_early(void **st)
 	nb_http_cancel(&H);
 }
 
+/* Connections opened ahead for the parts close when the plan needs
+ * none of them: a server that ignores Range answers the probe with the
+ * whole file, and only the connection that carried it stays (kept
+ * alive).  Before, the three opened ahead stayed open until the next
+ * download. */
+static void test_parts_unused_closed(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	assert_int_equal(get("http://10.0.0.1/whole", &H, &ms, 4, false, 0, 0), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	unsigned conns = 0;
+	for (const struct nb_tcp_conn *c = W->t.conns; c; c = c->next)
+		conns++;
+	assert_int_equal(conns, 1);
+	nb_http_cancel(&H);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1170,6 +1190,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_v6_dns_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_then_redirect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parts_connect_early, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_unused_closed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
