@@ -34,6 +34,17 @@ static inline bool cl_prefix(const char *s, const char *p)
 	return true;
 }
 
+/* Does s end with p?  The platforms' print hooks use it to find a
+ * download's last progress line (" MB/s\n") and print their link's
+ * counters after it. */
+static inline bool cl_suffix(const char *s, const char *p)
+{
+	size_t n = cl_slen(s), m = cl_slen(p);
+	if (m > n)
+		return false;
+	return cl_streq(s + n - m, p);
+}
+
 /* ASCII case-insensitive equality. */
 static inline bool cl_ieq(const char *x, const char *y)
 {

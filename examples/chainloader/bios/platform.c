@@ -18,6 +18,7 @@
 #include "smbios.h"
 #include "tsc.h"
 #include "netboot/undi.h"
+#include "fmt.h"
 
 
 static struct {
@@ -75,11 +76,7 @@ static void p_print(void *ctx, const char *t)
 {
 	(void)ctx;
 	con_puts(t);
-	/* A download's last progress line ends so. */
-	size_t n = 0;
-	while (n < 4096 && t[n])
-		n++;
-	if (n >= 6 && memcmp(t + n - 6, " MB/s\n", 6) == 0)
+	if (cl_suffix(t, " MB/s\n"))
 		pxe_say_rom_calls(&bp.undi.stats);
 }
 

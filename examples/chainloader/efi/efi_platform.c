@@ -112,11 +112,7 @@ static void p_print(void *ctx, const char *t)
 {
 	(void)ctx;
 	print_ascii(t);
-	/* A download's last progress line ends so. */
-	size_t n = 0;
-	while (n < 4096 && t[n])
-		n++;
-	if (n >= 6 && CompareMem((VOID *)(t + n - 6), (VOID *)" MB/s\n", 6) == 0)
+	if (cl_suffix(t, " MB/s\n"))
 		say_link();
 }
 
