@@ -64,6 +64,9 @@ static void summary(const struct nbget *g, const struct nb_fetch *f,
 	 * retransmissions; ooo: segments past a hole, i.e. losses), what we
 	 * resent (a SYN or a request), and how long until the first byte
 	 * (a lost SYN or SYN-ACK costs a whole initial RTO). */
+	/* The demultiplexer the download used: the v6 one over IPv6. */
+	if (h && h->tcp)
+		tcp = h->tcp;
 	if (h) {
 		const struct nb_tcp_stats *ts = &tcp->stats;
 		fprintf(stderr,
