@@ -258,7 +258,9 @@ static void resolve_csum(struct virtio_net_hdr *vh, uint8_t *f, size_t len)
 	size_t st = vh->csum_start, at = st + vh->csum_offset;
 	if (st < len && at + 2 <= len) {
 		uint16_t c = (uint16_t)~csum_fold(csum_add(0, f + st, len - st));
-		put16(f + at, c);
+		/* Zero means "no checksum" to UDPv4 and is invalid to UDPv6:
+		 * a computed zero goes out as all ones (RFC 768). */
+		put16(f + at, c ? c : 0xffff);
 	}
 	vh->flags &= (uint8_t)~VIRTIO_NET_HDR_F_NEEDS_CSUM;
 }
