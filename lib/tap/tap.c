@@ -14,6 +14,7 @@
 #include "netboot/hosted.h"
 #include "netboot/ip.h"
 #include "netboot/tap.h"
+#include "tap/tap_int.h"
 
 #define VH_LEN sizeof(struct virtio_net_hdr)
 
@@ -189,14 +190,18 @@ static size_t l3_at(const uint8_t *f, size_t len, uint16_t type)
 	return at + 2;
 }
 
-/* Finish a checksum the kernel left to the "hardware": the field holds
- * the pseudo-header sum, the rest is summed from csum_start on. */
-static bool finish_csum(const struct virtio_net_hdr *vh, uint8_t *f, size_t len)
+bool nb_tap_finish_csum(uint8_t *f, size_t len, size_t start, size_t off)
 {
-	size_t start = vh->csum_start, at = start + vh->csum_offset;
+	size_t at = start + off;
 	if (start >= len || at + 2 > len)
 		return false;
-	nb_put16(f + at, nb_csum_fold(nb_csum_add(0, f + start, len - start)));
+	uint16_t c = nb_csum_fold(nb_csum_add(0, f + start, len - start));
+	/* A computed zero goes out as all ones (RFC 768), as the kernel's
+	 * own skb_checksum_help() does: over IPv6 a zero UDP checksum is
+	 * dropped (RFC 8200 8.1), and the server's resends of that datagram
+	 * carry the same bytes, so one in 65536 would stall a transfer for
+	 * good.  TCP takes either form of zero. */
+	nb_put16(f + at, c ? c : 0xffff);
 	return true;
 }
 
@@ -338,7 +343,8 @@ static int vnet_receive(struct nb_tap *t, uint8_t *buf, size_t cap)
 			continue;
 		}
 		if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-		    !finish_csum(&vh, t->super, len)) {
+		    !nb_tap_finish_csum(t->super, len, vh.csum_start,
+					vh.csum_offset)) {
 			t->rx_bad_gso++;
 			continue;
 		}
