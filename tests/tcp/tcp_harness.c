@@ -120,9 +120,10 @@ static int c_deliver(void *ctx, uint64_t off, const void *data, size_t len)
 		return 0;
 	if (len > h->limit - off)
 		len = (size_t)(h->limit - off);
-	if (off + len > TH_SINK_CAP)
+	if (off + len <= TH_SINK_CAP)
+		memcpy(h->sink + off, data, len);
+	else if (!h->discard)
 		return -NB_ERANGE;
-	memcpy(h->sink + off, data, len);
 	h->delivered += len;
 	return (int)len;
 }

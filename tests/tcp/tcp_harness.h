@@ -50,6 +50,7 @@ struct th {
 	uint64_t limit;       /* space = limit - in-order point */
 	uint64_t refuse_ooo;  /* non-zero: refuse out-of-order data */
 	int deliver_rc;       /* non-zero: deliver returns it */
+	bool discard;         /* accept bytes past the sink, unstored */
 	unsigned tx_fail;     /* the link refuses this many frames */
 	uint64_t delivered;   /* bytes accepted */
 	int events[32];

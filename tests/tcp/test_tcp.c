@@ -496,6 +496,58 @@ static void test_rwin_autotune(void **state)
 	assert_int_equal(h->c.rcv_cap, want);
 }
 
+/* Connected at a round trip of @p rtt ms (the handshake's sample), to a
+ * consumer with room for anything. */
+static struct th *up_at_rtt(void **state, unsigned rtt)
+{
+	struct th *h = *state;
+	h->limit = 1ull << 40;
+	h->discard = true;
+	assert_int_equal(th_connect(h), 0);
+	th_poll(h, rtt);
+	th_synack(h, true, true, true, true, 65535);
+	assert_int_equal(nb_tcp_state(&h->c), NB_TCP_ESTABLISHED);
+	return h;
+}
+
+/* @p n full segments in order from *@p off, all at the current time. */
+static void burst(struct th *h, uint64_t *off, unsigned n)
+{
+	for (; n; n--, *off += 1448)
+		th_data(h, *off, pat, 1448);
+}
+
+/* Arrivals that stop growing (the guest is the bottleneck) keep the
+ * window bounded: steady arrivals give one round plus
+ * NB_TCP_RWIN_QUEUE, and rounds that alternate fast and slow (a
+ * firmware loop's jitter) the fastest round plus that.  A growth rule
+ * that compared each round with the one before saw a ramp at every fast
+ * round and opened the window to 8 MB in a 20 ms UEFI boot (branch
+ * rwin, docs/PERFORMANCE.md). */
+static void test_rwin_flat(void **state)
+{
+	struct th *h = up_at_rtt(state, 80);
+	uint64_t off = 0, cap = 0;
+	uint32_t round = 6 * 80 * 1448, most = 7 * 80 * 1448;
+
+	for (int ms = 0; ms < 12 * 80; ms++) {
+		burst(h, &off, 6);
+		th_poll(h, 1);
+		if (ms == 3 * 80)
+			cap = h->c.rcv_cap;
+	}
+	assert_int_equal(h->c.rcv_cap, round + NB_TCP_RWIN_QUEUE);
+	assert_int_equal(cap, h->c.rcv_cap);
+	for (int ms = 0; ms < 20 * 80; ms++) {
+		burst(h, &off, ms / 80 % 2 ? 5 : 7);
+		th_poll(h, 1);
+		if (ms == 4 * 80)
+			cap = h->c.rcv_cap;
+	}
+	assert_int_equal(cap, h->c.rcv_cap);
+	assert_int_equal(h->c.rcv_cap, most + NB_TCP_RWIN_QUEUE);
+}
+
 /* Connections receiving side by side (a download in parts) share the
  * floor: each advertises NB_TCP_RWIN_MIN / n, so n parts queue no more
  * in front of the guest than one connection.  (The old rule gave each
@@ -1052,6 +1104,7 @@ int main(void)
 		T(test_window_megabytes),
 		T(test_rwin_autotune),
 		T(test_rwin_shared),
+		T(test_rwin_flat),
 		T(test_syn_refused_resent),
 		T(test_refused_ack_and_data_resent),
 		T(test_syn_refused_many),
