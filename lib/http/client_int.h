@@ -15,6 +15,7 @@ enum part_state {
 enum http_state {
 	H_IDLE = 0,
 	H_RESOLVE, /* DNS */
+	H_MEASURE, /* timing the first handshake: near or far? */
 	H_PROBE,   /* the first range, before splitting into parts */
 	H_RUN,     /* parts downloading (or the HEAD of a HEAD-only job) */
 	H_CLOSING, /* done; letting closing connections finish */
