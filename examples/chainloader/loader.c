@@ -255,6 +255,17 @@ static int fetch(struct cl_loader *l, struct cl_img *img,
 		return rc;
 	}
 	progress(f, true);
+	/* How lib/http split it, and the round trip it went by. */
+	const struct nb_http *h = nb_fetch_http(&l->dl);
+	if (h) {
+		b[0] = 0;
+		add(b, sizeof(l->line), "  http: ");
+		add_dec(b, sizeof(l->line), h->nparts);
+		add(b, sizeof(l->line), " part(s), round trip ");
+		add_dec(b, sizeof(l->line), h->rtt_ms);
+		add(b, sizeof(l->line), " ms\n");
+		say(l, b);
+	}
 	img->len = f->total > f->high ? f->total : f->high;
 	return 0;
 }
