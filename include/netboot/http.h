@@ -395,7 +395,8 @@ struct nb_http {
 	uint32_t rtt_ms;         /**< The server's round trip as timed for
 				      nb_http_cfg::parts_min_rtt_ms (at least
 				      1), 0 until timed. */
-	uint64_t syn_at;         /**< When the timed SYN could leave. */
+	uint32_t syn_at;         /**< When the timed SYN could leave (ms,
+				      modulo 2^32; 0: not yet). */
 	struct nb_http_cfg cfg;  /**< Settings (url pointer not kept). */
 	struct nb_url u;         /**< It, parsed. */
 	struct nb_dns dns;       /**< Name resolution. */

@@ -83,8 +83,10 @@ static int begin(struct nb_http *h)
 		 * sent once it is timed, it leaves as early as it would. */
 		h->state = H_MEASURE;
 		h->syn_at = 0; /* the next poll's time (the stack's is old) */
-		int rc = nb_http_part_connect(p0);
-		return rc < 0 ? fail(h, rc) : 0;
+		/* One that cannot open fails again in the request, which
+		 * reports it. */
+		(void)nb_http_part_connect(p0);
+		return 0;
 	} else if (split && h->rtt_ms >= h->cfg.parts_min_rtt_ms) {
 		/* (A form is sent once, so a POST is never split.)
 		 * A GET of the first PROBE_BYTES only: its answer tells
@@ -254,24 +256,21 @@ static int follow_redirect(struct nb_http *h)
  * the last poll that found the hop unresolved.  IPv6's neighbour
  * discovery is not looked at.  Then the download begins, split or not.
  */
-static bool measure(struct nb_http *h, uint64_t now)
+static bool measure(struct nb_http *h, uint32_t now)
 {
 	struct nb_http_part *p0 = &h->part[0];
-	if (!h->syn_at)
+	bool syn = p0->open && p0->conn.state == NB_TCP_SYN_SENT;
+	uint32_t hop;
+	if (!h->syn_at ||
+	    (syn && !h->tcp->fam && nb_ip_route(h->s, h->ip, &hop) == 0 &&
+	     nb_arp_state_of(h->s, hop) == NB_ARP_PENDING))
 		h->syn_at = now;
-	if (p0->open && p0->conn.state == NB_TCP_SYN_SENT) {
-		uint32_t hop;
-		if (!h->tcp->fam && nb_ip_route(h->s, h->ip, &hop) == 0 &&
-		    nb_arp_state_of(h->s, hop) == NB_ARP_PENDING)
-			h->syn_at = now;
+	if (syn)
 		return true;
-	}
 	/* Failed, or timed over a resent SYN: near (one connection, and
 	 * the request's own retries take it from there). */
-	uint64_t r = now - h->syn_at;
-	h->rtt_ms = 1;
-	if (p0->open && !p0->conn.retransmits && r)
-		h->rtt_ms = (uint32_t)r;
+	uint32_t r = now - h->syn_at;
+	h->rtt_ms = p0->open && !p0->conn.retransmits && r ? r : 1;
 	begin(h);
 	return false;
 }
@@ -457,7 +456,7 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 			p->err = -NB_ETIMEDOUT;
 		}
 	}
-	if (h->state == H_MEASURE && measure(h, now))
+	if (h->state == H_MEASURE && measure(h, (uint32_t)now))
 		return -NB_EAGAIN;
 	if (h->redirect_pending) {
 		follow_redirect(h); /* its outcome is in h->status */
