@@ -74,6 +74,8 @@ struct world {
 	uint64_t last_first;     /* ... and the last one */
 	unsigned whole_reqs;     /* requests to /whole */
 	unsigned dns_a, dns_other; /* queries to the DNS server, by type */
+	unsigned accepted;       /* connections accepted... */
+	unsigned zero_wnd;       /* ...whose handshake offered no window */
 	bool lwip_up;
 };
 
@@ -343,6 +345,8 @@ static err_t lw_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		return ERR_VAL;
 	for (int i = 0; i < SRV_CONNS; i++) {
 		if (!W->c[i].pcb) {
+			W->accepted++;
+			W->zero_wnd += pcb->snd_wnd == 0;
 			W->c[i].pcb = pcb;
 			tcp_arg(pcb, &W->c[i]);
 			tcp_recv(pcb, lw_recv);
@@ -1219,6 +1223,11 @@ static void check_near(uint32_t one_way)
 	assert_int_equal(conns_open(), 1);
 	assert_true(H.rtt_ms >= 2 * one_way && H.rtt_ms <= 2 * one_way + 5);
 	assert_true(W->req_at[req0] - t0 <= 7 * one_way + 5);
+	/* Its SYN and handshake ACK offered the header buffer's room, as a
+	 * request's connection does: window 0 there halved the rate of the
+	 * whole download from nginx at 0 ms. */
+	assert_int_equal(W->accepted, 1);
+	assert_int_equal(W->zero_wnd, 0);
 	req0 = W->requests;
 	assert_int_equal(get_auto(false, one_way, &ms), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
@@ -1265,6 +1274,9 @@ static void test_parts_auto_far(void **st)
 	assert_true(W->req_at[req0] - t0 <= 4 * 40 + 5);
 	for (unsigned i = 1; i < 4; i++)
 		assert_true(W->req_at[req0 + i] - W->req_at[req0] <= 80 + 20);
+	/* The parts opened ahead offer a window too. */
+	assert_int_equal(W->accepted, 4);
+	assert_int_equal(W->zero_wnd, 0);
 	req0 = W->requests;
 	assert_int_equal(get_auto(false, 40, &ms), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
