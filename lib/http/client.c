@@ -248,17 +248,30 @@ static int follow_redirect(struct nb_http *h)
 	return resolve_and_begin(h);
 }
 
+void nb_http_timed(struct nb_http *h, uint32_t now)
+{
+	const struct nb_http_part *p0 = &h->part[0];
+	/* Failed, or timed over a resent SYN: near (one connection, and
+	 * the request's own retries take it from there).  No poll yet:
+	 * the SYN-ACK came at once. */
+	uint32_t r = h->syn_at ? now - h->syn_at : 0;
+	h->rtt_ms = p0->open && !p0->conn.retransmits && r ? r : 1;
+	begin(h);
+}
+
 /*
  * Time the first handshake (begin() opened it): true while it runs.  The
  * SYN waits in lib/eth's queue while ARP resolves the next hop, and on a
  * long link that first ARP costs a round trip of its own (TCP's timestamp
  * sample counts it: 40 ms at a 20 ms round trip), so the clock starts at
  * the last poll that found the hop unresolved.  IPv6's neighbour
- * discovery is not looked at.  Then the download begins, split or not.
+ * discovery is not looked at.  The SYN-ACK's event ends it
+ * (nb_http_timed()), or under TLS, which does not pass that event on,
+ * this poll.
  */
 static bool measure(struct nb_http *h, uint32_t now)
 {
-	struct nb_http_part *p0 = &h->part[0];
+	const struct nb_http_part *p0 = &h->part[0];
 	bool syn = p0->open && p0->conn.state == NB_TCP_SYN_SENT;
 	uint32_t hop;
 	if (!h->syn_at ||
@@ -267,11 +280,7 @@ static bool measure(struct nb_http *h, uint32_t now)
 		h->syn_at = now;
 	if (syn)
 		return true;
-	/* Failed, or timed over a resent SYN: near (one connection, and
-	 * the request's own retries take it from there). */
-	uint32_t r = now - h->syn_at;
-	h->rtt_ms = p0->open && !p0->conn.retransmits && r ? r : 1;
-	begin(h);
+	nb_http_timed(h, now);
 	return false;
 }
 

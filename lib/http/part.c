@@ -347,6 +347,8 @@ static void rx_event(void *ctx, int ev)
 	    p->body_end != UINT64_MAX &&
 	    rx_off(p) >= p->body_end) {
 		finish_part(p);
+	} else if (ev == NB_TCP_EV_CONNECTED && p->h->state == H_MEASURE) {
+		nb_http_timed(p->h, (uint32_t)now_of(p));
 	} else if (ev == NB_TCP_EV_FIN) {
 		if (p->state == P_BODY && p->body_to_close) {
 			p->keep_alive = false;

@@ -71,6 +71,7 @@ struct world {
 	uint64_t req_at[16];     /* when each request came (first 16) */
 	uint64_t req_first[16];  /* the first byte each one asked for */
 	bool req_ranged[16];     /* ... and whether it carried a Range */
+	uint32_t req_tx[16];     /* ... and the client's segments sent by then */
 	uint64_t last_first;     /* ... and the last one */
 	unsigned whole_reqs;     /* requests to /whole */
 	unsigned dns_a, dns_other; /* queries to the DNS server, by type */
@@ -217,6 +218,7 @@ static void respond(struct sconn *c)
 		W->req_at[W->requests] = W->now;
 		W->req_first[W->requests] = a;
 		W->req_ranged[W->requests] = rg != NULL;
+		W->req_tx[W->requests] = W->t.stats.tx_segments;
 	}
 	W->last_first = a;
 	W->requests++;
@@ -1215,6 +1217,7 @@ static void check_near(uint32_t one_way)
 	struct nb_memsink ms;
 	uint64_t t0 = W->now;
 	unsigned req0 = W->requests;
+	uint32_t tx0 = W->t.stats.tx_segments;
 	assert_int_equal(get_auto(true, one_way, &ms), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
 	assert_int_equal(H.nparts, 1);
@@ -1228,6 +1231,9 @@ static void check_near(uint32_t one_way)
 	 * whole download from nginx at 0 ms. */
 	assert_int_equal(W->accepted, 1);
 	assert_int_equal(W->zero_wnd, 0);
+	/* The request rode on the handshake's ACK (SYN, ACK + request), as
+	 * without the timing: a separate segment halved nginx's rate. */
+	assert_int_equal(W->req_tx[req0] - tx0, 2);
 	req0 = W->requests;
 	assert_int_equal(get_auto(false, one_way, &ms), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
@@ -1264,11 +1270,14 @@ static void test_parts_auto_far(void **st)
 	struct nb_memsink ms;
 	uint64_t t0 = W->now;
 	unsigned req0 = W->requests;
+	uint32_t tx0 = W->t.stats.tx_segments;
 	assert_int_equal(get_auto(true, 40, &ms), 0);
 	assert_memory_equal(dl_buf, W->res, RES_SIZE);
 	assert_int_equal(H.nparts, 4);
 	assert_int_equal(W->requests - req0, 4);
 	assert_true(W->req_ranged[req0]);
+	/* SYN, ACK + request, the parts' three SYNs right after. */
+	assert_int_equal(W->req_tx[req0] - tx0, 5);
 	assert_true(H.rtt_ms >= 80 && H.rtt_ms <= 85);
 	/* ARP, SYN, SYN-ACK, request: 4 one-way trips. */
 	assert_true(W->req_at[req0] - t0 <= 4 * 40 + 5);
