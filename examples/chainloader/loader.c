@@ -22,9 +22,13 @@
  * (NB_HTTP_PARTS_FAR) for a far server, one for a near one.  lib/http
  * times the first handshake and splits only from NB_HTTP_PARTS_RTT_MS
  * (40 ms): parts did not beat one connection at 0 or 20 ms and cost the
- * guest's CPU, while at 80 ms they save round trips of slow start
- * (docs/PERFORMANCE.md, "Parts on UEFI" and "Adaptive parts"). */
+ * guest's CPU, while at 80 ms they save round trips of slow start on
+ * UEFI (docs/PERFORMANCE.md, "Parts on UEFI" and "Adaptive parts").
+ * The BIOS build says 1: its UNDI path dropped frames under four parts
+ * and fetched slower at 80 ms too. */
+#ifndef CL_PARALLEL
 #define CL_PARALLEL NB_HTTP_PARTS_FAR
+#endif
 
 /* ---- small text helpers (no libc here) ---- */
 
