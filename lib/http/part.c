@@ -308,9 +308,7 @@ static uint64_t rx_space(void *ctx)
 	struct nb_http_part *p = ctx;
 	const struct nb_http *h = p->h;
 	/* One opened ahead (nb_http_part_connect) offers what a request's
-	 * would: a SYN and handshake ACK offering no window cost the whole
-	 * download half its rate at 0 ms (nginx's Linux sent slower
-	 * throughout, docs/PERFORMANCE.md "Adaptive parts"). */
+	 * would, not a zero window in its SYN and handshake ACK. */
 	if (p->state == P_HEADERS || (p->state == P_DONE && !rx_off(p)))
 		return sizeof(p->hdr) - p->hdr_len;
 	if (p->state != P_BODY)
