@@ -18,12 +18,17 @@
 /* A fetch that makes no progress at all for this long has failed. */
 #define FETCH_TIMEOUT_MS 120000
 #define DHCP_TIMEOUT_MS 30000
-/* HTTP connections per large image unless `set parallel N` says: one.
- * Four parts lost frames in our SNP transmit pool (fixed), and even
- * without those losses they did not beat one connection at 0 or 20 ms;
- * only at 80 ms did they save round trips (docs/PERFORMANCE.md, "Parts
- * on UEFI"). */
-#define CL_PARALLEL 1
+/* HTTP connections per large image unless `set parallel N` says: four
+ * (NB_HTTP_PARTS_FAR) for a far server, one for a near one.  lib/http
+ * times the first handshake and splits only from NB_HTTP_PARTS_RTT_MS
+ * (40 ms): parts did not beat one connection at 0 or 20 ms and cost the
+ * guest's CPU, while at 80 ms they save round trips of slow start on
+ * UEFI (docs/PERFORMANCE.md, "Parts on UEFI" and "Adaptive parts").
+ * The BIOS build says 1: its UNDI path dropped frames under four parts
+ * and fetched slower at 80 ms too. */
+#ifndef CL_PARALLEL
+#define CL_PARALLEL NB_HTTP_PARTS_FAR
+#endif
 
 /* ---- small text helpers (no libc here) ---- */
 
@@ -176,10 +181,16 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 	/* A large image over HTTP comes in ranged parts on that many
 	 * connections (when the server announces ranges and a size): their
 	 * slow starts run side by side, which is what a long round trip
-	 * costs most.  `set parallel 1` (or 0) asks for one connection. */
-	uint32_t parts = num_setting(l, "parallel", CL_PARALLEL,
+	 * costs most.  Unset (or not a number): parts only for a far
+	 * server; `set parallel N` asks for N whatever the round trip, 1
+	 * (or 0) for one connection. */
+	uint32_t parts = num_setting(l, "parallel", UINT32_MAX,
 				     NB_HTTP_PARTS_MAX);
-	cfg.http_parts = parts == UINT32_MAX ? CL_PARALLEL : parts;
+	cfg.http_parts = parts;
+	if (parts == UINT32_MAX) {
+		cfg.http_parts = CL_PARALLEL;
+		cfg.http_parts_min_rtt_ms = NB_HTTP_PARTS_RTT_MS;
+	}
 	/* https.c prepares one TLS connection: a part more would fail. */
 	if (cl_prefix(url, "https:"))
 		cfg.http_parts = 1;
@@ -248,6 +259,17 @@ static int fetch(struct cl_loader *l, struct cl_img *img,
 		return rc;
 	}
 	progress(f, true);
+	/* How lib/http split it, and the round trip it went by. */
+	const struct nb_http *h = nb_fetch_http(&l->dl);
+	if (h) {
+		b[0] = 0;
+		add(b, sizeof(l->line), "  http: ");
+		add_dec(b, sizeof(l->line), h->nparts);
+		add(b, sizeof(l->line), " part(s), round trip ");
+		add_dec(b, sizeof(l->line), h->rtt_ms);
+		add(b, sizeof(l->line), " ms\n");
+		say(l, b);
+	}
 	img->len = f->total > f->high ? f->total : f->high;
 	return 0;
 }

@@ -28,7 +28,9 @@
  * size the rest is split among the parts (at least 256 KiB each), part 0
  * taking the last share after its first MiB; a file within that MiB
  * takes one request, a server ignoring Range sends it all on the one
- * connection, and a POST is never split.  Redirects are
+ * connection, and a POST is never split.  With `parts_min_rtt_ms` the
+ * split waits for the first handshake and happens only for a far server
+ * (see nb_http_cfg::parts_min_rtt_ms).  Redirects are
  * followed up to NB_HTTP_REDIRECTS_MAX; idle keep-alive connections (all
  * the parts') are reused by the next download from the same server.
  *
@@ -300,6 +302,20 @@ struct nb_http_cfg {
 	uint64_t first;          /**< ...from here... */
 	uint64_t last;           /**< ...to here inclusive (UINT64_MAX: end). */
 	unsigned parts;          /**< Parallel connections (0 or 1: one). */
+	/** With @ref parts > 1: split only when the server is far.  0: always
+	 *  (when the file is large enough).  Otherwise the first connection
+	 *  is opened alone and its handshake timed, from when its SYN could
+	 *  leave (not while ARP still resolves the next hop: the first ARP
+	 *  of a boot costs a round trip of its own on a long link) to the
+	 *  SYN-ACK; at or above this many ms the download goes in @ref
+	 *  parts, below it on that one connection with no probe.  The
+	 *  request leaves when the handshake is done either way, so the
+	 *  timing costs no round trip.  A handshake that fails or whose SYN
+	 *  was sent again counts as near.  The next download reusing a
+	 *  kept connection of @p h goes by the same measure (or, if that
+	 *  connection was opened without one, by TCP's smoothed RTT).
+	 *  NB_HTTP_PARTS_RTT_MS is the usual value. */
+	uint16_t parts_min_rtt_ms;
 	const char *user_agent;  /**< User-Agent (keep it under 100 bytes), or
 				      NULL for "libnetboot". */
 	uint32_t stall_ms;       /**< 0 for NB_HTTP_STALL_MS. */
@@ -376,6 +392,11 @@ struct nb_http {
 	uint64_t tail_first;     /**< Part 0's share after its probe: first... */
 	uint64_t tail_last;      /**< ...and last byte (inclusive). */
 	struct nb_http_stats stats; /**< Counters. */
+	uint32_t rtt_ms;         /**< The server's round trip as timed for
+				      nb_http_cfg::parts_min_rtt_ms (at least
+				      1), 0 until timed. */
+	uint32_t syn_at;         /**< When the timed SYN could leave (ms,
+				      modulo 2^32; 0: not yet). */
 	struct nb_http_cfg cfg;  /**< Settings (url pointer not kept). */
 	struct nb_url u;         /**< It, parsed. */
 	struct nb_dns dns;       /**< Name resolution. */

@@ -50,6 +50,7 @@ int nb_fetch_http_begin(struct nb_fetch *f, const char *url, uint64_t now_ms)
 	hc.first = f->cfg.first;
 	hc.last = f->cfg.last;
 	hc.parts = f->cfg.http_parts;
+	hc.parts_min_rtt_ms = f->cfg.http_parts_min_rtt_ms;
 	hc.user_agent = f->cfg.user_agent ? f->cfg.user_agent
 					  : NB_FETCH_USER_AGENT;
 	hc.stall_ms = f->cfg.stall_ms;

@@ -5,7 +5,9 @@
 #include "core/mem.h"
 #include "core/text.h"
 #include "http/client_int.h"
+#include "netboot/ip.h"
 #include "netboot/stack.h"
+#include "stack/layers.h"
 
 /* Parts smaller than this are not worth a connection of their own. */
 #define PART_MIN_SHIFT 18
@@ -72,10 +74,20 @@ static int begin(struct nb_http *h)
 	h->nparts = 1;
 	h->state = H_RUN;
 	h->tail_pending = false; /* a redirect's plan starts afresh */
+	bool split = h->cfg.parts > 1 && !h->cfg.post;
 	if (h->cfg.head) {
 		from = h->base;
 		ranged = false;
-	} else if (h->cfg.parts > 1 && !h->cfg.post) {
+	} else if (split && !h->rtt_ms && h->cfg.parts_min_rtt_ms) {
+		/* Near or far?  The request waits for the handshake anyway:
+		 * sent once it is timed, it leaves as early as it would. */
+		h->state = H_MEASURE;
+		h->syn_at = 0; /* the next poll's time (the stack's is old) */
+		/* One that cannot open fails again in the request, which
+		 * reports it. */
+		(void)nb_http_part_connect(p0);
+		return 0;
+	} else if (split && h->rtt_ms >= h->cfg.parts_min_rtt_ms) {
 		/* (A form is sent once, so a POST is never split.)
 		 * A GET of the first PROBE_BYTES only: its answer tells
 		 * whether the server ranges and how large the file is, and a
@@ -216,6 +228,7 @@ static int follow_redirect(struct nb_http *h)
 		return fail(h, -NB_EREDIRECT);
 	h->stats.redirects++;
 	close_all(h, h->s->now);
+	h->rtt_ms = 0; /* another server, maybe: timed again */
 	size_t n = 0;
 	while (n < sizeof(h->url) - 1 && h->next_url[n])
 		n++;
@@ -233,6 +246,42 @@ static int follow_redirect(struct nb_http *h)
 		h->size_known = false;
 	}
 	return resolve_and_begin(h);
+}
+
+void nb_http_timed(struct nb_http *h, uint32_t now)
+{
+	const struct nb_http_part *p0 = &h->part[0];
+	/* Failed, or timed over a resent SYN: near (one connection, and
+	 * the request's own retries take it from there).  No poll yet:
+	 * the SYN-ACK came at once. */
+	uint32_t r = h->syn_at ? now - h->syn_at : 0;
+	h->rtt_ms = p0->open && !p0->conn.retransmits && r ? r : 1;
+	begin(h);
+}
+
+/*
+ * Time the first handshake (begin() opened it): true while it runs.  The
+ * SYN waits in lib/eth's queue while ARP resolves the next hop, and on a
+ * long link that first ARP costs a round trip of its own (TCP's timestamp
+ * sample counts it: 40 ms at a 20 ms round trip), so the clock starts at
+ * the last poll that found the hop unresolved.  IPv6's neighbour
+ * discovery is not looked at.  The SYN-ACK's event ends it
+ * (nb_http_timed()), or under TLS, which does not pass that event on,
+ * this poll.
+ */
+static bool measure(struct nb_http *h, uint32_t now)
+{
+	const struct nb_http_part *p0 = &h->part[0];
+	bool syn = p0->open && p0->conn.state == NB_TCP_SYN_SENT;
+	uint32_t hop;
+	if (!h->syn_at ||
+	    (syn && !h->tcp->fam && nb_ip_route(h->s, h->ip, &hop) == 0 &&
+	     nb_arp_state_of(h->s, hop) == NB_ARP_PENDING))
+		h->syn_at = now;
+	if (syn)
+		return true;
+	nb_http_timed(h, now);
+	return false;
 }
 
 static int resume(struct nb_http *h, struct nb_http_part *p, uint64_t now)
@@ -301,6 +350,9 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 				reuse = false;
 	}
 	uint32_t ip = reuse ? p0->conn.dst_ip : 0;
+	/* The server's round trip goes on with its connection: as timed
+	 * when it opened, else as TCP has it. */
+	uint32_t rtt = h->rtt_ms ? h->rtt_ms : (p0->conn.rtt.srtt8 >> 3) + 1;
 	if (h->s)
 		nb_dns_cancel(&h->dns);
 	/* Every idle kept-alive part goes on, not only the first: after a
@@ -363,6 +415,7 @@ int nb_http_start(struct nb_http *h, struct nb_stack *s,
 	}
 	if (reuse) {
 		h->ip = ip;
+		h->rtt_ms = rtt;
 		return begin(h) < 0 ? h->status : 0;
 	}
 	rc = resolve_and_begin(h);
@@ -412,6 +465,8 @@ int nb_http_poll(struct nb_http *h, uint64_t now)
 			p->err = -NB_ETIMEDOUT;
 		}
 	}
+	if (h->state == H_MEASURE && measure(h, (uint32_t)now))
+		return -NB_EAGAIN;
 	if (h->redirect_pending) {
 		follow_redirect(h); /* its outcome is in h->status */
 		return h->status;

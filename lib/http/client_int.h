@@ -15,6 +15,7 @@ enum part_state {
 enum http_state {
 	H_IDLE = 0,
 	H_RESOLVE, /* DNS */
+	H_MEASURE, /* timing the first handshake: near or far? */
 	H_PROBE,   /* the first range, before splitting into parts */
 	H_RUN,     /* parts downloading (or the HEAD of a HEAD-only job) */
 	H_CLOSING, /* done; letting closing connections finish */
@@ -33,6 +34,13 @@ int nb_http_part_connect(struct nb_http_part *p);
 
 /* Opened by nb_http_part_connect() and never asked for anything. */
 bool nb_http_part_unused(const struct nb_http_part *p);
+
+/* The first handshake of a download that waits for it to choose between
+ * one connection and parts is done: time it and begin.  From part 0's
+ * connected event, so the request rides on the handshake's ACK as it
+ * would have without the wait (a separate request segment halved
+ * nginx's rate at 0 ms). */
+void nb_http_timed(struct nb_http *h, uint32_t now);
 
 /* Resource bytes from p->first that are held contiguously. */
 uint64_t nb_http_part_progress(const struct nb_http_part *p);

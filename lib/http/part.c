@@ -307,7 +307,9 @@ static uint64_t rx_space(void *ctx)
 {
 	struct nb_http_part *p = ctx;
 	const struct nb_http *h = p->h;
-	if (p->state == P_HEADERS)
+	/* One opened ahead (nb_http_part_connect) offers what a request's
+	 * would, not a zero window in its SYN and handshake ACK. */
+	if (p->state == P_HEADERS || (p->state == P_DONE && !rx_off(p)))
 		return sizeof(p->hdr) - p->hdr_len;
 	if (p->state != P_BODY)
 		return 0;
@@ -343,6 +345,8 @@ static void rx_event(void *ctx, int ev)
 	    p->body_end != UINT64_MAX &&
 	    rx_off(p) >= p->body_end) {
 		finish_part(p);
+	} else if (ev == NB_TCP_EV_CONNECTED && p->h->state == H_MEASURE) {
+		nb_http_timed(p->h, (uint32_t)now_of(p));
 	} else if (ev == NB_TCP_EV_FIN) {
 		if (p->state == P_BODY && p->body_to_close) {
 			p->keep_alive = false;
@@ -411,6 +415,7 @@ int nb_http_part_connect(struct nb_http_part *p)
 	/* Idle and reusable, as after a response: the request finds it so
 	 * (nb_http_part_request), handshake done or not. */
 	p->state = P_DONE;
+	p->hdr_len = 0;
 	int rc = open_conn(p);
 	p->keep_alive = rc == 0;
 	return rc;

@@ -126,6 +126,16 @@ for loss in 1 5; do
 	ok "loss$loss-lighttpd-10m" "http://$S:8081/10m" "$W/10m"
 	ok "loss$loss-parallel" "http://$S:8080/10m" "$W/10m" --parallel 4
 done
+
+# Each nbget is a new stack: its first SYN waits a round trip for ARP,
+# which the timing must leave out (30 ms would count as 60, far).
+echo "--- --parallel auto: ranged parts only from a 40 ms round trip"
+nbns_emu_restart --delay 15
+ok auto-30ms "http://$S:8080/10m" "$W/10m" --parallel auto
+grep -q "parts=1 " <<<"$LAST_ERR" || fail "auto-30ms: expected one connection: $LAST_ERR"
+nbns_emu_restart --delay 40
+ok auto-80ms "http://$S:8080/10m" "$W/10m" --parallel auto
+grep -q "parts=4 " <<<"$LAST_ERR" || fail "auto-80ms: expected 4 parts: $LAST_ERR"
 nbns_emu_restart
 
 echo "--- hostile server"

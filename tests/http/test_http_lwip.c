@@ -70,9 +70,13 @@ struct world {
 	unsigned bad_left;       /* answer /bad with 502, no Retry-After */
 	uint64_t req_at[16];     /* when each request came (first 16) */
 	uint64_t req_first[16];  /* the first byte each one asked for */
+	bool req_ranged[16];     /* ... and whether it carried a Range */
+	uint32_t req_tx[16];     /* ... and the client's segments sent by then */
 	uint64_t last_first;     /* ... and the last one */
 	unsigned whole_reqs;     /* requests to /whole */
 	unsigned dns_a, dns_other; /* queries to the DNS server, by type */
+	unsigned accepted;       /* connections accepted... */
+	unsigned zero_wnd;       /* ...whose handshake offered no window */
 	bool lwip_up;
 };
 
@@ -213,6 +217,8 @@ static void respond(struct sconn *c)
 	if (W->requests < 16) {
 		W->req_at[W->requests] = W->now;
 		W->req_first[W->requests] = a;
+		W->req_ranged[W->requests] = rg != NULL;
+		W->req_tx[W->requests] = W->t.stats.tx_segments;
 	}
 	W->last_first = a;
 	W->requests++;
@@ -341,6 +347,8 @@ static err_t lw_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		return ERR_VAL;
 	for (int i = 0; i < SRV_CONNS; i++) {
 		if (!W->c[i].pcb) {
+			W->accepted++;
+			W->zero_wnd += pcb->snd_wnd == 0;
 			W->c[i].pcb = pcb;
 			tcp_arg(pcb, &W->c[i]);
 			tcp_recv(pcb, lw_recv);
@@ -1172,6 +1180,119 @@ static void test_parts_unused_closed(void **st)
 	nb_http_cancel(&H);
 }
 
+/* A download of /file in up to 4 parts from 40 ms; @p fresh: a new
+ * download object (nothing kept) over a link of @p one_way ms each way. */
+static int get_auto(bool fresh, uint32_t one_way, struct nb_memsink *ms)
+{
+	if (fresh) {
+		struct nb_impair imp = {.delay_ms = one_way, .queue_len = 256};
+		nb_memlink_set_impair(&W->m, 0, &imp);
+		nb_memlink_set_impair(&W->m, 1, &imp);
+		nb_http_cancel(&H);
+		memset(&H, 0, sizeof(H));
+	}
+	free(dl_buf);
+	dl_buf = calloc(1, RES_SIZE);
+	nb_memsink_init(ms, dl_buf, RES_SIZE);
+	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file", .tcp = &W->t,
+				  .parts = 4, .parts_min_rtt_ms = 40};
+	int rc = nb_http_start(&H, &W->s, &cfg, &ms->sink, W->now);
+	return rc < 0 ? rc : run(&H, 120000);
+}
+
+static unsigned conns_open(void)
+{
+	unsigned n = 0;
+	for (const struct nb_tcp_conn *c = W->t.conns; c; c = c->next)
+		n++;
+	return n;
+}
+
+/* A near server (@p one_way ms each way, < 20) gets one connection and
+ * one whole request, no probe, sent as soon as the handshake is done
+ * (the stack has not resolved the server: ARP, SYN, SYN-ACK, request),
+ * and so does the next download on the kept connection. */
+static void check_near(uint32_t one_way)
+{
+	struct nb_memsink ms;
+	uint64_t t0 = W->now;
+	unsigned req0 = W->requests;
+	uint32_t tx0 = W->t.stats.tx_segments;
+	assert_int_equal(get_auto(true, one_way, &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.nparts, 1);
+	assert_int_equal(W->requests - req0, 1);
+	assert_false(W->req_ranged[req0]);
+	assert_int_equal(conns_open(), 1);
+	assert_true(H.rtt_ms >= 2 * one_way && H.rtt_ms <= 2 * one_way + 5);
+	assert_true(W->req_at[req0] - t0 <= 7 * one_way + 5);
+	/* Its SYN and handshake ACK offered the header buffer's room, as a
+	 * request's connection does, not a zero window. */
+	assert_int_equal(W->accepted, 1);
+	assert_int_equal(W->zero_wnd, 0);
+	/* The request rode on the handshake's ACK (SYN, ACK + request), as
+	 * without the timing: a separate segment halved nginx's rate. */
+	assert_int_equal(W->req_tx[req0] - tx0, 2);
+	req0 = W->requests;
+	assert_int_equal(get_auto(false, one_way, &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests - req0, 1);
+	assert_int_equal(H.stats.reused, 1);
+	assert_int_equal(conns_open(), 1);
+	nb_http_cancel(&H);
+}
+
+/* No delay: one connection. */
+static void test_parts_auto_near(void **st)
+{
+	(void)st;
+	check_near(0);
+}
+
+/* 30 ms: still near.  The first SYN waits a round trip in the ARP queue
+ * (a fresh stack), which TCP's own sample of the handshake counts
+ * (60 ms, far): the timing must start once the SYN can leave. */
+static void test_parts_auto_arp(void **st)
+{
+	(void)st;
+	check_near(15);
+}
+
+/* 80 ms: far, so parts, and their connections open as soon as the first
+ * handshake is timed: their requests reach the server a round trip after
+ * the probe's at most, as with parts asked for outright
+ * (test_parts_connect_early).  The next download goes in parts on the
+ * kept connections. */
+static void test_parts_auto_far(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	uint64_t t0 = W->now;
+	unsigned req0 = W->requests;
+	uint32_t tx0 = W->t.stats.tx_segments;
+	assert_int_equal(get_auto(true, 40, &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(H.nparts, 4);
+	assert_int_equal(W->requests - req0, 4);
+	assert_true(W->req_ranged[req0]);
+	/* SYN, ACK + request, the parts' three SYNs right after. */
+	assert_int_equal(W->req_tx[req0] - tx0, 5);
+	assert_true(H.rtt_ms >= 80 && H.rtt_ms <= 85);
+	/* ARP, SYN, SYN-ACK, request: 4 one-way trips. */
+	assert_true(W->req_at[req0] - t0 <= 4 * 40 + 5);
+	for (unsigned i = 1; i < 4; i++)
+		assert_true(W->req_at[req0 + i] - W->req_at[req0] <= 80 + 20);
+	/* The parts opened ahead offer a window too. */
+	assert_int_equal(W->accepted, 4);
+	assert_int_equal(W->zero_wnd, 0);
+	req0 = W->requests;
+	assert_int_equal(get_auto(false, 40, &ms), 0);
+	assert_memory_equal(dl_buf, W->res, RES_SIZE);
+	assert_int_equal(W->requests - req0, 4);
+	assert_int_equal(H.stats.reused, 4);
+	nb_http_cancel(&H);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1191,6 +1312,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_then_redirect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parts_connect_early, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parts_unused_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_auto_near, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_auto_arp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_auto_far, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,10 @@ static void cfg_from_args(struct nbget *g, struct nb_fetch_cfg *cfg,
 	cfg->has_range = g->have_range;
 	cfg->first = g->range_first;
 	cfg->last = g->range_last;
-	cfg->http_parts = g->parallel > 0 ? (unsigned)g->parallel : 1;
+	cfg->http_parts = g->parallel > 0 ? (unsigned)g->parallel
+					  : NB_HTTP_PARTS_FAR;
+	if (!g->parallel)
+		cfg->http_parts_min_rtt_ms = NB_HTTP_PARTS_RTT_MS;
 	if (cfg->http_parts > NB_HTTP_PARTS_MAX)
 		cfg->http_parts = NB_HTTP_PARTS_MAX;
 	if (g->blksize >= 0)

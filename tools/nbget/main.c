@@ -35,8 +35,11 @@ static const char usage[] =
 	"  udp HOST:PORT MESSAGE      send a datagram, print the reply\n"
 	"  lease                      print the DHCP lease as key=value lines\n"
 	"  get URL -o FILE [--blksize N] [--windowsize N] [--range A-B]\n"
-	"          [--parallel N] [--sha256 HEX]   download: http://, tftp://,\n"
-	"                             or a bare name on the lease's next-server\n"
+	"          [--parallel N|auto] [--sha256 HEX]   download: http://,\n"
+	"                             tftp://, or a bare name on the lease's\n"
+	"                             next-server; auto: ranged parts only\n"
+	"                             for a far server (a first handshake of\n"
+	"                             40 ms or more)\n"
 	"          [--mirror URL]...  the same file elsewhere, tried in order\n"
 	"          [--retries N] [--retry-time S] [--no-retry]\n"
 	"                             HTTP retries per server (backoff with\n"
@@ -262,8 +265,10 @@ static int parse(struct nbget *g, int argc, char **argv, char **cmd)
 				return bad_usage("bad --range (want A-B)");
 			break;
 		case OPT_PARALLEL:
-			if (nbget_parse_u32(optarg, 64, &v) < 0 || !v)
-				return bad_usage("bad --parallel (1..64)");
+			if (!strcmp(optarg, "auto"))
+				v = 0;
+			else if (nbget_parse_u32(optarg, 64, &v) < 0 || !v)
+				return bad_usage("bad --parallel (1..64 or auto)");
 			g->parallel = (int)v;
 			break;
 		case OPT_SHA256: g->sha256_hex = optarg; break;

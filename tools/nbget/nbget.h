@@ -51,7 +51,7 @@ struct nbget {
 	const char *out_path;
 	int blksize;
 	int windowsize;
-	int parallel;
+	int parallel;             /* 0: --parallel auto */
 	bool have_range;
 	uint64_t range_first, range_last;
 	const char *sha256_hex;
