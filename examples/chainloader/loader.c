@@ -188,7 +188,10 @@ static int fetch_url(struct cl_loader *l, struct cl_fetch *f, const char *url,
 				     NB_HTTP_PARTS_MAX);
 	cfg.http_parts = parts;
 	if (parts == UINT32_MAX) {
-		cfg.http_parts = CL_PARALLEL;
+		/* A build with fewer parts than NB_HTTP_PARTS_FAR gets them
+		 * all, not -NB_EINVAL on every download. */
+		cfg.http_parts = CL_PARALLEL < NB_HTTP_PARTS_MAX
+					 ? CL_PARALLEL : NB_HTTP_PARTS_MAX;
 		cfg.http_parts_min_rtt_ms = NB_HTTP_PARTS_RTT_MS;
 	}
 	/* https.c prepares one TLS connection: a part more would fail. */
@@ -265,9 +268,13 @@ static int fetch(struct cl_loader *l, struct cl_img *img,
 		b[0] = 0;
 		add(b, sizeof(l->line), "  http: ");
 		add_dec(b, sizeof(l->line), h->nparts);
-		add(b, sizeof(l->line), " part(s), round trip ");
-		add_dec(b, sizeof(l->line), h->rtt_ms);
-		add(b, sizeof(l->line), " ms\n");
+		if (h->rtt_ms) {
+			add(b, sizeof(l->line), " part(s), round trip ");
+			add_dec(b, sizeof(l->line), h->rtt_ms);
+			add(b, sizeof(l->line), " ms\n");
+		} else {
+			add(b, sizeof(l->line), " part(s), round trip not timed\n");
+		}
 		say(l, b);
 	}
 	img->len = f->total > f->high ? f->total : f->high;

@@ -108,7 +108,8 @@ struct nb_fetch_cfg {
 	/** HTTP: with @ref http_parts > 1, split only for a server whose
 	 *  first handshake took at least this many ms (0: always; see
 	 *  nb_http_cfg::parts_min_rtt_ms).  NB_HTTP_PARTS_FAR parts from
-	 *  NB_HTTP_PARTS_RTT_MS is what the chainloader does by default. */
+	 *  NB_HTTP_PARTS_RTT_MS is what the UEFI chainloader does by
+	 *  default (the BIOS one keeps one connection). */
 	uint16_t http_parts_min_rtt_ms;
 	/** Fetch only bytes first..last (HTTP only: TFTP answers
 	 *  -NB_ENOTSUP). */

@@ -9,6 +9,10 @@
 #include "netboot/stack.h"
 #include "stack/layers.h"
 
+/* nb_http_cfg::parts_min_rtt_ms holds it. */
+_Static_assert(NB_HTTP_PARTS_RTT_MS <= 0xffff,
+	       "NB_HTTP_PARTS_RTT_MS must fit parts_min_rtt_ms (16 bits)");
+
 /* Parts smaller than this are not worth a connection of their own. */
 #define PART_MIN_SHIFT 18
 #define PART_MIN ((uint64_t)1 << PART_MIN_SHIFT) /* 256 KiB */
@@ -255,6 +259,10 @@ void nb_http_timed(struct nb_http *h, uint32_t now)
 	 * the request's own retries take it from there).  No poll yet:
 	 * the SYN-ACK came at once. */
 	uint32_t r = h->syn_at ? now - h->syn_at : 0;
+	/* Two clocks meet here (the stack's event, the caller's poll): one
+	 * behind the other, or a sample past a minute, is no sample. */
+	if ((int32_t)r <= 0 || r > 60000u)
+		r = 0;
 	h->rtt_ms = p0->open && !p0->conn.retransmits && r ? r : 1;
 	begin(h);
 }
@@ -277,8 +285,11 @@ static bool measure(struct nb_http *h, uint32_t now)
 	if (!h->syn_at ||
 	    (syn && !h->tcp->fam && nb_ip_route(h->s, h->ip, &hop) == 0 &&
 	     nb_arp_state_of(h->s, hop) == NB_ARP_PENDING))
-		h->syn_at = now;
-	if (syn)
+		h->syn_at = now ? now : 1; /* 0 means not started */
+	/* A resent SYN leaves no sample (Karn) and a server dropping SYNs
+	 * must meet the stall timer at once, as with one connection: near,
+	 * the request goes on the connection still opening. */
+	if (syn && !p0->conn.retransmits)
 		return true;
 	nb_http_timed(h, now);
 	return false;

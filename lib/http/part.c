@@ -308,7 +308,8 @@ static uint64_t rx_space(void *ctx)
 	struct nb_http_part *p = ctx;
 	const struct nb_http *h = p->h;
 	/* One opened ahead (nb_http_part_connect) offers what a request's
-	 * would, not a zero window in its SYN and handshake ACK. */
+	 * would: a zero window in its SYN and handshake ACK is a closed
+	 * receiver to the server until a later segment opens it. */
 	if (p->state == P_HEADERS || (p->state == P_DONE && !rx_off(p)))
 		return sizeof(p->hdr) - p->hdr_len;
 	if (p->state != P_BODY)

@@ -1258,6 +1258,43 @@ static void test_parts_auto_arp(void **st)
 	check_near(15);
 }
 
+/* A server that drops every SYN: the timed handshake gives up on the
+ * first resent SYN (Karn: no sample) and goes on as near, so the stall
+ * timer ends the download as soon as with one connection.  (It waited
+ * for TCP's own SYN timeout first: 51 s against 20.) */
+static uint64_t fail_time(unsigned parts, uint16_t min_rtt)
+{
+	struct nb_impair lost = {.loss_ppm = 1000000, .queue_len = 256};
+	nb_memlink_set_impair(&W->m, 0, &lost);
+	nb_http_cancel(&H);
+	memset(&H, 0, sizeof(H));
+	struct nb_memsink ms;
+	free(dl_buf);
+	dl_buf = calloc(1, RES_SIZE);
+	nb_memsink_init(&ms, dl_buf, RES_SIZE);
+	struct nb_http_cfg cfg = {.url = "http://10.0.0.1/file", .tcp = &W->t,
+				  .parts = parts, .parts_min_rtt_ms = min_rtt,
+				  .max_resumes = 255 /* no retries */};
+	uint64_t t0 = W->now;
+	int rc = nb_http_start(&H, &W->s, &cfg, &ms.sink, W->now);
+	if (rc == 0)
+		rc = run(&H, 120000);
+	assert_true(rc < 0 && rc != -NB_EAGAIN);
+	nb_http_cancel(&H);
+	return W->now - t0;
+}
+
+static void test_parts_auto_syn_lost(void **st)
+{
+	(void)st;
+	struct nb_memsink ms;
+	/* The server's address resolved first: the SYNs are what is lost. */
+	assert_int_equal(get_auto(true, 0, &ms), 0);
+	uint64_t one = fail_time(1, 0), timed = fail_time(4, 40);
+	assert_true(timed <= one + 2000);
+	assert_int_equal(H.nparts, 1);
+}
+
 /* 80 ms: far, so parts, and their connections open as soon as the first
  * handshake is timed: their requests reach the server a round trip after
  * the probe's at most, as with parts asked for outright
@@ -1315,6 +1352,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parts_auto_near, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parts_auto_arp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parts_auto_far, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_auto_syn_lost, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
