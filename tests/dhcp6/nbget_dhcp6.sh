@@ -104,14 +104,33 @@ nb --ip6 fd00:7a::77/64 --nodad --dns6 "$S6" get "$url" -o "$WORK/got" >"$WORK/s
 grep -q "query\[AAAA\] boot.test from fd00:7a::77" "$WORK/dnsmasq.log" || fail "no AAAA query from fd00:7a::77"
 echo "ok   --dns6"
 echo "--- 6. as the kernel sees it: an MLDv2 report per address, port unreachable"
-in_ns timeout 60 tshark -n -i tap0 -w "$WORK/cap.pcapng" -q 2>"$WORK/tshark.err" &
+# A live capture printing one line per frame as it comes (-l), so what
+# was seen is on disk before tshark stops; -a bounds it.  ip netns exec
+# execs tshark, so $! is tshark itself and SIGTERM reaches it (SIGINT
+# is ignored by a background job of a script).
+cap="$WORK/cap.txt"
+ip netns exec "$NS" tshark -n -i tap0 -l -a duration:90 -T fields -E separator=/t \
+	-e eth.type -e ipv6.src -e ipv6.hlim -e icmpv6.type -e icmpv6.code \
+	-e icmpv6.mldr.mar.multicast_address >"$cap" 2>"$WORK/tshark.err" &
 tsh=$!
-pids+=($tsh)
+pids+=("$tsh")
+# "Capturing on" alone is not proof: until a frame of our own shows up
+# in the output, frames from nbget could go unseen.  The tap has no
+# carrier before nbget opens it, so the probe is written into it.
+probe_tap() {
+	in_ns timeout 10 python3 -c '
+import fcntl, os, struct
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"tap0", 0x0002 | 0x1000))
+os.write(fd, b"\xff" * 6 + b"\x02\0\0\0\0\x01" + b"\x88\xb5" + b"capture probe " * 4)
+'
+}
 for ((i = 0; i < 100; i++)); do
-	grep -q "Capturing on" "$WORK/tshark.err" 2>/dev/null && break
+	grep -q "^0x88b5" "$cap" && break
+	((i % 10)) || probe_tap || fail "could not write the probe into tap0"
 	sleep 0.1
 done
-grep -q "Capturing on" "$WORK/tshark.err" || fail "tshark did not start: $(cat "$WORK/tshark.err")"
+grep -q "^0x88b5" "$cap" || fail "the capture saw no probe: $(cat "$WORK/tshark.err")"
 nb --ip6 fd00:7a::77/64 serve --seconds 6 >"$WORK/serve.out" 2>"$WORK/serve.err" &
 srv=$!
 for ((i = 0; i < 100; i++)); do
@@ -133,18 +152,16 @@ except ConnectionRefusedError:
 sys.exit("no port unreachable")
 ' || fail "UDP to a closed port of ours was not refused"
 wait "$srv" || fail "serve: $(cat "$WORK/serve.err")"
-sleep 1
-kill -INT "$tsh" 2>/dev/null || true
+kill -TERM "$tsh" 2>/dev/null || true
 wait "$tsh" 2>/dev/null || true
-mld=$(tshark -n -r "$WORK/cap.pcapng" -Y "icmpv6.type == 143" -T fields \
-	-e ipv6.src -e ipv6.hlim -e icmpv6.mldr.mar.multicast_address 2>/dev/null)
+# MLDv2 reports: source, hop limit, group(s).
+mld=$(awk -F'\t' '$4 == "143" { print $2 "\t" $3 "\t" $6 }' "$cap")
 echo "$mld"
 grep -q "^::	1	ff02::1:ff00:77$" <<<"$mld" || fail "no MLDv2 report for fd00:7a::77's group: $mld"
 [ "$(grep -c "^::	1	ff02::1:ff" <<<"$mld")" -ge 2 ] || fail "no MLDv2 report for the link-local group: $mld"
-unr=$(tshark -n -r "$WORK/cap.pcapng" -Y "icmpv6.type == 1 && icmpv6.code == 4" -T fields \
-	-e ipv6.src -e ipv6.dst 2>/dev/null)
 # Fields list the error's header first, then the quoted datagram's.
-[ "$(head -1 <<<"$unr" | cut -f1 | cut -d, -f1)" = fd00:7a::77 ] ||
+unr=$(awk -F'\t' '$4 == "1" && $5 == "4" { print $2 }' "$cap")
+[ "$(head -1 <<<"$unr" | cut -d, -f1)" = fd00:7a::77 ] ||
 	fail "no port unreachable on the wire: $unr"
 echo "ok   MLDv2 reports and port unreachable seen by the kernel"
 echo "ok: nbget --dhcp6 and names over v6"
