@@ -223,6 +223,7 @@ struct nb_tcp_conn {
 	uint64_t rwin_mark_off;    /**< rcv_off when the current RTT round began. */
 	uint64_t rwin_mark_ms;     /**< When it began; 0 = not yet. */
 	uint32_t rwin_rtt;         /**< Smallest RTT seen by data echoing our timestamps (ms). */
+	uint32_t rwin_rtt_last;    /**< The latest such sample (ms): above rwin_rtt, a queue. */
 	struct nb_deadline ack_due; /**< When a held-back ACK must go out. */
 	struct nb_rangeset ooo;    /**< Out-of-order scoreboard (SACK blocks). */
 	uint32_t irs;              /**< Peer's initial sequence number. */

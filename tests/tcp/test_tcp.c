@@ -577,6 +577,64 @@ static void test_rwin_shared(void **state)
 	h->t.conns = other.next;
 }
 
+/* A full segment at @p off echoing a timestamp of ours sent @p rtt ms
+ * ago: the receiver's round-trip sample. */
+static void data_echoing(struct th *h, uint64_t off, unsigned rtt)
+{
+	uint8_t o[12] = {1, 1, 8, 10};
+	nb_put32(o + 4, 7000);
+	nb_put32(o + 8, (uint32_t)(h->now - rtt) + h->c.ts_offset);
+	th_seg(h, 0x10, th_peer_seq(off), h->c.iss + 1 + (uint32_t)h->c.snd_max,
+	       65535, o, sizeof(o), pat, 1448);
+}
+
+/* The window of a receiver beside @p others more (at most 2) at an
+ * 80 ms path: 3 segments a ms, then 6 a ms whose samples show
+ * @p queue_ms more. */
+static uint64_t rwin_beside(void **state, unsigned others, unsigned queue_ms)
+{
+	struct th *h = up_at_rtt(state, 80);
+	struct nb_tcp_conn other[2];
+	uint64_t off = 0;
+
+	memset(other, 0, sizeof(other));
+	for (unsigned i = 0; i < others; i++) {
+		other[i].state = NB_TCP_ESTABLISHED;
+		other[i].rcv_cap = 1;
+		other[i].t = &h->t;
+		other[i].next = h->t.conns;
+		h->t.conns = &other[i];
+	}
+	for (int ms = 0; ms < 2 * 6 * 80; ms++) {
+		for (int k = 0; k < (ms < 6 * 80 ? 3 : 6); k++, off += 1448)
+			data_echoing(h, off, ms < 6 * 80 ? 80 : 80 + queue_ms);
+		th_poll(h, 1);
+	}
+	uint64_t cap = h->c.rcv_cap;
+	th_reset(h); /* unlinks the others, which live on this stack */
+	return cap;
+}
+
+/* Side-by-side receivers split NB_TCP_RWIN_QUEUE once the round trip
+ * shows a queue in front of them (the guest sets the pace): parts keep
+ * no more waiting than one connection would.  While it does not, each
+ * may queue it all, so the senders' ramps are not slowed; one
+ * connection keeps it all either way.  (docs/PERFORMANCE.md, "Parts and
+ * the receive queue".) */
+static void test_rwin_queue_shared(void **state)
+{
+	uint32_t round = 6 * 80 * 1448, q = NB_TCP_RWIN_QUEUE;
+
+	assert_true(round > q);
+	assert_int_equal(rwin_beside(state, 1, 0), round + q);
+	assert_int_equal(rwin_beside(state, 1, 20), round + q / 2);
+	assert_int_equal(rwin_beside(state, 2, 20), round + q / 3);
+	assert_int_equal(rwin_beside(state, 0, 20), round + q);
+	/* The margin: an eighth of the smallest and 2 ms (80 + 10 + 2). */
+	assert_int_equal(rwin_beside(state, 1, 12), round + q);
+	assert_int_equal(rwin_beside(state, 1, 13), round + q / 2);
+}
+
 static void test_zero_window_drops_data(void **state)
 {
 	struct th *h = up(state);
@@ -1105,6 +1163,7 @@ int main(void)
 		T(test_rwin_autotune),
 		T(test_rwin_shared),
 		T(test_rwin_flat),
+		T(test_rwin_queue_shared),
 		T(test_syn_refused_resent),
 		T(test_refused_ack_and_data_resent),
 		T(test_syn_refused_many),
