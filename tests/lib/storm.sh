@@ -143,25 +143,36 @@ storm_report() {
 	awk -v n="$n" -v b="$bytes" -v r="$rate" -v t0="$t0" '
 		NR == FNR { c[FNR] = $1; m = FNR; next }
 		{ if ($2 == 0) ok++; d = ($4 - $3) / 1e9; x = b / (d > 0 ? d : 1e-9)
-		  sx += x; sxx += x * x; k++; st[k] = ($3 - t0) / 1e9 }
+		  sx += x; sxx += x * x; k++; st[k] = ($3 - t0) / 1e9; dur[k] = d }
 		END {
 			p50 = c[int((m - 1) * 0.50) + 1]; p99 = c[int((m - 1) * 0.99) + 1]
 			ideal = n * b * 8 / r
-			printf "clients=%d ok=%d p50=%.2fs p99=%.2fs max=%.2fs ideal=%.2fs p99/ideal=%.2f jain=%.3f jain_fair=%.3f late=%d\n",
+			printf "clients=%d ok=%d p50=%.2fs p99=%.2fs max=%.2fs ideal=%.2fs p99/ideal=%.2f jain=%.3f jain_fair=%.3f jain_norm=%.3f late=%d\n",
 				k, ok, p50, p99, c[m], ideal, p99 / ideal, sx * sx / (k * sxx),
-				fair_jain(st, k, b, r / 8), late
+				fair_jain(st, k, b, r / 8), norm_jain(st, dur, k, b, r / 8, c[m]), late
 		}
 		'"$STORM_FAIR_AWK" late="$(cat "$out"/*.log 2>/dev/null | grep -c 'late [0-9]* ms')" "$out/done" "$out/res"
 }
 
-# jain_fair: the per-rate Jain index that a perfectly fair bottleneck
-# (every active client gets 1/n of the link, no start-up cost) would
-# give for the same start times and size.  The per-rate index cannot
-# reach 1 when starts are spread over a time comparable to the storm:
-# early clients share the link with fewer others.  A fluid simulation,
-# event by event (a start or a finish), over the start offsets st[1..k].
+# A perfectly fair bottleneck: every active client gets 1/n of the link
+# from its start, with no start-up cost.  fair_fin() simulates it event
+# by event (a start or a finish) over the start offsets st[1..k], fills
+# fin[] with each client's end and returns the last one.
+#
+# jain_fair: the per-rate Jain index such a link gives for the same
+# start times and size.  The per-rate index cannot reach 1 when starts
+# are spread over a time comparable to the storm: early clients share
+# the link with fewer others.
+#
+# jain_norm: Jain's index as Jain, Chiu and Hawe define it, over each
+# client's rate normalised by its fair one (x = fair time / own time),
+# so a fair link gives 1 whatever the start times.  The fair times come
+# from a link as fast as the run's own: the rate at which the model ends
+# when the last client did (bisected), because a run that reached only
+# 80 % of the line rate would otherwise count the early clients' lost
+# head start as unfairness.
 STORM_FAIR_AWK='
-function fair_jain(st, k, size, Bps,   i, t, left, fin, act, next_t, dt, per, sx, sxx, x, done) {
+function fair_fin(st, k, size, Bps, fin,   i, t, left, act, next_t, dt, per, done) {
 	for (i = 1; i <= k; i++) { left[i] = size; fin[i] = -1 }
 	t = 0; done = 0
 	while (done < k) {
@@ -184,7 +195,26 @@ function fair_jain(st, k, size, Bps,   i, t, left, fin, act, next_t, dt, per, sx
 			}
 		t += dt
 	}
+	return t
+}
+function fair_jain(st, k, size, Bps,   fin, i, x, sx, sxx) {
+	fair_fin(st, k, size, Bps, fin)
 	for (i = 1; i <= k; i++) { x = size / (fin[i] - st[i]); sx += x; sxx += x * x }
+	return sx * sx / (k * sxx)
+}
+function norm_jain(st, dur, k, size, Bps, last,   fin, lo, hi, mid, it, i, x, sx, sxx) {
+	# The model never ends before total / rate; a run cannot end sooner
+	# than the line rate allows, so the run'"'"'s rate lies between.
+	lo = k * size / last; hi = Bps > lo ? Bps : lo
+	for (it = 0; it < 40; it++) {
+		mid = (lo + hi) / 2
+		if (fair_fin(st, k, size, mid, fin) > last) lo = mid; else hi = mid
+	}
+	fair_fin(st, k, size, hi, fin)
+	for (i = 1; i <= k; i++) {
+		x = (fin[i] - st[i]) / (dur[i] > 0 ? dur[i] : 1e-9)
+		sx += x; sxx += x * x
+	}
 	return sx * sx / (k * sxx)
 }'
 
